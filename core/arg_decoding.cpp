@@ -1,0 +1,169 @@
+#include "arg_decoding.hpp"
+
+#include <cstring>
+#include <iterator>
+
+namespace sluice::detail {
+
+namespace {
+
+template <class T>
+T load(const std::byte* p) noexcept {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+std::size_t fixed_size(ArgKind kind) noexcept {
+  switch (kind) {
+    case ArgKind::boolean:
+    case ArgKind::character:
+    case ArgKind::i8:
+    case ArgKind::u8: return 1;
+    case ArgKind::i16:
+    case ArgKind::u16: return 2;
+    case ArgKind::i32:
+    case ArgKind::u32:
+    case ArgKind::f32: return 4;
+    case ArgKind::i64:
+    case ArgKind::u64:
+    case ArgKind::f64:
+    case ArgKind::pointer: return 8;
+    case ArgKind::string:
+    case ArgKind::custom: return 0;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> bytes,
+                 std::vector<ArgValue>& args, std::vector<FieldView>& fields,
+                 std::string& custom_text) {
+  args.clear();
+  fields.clear();
+  custom_text.clear();
+  // Reserving the final size keeps pointers into args/fields stable below.
+  args.reserve(infos.size());
+  fields.reserve(infos.size());
+  // Custom values are formatted into custom_text, which may reallocate: keep
+  // offsets and point into it once all are formatted.
+  struct CustomText {
+    ArgValue* value;
+    std::size_t offset, length;
+  };
+  std::vector<CustomText> customs;
+
+  const std::byte* p = bytes.data();
+  const std::byte* const end = p + bytes.size();
+  for (const ArgInfo& info : infos) {
+    ArgValue v;
+    v.kind = info.kind;
+    std::size_t size = fixed_size(info.kind);
+    if (info.kind == ArgKind::string) {
+      if (end - p < 4) return false;
+      const auto n = load<std::uint32_t>(p);
+      if (static_cast<std::size_t>(end - p - 4) < n) return false;
+      v.text = std::string_view(reinterpret_cast<const char*>(p + 4), n);
+      size = 4 + std::size_t{n};
+    } else if (info.kind == ArgKind::custom) {
+      size = info.custom_size;
+    }
+    if (static_cast<std::size_t>(end - p) < size) return false;
+    std::size_t custom_offset = 0;
+    switch (info.kind) {
+      case ArgKind::boolean: v.b = load<std::uint8_t>(p) != 0; break;
+      case ArgKind::character: v.c = load<char>(p); break;
+      case ArgKind::i8: v.i = load<std::int8_t>(p); break;
+      case ArgKind::i16: v.i = load<std::int16_t>(p); break;
+      case ArgKind::i32: v.i = load<std::int32_t>(p); break;
+      case ArgKind::i64: v.i = load<std::int64_t>(p); break;
+      case ArgKind::u8: v.u = load<std::uint8_t>(p); break;
+      case ArgKind::u16: v.u = load<std::uint16_t>(p); break;
+      case ArgKind::u32: v.u = load<std::uint32_t>(p); break;
+      case ArgKind::u64: v.u = load<std::uint64_t>(p); break;
+      case ArgKind::f32: v.d = load<float>(p); break;
+      case ArgKind::f64: v.d = load<double>(p); break;
+      case ArgKind::pointer: v.p = reinterpret_cast<const void*>(load<std::uint64_t>(p)); break;
+      case ArgKind::string: break;
+      case ArgKind::custom: {
+        custom_offset = custom_text.size();
+        info.format_custom(p, custom_text);
+        break;
+      }
+    }
+    ArgValue* stored = nullptr;
+    if (info.field_name.empty()) {
+      stored = &args.emplace_back(v);
+    } else {
+      stored = &fields.emplace_back(FieldView{info.field_name, v}).value;
+    }
+    if (info.kind == ArgKind::custom) {
+      customs.push_back({stored, custom_offset, custom_text.size() - custom_offset});
+    }
+    p += size;
+  }
+  for (const CustomText& c : customs) {
+    c.value->text = std::string_view(custom_text).substr(c.offset, c.length);
+  }
+  return true;
+}
+
+void MessageFormatter::format(std::string_view format, std::span<const ArgValue> args,
+                              std::string& out) {
+  store_.clear();
+  for (const ArgValue& v : args) {
+    switch (v.kind) {
+      case ArgKind::boolean: store_.push_back(v.b); break;
+      case ArgKind::character: store_.push_back(v.c); break;
+      case ArgKind::i8:
+      case ArgKind::i16:
+      case ArgKind::i32:
+      case ArgKind::i64: store_.push_back(static_cast<long long>(v.i)); break;
+      case ArgKind::u8:
+      case ArgKind::u16:
+      case ArgKind::u32:
+      case ArgKind::u64: store_.push_back(static_cast<unsigned long long>(v.u)); break;
+      // float stays float: "{}" of 0.1f is "0.1", of (double)0.1f is not.
+      case ArgKind::f32: store_.push_back(static_cast<float>(v.d)); break;
+      case ArgKind::f64: store_.push_back(v.d); break;
+      case ArgKind::pointer: store_.push_back(v.p); break;
+      case ArgKind::string:
+      case ArgKind::custom: store_.push_back(fmt::string_view(v.text.data(), v.text.size())); break;
+    }
+  }
+  const std::size_t mark = out.size();
+  try {
+    fmt::vformat_to(std::back_inserter(out), fmt::string_view(format.data(), format.size()),
+                    store_);
+  } catch (const std::exception& e) {
+    out.resize(mark);
+    out += "[sluice: format error: ";
+    out += e.what();
+    out += "] ";
+    out += format;
+  }
+}
+
+void append_value(const ArgValue& v, std::string& out) {
+  auto it = std::back_inserter(out);
+  switch (v.kind) {
+    case ArgKind::boolean: out += v.b ? "true" : "false"; break;
+    case ArgKind::character: out += v.c; break;
+    case ArgKind::i8:
+    case ArgKind::i16:
+    case ArgKind::i32:
+    case ArgKind::i64: fmt::format_to(it, "{}", v.i); break;
+    case ArgKind::u8:
+    case ArgKind::u16:
+    case ArgKind::u32:
+    case ArgKind::u64: fmt::format_to(it, "{}", v.u); break;
+    case ArgKind::f32: fmt::format_to(it, "{}", static_cast<float>(v.d)); break;
+    case ArgKind::f64: fmt::format_to(it, "{}", v.d); break;
+    case ArgKind::pointer: fmt::format_to(it, "{}", v.p); break;
+    case ArgKind::string:
+    case ArgKind::custom: out += v.text; break;
+  }
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,41 @@
+#pragma once
+// Decoding of encoded arguments and formatting of the message. Shared by the
+// live backend and (later) the binary-log decoder, so that both render a
+// record byte for byte alike.
+
+#include <fmt/args.h>
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/arg_value.hpp"
+#include "sluice/detail/arg_encoding.hpp"
+
+namespace sluice::detail {
+
+/// Splits `bytes` into message arguments and fields per `infos`. String
+/// values point into `bytes`; custom values are formatted into `custom_text`
+/// and point there. Returns false if `bytes` is too short for `infos`.
+bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> bytes,
+                 std::vector<ArgValue>& args, std::vector<FieldView>& fields,
+                 std::string& custom_text);
+
+/// Formats messages with a reusable argument store (no allocation once warm).
+class MessageFormatter {
+ public:
+  /// Appends `format` with `args` substituted to `out`. A format error (only
+  /// possible for a custom type whose formatter throws) is rendered inline.
+  void format(std::string_view format, std::span<const ArgValue> args, std::string& out);
+
+ private:
+  fmt::dynamic_format_arg_store<fmt::format_context> store_;
+};
+
+/// Appends one value as "{}" renders it (fields in text output).
+void append_value(const ArgValue& value, std::string& out);
+
+}  // namespace sluice::detail

@@ -1,0 +1,349 @@
+#include "backend.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "logger_registry.hpp"
+#include "os.hpp"
+#include "record_builder.hpp"
+#include "sluice/error.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace sluice::detail {
+
+namespace {
+
+constexpr std::size_t kMaxRecordsPerPass = 4096;
+
+// The backend's own report of dropped records.
+constexpr SourceLocation kDropLocation{
+    "{} log records were dropped: a thread queue was full (drop policy) or a record was "
+    "larger than half a queue",
+    __FILE__, "report_drops", __LINE__, Level::warning};
+using DropSite = CallSiteOf<kDropLocation, std::uint64_t>;
+
+std::size_t round_up_to_power_of_two(std::size_t n) {
+  std::size_t p = 4096;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+Backend& Backend::instance() {
+  // Constructed on first use; its destructor drains everything at normal
+  // process exit. The logger registry is never destroyed, so sinks outlive it.
+  static Backend backend;
+  return backend;
+}
+
+Backend::Backend() { LoggerRegistry::instance(); }
+
+Backend::~Backend() { stop(); }
+
+void Backend::start(const Options& options) {
+  std::lock_guard lock(lifecycle_mutex_);
+  if (running_.load()) throw Error("sluice::start: the backend is already running");
+  if (options.queue_capacity < 4096 || options.queue_capacity > (std::size_t{1} << 31)) {
+    throw Error("sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got " +
+                std::to_string(options.queue_capacity));
+  }
+  if (options.clock == ClockChoice::tsc && !SLUICE_HAS_TSC) {
+    throw Error("sluice::start: the TSC clock was asked for, but this CPU has none");
+  }
+  options_ = options;
+  queue_capacity_.store(round_up_to_power_of_two(options.queue_capacity));
+  queue_policy_.store(options.queue_policy);
+
+  // The clock source is fixed before any thread queue exists, so that all
+  // records of a run share it. Queues left from an earlier run were drained
+  // by stop().
+  ClockSource source = ClockSource::system;
+  if (options.clock == ClockChoice::tsc ||
+      (options.clock == ClockChoice::automatic && SLUICE_HAS_TSC && tsc_is_invariant())) {
+    source = ClockSource::tsc;
+  }
+  g_clock_source.store(source, std::memory_order_relaxed);
+  clock_.start(source, options.clock_resync);
+  window_ticks_ = clock_.ticks_for_ns(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options.reorder_window).count()));
+  process_id_ = os::process_id();
+
+  stop_requested_.store(false);
+  accepting_.store(true, std::memory_order_release);
+  running_.store(true, std::memory_order_release);
+  thread_ = std::thread([this] { run(); });
+}
+
+void Backend::ensure_started() {
+  if (running()) return;
+  try {
+    start(Options{});
+  } catch (const Error&) {
+    // Another thread started it first.
+  }
+}
+
+void Backend::stop() {
+  std::lock_guard lock(lifecycle_mutex_);
+  if (!running_.load()) return;
+  stop_requested_.store(true, std::memory_order_release);
+  {
+    std::lock_guard wake_lock(wake_mutex_);
+    wake_ = true;
+  }
+  wake_cv_.notify_one();
+  thread_.join();
+  running_.store(false, std::memory_order_release);
+}
+
+void Backend::adopt(std::unique_ptr<ThreadQueue> queue) {
+  new_queues_.enqueue(std::move(queue));
+}
+
+void Backend::flush() {
+  if (!running()) return;
+  FlushRequest request;
+  flush_requests_.enqueue(&request);
+  {
+    std::lock_guard wake_lock(wake_mutex_);
+    wake_ = true;
+  }
+  wake_cv_.notify_one();
+  request.done.wait(false, std::memory_order_acquire);
+}
+
+Stats Backend::stats() const {
+  Stats s;
+  s.records_processed = processed_.load(std::memory_order_relaxed);
+  s.records_dropped = dropped_total_.load(std::memory_order_relaxed);
+  s.sink_errors = sink_errors_.load(std::memory_order_relaxed);
+  s.queue_high_water_bytes = high_water_.load(std::memory_order_relaxed);
+  s.thread_queues = queue_count_.load(std::memory_order_relaxed);
+  return s;
+}
+
+// ---- backend thread --------------------------------------------------------
+
+void Backend::run() {
+  if (options_.backend_cpu >= 0 && !os::pin_thread(options_.backend_cpu)) {
+    errors_.report("backend", "could not pin the backend thread to CPU " +
+                                  std::to_string(options_.backend_cpu));
+  }
+  os::set_thread_name("sluice-backend");
+  while (!stop_requested_.load(std::memory_order_acquire)) {
+    FlushRequest* request = nullptr;
+    while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
+    if (!pending_flushes_.empty()) {
+      serve_flush_requests(false);
+      continue;
+    }
+    const std::size_t processed = drain_once(false);
+    report_drops();
+    clock_.maybe_resync(now_ticks());
+    if (processed == 0) {
+      reap_exited_queues();
+      flush_sinks();  // idle: hand buffered output to the OS
+      idle_wait();
+    }
+  }
+  // stop(): no producer may block on us any more; drain what is there.
+  accepting_.store(false, std::memory_order_release);
+  FlushRequest* request = nullptr;
+  while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
+  serve_flush_requests(true);
+}
+
+void Backend::serve_flush_requests(bool final) {
+  // Everything enqueued before the requests is at or below each queue's
+  // published position now: drain up to there, ignoring the reorder window
+  // (but not further, so that busy producers cannot starve the flush).
+  adopt_new_queues();
+  std::vector<std::pair<const ThreadQueue*, std::uint64_t>> targets;
+  targets.reserve(queues_.size());
+  for (const QueueState& state : queues_) {
+    targets.emplace_back(state.queue.get(), state.queue->published_position());
+  }
+  const auto reached = [&] {
+    return std::all_of(targets.begin(), targets.end(), [](const auto& target) {
+      return target.first->read_position() >= target.second;
+    });
+  };
+  while (!reached()) drain_once(true);
+  if (final) {
+    while (drain_once(true) > 0) {
+    }
+  }
+  report_drops();
+  flush_sinks();
+  if (final) reap_exited_queues();
+  for (FlushRequest* request : pending_flushes_) {
+    request->done.store(true, std::memory_order_release);
+    request->done.notify_all();
+  }
+  pending_flushes_.clear();
+}
+
+void Backend::idle_wait() {
+  if (options_.idle_sleep.count() == 0) {
+    // Busy-poll, but not back to back: every poll of an empty queue pulls
+    // the producer's cache line over, which the producer then pays for.
+    const std::uint64_t until = now_ticks() + clock_.ticks_for_ns(1000);
+    while (now_ticks() < until) {
+#if defined(__x86_64__)
+      _mm_pause();
+#endif
+    }
+    return;
+  }
+  std::unique_lock lock(wake_mutex_);
+  wake_cv_.wait_for(lock, options_.idle_sleep, [this] { return wake_; });
+  wake_ = false;
+}
+
+void Backend::adopt_new_queues() {
+  std::unique_ptr<ThreadQueue> queue;
+  while (new_queues_.try_dequeue(queue)) {
+    QueueState state;
+    state.queue = std::move(queue);
+    queues_.push_back(std::move(state));
+  }
+  queue_count_.store(queues_.size(), std::memory_order_relaxed);
+}
+
+std::size_t Backend::drain_once(bool force) {
+  adopt_new_queues();
+  const std::uint64_t now = now_ticks();
+  const std::uint64_t cutoff = force ? ~std::uint64_t{0} : now - window_ticks_;
+  std::uint64_t high_water = high_water_.load(std::memory_order_relaxed);
+  for (QueueState& state : queues_) {
+    state.head = state.queue->peek();
+    high_water = std::max(high_water, state.queue->bytes_used());
+  }
+  high_water_.store(high_water, std::memory_order_relaxed);
+
+  std::size_t processed = 0;
+  while (processed < kMaxRecordsPerPass) {
+    // The oldest head among all queues; per-thread order is the ring order.
+    QueueState* oldest = nullptr;
+    for (QueueState& state : queues_) {
+      if (state.head != nullptr &&
+          (oldest == nullptr || state.head->timestamp < oldest->head->timestamp)) {
+        oldest = &state;
+      }
+    }
+    if (oldest == nullptr || oldest->head->timestamp > cutoff) break;
+    const RecordHeader& header = *oldest->head;
+    process(header, *oldest);
+    oldest->queue->pop(header.size);
+    oldest->head = oldest->queue->peek();
+    ++processed;
+  }
+  processed_.fetch_add(processed, std::memory_order_relaxed);
+  return processed;
+}
+
+void Backend::refresh_thread_name(QueueState& state) {
+  const std::uint64_t version = state.queue->thread_name_version();
+  if (version != state.name_version) {
+    state.name = state.queue->thread_name();
+    state.name_version = version;
+  }
+}
+
+void Backend::process(const RecordHeader& header, QueueState& state) {
+  refresh_thread_name(state);
+  const LoggerRegistry& registry = LoggerRegistry::instance();
+  const Logger* logger = registry.by_id(header.logger_id);
+  const auto* bytes = reinterpret_cast<const std::byte*>(&header);
+  RecordBuilder::reset(
+      view_, RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), header.site,
+                                   logger ? std::string_view(logger->name()) : "?", process_id_,
+                                   state.queue->thread_id(), state.name,
+                                   std::span<const std::byte>(bytes + sizeof(RecordHeader),
+                                                              header.size - sizeof(RecordHeader))});
+  deliver(view_, header.logger_id);
+}
+
+const std::vector<std::shared_ptr<Sink>>& Backend::sinks_for(std::uint32_t logger_id) {
+  LoggerRegistry& registry = LoggerRegistry::instance();
+  const std::uint64_t version = registry.version();
+  if (version != registry_version_) {
+    sinks_by_logger_.clear();
+    registry_version_ = version;
+  }
+  if (logger_id >= sinks_by_logger_.size()) sinks_by_logger_.resize(logger_id + 1);
+  auto& sinks = sinks_by_logger_[logger_id];
+  if (sinks.empty()) sinks = registry.resolve_sinks(logger_id);
+  return sinks;
+}
+
+void Backend::deliver(const RecordView& record, std::uint32_t logger_id) {
+  for (const auto& sink : sinks_for(logger_id)) {
+    if (record.level() < sink->level()) continue;
+    try {
+      sink->write(record);
+      if (std::find(dirty_sinks_.begin(), dirty_sinks_.end(), sink) == dirty_sinks_.end()) {
+        dirty_sinks_.push_back(sink);  // flushed when the backend goes idle
+      }
+    } catch (const std::exception& e) {
+      sink_errors_.fetch_add(1, std::memory_order_relaxed);
+      errors_.report(sink->description(), std::string("write failed: ") + e.what());
+    } catch (...) {
+      sink_errors_.fetch_add(1, std::memory_order_relaxed);
+      errors_.report(sink->description(), "write failed: unknown exception");
+    }
+  }
+}
+
+void Backend::flush_sinks() {
+  std::vector<std::shared_ptr<Sink>> dirty;
+  dirty.swap(dirty_sinks_);
+  for (const auto& sink : dirty) {
+    try {
+      sink->flush();
+    } catch (const std::exception& e) {
+      sink_errors_.fetch_add(1, std::memory_order_relaxed);
+      errors_.report(sink->description(), std::string("flush failed: ") + e.what());
+    } catch (...) {
+      sink_errors_.fetch_add(1, std::memory_order_relaxed);
+      errors_.report(sink->description(), "flush failed: unknown exception");
+    }
+  }
+}
+
+void Backend::report_drops() {
+  std::uint64_t total = dropped_by_reaped_;
+  for (const QueueState& state : queues_) total += state.queue->dropped();
+  if (total == dropped_reported_) return;
+  const std::uint64_t delta = total - dropped_reported_;
+  dropped_reported_ = total;
+  dropped_total_.store(total, std::memory_order_relaxed);
+  // Delivered like any record of the "sluice" logger (so to root's sinks).
+  const Logger& logger = get_logger("sluice");
+  if (!logger.should_log(Level::warning)) return;
+  std::byte args[sizeof delta];
+  std::memcpy(args, &delta, sizeof delta);
+  RecordBuilder::reset(view_, RecordBuilder::Source{clock_.to_wall_ns(now_ticks()), &DropSite::value,
+                                                    logger.name(), process_id_, os::thread_id(),
+                                                    "sluice-backend", args});
+  deliver(view_, logger.id());
+  processed_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Backend::reap_exited_queues() {
+  std::erase_if(queues_, [this](QueueState& state) {
+    // Exited first, then empty: the exit flag is released after the thread's
+    // last commit, so an empty queue seen after it stays empty.
+    if (!state.queue->producer_exited() || state.queue->peek() != nullptr) return false;
+    dropped_by_reaped_ += state.queue->dropped();
+    return true;
+  });
+  queue_count_.store(queues_.size(), std::memory_order_relaxed);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,117 @@
+#pragma once
+// The backend thread: drains every thread queue in timestamp order and hands
+// each record to its logger's sinks.
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "error_reporter.hpp"
+#include "sluice/detail/thread_queue.hpp"
+#include "sluice/record.hpp"
+#include "sluice/runtime.hpp"
+#include "sluice/sink.hpp"
+#include "tsc_clock.hpp"
+
+namespace sluice::detail {
+
+class Backend {
+ public:
+  static Backend& instance();
+  ~Backend();
+
+  void start(const Options& options);
+  void stop();
+  /// Starts with default options unless already running (lazy start).
+  void ensure_started();
+  bool running() const noexcept { return running_.load(std::memory_order_acquire); }
+  /// False once stop() began: a blocked producer must then drop instead.
+  bool accepting() const noexcept { return accepting_.load(std::memory_order_acquire); }
+  void flush();
+  Stats stats() const;
+  ErrorReporter& errors() noexcept { return errors_; }
+
+  std::size_t queue_capacity() const noexcept {
+    return queue_capacity_.load(std::memory_order_relaxed);
+  }
+  QueuePolicy queue_policy() const noexcept { return queue_policy_.load(std::memory_order_relaxed); }
+  /// Hands a new thread queue to the backend (any thread).
+  void adopt(std::unique_ptr<ThreadQueue> queue);
+
+ private:
+  Backend();
+
+  struct FlushRequest {
+    std::atomic<bool> done{false};
+  };
+  struct QueueState {
+    std::unique_ptr<ThreadQueue> queue;
+    const RecordHeader* head = nullptr;
+    std::uint64_t name_version = ~std::uint64_t{0};
+    std::string name;
+    std::uint64_t dropped_seen = 0;
+  };
+
+  void run();
+  /// Processes every visible record older than the reorder window (all of
+  /// them if `force`), oldest first. Returns how many it processed.
+  std::size_t drain_once(bool force);
+  void process(const RecordHeader& header, QueueState& state);
+  void deliver(const RecordView& record, std::uint32_t logger_id);
+  void adopt_new_queues();
+  void refresh_thread_name(QueueState& state);
+  void report_drops();
+  void reap_exited_queues();
+  void flush_sinks();
+  void serve_flush_requests(bool final);
+  void idle_wait();
+  const std::vector<std::shared_ptr<Sink>>& sinks_for(std::uint32_t logger_id);
+
+  // Set by start/stop under lifecycle_mutex_.
+  std::mutex lifecycle_mutex_;
+  std::thread thread_;
+  Options options_;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> accepting_{false};
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<std::size_t> queue_capacity_{1u << 20};
+  std::atomic<QueuePolicy> queue_policy_{QueuePolicy::block};
+
+  // Wakes an idle backend early (flush, stop).
+  std::mutex wake_mutex_;
+  std::condition_variable wake_cv_;
+  bool wake_ = false;
+
+  moodycamel::ConcurrentQueue<std::unique_ptr<ThreadQueue>> new_queues_;
+  moodycamel::ConcurrentQueue<FlushRequest*> flush_requests_;
+
+  // Backend thread only.
+  std::vector<QueueState> queues_;
+  TickConverter clock_;
+  std::uint64_t window_ticks_ = 0;
+  RecordView view_;
+  std::uint32_t process_id_ = 0;
+  std::uint64_t registry_version_ = 0;
+  std::vector<std::vector<std::shared_ptr<Sink>>> sinks_by_logger_;
+  std::vector<std::shared_ptr<Sink>> dirty_sinks_;
+  std::vector<FlushRequest*> pending_flushes_;
+  std::uint64_t dropped_reported_ = 0;
+  std::uint64_t dropped_by_reaped_ = 0;
+
+  // Read by stats() from any thread.
+  std::atomic<std::uint64_t> processed_{0};
+  std::atomic<std::uint64_t> dropped_total_{0};
+  std::atomic<std::uint64_t> sink_errors_{0};
+  std::atomic<std::uint64_t> high_water_{0};
+  std::atomic<std::uint64_t> queue_count_{0};
+
+  ErrorReporter errors_;
+};
+
+}  // namespace sluice::detail

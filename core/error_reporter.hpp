@@ -1,0 +1,33 @@
+#pragma once
+// Rate-limited reporting of backend and sink errors.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "sluice/runtime.hpp"
+
+namespace sluice::detail {
+
+class ErrorReporter {
+ public:
+  ErrorReporter();
+  void set_handler(ErrorHandler handler);
+  /// Reports `message` under `source` at most once per second per source; the
+  /// next report says how many were suppressed in between.
+  void report(const std::string& source, std::string_view message);
+
+ private:
+  struct SourceState {
+    std::chrono::steady_clock::time_point last{};
+    std::uint64_t suppressed = 0;
+  };
+  std::mutex mutex_;
+  ErrorHandler handler_;
+  std::map<std::string, SourceState, std::less<>> sources_;
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,148 @@
+#include "logger_registry.hpp"
+
+#include <algorithm>
+
+namespace sluice {
+
+Logger::Logger(std::string name, Logger* parent, std::uint32_t id)
+    : name_(std::move(name)), parent_(parent), id_(id) {}
+
+std::optional<Level> Logger::level() const { return detail::LoggerRegistry::instance().level_of(*this); }
+void Logger::set_level(Level level) { detail::LoggerRegistry::instance().set_level(*this, level); }
+void Logger::clear_level() { detail::LoggerRegistry::instance().set_level(*this, std::nullopt); }
+void Logger::add_sink(std::shared_ptr<Sink> sink) {
+  detail::LoggerRegistry::instance().add_sink(*this, std::move(sink));
+}
+void Logger::remove_sink(const std::shared_ptr<Sink>& sink) {
+  detail::LoggerRegistry::instance().remove_sink(*this, sink);
+}
+void Logger::clear_sinks() { detail::LoggerRegistry::instance().clear_sinks(*this); }
+std::vector<std::shared_ptr<Sink>> Logger::sinks() const {
+  return detail::LoggerRegistry::instance().sinks_of(*this);
+}
+void Logger::set_propagate(bool propagate) {
+  detail::LoggerRegistry::instance().set_propagate(*this, propagate);
+}
+
+Logger& get_logger(std::string_view name) { return detail::LoggerRegistry::instance().get(name); }
+Logger& root_logger() { return detail::LoggerRegistry::instance().root(); }
+
+}  // namespace sluice
+
+namespace sluice::detail {
+
+LoggerRegistry& LoggerRegistry::instance() {
+  static auto* registry = new LoggerRegistry;  // intentionally leaked, see header
+  return *registry;
+}
+
+LoggerRegistry::LoggerRegistry() {
+  root_ = &create("root", nullptr);
+  root_->explicit_level_ = Level::info;
+  recompute_levels();
+}
+
+Logger& LoggerRegistry::create(std::string name, Logger* parent) {
+  const auto id = static_cast<std::uint32_t>(by_id_.size());
+  // Logger's constructor is private, so no make_unique.
+  storage_.push_back(std::unique_ptr<Logger>(new Logger(std::move(name), parent, id)));
+  Logger& logger = *storage_.back();
+  by_id_.push_back(&logger);
+  by_name_.emplace(logger.name_, &logger);
+  return logger;
+}
+
+Logger& LoggerRegistry::get(std::string_view name) {
+  if (name.empty() || name == "root") return *root_;
+  std::lock_guard lock(mutex_);
+  if (auto it = by_name_.find(name); it != by_name_.end()) return *it->second;
+  // Create the missing ancestors first, outermost first: "a", "a.b", "a.b.c".
+  Logger* parent = root_;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t dot = name.find('.', pos);
+    const std::string_view prefix = name.substr(0, dot);
+    auto it = by_name_.find(prefix);
+    Logger* logger = it != by_name_.end() ? it->second : &create(std::string(prefix), parent);
+    if (dot == std::string_view::npos) {
+      recompute_levels();
+      version_.fetch_add(1, std::memory_order_acq_rel);
+      return *logger;
+    }
+    parent = logger;
+    pos = dot + 1;
+  }
+}
+
+const Logger* LoggerRegistry::by_id(std::uint32_t id) const {
+  std::lock_guard lock(mutex_);
+  return id < by_id_.size() ? by_id_[id] : nullptr;
+}
+
+void LoggerRegistry::recompute_levels() {
+  // Ids grow with creation and parents are created before children, so one
+  // pass in id order sees every parent's effective level before its children.
+  for (Logger* logger : by_id_) {
+    const Level effective = logger->explicit_level_
+                                ? *logger->explicit_level_
+                                : logger->parent_->effective_level_.load(std::memory_order_relaxed);
+    logger->effective_level_.store(effective, std::memory_order_relaxed);
+  }
+}
+
+void LoggerRegistry::set_level(Logger& logger, std::optional<Level> level) {
+  std::lock_guard lock(mutex_);
+  // The root always has a level, as in Python.
+  logger.explicit_level_ = (&logger == root_ && !level) ? Level::info : level;
+  recompute_levels();
+}
+
+std::optional<Level> LoggerRegistry::level_of(const Logger& logger) const {
+  std::lock_guard lock(mutex_);
+  return logger.explicit_level_;
+}
+
+void LoggerRegistry::add_sink(Logger& logger, std::shared_ptr<Sink> sink) {
+  if (!sink) return;
+  std::lock_guard lock(mutex_);
+  logger.sinks_.push_back(std::move(sink));
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void LoggerRegistry::remove_sink(Logger& logger, const std::shared_ptr<Sink>& sink) {
+  std::lock_guard lock(mutex_);
+  std::erase(logger.sinks_, sink);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+void LoggerRegistry::clear_sinks(Logger& logger) {
+  std::lock_guard lock(mutex_);
+  logger.sinks_.clear();
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::vector<std::shared_ptr<Sink>> LoggerRegistry::sinks_of(const Logger& logger) const {
+  std::lock_guard lock(mutex_);
+  return logger.sinks_;
+}
+
+void LoggerRegistry::set_propagate(Logger& logger, bool propagate) {
+  std::lock_guard lock(mutex_);
+  logger.propagate_.store(propagate, std::memory_order_relaxed);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::vector<std::shared_ptr<Sink>> LoggerRegistry::resolve_sinks(std::uint32_t id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<Sink>> out;
+  if (id >= by_id_.size()) return out;
+  for (const Logger* logger = by_id_[id]; logger != nullptr; logger = logger->parent_) {
+    for (const auto& sink : logger->sinks_) {
+      if (std::find(out.begin(), out.end(), sink) == out.end()) out.push_back(sink);
+    }
+    if (!logger->propagate_.load(std::memory_order_relaxed)) break;
+  }
+  return out;
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,57 @@
+#pragma once
+// Owns every Logger; resolves a logger's effective sinks for the backend.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/logger.hpp"
+#include "sluice/sink.hpp"
+
+namespace sluice::detail {
+
+class LoggerRegistry {
+ public:
+  /// Never destroyed: loggers and their sinks must outlive every thread that
+  /// logs, including during static destruction.
+  static LoggerRegistry& instance();
+
+  Logger& get(std::string_view name);
+  Logger& root() noexcept { return *root_; }
+  /// Logger by id (ids are dense, from 0 = root). Null if unknown.
+  const Logger* by_id(std::uint32_t id) const;
+
+  /// Bumped by every change that affects sink resolution.
+  std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
+  /// The sinks a record of logger `id` goes to: its own, then its ancestors'
+  /// while propagation allows, each sink once.
+  std::vector<std::shared_ptr<Sink>> resolve_sinks(std::uint32_t id) const;
+
+  // Logger's mutators lock here, so that level recomputation sees a
+  // consistent tree.
+  void set_level(Logger& logger, std::optional<Level> level);
+  std::optional<Level> level_of(const Logger& logger) const;
+  void add_sink(Logger& logger, std::shared_ptr<Sink> sink);
+  void remove_sink(Logger& logger, const std::shared_ptr<Sink>& sink);
+  void clear_sinks(Logger& logger);
+  std::vector<std::shared_ptr<Sink>> sinks_of(const Logger& logger) const;
+  void set_propagate(Logger& logger, bool propagate);
+
+ private:
+  LoggerRegistry();
+  Logger& create(std::string name, Logger* parent);
+  void recompute_levels();  // caller holds mutex_
+
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<Logger>> storage_;
+  std::vector<Logger*> by_id_;
+  std::map<std::string, Logger*, std::less<>> by_name_;
+  Logger* root_ = nullptr;
+  std::atomic<std::uint64_t> version_{1};
+};
+
+}  // namespace sluice::detail

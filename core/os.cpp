@@ -1,0 +1,41 @@
+#include "os.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace sluice::detail::os {
+
+std::uint32_t process_id() noexcept { return static_cast<std::uint32_t>(::getpid()); }
+
+std::uint64_t thread_id() noexcept { return static_cast<std::uint64_t>(::syscall(SYS_gettid)); }
+
+std::string thread_name() {
+  char name[64] = {};
+  if (pthread_getname_np(pthread_self(), name, sizeof name) != 0) return {};
+  return name;
+}
+
+void set_thread_name(std::string_view name) noexcept {
+  char truncated[16] = {};  // Linux: 15 bytes + NUL
+  name.copy(truncated, sizeof truncated - 1);
+  pthread_setname_np(pthread_self(), truncated);
+}
+
+bool pin_thread(int cpu) noexcept {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+}
+
+bool is_terminal(std::FILE* stream) noexcept { return ::isatty(::fileno(stream)) == 1; }
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
+
+}  // namespace sluice::detail::os

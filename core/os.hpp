@@ -1,0 +1,24 @@
+#pragma once
+// Every operating-system call sluice makes, in one place.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace sluice::detail::os {
+
+std::uint32_t process_id() noexcept;
+/// The kernel's id of the calling thread (what top and gdb show).
+std::uint64_t thread_id() noexcept;
+/// The calling thread's OS name ("" if unknown).
+std::string thread_name();
+/// Sets the calling thread's OS name (truncated to the OS limit).
+void set_thread_name(std::string_view name) noexcept;
+/// Pins the calling thread to one CPU; false if that failed.
+bool pin_thread(int cpu) noexcept;
+bool is_terminal(std::FILE* stream) noexcept;
+/// Host name, for producer info.
+std::string host_name();
+
+}  // namespace sluice::detail::os

@@ -1,0 +1,88 @@
+#include "sluice/record.hpp"
+
+#include "arg_decoding.hpp"
+#include "sluice/detail/call_site.hpp"
+#include "sluice/formatter.hpp"
+
+namespace sluice {
+
+namespace {
+// One per thread that renders records: the backend, or a decoder.
+thread_local detail::MessageFormatter t_message_formatter;
+}  // namespace
+
+RecordView::RecordView() = default;
+RecordView::~RecordView() = default;
+
+Level RecordView::level() const noexcept { return site_->level; }
+std::string_view RecordView::format_string() const noexcept { return site_->format; }
+std::string_view RecordView::file() const noexcept { return site_->file; }
+std::string_view RecordView::function() const noexcept { return site_->function; }
+std::uint32_t RecordView::line() const noexcept { return site_->line; }
+
+std::string_view RecordView::module() const noexcept {
+  std::string_view name = site_->file;
+  if (const auto slash = name.find_last_of("/\\"); slash != std::string_view::npos) {
+    name.remove_prefix(slash + 1);
+  }
+  if (const auto dot = name.rfind('.'); dot != std::string_view::npos && dot > 0) {
+    name = name.substr(0, dot);
+  }
+  return name;
+}
+
+void RecordView::decode() const {
+  if (decoded_) return;
+  decoded_ = true;
+  if (!detail::decode_args({site_->args, site_->arg_count}, args_, args_decoded_, fields_,
+                           custom_text_)) {
+    // Only a corrupt record gets here; show what could be decoded.
+    custom_text_.clear();
+  }
+}
+
+std::string_view RecordView::message() const {
+  if (!message_ready_) {
+    decode();
+    message_.clear();
+    t_message_formatter.format(site_->format, args_decoded_, message_);
+    message_ready_ = true;
+  }
+  return message_;
+}
+
+std::size_t RecordView::field_count() const {
+  decode();
+  return fields_.size();
+}
+const FieldView& RecordView::field(std::size_t index) const {
+  decode();
+  return fields_.at(index);
+}
+std::size_t RecordView::arg_count() const {
+  decode();
+  return args_decoded_.size();
+}
+const ArgValue& RecordView::arg(std::size_t index) const {
+  decode();
+  return args_decoded_.at(index);
+}
+
+std::string_view RecordView::formatted(const Formatter& formatter) const {
+  for (std::size_t i = 0; i < formatted_count_; ++i) {
+    if (formatted_[i].first == &formatter) return formatted_[i].second;
+  }
+  if (formatted_count_ == formatted_.size()) formatted_.emplace_back();
+  auto& slot = formatted_[formatted_count_++];
+  slot.first = &formatter;
+  slot.second.clear();
+  try {
+    formatter.format(*this, slot.second);
+  } catch (...) {
+    --formatted_count_;  // do not cache a half-formatted record
+    throw;
+  }
+  return slot.second;
+}
+
+}  // namespace sluice

@@ -1,0 +1,148 @@
+#include "sluice/detail/thread_queue.hpp"
+
+#include <cstring>
+#include <new>
+#include <thread>
+
+#include "backend.hpp"
+#include "os.hpp"
+#include "sluice/runtime.hpp"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace sluice::detail {
+
+namespace {
+
+void cpu_relax() noexcept {
+#if defined(__x86_64__)
+  _mm_pause();
+#endif
+}
+
+class SpinGuard {
+ public:
+  explicit SpinGuard(std::atomic_flag& flag) noexcept : flag_(flag) {
+    while (flag_.test_and_set(std::memory_order_acquire)) cpu_relax();
+  }
+  ~SpinGuard() { flag_.clear(std::memory_order_release); }
+  SpinGuard(const SpinGuard&) = delete;
+  SpinGuard& operator=(const SpinGuard&) = delete;
+
+ private:
+  std::atomic_flag& flag_;
+};
+
+}  // namespace
+
+ThreadQueue::ThreadQueue(std::size_t capacity, QueuePolicy policy)
+    : buffer_(static_cast<std::byte*>(::operator new(capacity, std::align_val_t{kCacheLine}))),
+      mask_(capacity - 1),
+      capacity_(capacity),
+      policy_(policy),
+      thread_id_(os::thread_id()),
+      name_(os::thread_name()) {
+  // Touch every page now, so that the first lap of the ring does not take
+  // page faults on the hot path.
+  std::memset(buffer_, 0, capacity);
+}
+
+ThreadQueue::~ThreadQueue() { ::operator delete(buffer_, std::align_val_t{kCacheLine}); }
+
+std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
+  const auto count_drop = [this] {
+    dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
+  if (size > capacity_ / 2) {
+    count_drop();
+    return nullptr;
+  }
+  for (unsigned spins = 0;; ++spins) {
+    const std::uint64_t offset = write_pos_ & mask_;
+    const std::uint64_t tail = capacity_ - offset;
+    const std::uint64_t needed = size <= tail ? size : tail + size;
+    read_pos_cache_ = published_read_.load(std::memory_order_acquire);
+    if (write_pos_ + needed - read_pos_cache_ <= capacity_) {
+      if (size > tail) {
+        // Pad the tail: only size and logger_id are read from a pad, and
+        // the tail is at least 8 bytes since every size is a multiple of 8.
+        const std::uint32_t pad[2] = {static_cast<std::uint32_t>(tail), kWrapMarker};
+        std::memcpy(buffer_ + offset, pad, sizeof pad);
+        write_pos_ += tail;
+      }
+      return buffer_ + (write_pos_ & mask_);
+    }
+    if (policy_ == QueuePolicy::drop || !Backend::instance().accepting()) {
+      // Without a backend a blocked thread would wait for ever.
+      count_drop();
+      return nullptr;
+    }
+    if (spins < 64) {
+      cpu_relax();
+    } else {
+      std::this_thread::yield();
+    }
+  }
+}
+
+const RecordHeader* ThreadQueue::peek() noexcept {
+  for (;;) {
+    if (read_pos_ == write_pos_cache_) {
+      write_pos_cache_ = published_write_.load(std::memory_order_acquire);
+      if (read_pos_ == write_pos_cache_) return nullptr;
+    }
+    const std::byte* at = buffer_ + (read_pos_ & mask_);
+    std::uint32_t first[2];
+    std::memcpy(first, at, sizeof first);
+    if (first[1] != kWrapMarker) return reinterpret_cast<const RecordHeader*>(at);
+    read_pos_ += first[0];
+  }
+}
+
+std::string ThreadQueue::thread_name() const {
+  SpinGuard guard(name_lock_);
+  return name_;
+}
+
+void ThreadQueue::set_thread_name(std::string name) {
+  {
+    SpinGuard guard(name_lock_);
+    name_ = std::move(name);
+  }
+  name_version_.fetch_add(1, std::memory_order_release);
+}
+
+namespace {
+
+// Marks the queue as orphaned when its thread ends; the backend drains and
+// frees it. Records of an exited thread are never lost.
+struct QueueExitGuard {
+  ThreadQueue* queue = nullptr;
+  ~QueueExitGuard() {
+    if (queue == nullptr) return;
+    tls_thread_queue = nullptr;
+    queue->mark_producer_exited();
+  }
+};
+
+}  // namespace
+
+ThreadQueue* create_thread_queue() noexcept {
+  try {
+    Backend& backend = Backend::instance();
+    backend.ensure_started();
+    auto queue = std::make_unique<ThreadQueue>(backend.queue_capacity(), backend.queue_policy());
+    ThreadQueue* raw = queue.get();
+    thread_local QueueExitGuard exit_guard;
+    exit_guard.queue = raw;
+    tls_thread_queue = raw;
+    backend.adopt(std::move(queue));
+    return raw;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+}  // namespace sluice::detail

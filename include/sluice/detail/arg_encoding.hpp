@@ -1,0 +1,259 @@
+#pragma once
+// Compile-time mapping from a C++ argument type to its stored kind, and the
+// hot-path encoders. Everything here must inline into the log call.
+
+#include <fmt/core.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <new>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "sluice/arg_value.hpp"
+#include "sluice/kv.hpp"
+
+namespace sluice {
+
+/// Opt-in for user types that are trivially copyable and have an
+/// fmt::formatter: specialise as `template <> struct copy_loggable<Point> :
+/// std::true_type {};`. Their bytes are copied on the hot path and formatted
+/// with "{}" on the backend. Format anything else at the call site, e.g.
+/// `SLUICE_INFO(log, "cfg {}", fmt::format("{}", cfg))`.
+template <class T>
+struct copy_loggable : std::false_type {};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool always_false = false;
+
+template <class T>
+struct is_field : std::false_type {};
+template <FieldName Name, class T>
+struct is_field<Field<Name, T>> : std::true_type {};
+
+template <class T>
+inline constexpr bool is_string_like_v =
+    std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> ||
+    std::is_same_v<T, const char*> || std::is_same_v<T, char*> ||
+    (std::is_array_v<T> && std::is_same_v<std::remove_cv_t<std::remove_extent_t<T>>, char>);
+
+template <class T>
+inline constexpr bool has_fmt_formatter_v = fmt::has_formatter<T, fmt::format_context>::value;
+
+// The kind a (cv-ref stripped, field-unwrapped) type is stored as.
+template <class T>
+constexpr ArgKind kind_of() {
+  if constexpr (std::is_same_v<T, bool>) {
+    return ArgKind::boolean;
+  } else if constexpr (std::is_same_v<T, char>) {
+    return ArgKind::character;
+  } else if constexpr (is_string_like_v<T>) {
+    return ArgKind::string;
+  } else if constexpr (std::is_enum_v<T>) {
+    if constexpr (has_fmt_formatter_v<T>) {
+      return ArgKind::custom;
+    } else {
+      return kind_of<std::underlying_type_t<T>>();
+    }
+  } else if constexpr (std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
+                       std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>) {
+    static_assert(always_false<T>, "sluice: wide and UTF character types are not loggable");
+    return ArgKind::custom;
+  } else if constexpr (std::is_integral_v<T>) {
+    constexpr bool s = std::is_signed_v<T>;
+    if constexpr (sizeof(T) == 1) return s ? ArgKind::i8 : ArgKind::u8;
+    else if constexpr (sizeof(T) == 2) return s ? ArgKind::i16 : ArgKind::u16;
+    else if constexpr (sizeof(T) == 4) return s ? ArgKind::i32 : ArgKind::u32;
+    else return s ? ArgKind::i64 : ArgKind::u64;
+  } else if constexpr (std::is_same_v<T, float>) {
+    return ArgKind::f32;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return ArgKind::f64;  // long double is narrowed to double
+  } else if constexpr (std::is_pointer_v<T> || std::is_null_pointer_v<T>) {
+    return ArgKind::pointer;
+  } else if constexpr (copy_loggable<T>::value) {
+    static_assert(std::is_trivially_copyable_v<T>,
+                  "sluice: copy_loggable types must be trivially copyable");
+    static_assert(has_fmt_formatter_v<T>, "sluice: copy_loggable types need an fmt::formatter");
+    return ArgKind::custom;
+  } else {
+    static_assert(always_false<T>,
+                  "sluice: this type is not loggable. Format it at the call site "
+                  "(fmt::format(\"{}\", value)) or, if it is trivially copyable and has an "
+                  "fmt::formatter, opt in with sluice::copy_loggable<T>.");
+    return ArgKind::custom;
+  }
+}
+
+template <class T>
+struct unwrap_field {
+  using type = T;
+};
+template <FieldName Name, class T>
+struct unwrap_field<Field<Name, T>> {
+  using type = std::remove_cvref_t<T>;
+};
+template <class T>
+using value_type_t = typename unwrap_field<std::remove_cvref_t<T>>::type;
+
+// The type fmt checks the format string against: what the backend will
+// actually hand to fmt for this argument.
+template <class T>
+auto check_type_of() {
+  constexpr ArgKind kind = kind_of<T>();
+  if constexpr (kind == ArgKind::string || kind == ArgKind::custom) {
+    return std::string_view{};
+  } else if constexpr (kind == ArgKind::pointer) {
+    return static_cast<const void*>(nullptr);
+  } else if constexpr (std::is_enum_v<T>) {
+    return std::underlying_type_t<T>{};
+  } else if constexpr (std::is_same_v<T, long double>) {
+    return double{};
+  } else {
+    return T{};
+  }
+}
+template <class T>
+using check_type_t = decltype(check_type_of<T>());
+
+template <class... Ts>
+struct type_list {};
+
+template <class List, class... Rest>
+struct message_args;
+template <class... Done>
+struct message_args<type_list<Done...>> {
+  using type = fmt::basic_format_string<char, Done...>;
+};
+// Fields are skipped; a specialisation rather than std::conditional, because
+// check_type_t must not be instantiated for a Field.
+template <class... Done, FieldName Name, class T, class... Rest>
+struct message_args<type_list<Done...>, Field<Name, T>, Rest...> {
+  using type = typename message_args<type_list<Done...>, Rest...>::type;
+};
+template <class... Done, class Head, class... Rest>
+struct message_args<type_list<Done...>, Head, Rest...> {
+  using type = typename message_args<type_list<Done..., check_type_t<std::remove_cvref_t<Head>>>,
+                                     Rest...>::type;
+};
+
+/// The format-string type for a call with these arguments: fields are left
+/// out, so the string is checked at compile time against the message
+/// arguments only.
+template <class... Args>
+using format_string_for = typename message_args<type_list<>, Args...>::type;
+
+/// Formats a custom argument's stored bytes with "{}".
+using CustomFormatFn = void (*)(const std::byte* data, std::string& out);
+
+template <class T>
+void format_custom(const std::byte* data, std::string& out) {
+  alignas(T) std::byte storage[sizeof(T)];
+  std::memcpy(storage, data, sizeof(T));
+  fmt::format_to(std::back_inserter(out), "{}", *std::launder(reinterpret_cast<const T*>(storage)));
+}
+
+/// Per-argument static metadata, part of the call site.
+struct ArgInfo {
+  ArgKind kind;
+  std::uint32_t custom_size;   // bytes stored for a custom kind
+  std::string_view field_name; // empty for message arguments
+  CustomFormatFn format_custom;
+};
+
+template <class A>
+constexpr ArgInfo arg_info_of() {
+  using T = value_type_t<A>;
+  constexpr ArgKind kind = kind_of<T>();
+  std::string_view name{};
+  if constexpr (is_field<std::remove_cvref_t<A>>::value) name = std::remove_cvref_t<A>::name;
+  if constexpr (kind == ArgKind::custom) {
+    return ArgInfo{kind, static_cast<std::uint32_t>(sizeof(T)), name, &format_custom<T>};
+  } else {
+    return ArgInfo{kind, 0, name, nullptr};
+  }
+}
+
+// ---- encoding -------------------------------------------------------------
+
+template <class A>
+constexpr const auto& field_value(const A& a) noexcept {
+  if constexpr (is_field<A>::value) {
+    return a.value;
+  } else {
+    return a;
+  }
+}
+
+inline std::string_view as_string_view(const std::string& s) noexcept { return s; }
+inline std::string_view as_string_view(std::string_view s) noexcept { return s; }
+inline std::string_view as_string_view(const char* s) noexcept {
+  // fmt refuses a null const char*; a logger should not.
+  return s ? std::string_view{s} : std::string_view{"(null)"};
+}
+
+/// Bytes an argument takes in a record. Strings: a 4-byte length + the bytes.
+template <class A>
+inline std::size_t encoded_size(const A& arg) noexcept {
+  using T = value_type_t<A>;
+  constexpr ArgKind kind = kind_of<T>();
+  if constexpr (kind == ArgKind::string) {
+    return 4 + as_string_view(field_value(arg)).size();
+  } else if constexpr (kind == ArgKind::custom) {
+    return sizeof(T);
+  } else if constexpr (kind == ArgKind::boolean || kind == ArgKind::character) {
+    return 1;
+  } else if constexpr (kind == ArgKind::pointer || kind == ArgKind::f64) {
+    return 8;
+  } else {
+    return sizeof(T);
+  }
+}
+
+template <class A>
+inline std::byte* encode_arg(std::byte* out, const A& arg) noexcept {
+  using T = value_type_t<A>;
+  constexpr ArgKind kind = kind_of<T>();
+  const auto& v = field_value(arg);
+  if constexpr (kind == ArgKind::string) {
+    const std::string_view s = as_string_view(v);
+    const auto n = static_cast<std::uint32_t>(s.size());
+    std::memcpy(out, &n, 4);
+    std::memcpy(out + 4, s.data(), n);
+    return out + 4 + n;
+  } else if constexpr (kind == ArgKind::pointer) {
+    const auto p = reinterpret_cast<std::uint64_t>(static_cast<const volatile void*>(v));
+    std::memcpy(out, &p, 8);
+    return out + 8;
+  } else if constexpr (kind == ArgKind::f64 && !std::is_same_v<T, double>) {
+    const double d = static_cast<double>(v);
+    std::memcpy(out, &d, 8);
+    return out + 8;
+  } else if constexpr (std::is_enum_v<T> && kind != ArgKind::custom) {
+    const auto u = static_cast<std::underlying_type_t<T>>(v);
+    std::memcpy(out, &u, sizeof(u));
+    return out + sizeof(u);
+  } else {
+    std::memcpy(out, &v, sizeof(T));
+    return out + sizeof(T);
+  }
+}
+
+/// Sum of encoded sizes of all arguments.
+template <class... Args>
+inline std::size_t encoded_args_size(const Args&... args) noexcept {
+  return (std::size_t{0} + ... + encoded_size(args));
+}
+
+template <class... Args>
+inline void encode_args([[maybe_unused]] std::byte* out, const Args&... args) noexcept {
+  ((out = encode_arg(out, args)), ...);
+}
+
+}  // namespace detail
+}  // namespace sluice

@@ -1,0 +1,57 @@
+#pragma once
+// Static metadata of one log statement, and the record header that points to it.
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "sluice/detail/arg_encoding.hpp"
+#include "sluice/level.hpp"
+
+namespace sluice::detail {
+
+/// What the macro knows at the call site: a static constexpr object per
+/// statement, used as a template argument so that each (statement, argument
+/// types) pair gets exactly one CallSite.
+struct SourceLocation {
+  std::string_view format;
+  std::string_view file;
+  std::string_view function;
+  std::uint32_t line;
+  Level level;
+};
+
+/// A call site's full static metadata. Records carry a pointer to it; the
+/// backend registers it (gives it a dense id) the first time it sees it.
+struct CallSite {
+  std::string_view format;
+  std::string_view file;
+  std::string_view function;
+  std::uint32_t line;
+  Level level;
+  const ArgInfo* args;
+  std::uint32_t arg_count;
+};
+
+template <const SourceLocation& Location, class... Args>
+struct CallSiteOf {
+  static constexpr std::array<ArgInfo, sizeof...(Args)> args{arg_info_of<Args>()...};
+  static constexpr CallSite value{Location.format, Location.file,  Location.function,
+                                  Location.line,   Location.level, args.data(),
+                                  sizeof...(Args)};
+};
+
+/// The fixed part of every record in a thread queue. `size` covers the header
+/// and the encoded arguments and is a multiple of 8.
+struct RecordHeader {
+  std::uint32_t size;
+  std::uint32_t logger_id;
+  std::uint64_t timestamp;  // raw clock ticks, converted on the backend
+  const CallSite* site;
+};
+static_assert(sizeof(RecordHeader) == 24);
+
+/// logger_id value of a padding entry that sends the reader back to offset 0.
+inline constexpr std::uint32_t kWrapMarker = 0xFFFFFFFFu;
+
+}  // namespace sluice::detail

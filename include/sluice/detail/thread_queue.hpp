@@ -1,0 +1,140 @@
+#pragma once
+// A single-producer, single-consumer byte ring: one per logging thread.
+//
+// Positions are monotonically increasing byte counts; the offset in the ring
+// is `pos & mask`. A record never wraps: when it does not fit before the end,
+// a padding header (logger_id == kWrapMarker) fills the tail and the record
+// starts at offset 0.
+//
+//   buffer: [ consumed | readable records ... | free ............ ]
+//                      ^ read (consumer)      ^ write (producer)
+//
+// Each side writes its own cache line only. The producer publishes its write
+// position after every record (a record must not wait for a later call) and
+// keeps a private copy of the read position, refreshed only when the ring
+// looks full, so that in the common case a log call touches no line that the
+// consumer writes.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "sluice/detail/call_site.hpp"
+
+#if defined(__GNUC__)
+#define SLUICE_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SLUICE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define SLUICE_LIKELY(x) (x)
+#define SLUICE_UNLIKELY(x) (x)
+#endif
+
+namespace sluice {
+enum class QueuePolicy : std::uint8_t;
+}
+
+namespace sluice::detail {
+
+inline constexpr std::size_t kCacheLine = 64;
+
+class ThreadQueue {
+ public:
+  /// `capacity` must be a power of two.
+  ThreadQueue(std::size_t capacity, QueuePolicy policy);
+  ~ThreadQueue();
+  ThreadQueue(const ThreadQueue&) = delete;
+  ThreadQueue& operator=(const ThreadQueue&) = delete;
+
+  // ---- producer side (the owning thread only) ----
+
+  /// Space for `size` bytes (a multiple of 8), or nullptr when the record was
+  /// dropped (drop policy, or larger than half the ring).
+  std::byte* prepare_write(std::size_t size) noexcept {
+    const std::uint64_t offset = write_pos_ & mask_;
+    if (SLUICE_LIKELY(offset + size <= capacity_ &&
+                      write_pos_ + size - read_pos_cache_ <= capacity_)) {
+      return buffer_ + offset;
+    }
+    return prepare_write_slow(size);
+  }
+
+  /// Publishes the record prepared last. Release: the backend that sees the
+  /// new position also sees the record's bytes.
+  void commit_write(std::size_t size) noexcept {
+    write_pos_ += size;
+    published_write_.store(write_pos_, std::memory_order_release);
+  }
+
+  // ---- consumer side (the backend only) ----
+
+  /// The oldest unread record, or nullptr when the ring is empty.
+  const RecordHeader* peek() noexcept;
+  /// Releases the record returned by peek().
+  void pop(std::size_t size) noexcept {
+    read_pos_ += size;
+    published_read_.store(read_pos_, std::memory_order_release);
+  }
+  std::uint64_t bytes_used() const noexcept { return write_pos_cache_ - read_pos_; }
+  std::uint64_t read_position() const noexcept { return read_pos_; }
+  std::uint64_t published_position() const noexcept {
+    return published_write_.load(std::memory_order_acquire);
+  }
+  std::size_t capacity() const noexcept { return capacity_; }
+  std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+
+  // ---- either side ----
+
+  bool producer_exited() const noexcept { return exited_.load(std::memory_order_acquire); }
+  void mark_producer_exited() noexcept { exited_.store(true, std::memory_order_release); }
+
+  std::uint64_t thread_id() const noexcept { return thread_id_; }
+  std::uint64_t thread_name_version() const noexcept {
+    return name_version_.load(std::memory_order_acquire);
+  }
+  /// Thread name as of the last call to set_thread_name (copies under a lock:
+  /// called by the backend only when the version changed).
+  std::string thread_name() const;
+  void set_thread_name(std::string name);
+
+ private:
+  std::byte* prepare_write_slow(std::size_t size) noexcept;
+
+  // Producer-private line.
+  std::byte* buffer_;
+  std::uint64_t mask_;
+  std::uint64_t capacity_;
+  std::uint64_t write_pos_ = 0;
+  std::uint64_t read_pos_cache_ = 0;
+  QueuePolicy policy_;
+
+  alignas(kCacheLine) std::atomic<std::uint64_t> published_write_{0};
+  std::atomic<std::uint64_t> dropped_{0};  // producer writes only on the drop path
+
+  alignas(kCacheLine) std::atomic<std::uint64_t> published_read_{0};
+  // Consumer-private.
+  std::uint64_t read_pos_ = 0;
+  std::uint64_t write_pos_cache_ = 0;
+
+  alignas(kCacheLine) std::atomic<bool> exited_{false};
+  std::uint64_t thread_id_;
+  std::atomic<std::uint64_t> name_version_{0};
+  mutable std::atomic_flag name_lock_ = ATOMIC_FLAG_INIT;
+  std::string name_;
+};
+
+/// This thread's queue; null until its first log call.
+inline thread_local ThreadQueue* tls_thread_queue = nullptr;
+
+/// Creates and registers this thread's queue on its first log call, starting
+/// the backend if nobody did. Null if memory for the queue cannot be had (the
+/// record is then counted as dropped).
+ThreadQueue* create_thread_queue() noexcept;
+
+inline ThreadQueue* thread_queue() noexcept {
+  ThreadQueue* q = tls_thread_queue;
+  if (SLUICE_LIKELY(q != nullptr)) return q;
+  return create_thread_queue();
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,64 @@
+#pragma once
+// Formatters turn a record into text. Sinks share them: a record is formatted
+// once per distinct formatter object, however many sinks use it.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice {
+
+class RecordView;
+
+/// Thread safety: format() is called by the backend thread only; a formatter
+/// must not change after it is given to a sink.
+class Formatter {
+ public:
+  virtual ~Formatter() = default;
+  /// Appends the record's text to `out`, without a trailing newline.
+  virtual void format(const RecordView& record, std::string& out) const = 0;
+};
+
+enum class TimeZone { utc, local };
+
+/// A pattern of literal text and {token} placeholders; see docs/patterns.md.
+/// Throws sluice::Error for an unknown token or an unbalanced brace.
+class PatternFormatter final : public Formatter {
+ public:
+  static constexpr std::string_view default_pattern =
+      "{timestamp} {level:<8} {logger}: {message}{fields}";
+
+  explicit PatternFormatter(std::string_view pattern = default_pattern,
+                            TimeZone zone = TimeZone::utc);
+  ~PatternFormatter() override;
+  void format(const RecordView& record, std::string& out) const override;
+
+  struct Token;  // internal
+
+ private:
+  std::vector<Token> tokens_;
+  TimeZone zone_;
+};
+
+struct JsonOptions {
+  /// Key of the logger's name: "logger_name" (the ERP standard) or "logger".
+  std::string logger_key = "logger_name";
+  /// Extra constant keys added to every object, e.g. service_name, environment.
+  std::vector<std::pair<std::string, std::string>> static_fields;
+};
+
+/// One JSON object per record: timestamp, level, logger_name, message, module,
+/// function, line, process, thread, thread_name, then static and structured
+/// fields. Strings are escaped per RFC 8259; invalid UTF-8 becomes U+FFFD.
+class JsonFormatter final : public Formatter {
+ public:
+  explicit JsonFormatter(JsonOptions options = {});
+  void format(const RecordView& record, std::string& out) const override;
+
+ private:
+  JsonOptions options_;
+  std::string static_suffix_;  // pre-rendered static fields
+};
+
+}  // namespace sluice

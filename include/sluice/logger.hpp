@@ -1,0 +1,78 @@
+#pragma once
+// Loggers by dotted name, with Python's inheritance of levels and sinks.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sluice/level.hpp"
+
+namespace sluice {
+
+class Sink;
+namespace detail {
+class LoggerRegistry;
+}
+
+/// A named logger. Loggers are created by get_logger() and live until the
+/// process ends, so references to them never dangle.
+///
+/// Thread safety: every member may be called from any thread. Level changes
+/// take effect on the hot path at once (one relaxed load per log call).
+class Logger {
+ public:
+  Logger(const Logger&) = delete;
+  Logger& operator=(const Logger&) = delete;
+
+  /// Dotted name; the root logger's is "root".
+  const std::string& name() const noexcept { return name_; }
+  /// The nearest ancestor, or null for the root.
+  Logger* parent() const noexcept { return parent_; }
+  std::uint32_t id() const noexcept { return id_; }
+
+  /// True when a record at `level` passes this logger's effective level.
+  bool should_log(Level level) const noexcept {
+    return level >= effective_level_.load(std::memory_order_relaxed);
+  }
+  Level effective_level() const noexcept {
+    return effective_level_.load(std::memory_order_relaxed);
+  }
+  /// The level set on this logger, if any (otherwise it inherits).
+  std::optional<Level> level() const;
+  void set_level(Level level);
+  /// Inherit the nearest ancestor's level again.
+  void clear_level();
+
+  /// Sinks attached to this logger. Records also go to the ancestors' sinks
+  /// unless propagation is off (Python's `propagate`).
+  void add_sink(std::shared_ptr<Sink> sink);
+  void remove_sink(const std::shared_ptr<Sink>& sink);
+  void clear_sinks();
+  std::vector<std::shared_ptr<Sink>> sinks() const;
+  void set_propagate(bool propagate);
+  bool propagate() const noexcept { return propagate_.load(std::memory_order_relaxed); }
+
+ private:
+  friend class detail::LoggerRegistry;
+  Logger(std::string name, Logger* parent, std::uint32_t id);
+
+  std::string name_;
+  Logger* parent_;
+  std::uint32_t id_;
+  std::atomic<Level> effective_level_{Level::info};
+  std::optional<Level> explicit_level_;              // guarded by the registry lock
+  std::vector<std::shared_ptr<Sink>> sinks_;         // guarded by the registry lock
+  std::atomic<bool> propagate_{true};
+};
+
+/// The logger with this dotted name ("api.security"), created on first use
+/// together with its ancestors. "" and "root" name the root logger, whose
+/// level is INFO until changed.
+Logger& get_logger(std::string_view name);
+Logger& root_logger();
+
+}  // namespace sluice

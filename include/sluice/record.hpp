@@ -1,0 +1,91 @@
+#pragma once
+// The read-only view of one record that sinks and formatters receive.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sluice/arg_value.hpp"
+#include "sluice/level.hpp"
+
+namespace sluice {
+
+class Formatter;
+namespace detail {
+struct CallSite;
+class RecordBuilder;
+}  // namespace detail
+
+/// One record, as handed to Sink::write. It is valid only during that call:
+/// a sink that needs data later copies it.
+///
+/// message() and formatted() are computed on first use and cached, so a
+/// record is formatted once per distinct formatter however many sinks use it.
+/// Not thread-safe: the backend calls sinks one at a time.
+class RecordView {
+ public:
+  RecordView();
+  ~RecordView();
+  RecordView(const RecordView&) = delete;
+  RecordView& operator=(const RecordView&) = delete;
+
+  /// Wall-clock time, nanoseconds since the Unix epoch (UTC).
+  std::int64_t timestamp_ns() const noexcept { return timestamp_ns_; }
+  Level level() const noexcept;
+  std::string_view logger_name() const noexcept { return logger_name_; }
+  /// The format string as written at the call site.
+  std::string_view format_string() const noexcept;
+  /// __FILE__ of the call site.
+  std::string_view file() const noexcept;
+  /// The file's base name without its extension (Python's `module`).
+  std::string_view module() const noexcept;
+  std::string_view function() const noexcept;
+  std::uint32_t line() const noexcept;
+  std::uint32_t process_id() const noexcept { return process_id_; }
+  std::uint64_t thread_id() const noexcept { return thread_id_; }
+  std::string_view thread_name() const noexcept { return thread_name_; }
+
+  /// The message with its arguments substituted (fields excluded).
+  std::string_view message() const;
+  /// Structured fields (kv<"name">(value)), in call order.
+  std::size_t field_count() const;
+  const FieldView& field(std::size_t index) const;
+  /// Message arguments, decoded, in placeholder order.
+  std::size_t arg_count() const;
+  const ArgValue& arg(std::size_t index) const;
+
+  /// The record as `formatter` renders it, without a trailing newline.
+  std::string_view formatted(const Formatter& formatter) const;
+
+  /// Internal: the call site and its encoded argument bytes.
+  const detail::CallSite& call_site() const noexcept { return *site_; }
+  std::span<const std::byte> encoded_args() const noexcept { return args_; }
+
+ private:
+  friend class detail::RecordBuilder;
+  void decode() const;
+
+  std::int64_t timestamp_ns_ = 0;
+  const detail::CallSite* site_ = nullptr;
+  std::string_view logger_name_;
+  std::uint32_t process_id_ = 0;
+  std::uint64_t thread_id_ = 0;
+  std::string_view thread_name_;
+  std::span<const std::byte> args_;
+
+  // Lazily computed; reset for every record, storage reused.
+  mutable bool decoded_ = false;
+  mutable bool message_ready_ = false;
+  mutable std::vector<ArgValue> args_decoded_;
+  mutable std::vector<FieldView> fields_;
+  mutable std::string custom_text_;  // backing store of custom args' text
+  mutable std::string message_;
+  mutable std::vector<std::pair<const Formatter*, std::string>> formatted_;
+  mutable std::size_t formatted_count_ = 0;
+};
+
+}  // namespace sluice

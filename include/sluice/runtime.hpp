@@ -1,0 +1,77 @@
+#pragma once
+// Starting, stopping and observing the backend.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace sluice {
+
+/// What a full thread queue does with a new record.
+enum class QueuePolicy : std::uint8_t {
+  block,  ///< wait for the backend: never lose a record
+  drop,   ///< never wait: drop and count it; the backend reports the count
+};
+
+enum class ClockChoice : std::uint8_t {
+  automatic,  ///< the TSC where it is invariant, else the system clock
+  tsc,
+  system,
+};
+
+struct Options {
+  /// Bytes per thread queue, rounded up to a power of two. A record larger
+  /// than half of it is dropped and counted.
+  std::size_t queue_capacity = 1u << 20;
+  QueuePolicy queue_policy = QueuePolicy::block;
+  /// How long the backend sleeps when every queue is empty. Zero: busy-poll
+  /// (one core at 100%, lowest delivery latency).
+  std::chrono::microseconds idle_sleep{100};
+  /// Records are written in timestamp order across threads; a record is held
+  /// this long so that an earlier one still being written by another thread
+  /// can overtake it. flush() and stop() do not wait for it.
+  std::chrono::microseconds reorder_window{20};
+  /// How often the TSC is re-calibrated against the wall clock.
+  std::chrono::milliseconds clock_resync{1000};
+  ClockChoice clock = ClockChoice::automatic;
+  /// Pin the backend thread to this CPU (-1: no pinning).
+  int backend_cpu = -1;
+};
+
+/// Starts the backend thread. Logging before start() starts it with default
+/// options. Throws sluice::Error if it is already running.
+void start(const Options& options = {});
+/// Drains every queue, flushes the sinks and stops the backend. Also done at
+/// normal process exit. Records logged after stop() wait in their queues
+/// until the next start() (a full queue then drops them).
+void stop();
+bool running() noexcept;
+
+/// Returns when every record enqueued (by any thread) before the call has
+/// been written by every sink and the sinks have flushed. Returns at once if
+/// the backend is not running.
+void flush();
+
+struct Stats {
+  std::uint64_t records_processed = 0;
+  std::uint64_t records_dropped = 0;      ///< full queue (drop policy) or oversized
+  std::uint64_t sink_errors = 0;
+  std::uint64_t queue_high_water_bytes = 0;  ///< most bytes ever waiting in one queue
+  std::uint64_t thread_queues = 0;           ///< queues alive now
+};
+Stats stats();
+
+/// Receives backend and sink errors (already rate-limited: at most one report
+/// per second per source, with a count of the ones suppressed). The default
+/// writes a line to stderr. Called on the backend thread.
+using ErrorHandler = std::function<void(std::string_view message)>;
+void set_error_handler(ErrorHandler handler);
+
+/// Names the calling thread in records (thread_name) and, where possible, for
+/// the OS (first 15 bytes, visible in top and gdb).
+void set_thread_name(std::string_view name);
+
+}  // namespace sluice
