@@ -22,7 +22,7 @@ constexpr std::size_t kMaxRecordsPerPass = 4096;
 // The backend's own report of dropped records.
 constexpr SourceLocation kDropLocation{
     "{} log records were dropped: a thread queue was full (drop policy) or a record was "
-    "larger than half a queue",
+    "larger than a queue",
     __FILE__, "report_drops", __LINE__, Level::warning};
 using DropSite = CallSiteOf<kDropLocation, std::uint64_t>;
 
@@ -122,6 +122,7 @@ Stats Backend::stats() const {
   s.records_processed = processed_.load(std::memory_order_relaxed);
   s.records_dropped = dropped_total_.load(std::memory_order_relaxed);
   s.sink_errors = sink_errors_.load(std::memory_order_relaxed);
+  s.records_out_of_order = out_of_order_.load(std::memory_order_relaxed);
   s.queue_high_water_bytes = high_water_.load(std::memory_order_relaxed);
   s.thread_queues = queue_count_.load(std::memory_order_relaxed);
   return s;
@@ -257,6 +258,11 @@ void Backend::refresh_thread_name(QueueState& state) {
 
 void Backend::process(const RecordHeader& header, QueueState& state) {
   refresh_thread_name(state);
+  if (header.timestamp < last_timestamp_) {
+    out_of_order_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    last_timestamp_ = header.timestamp;
+  }
   const LoggerRegistry& registry = LoggerRegistry::instance();
   const Logger* logger = registry.by_id(header.logger_id);
   const auto* bytes = reinterpret_cast<const std::byte*>(&header);

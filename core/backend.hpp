@@ -108,6 +108,8 @@ class Backend {
   std::atomic<std::uint64_t> processed_{0};
   std::atomic<std::uint64_t> dropped_total_{0};
   std::atomic<std::uint64_t> sink_errors_{0};
+  std::atomic<std::uint64_t> out_of_order_{0};
+  std::uint64_t last_timestamp_ = 0;  // backend thread only
   std::atomic<std::uint64_t> high_water_{0};
   std::atomic<std::uint64_t> queue_count_{0};
 

@@ -54,30 +54,31 @@ ThreadQueue::~ThreadQueue() { ::operator delete(buffer_, std::align_val_t{kCache
 std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
   const auto count_drop = [this] {
     dropped_.store(dropped_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-  };
-  if (size > capacity_ / 2) {
-    count_drop();
     return nullptr;
-  }
+  };
+  if (size > capacity_) return count_drop();  // could never fit
   for (unsigned spins = 0;; ++spins) {
     const std::uint64_t offset = write_pos_ & mask_;
     const std::uint64_t tail = capacity_ - offset;
-    const std::uint64_t needed = size <= tail ? size : tail + size;
+    // A record that does not fit before the end needs the tail padded first.
+    // The pad is published on its own: waiting for room for pad + record at
+    // once could wait for ever (a record longer than both the tail and the
+    // offset never fits beside the pad).
+    const std::uint64_t needed = size <= tail ? size : tail;
     read_pos_cache_ = published_read_.load(std::memory_order_acquire);
     if (write_pos_ + needed - read_pos_cache_ <= capacity_) {
-      if (size > tail) {
-        // Pad the tail: only size and logger_id are read from a pad, and
-        // the tail is at least 8 bytes since every size is a multiple of 8.
-        const std::uint32_t pad[2] = {static_cast<std::uint32_t>(tail), kWrapMarker};
-        std::memcpy(buffer_ + offset, pad, sizeof pad);
-        write_pos_ += tail;
-      }
-      return buffer_ + (write_pos_ & mask_);
+      if (size <= tail) return buffer_ + offset;
+      // Only size and logger_id are read from a pad; the tail is at least 8
+      // bytes because every size is a multiple of 8.
+      const std::uint32_t pad[2] = {static_cast<std::uint32_t>(tail), kWrapMarker};
+      std::memcpy(buffer_ + offset, pad, sizeof pad);
+      write_pos_ += tail;
+      published_write_.store(write_pos_, std::memory_order_release);
+      continue;
     }
     if (policy_ == QueuePolicy::drop || !Backend::instance().accepting()) {
       // Without a backend a blocked thread would wait for ever.
-      count_drop();
-      return nullptr;
+      return count_drop();
     }
     if (spins < 64) {
       cpu_relax();
@@ -97,7 +98,10 @@ const RecordHeader* ThreadQueue::peek() noexcept {
     std::uint32_t first[2];
     std::memcpy(first, at, sizeof first);
     if (first[1] != kWrapMarker) return reinterpret_cast<const RecordHeader*>(at);
+    // Publish the skip at once: a producer may be waiting for exactly this
+    // room before it can write its next record.
     read_pos_ += first[0];
+    published_read_.store(read_pos_, std::memory_order_release);
   }
 }
 

@@ -29,10 +29,13 @@ inline void log_record(const Logger& logger, format_string_for<Args...> /*checke
       (sizeof(RecordHeader) + encoded_args_size(args...) + 7) & ~std::size_t{7};
   std::byte* out = queue->prepare_write(size);
   if (SLUICE_UNLIKELY(out == nullptr)) return;  // dropped, and counted
+  encode_args(out + sizeof(RecordHeader), args...);
+  // The timestamp is read last, right before publishing: the backend orders
+  // records by it, and a thread preempted between the two would otherwise
+  // publish a record older than ones already written.
   const RecordHeader header{static_cast<std::uint32_t>(size), logger.id(), now_ticks(),
                             &CallSiteOf<Location, Args...>::value};
   std::memcpy(out, &header, sizeof header);
-  encode_args(out + sizeof header, args...);
   queue->commit_write(size);
 }
 

@@ -24,7 +24,7 @@ enum class ClockChoice : std::uint8_t {
 
 struct Options {
   /// Bytes per thread queue, rounded up to a power of two. A record larger
-  /// than half of it is dropped and counted.
+  /// than the queue is dropped and counted.
   std::size_t queue_capacity = 1u << 20;
   QueuePolicy queue_policy = QueuePolicy::block;
   /// How long the backend sleeps when every queue is empty. Zero: busy-poll
@@ -57,8 +57,12 @@ void flush();
 
 struct Stats {
   std::uint64_t records_processed = 0;
-  std::uint64_t records_dropped = 0;      ///< full queue (drop policy) or oversized
+  std::uint64_t records_dropped = 0;  ///< full queue (drop policy) or larger than a queue
   std::uint64_t sink_errors = 0;
+  /// Records that reached the sinks after a newer one: their thread was
+  /// descheduled between reading the clock and publishing for longer than
+  /// the reorder window.
+  std::uint64_t records_out_of_order = 0;
   std::uint64_t queue_high_water_bytes = 0;  ///< most bytes ever waiting in one queue
   std::uint64_t thread_queues = 0;           ///< queues alive now
 };

@@ -49,7 +49,7 @@ class ThreadQueue {
   // ---- producer side (the owning thread only) ----
 
   /// Space for `size` bytes (a multiple of 8), or nullptr when the record was
-  /// dropped (drop policy, or larger than half the ring).
+  /// dropped (drop policy, or larger than the ring).
   std::byte* prepare_write(std::size_t size) noexcept {
     const std::uint64_t offset = write_pos_ & mask_;
     if (SLUICE_LIKELY(offset + size <= capacity_ &&

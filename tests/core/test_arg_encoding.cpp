@@ -1,0 +1,140 @@
+// Every argument kind, through the real queue and backend, renders exactly as
+// fmt renders the original value.
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "capture_fixture.hpp"
+
+namespace {
+
+enum class Color { red = 1, green = 2 };  // no formatter: logged as its number
+enum class Mode : std::uint8_t { fast = 7 };
+
+struct Point {
+  int x, y;
+};
+
+enum class Shade { dark, light };
+
+}  // namespace
+
+template <>
+struct fmt::formatter<Point> : fmt::formatter<std::string_view> {
+  auto format(const Point& p, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "({}, {})", p.x, p.y);
+  }
+};
+template <>
+struct fmt::formatter<Shade> : fmt::formatter<std::string_view> {
+  auto format(Shade s, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(s == Shade::dark ? "dark" : "light", ctx);
+  }
+};
+template <>
+struct sluice::copy_loggable<Point> : std::true_type {};
+
+TEST_CASE("every argument kind renders as fmt renders it") {
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("kinds");
+  const std::string owned = "owned string";
+  const std::string_view view = "a view";
+  const char* c_string = "c string";
+  const char* null_string = nullptr;
+  int target = 5;
+  const void* pointer = &target;
+
+  SLUICE_INFO(log, "bool {} {}", true, false);
+  SLUICE_INFO(log, "char {}", 'x');
+  SLUICE_INFO(log, "ints {} {} {} {}", std::int8_t{-8}, std::int16_t{-16}, std::int32_t{-32},
+              std::numeric_limits<std::int64_t>::min());
+  SLUICE_INFO(log, "uints {} {} {} {}", std::uint8_t{255}, std::uint16_t{65535},
+              std::uint32_t{4294967295u}, std::numeric_limits<std::uint64_t>::max());
+  SLUICE_INFO(log, "floats {} {} {}", 0.1f, 0.1, 1.5L);
+  SLUICE_INFO(log, "specs {:>6.2f}|{:#x}|{:08.3e}", 3.14159, 255, 12345.678);
+  SLUICE_INFO(log, "strings {} {} {} {} {}", owned, view, c_string, "literal", null_string);
+  SLUICE_INFO(log, "pointers {} {}", pointer, nullptr);
+  SLUICE_INFO(log, "enums {} {} {}", Color::green, Mode::fast, Shade::light);
+  SLUICE_INFO(log, "custom {} and {:>10}", Point{1, -2}, Point{3, 4});
+  SLUICE_INFO(log, "empty {}", std::string());
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 11);
+  CHECK(records[0].message == "bool true false");
+  CHECK(records[1].message == "char x");
+  CHECK(records[2].message == "ints -8 -16 -32 -9223372036854775808");
+  CHECK(records[3].message == "uints 255 65535 4294967295 18446744073709551615");
+  CHECK(records[4].message == fmt::format("floats {} {} {}", 0.1f, 0.1, 1.5));
+  CHECK(records[4].message == "floats 0.1 0.1 1.5");
+  CHECK(records[5].message == "specs   3.14|0xff|1.235e+04");
+  CHECK(records[6].message == "strings owned string a view c string literal (null)");
+  CHECK(records[7].message == fmt::format("pointers {} {}", pointer, static_cast<const void*>(nullptr)));
+  CHECK(records[8].message == "enums 2 7 light");
+  CHECK(records[9].message == "custom (1, -2) and     (3, 4)");
+  CHECK(records[10].message == "empty ");
+}
+
+TEST_CASE("fields are kept apart from the message, in call order") {
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("fields");
+  const std::string user = "alice";
+  SLUICE_INFO(log, "login by {}", user, sluice::kv<"user_id">(42), sluice::kv<"admin">(true),
+              sluice::kv<"ratio">(0.25), sluice::kv<"name">(user), sluice::kv<"where">(Point{7, 8}));
+  SLUICE_WARNING(log, "only fields", sluice::kv<"code">(std::uint16_t{503}));
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "login by alice");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{"user_id", "42"},
+                                    {"admin", "true"},
+                                    {"ratio", "0.25"},
+                                    {"name", "alice"},
+                                    {"where", "(7, 8)"}});
+  CHECK(records[1].message == "only fields");
+  CHECK(records[1].fields == Fields{{"code", "503"}});
+}
+
+namespace {
+std::uint32_t log_from_named_function(const sluice::Logger& log) {
+  const std::uint32_t line = __LINE__ + 1;
+  SLUICE_ERROR(log, "here");
+  return line;
+}
+}  // namespace
+
+TEST_CASE("records carry the call site's file, line, function and level") {
+  sluice::testing::CaptureFixture fx;
+  const std::uint32_t line = log_from_named_function(sluice::get_logger("site"));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].level == sluice::Level::error);
+  CHECK(records[0].logger == "site");
+  CHECK(records[0].line == line);
+  CHECK(records[0].function == "log_from_named_function");
+  CHECK(std::string_view(records[0].file).ends_with("test_arg_encoding.cpp"));
+}
+
+TEST_CASE("arguments below the logger's level are not evaluated") {
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("lazy");
+  log.set_level(sluice::Level::warning);
+  int evaluated = 0;
+  const auto costly = [&] {
+    ++evaluated;
+    return 1;
+  };
+  SLUICE_INFO(log, "skipped {}", costly());
+  SLUICE_WARNING(log, "kept {}", costly());
+  sluice::flush();
+  CHECK(evaluated == 1);
+  REQUIRE(fx.capture->size() == 1);
+}

@@ -1,0 +1,252 @@
+// The backend: flush, thread exit, drop accounting, sink failures, stats.
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capture_fixture.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// Records what it was given and whether flush() followed.
+class CountingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView& record) override {
+    std::lock_guard lock(mutex_);
+    messages_.emplace_back(record.message());
+    unflushed_ = true;
+  }
+  void flush() override {
+    std::lock_guard lock(mutex_);
+    unflushed_ = false;
+    ++flushes_;
+  }
+  std::vector<std::string> messages() const {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+  bool unflushed() const {
+    std::lock_guard lock(mutex_);
+    return unflushed_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> messages_;
+  bool unflushed_ = false;
+  int flushes_ = 0;
+};
+
+class ThrowingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView& record) override {
+    if (record.message().find("bad") != std::string_view::npos) {
+      throw std::runtime_error("disk on fire");
+    }
+  }
+  std::string description() const override { return "throwing sink"; }
+};
+
+class SlowSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
+};
+
+}  // namespace
+
+TEST_CASE("flush returns after every earlier record is written and the sinks flushed") {
+  sluice::testing::CaptureFixture fx;
+  auto counting = std::make_shared<CountingSink>();
+  sluice::root_logger().add_sink(counting);
+  sluice::Logger& log = sluice::get_logger("flush");
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 100; ++i) SLUICE_INFO(log, "round {} record {}", round, i);
+    sluice::flush();
+    REQUIRE(counting->messages().size() == static_cast<std::size_t>((round + 1) * 100));
+    REQUIRE_FALSE(counting->unflushed());
+  }
+}
+
+TEST_CASE("flush from one thread covers records other threads logged before it") {
+  sluice::testing::CaptureFixture fx;
+  std::atomic<int> logged{0};
+  std::atomic<bool> release{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 1000; ++i) SLUICE_INFO(sluice::get_logger("cross"), "t{} {}", t, i);
+      logged.fetch_add(1);
+      while (!release.load()) std::this_thread::sleep_for(1ms);  // still alive
+    });
+  }
+  while (logged.load() < 4) std::this_thread::sleep_for(1ms);
+  sluice::flush();
+  CHECK(fx.capture->size() == 4000);
+  release = true;
+  for (auto& t : threads) t.join();
+}
+
+TEST_CASE("records of a thread that exits right after logging are all written") {
+  sluice::testing::CaptureFixture fx;
+  for (int round = 0; round < 20; ++round) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([t] {
+        for (int i = 0; i < 250; ++i) SLUICE_INFO(sluice::get_logger("exit"), "t{} {}", t, i);
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  sluice::flush();
+  REQUIRE(fx.capture->size() == 20 * 4 * 250);
+  // The exited threads' queues are freed once drained (main never logged).
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (sluice::stats().thread_queues > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  CHECK(sluice::stats().thread_queues == 0);
+}
+
+TEST_CASE("stop drains what is queued, and records logged while stopped wait for the next start") {
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::root_logger().add_sink(capture);
+  sluice::start();
+  sluice::Logger& log = sluice::get_logger("restart");
+  for (int i = 0; i < 1000; ++i) SLUICE_INFO(log, "first {}", i);
+  sluice::stop();
+  REQUIRE(capture->size() == 1000);
+  REQUIRE_FALSE(sluice::running());
+  SLUICE_INFO(log, "while stopped");
+  sluice::flush();  // returns at once: nothing running
+  REQUIRE(capture->size() == 1000);
+  sluice::start();
+  sluice::flush();
+  REQUIRE(capture->size() == 1001);
+  CHECK(capture->records().back().message == "while stopped");
+  sluice::stop();
+}
+
+TEST_CASE("start rejects bad options and a second start with a clear error") {
+  sluice::Options tiny;
+  tiny.queue_capacity = 100;
+  REQUIRE_THROWS_WITH(sluice::start(tiny),
+                      "sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got 100");
+  sluice::start();
+  REQUIRE_THROWS_WITH(sluice::start(), "sluice::start: the backend is already running");
+  sluice::stop();
+}
+
+TEST_CASE("logging before start starts the backend lazily") {
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::root_logger().add_sink(capture);
+  REQUIRE_FALSE(sluice::running());
+  SLUICE_INFO(sluice::get_logger("lazy.start"), "hello {}", 1);
+  REQUIRE(sluice::running());
+  sluice::flush();
+  REQUIRE(capture->size() == 1);
+  sluice::stop();
+}
+
+TEST_CASE("a failing sink is reported and neither the backend nor other sinks stop") {
+  std::vector<std::string> reports;
+  std::mutex reports_mutex;
+  sluice::set_error_handler([&](std::string_view message) {
+    std::lock_guard lock(reports_mutex);
+    reports.emplace_back(message);
+  });
+  sluice::testing::CaptureFixture fx;
+  sluice::root_logger().add_sink(std::make_shared<ThrowingSink>());
+  sluice::Logger& log = sluice::get_logger("failing");
+  for (int i = 0; i < 100; ++i) {
+    if (i % 10 == 0) {
+      SLUICE_INFO(log, "bad {}", i);
+    } else {
+      SLUICE_INFO(log, "good {}", i);
+    }
+  }
+  sluice::flush();
+  REQUIRE(fx.capture->size() == 100);
+  CHECK(sluice::stats().sink_errors == 10);
+  std::lock_guard lock(reports_mutex);
+  // Rate-limited: one report per second per sink.
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0] == "throwing sink: write failed: disk on fire");
+}
+
+TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::drop;
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = sluice::get_logger("drops");
+  log.add_sink(capture);
+  log.add_sink(std::make_shared<SlowSink>());
+  log.set_propagate(false);
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  sluice::start(options);
+
+  constexpr int kRecords = 20000;
+  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::flush();
+  const auto kept = capture->records();
+  const auto dropped = sluice::stats().records_dropped;
+  REQUIRE(dropped > 0);
+  REQUIRE(kept.size() + dropped == kRecords);
+  // What was kept is in order and without duplicates.
+  int previous = -1;
+  for (const auto& record : kept) {
+    const int index = std::stoi(record.message.substr(7));
+    REQUIRE(index > previous);
+    previous = index;
+  }
+  // The backend said so, as WARNING records whose counts add up.
+  std::uint64_t reported = 0;
+  for (const auto& warning : warnings->records()) {
+    REQUIRE(warning.level == sluice::Level::warning);
+    reported += std::stoull(warning.message);
+  }
+  CHECK(reported == dropped);
+  sluice::stop();
+}
+
+TEST_CASE("stats count processed records and the queue high-water mark") {
+  sluice::testing::CaptureFixture fx;
+  for (int i = 0; i < 500; ++i) SLUICE_INFO(sluice::get_logger("stats"), "n {}", i);
+  sluice::flush();
+  const sluice::Stats s = sluice::stats();
+  CHECK(s.records_processed == 500);
+  CHECK(s.records_dropped == 0);
+  CHECK(s.sink_errors == 0);
+  CHECK(s.queue_high_water_bytes >= 32);
+  CHECK(s.thread_queues == 1);
+}
+
+TEST_CASE("records carry the thread's id and name and a wall-clock timestamp") {
+  sluice::testing::CaptureFixture fx;
+  const auto before = std::chrono::system_clock::now();
+  std::thread([] {
+    sluice::set_thread_name("worker-7");
+    SLUICE_INFO(sluice::get_logger("thread"), "named");
+  }).join();
+  sluice::flush();
+  const auto after = std::chrono::system_clock::now();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].thread_name == "worker-7");
+  CHECK(records[0].thread_id != 0);
+  const auto ns = [](auto tp) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(tp.time_since_epoch()).count();
+  };
+  // Calibration error is far below a millisecond.
+  CHECK(records[0].timestamp_ns >= ns(before) - 1'000'000);
+  CHECK(records[0].timestamp_ns <= ns(after) + 1'000'000);
+}
