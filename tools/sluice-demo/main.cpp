@@ -1,14 +1,170 @@
+// sluice-demo: a small fake server logging through every sink.
+//
+// Worker threads handle fake HTTP requests (started/completed with
+// durations), one user logs in (and one fails to), a slow query warns, and a
+// payment fails with an exception. Text and JSON go to files under --out; the
+// console shows WARNING and above.
+
+#include <sluice/sinks/console_sink.hpp>
+#include <sluice/sinks/file_sink.hpp>
 #include <sluice/sluice.hpp>
-#include <sluice/sinks/capture_sink.hpp>
+
+#include <cxxabi.h>
+
+#include <chrono>
 #include <cstdio>
-int main() {
-  auto sink = std::make_shared<sluice::CaptureSink>();
-  sluice::root_logger().add_sink(sink);
-  auto& log = sluice::get_logger("demo.api");
-  SLUICE_INFO(log, "hello {} {} {}", 1, 2.5, std::string("str"), sluice::kv<"user_id">(42));
-  SLUICE_INFO(log, "no args");
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <typeinfo>
+#include <vector>
+
+namespace {
+
+struct DemoOptions {
+  std::filesystem::path out = "out/demo";
+  int workers = 4;
+  int requests_per_worker = 50;
+};
+
+int usage(const char* program, int code) {
+  std::fprintf(code == 0 ? stdout : stderr,
+               "usage: %s [--out DIR] [--workers N] [--requests N]\n"
+               "  Plays a small server through sluice's sinks:\n"
+               "  DIR/app.log (text), DIR/app.jsonl (JSON lines), console (WARNING+).\n",
+               program);
+  return code;
+}
+
+std::string demangled(const std::type_info& type) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(type.name(), nullptr, nullptr, &status);
+  std::string result = status == 0 && name != nullptr ? name : type.name();
+  std::free(name);
+  return result;
+}
+
+void charge_card(int order_id) {
+  if (order_id % 97 == 13) throw std::runtime_error("card processor timed out after 3000 ms");
+}
+
+void handle_request(int worker, int n) {
+  static const char* const paths[] = {"/api/orders", "/api/users/me", "/api/search", "/health"};
+  const sluice::Logger& http = sluice::get_logger("http.access");
+  const int request_id = worker * 100000 + n;
+  const std::string_view path = paths[n % 4];
+  const auto started = std::chrono::steady_clock::now();
+  SLUICE_INFO(http, "request started", sluice::kv<"request_id">(request_id),
+              sluice::kv<"method">("GET"), sluice::kv<"path">(path));
+
+  std::this_thread::sleep_for(std::chrono::microseconds(200 + (n * 37) % 800));
+  int status = 200;
+  if (path == "/api/orders") {
+    const int order_id = request_id % 1000;
+    try {
+      charge_card(order_id);
+    } catch (const std::exception& e) {
+      status = 502;
+      SLUICE_ERROR(sluice::get_logger("app.payments"), "payment for order {} failed", order_id,
+                   sluice::kv<"request_id">(request_id),
+                   sluice::kv<"exception_type">(demangled(typeid(e))),
+                   sluice::kv<"exception_message">(e.what()));
+    }
+  }
+  if (n % 40 == 39) {
+    SLUICE_WARNING(sluice::get_logger("app.db"), "slow query on {} took {} ms", "orders", 1250,
+                   sluice::kv<"request_id">(request_id));
+  }
+  const double duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  SLUICE_INFO(http, "request completed with status {}", status,
+              sluice::kv<"request_id">(request_id), sluice::kv<"status">(status),
+              sluice::kv<"duration_ms">(duration_ms));
+}
+
+void security_events() {
+  const sluice::Logger& security = sluice::get_logger("security.auth");
+  SLUICE_INFO(security, "user {} logged in", "alice", sluice::kv<"user_id">(42),
+              sluice::kv<"client_ip">("203.0.113.7"), sluice::kv<"event_type">("login"));
+  SLUICE_WARNING(security, "failed login for user {}", "mallory", sluice::kv<"attempts">(3),
+                 sluice::kv<"client_ip">("198.51.100.23"),
+                 sluice::kv<"event_type">("login_failed"));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  DemoOptions options;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (arg == "--help" || arg == "-h") return usage(argv[0], 0);
+    if (arg == "--out" && has_value) {
+      options.out = argv[++i];
+    } else if (arg == "--workers" && has_value) {
+      options.workers = std::atoi(argv[++i]);
+    } else if (arg == "--requests" && has_value) {
+      options.requests_per_worker = std::atoi(argv[++i]);
+    } else {
+      std::fprintf(stderr, "sluice-demo: unknown or incomplete option '%s'\n", argv[i]);
+      return usage(argv[0], 2);
+    }
+  }
+  if (options.workers < 1 || options.requests_per_worker < 1) {
+    std::fprintf(stderr, "sluice-demo: --workers and --requests must be at least 1\n");
+    return 2;
+  }
+
+  try {
+    sluice::Logger& root = sluice::root_logger();
+    root.set_level(sluice::Level::debug);
+    auto text = std::make_shared<sluice::PatternFormatter>(
+        "{timestamp} {level:<8} [{thread_name}] {logger}: {message}{fields}");
+    root.add_sink(std::make_shared<sluice::FileSink>(options.out / "app.log", text,
+                                                     sluice::FileOptions{.truncate = true}));
+    root.add_sink(std::make_shared<sluice::FileSink>(
+        options.out / "app.jsonl",
+        std::make_shared<sluice::JsonFormatter>(sluice::JsonOptions{
+            .static_fields = {{"service_name", "sluice-demo"}, {"environment", "demo"}}}),
+        sluice::FileOptions{.truncate = true}));
+    auto console = std::make_shared<sluice::ConsoleSink>(
+        sluice::ConsoleOptions{.split_by_level = true},
+        std::make_shared<sluice::PatternFormatter>("{level:<8} {logger}: {message}{fields}"));
+    console->set_level(sluice::Level::warning);
+    root.add_sink(console);
+  } catch (const sluice::Error& e) {
+    std::fprintf(stderr, "sluice-demo: %s\n", e.what());
+    return 1;
+  }
+
+  sluice::start();
+  sluice::set_thread_name("main");
+  const sluice::Logger& app = sluice::get_logger("app");
+  SLUICE_INFO(app, "demo server starting with {} workers", options.workers);
+  security_events();
+
+  std::vector<std::thread> workers;
+  for (int w = 0; w < options.workers; ++w) {
+    workers.emplace_back([w, &options] {
+      sluice::set_thread_name("worker-" + std::to_string(w));
+      for (int n = 0; n < options.requests_per_worker; ++n) handle_request(w, n);
+    });
+  }
+  for (auto& worker : workers) worker.join();
+
+  SLUICE_INFO(app, "demo server stopped");
   sluice::flush();
-  for (auto& l : sink->lines()) std::puts(l.c_str());
-  auto st = sluice::stats();
-  std::printf("processed %lu\n", (unsigned long)st.records_processed);
+  const sluice::Stats stats = sluice::stats();
+  sluice::stop();
+  std::printf("sluice-demo: %llu records written to %s/app.log and %s/app.jsonl (%llu dropped, "
+              "%llu sink errors)\n",
+              static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
+              options.out.c_str(), static_cast<unsigned long long>(stats.records_dropped),
+              static_cast<unsigned long long>(stats.sink_errors));
+  return stats.sink_errors == 0 ? 0 : 1;
 }
