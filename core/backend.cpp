@@ -263,33 +263,37 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
   } else {
     last_timestamp_ = header.timestamp;
   }
-  const LoggerRegistry& registry = LoggerRegistry::instance();
-  const Logger* logger = registry.by_id(header.logger_id);
+  const Route& route = route_for(header.logger_id);
   const auto* bytes = reinterpret_cast<const std::byte*>(&header);
   RecordBuilder::reset(
       view_, RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), header.site,
-                                   logger ? std::string_view(logger->name()) : "?", process_id_,
-                                   state.queue->thread_id(), state.name,
+                                   route.logger_name, process_id_, state.queue->thread_id(),
+                                   state.name,
                                    std::span<const std::byte>(bytes + sizeof(RecordHeader),
                                                               header.size - sizeof(RecordHeader))});
-  deliver(view_, header.logger_id);
+  deliver(view_, route);
 }
 
-const std::vector<std::shared_ptr<Sink>>& Backend::sinks_for(std::uint32_t logger_id) {
+const Backend::Route& Backend::route_for(std::uint32_t logger_id) {
   LoggerRegistry& registry = LoggerRegistry::instance();
   const std::uint64_t version = registry.version();
   if (version != registry_version_) {
-    sinks_by_logger_.clear();
+    routes_.clear();
     registry_version_ = version;
   }
-  if (logger_id >= sinks_by_logger_.size()) sinks_by_logger_.resize(logger_id + 1);
-  auto& sinks = sinks_by_logger_[logger_id];
-  if (sinks.empty()) sinks = registry.resolve_sinks(logger_id);
-  return sinks;
+  if (logger_id >= routes_.size()) routes_.resize(logger_id + 1);
+  Route& route = routes_[logger_id];
+  if (!route.resolved) {
+    const Logger* logger = registry.by_id(logger_id);
+    route.logger_name = logger != nullptr ? std::string_view(logger->name()) : "?";
+    route.sinks = registry.resolve_sinks(logger_id);
+    route.resolved = true;
+  }
+  return route;
 }
 
-void Backend::deliver(const RecordView& record, std::uint32_t logger_id) {
-  for (const auto& sink : sinks_for(logger_id)) {
+void Backend::deliver(const RecordView& record, const Route& route) {
+  for (const auto& sink : route.sinks) {
     if (record.level() < sink->level()) continue;
     try {
       sink->write(record);
@@ -334,10 +338,11 @@ void Backend::report_drops() {
   if (!logger.should_log(Level::warning)) return;
   std::byte args[sizeof delta];
   std::memcpy(args, &delta, sizeof delta);
+  const Route& route = route_for(logger.id());
   RecordBuilder::reset(view_, RecordBuilder::Source{clock_.to_wall_ns(now_ticks()), &DropSite::value,
-                                                    logger.name(), process_id_, os::thread_id(),
+                                                    route.logger_name, process_id_, os::thread_id(),
                                                     "sluice-backend", args});
-  deliver(view_, logger.id());
+  deliver(view_, route);
   processed_.fetch_add(1, std::memory_order_relaxed);
 }
 

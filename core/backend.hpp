@@ -50,6 +50,13 @@ class Backend {
   struct FlushRequest {
     std::atomic<bool> done{false};
   };
+  /// A logger's name and resolved sinks, cached until the registry changes
+  /// (the registry takes a lock; the backend must not per record).
+  struct Route {
+    bool resolved = false;
+    std::string_view logger_name;  // Loggers never die: safe to keep
+    std::vector<std::shared_ptr<Sink>> sinks;
+  };
   struct QueueState {
     std::unique_ptr<ThreadQueue> queue;
     const RecordHeader* head = nullptr;
@@ -63,7 +70,7 @@ class Backend {
   /// them if `force`), oldest first. Returns how many it processed.
   std::size_t drain_once(bool force);
   void process(const RecordHeader& header, QueueState& state);
-  void deliver(const RecordView& record, std::uint32_t logger_id);
+  void deliver(const RecordView& record, const Route& route);
   void adopt_new_queues();
   void refresh_thread_name(QueueState& state);
   void report_drops();
@@ -71,7 +78,7 @@ class Backend {
   void flush_sinks();
   void serve_flush_requests(bool final);
   void idle_wait();
-  const std::vector<std::shared_ptr<Sink>>& sinks_for(std::uint32_t logger_id);
+  const Route& route_for(std::uint32_t logger_id);
 
   // Set by start/stop under lifecycle_mutex_.
   std::mutex lifecycle_mutex_;
@@ -98,7 +105,7 @@ class Backend {
   RecordView view_;
   std::uint32_t process_id_ = 0;
   std::uint64_t registry_version_ = 0;
-  std::vector<std::vector<std::shared_ptr<Sink>>> sinks_by_logger_;
+  std::vector<Route> routes_;
   std::vector<std::shared_ptr<Sink>> dirty_sinks_;
   std::vector<FlushRequest*> pending_flushes_;
   std::uint64_t dropped_reported_ = 0;
