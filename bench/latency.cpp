@@ -1,0 +1,320 @@
+// sluice-bench-latency: what a log call costs the calling thread.
+//
+// The methodology of the public logger benchmarks: the producer is pinned to
+// one CPU and the logger's backend thread to another; after a warm-up, each
+// batch of `--batch-size` calls is timed with rdtsc, the batch's mean per call
+// is one sample, and the thread sleeps ~2 ms before the next batch (so every
+// batch starts with the queue drained and the caches as a real program's
+// would be between bursts). Percentiles are over the samples.
+
+#include <sluice/sluice.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/bench_sinks.hpp"
+#include "support/bench_util.hpp"
+#include "support/floor_ring.hpp"
+#include "support/messages.hpp"
+#if SLUICE_BENCH_HAVE_SPDLOG
+#include "support/spdlog_setup.hpp"
+#endif
+
+namespace {
+
+using namespace sluice_bench;
+
+constexpr const char* kUsage = R"(usage: sluice-bench-latency [flags]
+
+Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
+
+  --batches N        measured batches per case              (default 2500)
+  --warmup N         unmeasured batches before them         (default 200)
+  --batch-size N     calls per batch                        (default 20)
+  --sleep-us N       pause after every batch, microseconds  (default 2000)
+  --cases LIST       comma-separated, from: floor, floor-spsc, sluice-busy,
+                     sluice-default, spdlog    (default: all but floor-spsc)
+  --messages LIST    int_int_double, int_int_string, static_text, fields (default: all)
+  --sink KIND        sluice's sink: file (sluice::FileSink, when built),
+                     bench-file (a minimal file sink), discard (formats the
+                     message, no I/O)           (default: file if built, else discard)
+  --formatter F      sluice's formatter: library | spdlog-like (default library)
+  --dir PATH         directory for the log files                (default /dev/shm)
+  --producer-cpu N   CPU of the logging thread                  (default 0)
+  --backend-cpu N    CPU of sluice's backend and spdlog's worker (default 1)
+
+Cases: floor = rdtsc + a 32-byte store + a release store, no consumer;
+floor-spsc = the same with a consumer polling it from the backend CPU;
+sluice-busy = Options::idle_sleep = 0; sluice-default = default Options
+(except backend_cpu); spdlog = spdlog::async_logger, basic_file_sink.
+
+Smoke run (a second or two): --batches 50 --warmup 5 --sleep-us 100
+)";
+
+struct Config {
+  long batches = 0;
+  long warmup = 0;
+  int batch_size = 0;
+  long sleep_us = 0;
+  std::vector<std::string> cases;
+  std::vector<std::string> messages;
+  std::string sink;
+  std::string formatter;
+  std::string dir;
+  int producer_cpu = 0;
+  int backend_cpu = 1;
+  double ns_per_tick = 1.0;
+};
+
+struct Row {
+  std::string logger;
+  std::string message;
+  std::vector<double> sorted;  // ns per call, one sample per batch
+  double p(double q) const { return percentile(sorted, q); }
+};
+
+// rdtsc is not a compiler barrier: keep the calls between the two reads.
+inline std::uint64_t fenced_rdtsc() noexcept {
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  const std::uint64_t t = __rdtsc();
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  return t;
+}
+
+template <class Log>
+std::vector<double> measure(const Config& c, Log&& log) {
+  std::vector<double> samples;
+  samples.reserve(static_cast<std::size_t>(c.batches));
+  int i = 0;
+  for (long batch = 0; batch < c.warmup + c.batches; ++batch) {
+    const std::uint64_t start = fenced_rdtsc();
+    for (int k = 0; k < c.batch_size; ++k) log(i++);
+    const std::uint64_t end = fenced_rdtsc();
+    if (batch >= c.warmup) {
+      samples.push_back(static_cast<double>(end - start) * c.ns_per_tick / c.batch_size);
+    }
+    if (c.sleep_us > 0) std::this_thread::sleep_for(std::chrono::microseconds{c.sleep_us});
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples;
+}
+
+void run_floor(const Config& c, bool with_consumer, std::vector<Row>& rows) {
+  FloorRing ring;
+  std::atomic<bool> stop{false};
+  std::thread consumer;
+  if (with_consumer) {
+    // Polls like sluice's busy-polling backend: drain, and when there was
+    // nothing, pause for ~1 us before looking again.
+    consumer = std::thread([&] {
+      pin_this_thread(c.backend_cpu);
+      std::uint64_t sink = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (ring.drain(sink) == 0) {
+          const std::uint64_t until = __rdtsc() + static_cast<std::uint64_t>(1000 / c.ns_per_tick);
+          while (__rdtsc() < until) _mm_pause();
+        }
+      }
+      if (sink == 42) std::puts("");  // keep the reads
+    });
+  }
+  const std::string name = with_consumer ? "floor-spsc" : "floor";
+  for (const std::string& message : c.messages) {
+    with_message(message, [&]<class M>() {
+      rows.push_back({name, M::name, measure(c, [&](int i) { log_floor<M>(ring, i); })});
+    });
+  }
+  stop.store(true);
+  if (consumer.joinable()) consumer.join();
+}
+
+void run_sluice(const Config& c, bool busy, std::vector<Row>& rows) {
+  sluice::Options options;
+  options.backend_cpu = c.backend_cpu;
+  if (busy) options.idle_sleep = std::chrono::microseconds{0};
+  sluice::start(options);
+  const sluice::Stats before = sluice::stats();
+
+  sluice::Logger& log = sluice::get_logger("bench");
+  log.set_propagate(false);
+  log.add_sink(make_sluice_sink(c.sink, c.dir + "/sluice-bench-latency.log", c.formatter));
+  const std::string name = busy ? "sluice-busy" : "sluice-default";
+  for (const std::string& message : c.messages) {
+    with_message(message, [&]<class M>() {
+      rows.push_back({name, M::name, measure(c, [&](int i) { M::log_sluice(log, i); })});
+    });
+  }
+  sluice::flush();
+  const sluice::Stats after = sluice::stats();
+  const std::uint64_t expected =
+      static_cast<std::uint64_t>(c.messages.size()) * (c.warmup + c.batches) * c.batch_size;
+  const std::uint64_t processed = after.records_processed - before.records_processed;
+  const std::uint64_t dropped = after.records_dropped - before.records_dropped;
+  if (processed != expected || dropped != 0 || after.sink_errors != before.sink_errors) {
+    std::fprintf(stderr, "warning: %s: %llu records processed of %llu, %llu dropped, %llu sink errors\n",
+                 name.c_str(), static_cast<unsigned long long>(processed),
+                 static_cast<unsigned long long>(expected), static_cast<unsigned long long>(dropped),
+                 static_cast<unsigned long long>(after.sink_errors - before.sink_errors));
+  }
+  log.clear_sinks();
+  sluice::stop();
+}
+
+#if SLUICE_BENCH_HAVE_SPDLOG
+void run_spdlog(const Config& c, std::vector<Row>& rows) {
+  // Big enough that a batch never waits for the worker (it holds
+  // warmup + batches fewer records than that at any time anyway).
+  SpdlogAsync s = make_spdlog_async(c.dir + "/spdlog-bench-latency.log", std::size_t{1} << 16,
+                                    spdlog::async_overflow_policy::block, c.backend_cpu);
+  for (const std::string& message : c.messages) {
+    with_message(message, [&]<class M>() {
+      rows.push_back({"spdlog", M::name, measure(c, [&](int i) { M::log_spdlog(*s.logger, i); })});
+    });
+  }
+  s.flush_and_stop();
+}
+#endif
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  }
+  return "unknown";
+}
+
+const Row* find(const std::vector<Row>& rows, const std::string& logger, const std::string& message) {
+  for (const Row& r : rows) {
+    if (r.logger == logger && r.message == message) return &r;
+  }
+  return nullptr;
+}
+
+void print(const Config& c, const std::vector<Row>& rows) {
+  std::printf("\n%-15s %-15s %8s %8s %8s %8s %8s %8s\n", "case", "message", "p50", "p75", "p90",
+              "p95", "p99", "p99.9");
+  for (const Row& r : rows) {
+    std::printf("%-15s %-15s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f\n", r.logger.c_str(),
+                r.message.c_str(), r.p(0.50), r.p(0.75), r.p(0.90), r.p(0.95), r.p(0.99),
+                r.p(0.999));
+  }
+  std::printf("(ns per call; one sample = the mean of a batch of %d calls; %ld samples per case)\n",
+              c.batch_size, c.batches);
+
+  bool header = false;
+  for (const std::string& message : c.messages) {
+    const Row* spd = find(rows, "spdlog", message);
+    if (spd == nullptr) continue;
+    for (const char* mine : {"sluice-busy", "sluice-default"}) {
+      const Row* r = find(rows, mine, message);
+      if (r == nullptr) continue;
+      if (!header) {
+        std::printf("\n%-15s %-15s %12s %12s %16s\n", "message", "sluice case", "spdlog p50",
+                    "sluice p50", "spdlog/sluice");
+        header = true;
+      }
+      std::printf("%-15s %-15s %12.1f %12.1f %15.1fx\n", message.c_str(), mine, spd->p(0.5),
+                  r->p(0.5), spd->p(0.5) / r->p(0.5));
+    }
+  }
+
+  // The issue's targets, for the int/int/double message.
+  header = false;
+  for (const char* mine : {"sluice-busy", "sluice-default"}) {
+    const Row* r = find(rows, mine, IntIntDouble::name);
+    if (r == nullptr) continue;
+    if (!header) {
+      std::printf("\ntargets (int_int_double):\n");
+      header = true;
+    }
+    const auto check = [&](const char* what, double value, double limit) {
+      std::printf("  %-15s %-22s %8.1f ns  <= %5.0f  %s\n", mine, what, value, limit,
+                  value <= limit ? "met" : "MISSED");
+    };
+    check("p50", r->p(0.50), 30);
+    check("p99", r->p(0.99), 100);
+    check("p99.9", r->p(0.999), 400);
+    if (const Row* spd = find(rows, "spdlog", IntIntDouble::name)) {
+      const double ratio = spd->p(0.5) / r->p(0.5);
+      std::printf("  %-15s %-22s %8.1f x   >= %5.0f  %s\n", mine, "spdlog p50 / sluice p50",
+                  ratio, 30.0, ratio >= 30 ? "met" : "MISSED");
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> all_cases = {"floor", "floor-spsc", "sluice-busy", "sluice-default"};
+#if SLUICE_BENCH_HAVE_SPDLOG
+  all_cases.push_back("spdlog");
+  const char* default_cases = "floor,sluice-busy,sluice-default,spdlog";
+#else
+  const char* default_cases = "floor,sluice-busy,sluice-default";
+#endif
+  const Flags flags(argc, argv,
+                    {{"batches", "2500"},
+                     {"warmup", "200"},
+                     {"batch-size", "20"},
+                     {"sleep-us", "2000"},
+                     {"cases", default_cases},
+                     {"messages", "int_int_double,int_int_string,static_text,fields"},
+#if SLUICE_BENCH_HAVE_FILE_SINK
+                     {"sink", "file"},
+#else
+                     {"sink", "discard"},
+#endif
+                     {"formatter", "library"},
+                     {"dir", "/dev/shm"},
+                     {"producer-cpu", "0"},
+                     {"backend-cpu", "1"}},
+                    kUsage);
+  Config c;
+  c.batches = flags.integer("batches");
+  c.warmup = flags.integer("warmup");
+  c.batch_size = static_cast<int>(flags.integer("batch-size"));
+  c.sleep_us = flags.integer("sleep-us");
+  c.cases = flags.list("cases", all_cases);
+  c.messages = flags.list("messages", kMessageNames);
+  c.sink = flags.list("sink", sink_kinds()).at(0);
+  c.formatter = flags.list("formatter", {"library", "spdlog-like"}).at(0);
+  c.dir = flags.str("dir");
+  c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
+  c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
+  if (c.batches == 0 || c.batch_size == 0) flags.fail("--batches and --batch-size must be > 0");
+
+  pin_this_thread(c.producer_cpu);
+  c.ns_per_tick = calibrate_ns_per_tick();
+  std::printf("sluice-bench-latency: %s, %u CPUs, TSC %.3f GHz; producer on CPU %d, backend on CPU %d\n",
+              cpu_model().c_str(), std::thread::hardware_concurrency(), 1.0 / c.ns_per_tick,
+              c.producer_cpu, c.backend_cpu);
+  std::printf("%ld batches of %d calls (+%ld warm-up), %ld us apart; sluice sink: %s, formatter: %s\n",
+              c.batches, c.batch_size, c.warmup, c.sleep_us, c.sink.c_str(), c.formatter.c_str());
+  std::fflush(stdout);
+
+  std::vector<Row> rows;
+  for (const std::string& name : c.cases) {
+    const auto started = std::chrono::steady_clock::now();
+    if (name == "floor") run_floor(c, false, rows);
+    if (name == "floor-spsc") run_floor(c, true, rows);
+    if (name == "sluice-busy") run_sluice(c, true, rows);
+    if (name == "sluice-default") run_sluice(c, false, rows);
+#if SLUICE_BENCH_HAVE_SPDLOG
+    if (name == "spdlog") run_spdlog(c, rows);
+#endif
+    std::fprintf(stderr, "  %s done in %.1f s\n", name.c_str(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  print(c, rows);
+  return 0;
+}
