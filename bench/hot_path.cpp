@@ -1,0 +1,127 @@
+// sluice-bench-hot-path: the cost of a log statement to the calling thread,
+// disabled and enabled.
+//
+//   BM_disabled             a call below the logger's level: one relaxed load
+//                           and a branch; should be ~1 ns.
+//   BM_enabled_drain/<msg>  an enabled call into this thread's queue, emptied
+//                           by a thread on the other CPU that releases what is
+//                           published without reading it (not the backend): the
+//                           hot path itself, with the least consumer traffic.
+//   BM_enabled_backend/<msg> the same through sluice's real backend
+//                           (busy-polling, pinned, no sink): once the ring is
+//                           full the producer waits for the backend, so this
+//                           is the sustained rate, bounded by the backend's
+//                           per-record cost rather than the hot path.
+//   BM_floor/<msg>          rdtsc + a 32-byte store + a release store.
+//
+// Calls run back to back here (unlike sluice-bench-latency's bursts): this is
+// the best case for the caches, and the place to see instruction-level cost.
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <thread>
+
+#include <sluice/sluice.hpp>
+
+#include "support/bench_util.hpp"
+#include "support/floor_ring.hpp"
+#include "support/messages.hpp"
+
+namespace {
+
+using namespace sluice_bench;
+
+constexpr int kProducerCpu = 0;
+constexpr int kConsumerCpu = 1;
+
+void BM_disabled(benchmark::State& state) {
+  sluice::Logger& log = sluice::get_logger("bench.disabled");
+  log.set_level(sluice::Level::warning);
+  int i = 0;
+  for (auto _ : state) {
+    IntIntDouble::log_sluice(log, i);
+    benchmark::DoNotOptimize(++i);
+  }
+}
+BENCHMARK(BM_disabled);
+
+template <class Message>
+void BM_floor(benchmark::State& state) {
+  pin_this_thread(kProducerCpu);
+  FloorRing ring;
+  int i = 0;
+  for (auto _ : state) log_floor<Message>(ring, i++);
+}
+
+template <class Message>
+void BM_enabled_drain(benchmark::State& state) {
+  pin_this_thread(kProducerCpu);
+  sluice::Logger& log = sluice::get_logger("bench.drain");
+  // This thread's queue is swapped for one that a bare drain thread empties.
+  // The drain releases everything published at once (the published position
+  // includes wrap padding, so it is always a record boundary) and never reads
+  // a record, so the only line it takes from the producer is the one holding
+  // the write position. The drop policy keeps a full ring from consulting the
+  // backend; the ring is large (64 MiB, ~40 ms of calls) so that the drain
+  // being descheduled for a while does not fill it. Drops are reported and
+  // should be zero.
+  sluice::detail::ThreadQueue queue(std::size_t{1} << 26, sluice::QueuePolicy::drop);
+  sluice::detail::ThreadQueue* const previous = sluice::detail::tls_thread_queue;
+  sluice::detail::tls_thread_queue = &queue;
+  std::atomic<bool> stop{false};
+  std::thread drain([&] {
+    pin_this_thread(kConsumerCpu);
+    const auto drain_all = [&] {
+      queue.pop(queue.published_position() - queue.read_position());
+    };
+    while (!stop.load(std::memory_order_acquire)) {
+      drain_all();
+      _mm_pause();
+    }
+    drain_all();
+  });
+
+  int i = 0;
+  for (auto _ : state) Message::log_sluice(log, i++);
+
+  stop.store(true, std::memory_order_release);
+  drain.join();
+  sluice::detail::tls_thread_queue = previous;
+  state.SetItemsProcessed(state.iterations());
+  state.counters["dropped"] = static_cast<double>(queue.dropped());
+}
+
+template <class Message>
+void BM_enabled_backend(benchmark::State& state) {
+  pin_this_thread(kProducerCpu);
+  if (!sluice::running()) {
+    sluice::Options options;
+    options.idle_sleep = std::chrono::microseconds{0};
+    options.backend_cpu = kConsumerCpu;
+    sluice::start(options);
+  }
+  sluice::Logger& log = sluice::get_logger("bench.backend");
+  log.set_propagate(false);  // no sink: the backend's own per-record cost
+  const sluice::Stats before = sluice::stats();
+  int i = 0;
+  for (auto _ : state) Message::log_sluice(log, i++);
+  sluice::flush();
+  const sluice::Stats after = sluice::stats();
+  state.SetItemsProcessed(state.iterations());
+  state.counters["dropped"] = static_cast<double>(after.records_dropped - before.records_dropped);
+}
+
+}  // namespace
+
+BENCHMARK_TEMPLATE(BM_floor, IntIntDouble);
+BENCHMARK_TEMPLATE(BM_enabled_drain, IntIntDouble)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_drain, IntIntString)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_drain, StaticText)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_drain, Fields)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_backend, IntIntDouble)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_backend, IntIntString)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_backend, StaticText)->UseRealTime();
+BENCHMARK_TEMPLATE(BM_enabled_backend, Fields)->UseRealTime();
+
+BENCHMARK_MAIN();
