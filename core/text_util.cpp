@@ -1,1 +1,355 @@
-// STUB
+#include "text_util.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <iterator>
+#include <limits>
+
+#include "arg_decoding.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+
+void write2(char* p, unsigned value) noexcept {
+  p[0] = static_cast<char>('0' + value / 10);
+  p[1] = static_cast<char>('0' + value % 10);
+}
+
+// Days since 1970-01-01 to a civil date (proleptic Gregorian), after Howard
+// Hinnant's days_from_civil paper: exact for every int64 day count we meet.
+void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month,
+                     unsigned& day) noexcept {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);                 // [0, 146096]
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const unsigned mp = (5 * doy + 2) / 153;                                     // [0, 11]
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
+}
+
+// "YYYY-MM-DDTHH:MM:SS" of one second, and the zone suffix that follows the
+// fraction ("Z" or "+01:00").
+struct SecondText {
+  std::int64_t second = std::numeric_limits<std::int64_t>::min();
+  char date_time[32] = {};
+  std::size_t date_time_size = 0;
+  char zone[8] = {};
+  std::size_t zone_size = 0;
+};
+
+void render_date_time(SecondText& text, std::int64_t year, unsigned month, unsigned day,
+                      unsigned hour, unsigned minute, unsigned second) {
+  char* p = text.date_time;
+  if (year >= 0 && year <= 9999) {
+    const auto y = static_cast<unsigned>(year);
+    write2(p, y / 100);
+    write2(p + 2, y % 100);
+    p += 4;
+  } else {  // outside ISO 8601's basic range: at least all the digits
+    p = fmt::format_to_n(p, 12, "{:+05}", year).out;
+  }
+  *p++ = '-';
+  write2(p, month);
+  p[2] = '-';
+  write2(p + 3, day);
+  p[5] = 'T';
+  write2(p + 6, hour);
+  p[8] = ':';
+  write2(p + 9, minute);
+  p[11] = ':';
+  write2(p + 12, second);
+  text.date_time_size = static_cast<std::size_t>(p + 14 - text.date_time);
+}
+
+void render_utc(SecondText& text, std::int64_t seconds) {
+  std::int64_t days = seconds / 86400;
+  std::int64_t in_day = seconds % 86400;
+  if (in_day < 0) {
+    in_day += 86400;
+    --days;
+  }
+  std::int64_t year = 0;
+  unsigned month = 0, day = 0;
+  civil_from_days(days, year, month, day);
+  const auto s = static_cast<unsigned>(in_day);
+  render_date_time(text, year, month, day, s / 3600, s / 60 % 60, s % 60);
+  text.zone[0] = 'Z';
+  text.zone_size = 1;
+}
+
+void render_local(SecondText& text, std::int64_t seconds) {
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  if (::localtime_r(&t, &tm) == nullptr) {  // out of the C library's range
+    render_utc(text, seconds);
+    return;
+  }
+  render_date_time(text, std::int64_t{tm.tm_year} + 1900, static_cast<unsigned>(tm.tm_mon + 1),
+                   static_cast<unsigned>(tm.tm_mday), static_cast<unsigned>(tm.tm_hour),
+                   static_cast<unsigned>(tm.tm_min), static_cast<unsigned>(tm.tm_sec));
+  long offset = tm.tm_gmtoff;  // seconds east of UTC
+  text.zone[0] = offset < 0 ? '-' : '+';
+  if (offset < 0) offset = -offset;
+  const auto minutes = static_cast<unsigned>(offset / 60);  // whole minutes, as RFC 3339 has
+  write2(text.zone + 1, minutes / 60 % 100);
+  text.zone[3] = ':';
+  write2(text.zone + 4, minutes % 60);
+  text.zone_size = 6;
+}
+
+// Per thread, so that formatters stay usable from any thread (the backend, a
+// decoder, a test) without locking.
+thread_local SecondText t_second_text[2];  // [0] UTC, [1] local
+
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+void append_u_escape(unsigned char byte, std::string& out) {
+  const char text[6] = {'\\', 'u', '0', '0', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+  out.append(text, sizeof text);
+}
+
+// JSON escaping class of each byte: 0 copied as is, 1 escaped ASCII, 2 the
+// start of a multi-byte (or ill-formed) UTF-8 sequence.
+constexpr auto kJsonClass = [] {
+  struct Table {
+    unsigned char value[256];
+  } table{};
+  for (int b = 0; b < 256; ++b) {
+    table.value[b] = b < 0x20 || b == '"' || b == '\\' || b == 0x7F ? 1 : b >= 0x80 ? 2 : 0;
+  }
+  return table;
+}();
+
+// Length of the well-formed UTF-8 sequence at the start of `s` (2 to 4), or,
+// negated, the length of its maximal ill-formed subpart (1 to 3). s[0] >= 0x80.
+int utf8_sequence(const unsigned char* s, std::size_t size) noexcept {
+  const unsigned char lead = s[0];
+  int length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // allowed range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong below U+0800
+    if (lead == 0xED) high = 0x9F;  // surrogates U+D800..U+DFFF
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong below U+10000
+    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return -1;  // a continuation byte, C0/C1 (always overlong) or F5..FF
+  }
+  if (size < 2 || s[1] < low || s[1] > high) return -1;
+  for (int i = 2; i < length; ++i) {
+    if (static_cast<std::size_t>(i) >= size || s[i] < 0x80 || s[i] > 0xBF) return -i;
+  }
+  return length;
+}
+
+bool logfmt_needs_quotes(std::string_view text) noexcept {
+  if (text.empty()) return true;
+  for (const char ch : text) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b <= 0x20 || b == '"' || b == '=' || b == 0x7F) return true;
+  }
+  return false;
+}
+
+template <class T>
+void append_number(T value, std::string& out) {
+  fmt::format_to(std::back_inserter(out), FMT_STRING("{}"), value);
+}
+
+}  // namespace
+
+void append_iso8601(std::int64_t ns, bool local, std::string& out) {
+  std::int64_t seconds = ns / kNanosPerSecond;
+  std::int64_t fraction = ns % kNanosPerSecond;
+  if (fraction < 0) {
+    fraction += kNanosPerSecond;
+    --seconds;
+  }
+  SecondText& text = t_second_text[local ? 1 : 0];
+  if (text.second != seconds) {
+    if (local) {
+      render_local(text, seconds);
+    } else {
+      render_utc(text, seconds);
+    }
+    text.second = seconds;
+  }
+  char buffer[48];
+  std::memcpy(buffer, text.date_time, text.date_time_size);
+  char* p = buffer + text.date_time_size;
+  *p++ = '.';
+  auto f = static_cast<std::uint32_t>(fraction);
+  for (int i = 8; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + f % 10);
+    f /= 10;
+  }
+  p += 9;
+  std::memcpy(p, text.zone, text.zone_size);
+  p += text.zone_size;
+  out.append(buffer, static_cast<std::size_t>(p - buffer));
+}
+
+void append_json_escaped(std::string_view text, std::string& out) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  while (i < size) {
+    // Copy the longest run that needs no work in one append.
+    const std::size_t run_start = i;
+    while (i < size && kJsonClass.value[s[i]] == 0) ++i;
+    if (i > run_start) out.append(text.data() + run_start, i - run_start);
+    if (i == size) break;
+    const unsigned char b = s[i];
+    if (kJsonClass.value[b] == 1) {
+      switch (b) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          append_u_escape(b, out);
+          break;
+      }
+      ++i;
+      continue;
+    }
+    const int length = utf8_sequence(s + i, size - i);
+    if (length > 0) {
+      out.append(text.data() + i, static_cast<std::size_t>(length));
+      i += static_cast<std::size_t>(length);
+    } else {
+      out += "\\ufffd";
+      i += static_cast<std::size_t>(-length);
+    }
+  }
+}
+
+void append_json_string(std::string_view text, std::string& out) {
+  out += '"';
+  append_json_escaped(text, out);
+  out += '"';
+}
+
+void append_json_value(const ArgValue& value, std::string& out) {
+  switch (value.kind) {
+    case ArgKind::boolean:
+      out += value.b ? "true" : "false";
+      break;
+    case ArgKind::character:
+      append_json_string(std::string_view(&value.c, 1), out);
+      break;
+    case ArgKind::i8:
+    case ArgKind::i16:
+    case ArgKind::i32:
+    case ArgKind::i64: {
+      const fmt::format_int digits(value.i);
+      out.append(digits.data(), digits.size());
+      break;
+    }
+    case ArgKind::u8:
+    case ArgKind::u16:
+    case ArgKind::u32:
+    case ArgKind::u64:
+      append_decimal(value.u, out);
+      break;
+    case ArgKind::f32:
+    case ArgKind::f64:
+      if (std::isnan(value.d)) {
+        out += "\"NaN\"";
+      } else if (std::isinf(value.d)) {
+        out += value.d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+      } else if (value.kind == ArgKind::f32) {
+        append_number(static_cast<float>(value.d), out);  // 0.1f is 0.1, not 0.100000001
+      } else {
+        append_number(value.d, out);
+      }
+      break;
+    case ArgKind::pointer:
+      out += '"';
+      append_number(value.p, out);
+      out += '"';
+      break;
+    case ArgKind::string:
+    case ArgKind::custom:
+      append_json_string(value.text, out);
+      break;
+  }
+}
+
+void append_logfmt_value(std::string_view text, std::string& out) {
+  if (!logfmt_needs_quotes(text)) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char ch : text) {
+    const auto b = static_cast<unsigned char>(ch);
+    if (b == '"' || b == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (b == '\n') {
+      out += "\\n";
+    } else if (b == '\r') {
+      out += "\\r";
+    } else if (b == '\t') {
+      out += "\\t";
+    } else if (b < 0x20 || b == 0x7F) {
+      append_u_escape(b, out);
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+void append_logfmt_field_value(const ArgValue& value, std::string& out) {
+  switch (value.kind) {
+    case ArgKind::character:
+      append_logfmt_value(std::string_view(&value.c, 1), out);
+      break;
+    case ArgKind::string:
+    case ArgKind::custom:
+      append_logfmt_value(value.text, out);
+      break;
+    default:
+      append_value(value, out);
+      break;
+  }
+}
+
+void append_decimal(std::uint64_t value, std::string& out) {
+  const fmt::format_int digits(value);
+  out.append(digits.data(), digits.size());
+}
+
+}  // namespace sluice::detail

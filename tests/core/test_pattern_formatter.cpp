@@ -1,0 +1,349 @@
+// PatternFormatter: exact bytes of every token and spec, literal braces, the
+// error messages, and timestamp rendering in UTC and in a fixed local zone.
+
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/kv.hpp>
+#include <sluice/sink.hpp>
+#include <string>
+#include <string_view>
+
+#include "record_fixture.hpp"
+
+namespace {
+
+using sluice::Level;
+using sluice::PatternFormatter;
+using sluice::TimeZone;
+using sluice::detail::SourceLocation;
+using sluice::testing::RecordFixture;
+using sluice::testing::RecordMeta;
+
+constexpr SourceLocation kLogin{"user {} logged in", "src/app/db/pool.cpp", "acquire", 42,
+                                Level::info};
+constexpr SourceLocation kPlain{"ready", "main.cc", "main", 7, Level::warning};
+constexpr SourceLocation kCritical{"disk {}", "/abs/path/disk.hpp", "check", 12345,
+                                   Level::critical};
+
+std::string format(const PatternFormatter& formatter, const sluice::RecordView& record) {
+  std::string out;
+  formatter.format(record, out);
+  return out;
+}
+
+// The record most tests use: "user alice logged in" with one field id=7.
+std::string format_login(std::string_view pattern, RecordMeta meta = {}) {
+  RecordFixture record;
+  record.build<kLogin>(std::move(meta), "alice", sluice::kv<"id">(7));
+  return format(PatternFormatter(pattern), record.view());
+}
+
+std::string format_at(std::int64_t ns, TimeZone zone = TimeZone::utc) {
+  RecordFixture record;
+  RecordMeta meta;
+  meta.timestamp_ns = ns;
+  record.build<kPlain>(meta);
+  return format(PatternFormatter("{timestamp}", zone), record.view());
+}
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+std::string error_of(std::string_view pattern) {
+  try {
+    PatternFormatter formatter(pattern);
+  } catch (const sluice::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// Sets TZ for one test and restores it (and the C library's idea of it).
+class ScopedTz {
+ public:
+  explicit ScopedTz(const char* tz) {
+    if (const char* old = std::getenv("TZ")) {
+      old_ = old;
+      had_ = true;
+    }
+    ::setenv("TZ", tz, 1);
+    ::tzset();
+  }
+  ~ScopedTz() {
+    if (had_) {
+      ::setenv("TZ", old_.c_str(), 1);
+    } else {
+      ::unsetenv("TZ");
+    }
+    ::tzset();
+  }
+
+ private:
+  std::string old_;
+  bool had_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("default pattern") {
+  CHECK(PatternFormatter::default_pattern == "{timestamp} {level:<8} {logger}: {message}{fields}");
+  CHECK(format_login(PatternFormatter::default_pattern) ==
+        "2026-11-23T11:50:51.123456789Z INFO     app.db: user alice logged in id=7");
+
+  RecordFixture record;
+  record.build<kLogin>(RecordMeta{}, "bob");
+  std::string out;
+  sluice::FormattedSink::default_formatter()->format(record.view(), out);
+  CHECK(out == "2026-11-23T11:50:51.123456789Z INFO     app.db: user bob logged in");
+  CHECK(sluice::FormattedSink::default_formatter() == sluice::FormattedSink::default_formatter());
+}
+
+TEST_CASE("every token renders its field of the record") {
+  CHECK(format_login("{timestamp}") == "2026-11-23T11:50:51.123456789Z");
+  CHECK(format_login("{level}") == "INFO");
+  CHECK(format_login("{logger}") == "app.db");
+  CHECK(format_login("{message}") == "user alice logged in");
+  CHECK(format_login("{thread}") == "777");
+  CHECK(format_login("{thread_name}") == "worker-1");
+  CHECK(format_login("{process}") == "4242");
+  CHECK(format_login("{file}") == "src/app/db/pool.cpp");
+  CHECK(format_login("{line}") == "42");
+  CHECK(format_login("{source}") == "src/app/db/pool.cpp:42");
+  CHECK(format_login("{function}") == "acquire");
+  CHECK(format_login("{module}") == "pool");
+  CHECK(format_login("{fields}") == " id=7");
+
+  CHECK(format_login("[{level}] {logger} {thread}/{thread_name} {process} {source} "
+                     "{function} {module}:{message}|{fields}|") ==
+        "[INFO] app.db 777/worker-1 4242 src/app/db/pool.cpp:42 acquire pool:user alice "
+        "logged in| id=7|");
+}
+
+TEST_CASE("tokens of another record") {
+  RecordMeta meta;
+  meta.logger = "";
+  meta.thread_id = std::numeric_limits<std::uint64_t>::max();
+  meta.process_id = 1;
+  meta.thread_name = "";
+  RecordFixture record;
+  record.build<kCritical>(meta, std::string("sda1"));
+  CHECK(format(PatternFormatter("{level}|{logger}|{thread}|{thread_name}|{process}|{source}|"
+                                "{module}|{message}|{fields}|"),
+               record.view()) ==
+        "CRITICAL||18446744073709551615||1|/abs/path/disk.hpp:12345|disk|disk sda1||");
+}
+
+TEST_CASE("every level name") {
+  static constexpr SourceLocation kTrace{"m", "f.cpp", "fn", 1, Level::trace};
+  static constexpr SourceLocation kDebug{"m", "f.cpp", "fn", 1, Level::debug};
+  static constexpr SourceLocation kError{"m", "f.cpp", "fn", 1, Level::error};
+  const PatternFormatter formatter("{level}");
+  RecordFixture record;
+  CHECK(format(formatter, record.build<kTrace>({})) == "TRACE");
+  CHECK(format(formatter, record.build<kDebug>({})) == "DEBUG");
+  CHECK(format(formatter, record.build<kLogin>({}, 1)) == "INFO");
+  CHECK(format(formatter, record.build<kPlain>({})) == "WARNING");
+  CHECK(format(formatter, record.build<kError>({})) == "ERROR");
+  CHECK(format(formatter, record.build<kCritical>({}, 1)) == "CRITICAL");
+}
+
+TEST_CASE("alignment and width pad with spaces and never truncate") {
+  CHECK(format_login("|{level:<8}|") == "|INFO    |");
+  CHECK(format_login("|{level:>8}|") == "|    INFO|");
+  CHECK(format_login("|{level:^8}|") == "|  INFO  |");
+  CHECK(format_login("|{level:^9}|") == "|  INFO   |");  // odd fill: the extra space right
+  CHECK(format_login("|{level:8}|") == "|INFO    |");    // left by default
+  CHECK(format_login("|{level:4}|") == "|INFO|");
+  CHECK(format_login("|{level:>2}|") == "|INFO|");
+  CHECK(format_login("|{level:1024}|").size() == 1026);
+  CHECK(format_login("|{line:>5}|{thread:06}|") == "|   42|777   |");
+  CHECK(format_login("|{fields:>6}|") == "|  id=7|");
+  CHECK(format_login("|{timestamp:>31}|") == "| 2026-11-23T11:50:51.123456789Z|");
+  CHECK(format_login("|{message:^24}|") == "|  user alice logged in  |");
+}
+
+TEST_CASE("width counts UTF-8 code points, not bytes") {
+  RecordMeta meta;
+  meta.logger = "caf\xc3\xa9";  // café: 4 code points, 5 bytes
+  CHECK(format_login("|{logger:>6}|", meta) == "|  caf\xc3\xa9|");
+  CHECK(format_login("|{logger:<6}|", meta) == "|caf\xc3\xa9  |");
+}
+
+TEST_CASE("literal text and doubled braces") {
+  CHECK(format_login("") == "");
+  CHECK(format_login("plain text") == "plain text");
+  CHECK(format_login("{{") == "{");
+  CHECK(format_login("}}") == "}");
+  CHECK(format_login("{{level}}") == "{level}");
+  CHECK(format_login("{{{level}}}") == "{INFO}");
+  CHECK(format_login("a {{ b }} c") == "a { b } c");
+  CHECK(format_login("{{}}{{{{") == "{}{{");
+  CHECK(format_login("{level}{level}") == "INFOINFO");
+  CHECK(format_login("x:{level:<5}:y") == "x:INFO :y");
+}
+
+TEST_CASE("pattern errors name the problem, the offset and the pattern") {
+  CHECK(error_of("{timestamp} {levle}") ==
+        "unknown pattern token '{levle}' at offset 12 in \"{timestamp} {levle}\"");
+  CHECK(error_of("{}") == "unknown pattern token '{}' at offset 0 in \"{}\"");
+  CHECK(error_of("{Level}") == "unknown pattern token '{Level}' at offset 0 in \"{Level}\"");
+  CHECK(error_of("{ level}") == "unknown pattern token '{ level}' at offset 0 in \"{ level}\"");
+  CHECK(error_of("{levle:<8}") ==
+        "unknown pattern token '{levle:<8}' at offset 0 in \"{levle:<8}\"");
+  CHECK(error_of("a {le{vel}") == "unknown pattern token '{le{vel}' at offset 2 in \"a {le{vel}\"");
+  CHECK(error_of("{level} {message") == "unclosed '{' at offset 8 in \"{level} {message\"");
+  CHECK(error_of("{") == "unclosed '{' at offset 0 in \"{\"");
+  CHECK(error_of("{{{") == "unclosed '{' at offset 2 in \"{{{\"");
+  CHECK(error_of("level}") == "unmatched '}' at offset 5 in \"level}\"");
+  CHECK(error_of("}}}") == "unmatched '}' at offset 2 in \"}}}\"");
+  CHECK(error_of("{level}}") == "unmatched '}' at offset 7 in \"{level}}\"");
+
+  const std::string hint = ": expected <, > or ^ and a width from 1 to 1024";
+  CHECK(error_of("{level:x8}") ==
+        "invalid spec 'x8' in pattern token '{level:x8}' at offset 0 in \"{level:x8}\"" + hint);
+  CHECK(error_of("{level:}") ==
+        "invalid spec '' in pattern token '{level:}' at offset 0 in \"{level:}\"" + hint);
+  CHECK(error_of("{level:<}") ==
+        "invalid spec '<' in pattern token '{level:<}' at offset 0 in \"{level:<}\"" + hint);
+  CHECK(error_of("{level:0}") ==
+        "invalid spec '0' in pattern token '{level:0}' at offset 0 in \"{level:0}\"" + hint);
+  CHECK(error_of("{level:1025}") ==
+        "invalid spec '1025' in pattern token '{level:1025}' at offset 0 in \"{level:1025}\"" +
+            hint);
+  CHECK(error_of("{level:99999}") ==
+        "invalid spec '99999' in pattern token '{level:99999}' at offset 0 in "
+        "\"{level:99999}\"" +
+            hint);
+  CHECK(error_of("{level:<<8}") ==
+        "invalid spec '<<8' in pattern token '{level:<<8}' at offset 0 in \"{level:<<8}\"" + hint);
+  CHECK(error_of("x {level:8<}") ==
+        "invalid spec '8<' in pattern token '{level:8<}' at offset 2 in \"x {level:8<}\"" + hint);
+  CHECK(error_of("{level:-8}") ==
+        "invalid spec '-8' in pattern token '{level:-8}' at offset 0 in \"{level:-8}\"" + hint);
+
+  CHECK(error_of("{level:1024}") == "(no error)");
+  CHECK_THROWS_AS(PatternFormatter("{nope}"), sluice::Error);
+}
+
+TEST_CASE("fields are logfmt pairs with quoting where needed") {
+  static constexpr SourceLocation kSite{"m", "f.cpp", "fn", 1, Level::info};
+  const PatternFormatter formatter("{fields}");
+  RecordFixture record;
+  const auto fields = [&](const auto&... args) {
+    return format(formatter, record.build<kSite>({}, args...));
+  };
+  using sluice::kv;
+  CHECK(fields() == "");
+  CHECK(fields(kv<"a">(1), kv<"b">(-2)) == " a=1 b=-2");
+  CHECK(fields(kv<"s">("plain")) == " s=plain");
+  CHECK(fields(kv<"s">("")) == " s=\"\"");
+  CHECK(fields(kv<"s">("two words")) == " s=\"two words\"");
+  CHECK(fields(kv<"s">("say \"hi\"")) == " s=\"say \\\"hi\\\"\"");
+  CHECK(fields(kv<"s">("a\"b")) == " s=\"a\\\"b\"");
+  CHECK(fields(kv<"s">("k=v")) == " s=\"k=v\"");
+  CHECK(fields(kv<"s">("back\\slash")) == " s=back\\slash");  // no quoting needed
+  CHECK(fields(kv<"s">("back\\slash and space")) == " s=\"back\\\\slash and space\"");
+  CHECK(fields(kv<"s">("line\nbreak")) == " s=\"line\\nbreak\"");
+  CHECK(fields(kv<"s">("cr\rtab\t")) == " s=\"cr\\rtab\\t\"");
+  CHECK(fields(kv<"s">(std::string_view("nul\0x", 5))) == " s=\"nul\\u0000x\"");
+  CHECK(fields(kv<"s">("\x01\x1f")) == " s=\"\\u0001\\u001f\"");
+  CHECK(fields(kv<"s">("del\x7f")) == " s=\"del\\u007f\"");
+  CHECK(fields(kv<"s">("caf\xc3\xa9")) == " s=caf\xc3\xa9");
+  CHECK(fields(kv<"c">('x'), kv<"c">(' '), kv<"c">('=')) == " c=x c=\" \" c=\"=\"");
+  CHECK(fields(kv<"t">(true), kv<"f">(false)) == " t=true f=false");
+  CHECK(fields(kv<"i8">(std::int8_t{-128}), kv<"u8">(std::uint8_t{255})) == " i8=-128 u8=255");
+  CHECK(fields(kv<"i64">(std::numeric_limits<std::int64_t>::min())) == " i64=-9223372036854775808");
+  CHECK(fields(kv<"u64">(std::numeric_limits<std::uint64_t>::max())) ==
+        " u64=18446744073709551615");
+  CHECK(fields(kv<"f">(0.1f), kv<"d">(0.1), kv<"e">(1e300)) == " f=0.1 d=0.1 e=1e+300");
+  CHECK(fields(kv<"p">(reinterpret_cast<const void*>(std::uintptr_t{0xdeadbeef}))) ==
+        " p=0xdeadbeef");
+  CHECK(fields(kv<"p">(nullptr)) == " p=0x0");
+}
+
+TEST_CASE("fields sit apart from message arguments") {
+  static constexpr SourceLocation kSite{"{} then {}", "f.cpp", "fn", 1, Level::info};
+  RecordFixture record;
+  record.build<kSite>({}, sluice::kv<"first">(1), "a", sluice::kv<"mid">("x y"), 2,
+                      sluice::kv<"last">(3));
+  CHECK(format(PatternFormatter("{message}{fields}"), record.view()) ==
+        "a then 2 first=1 mid=\"x y\" last=3");
+}
+
+TEST_CASE("UTC timestamps") {
+  CHECK(format_at(0) == "1970-01-01T00:00:00.000000000Z");
+  CHECK(format_at(5) == "1970-01-01T00:00:00.000000005Z");
+  CHECK(format_at(kSecond - 1) == "1970-01-01T00:00:00.999999999Z");
+  CHECK(format_at(kSecond) == "1970-01-01T00:00:01.000000000Z");
+  CHECK(format_at(1'795'434'651 * kSecond + 120'000) == "2026-11-23T11:50:51.000120000Z");
+  // Leap years: 2024 (divisible by 4), 2000 (by 400), and 2100 is not one.
+  CHECK(format_at(1'709'251'199 * kSecond + 1) == "2024-02-29T23:59:59.000000001Z");
+  CHECK(format_at(1'709'251'200 * kSecond) == "2024-03-01T00:00:00.000000000Z");
+  CHECK(format_at(951'825'600 * kSecond) == "2000-02-29T12:00:00.000000000Z");
+  CHECK(format_at(4'107'542'399 * kSecond) == "2100-02-28T23:59:59.000000000Z");
+  CHECK(format_at(4'107'542'400 * kSecond) == "2100-03-01T00:00:00.000000000Z");
+  CHECK(format_at(1'704'067'199 * kSecond + 999'999'999) == "2023-12-31T23:59:59.999999999Z");
+  CHECK(format_at(1'704'067'200 * kSecond) == "2024-01-01T00:00:00.000000000Z");
+  CHECK(format_at(std::numeric_limits<std::int64_t>::max()) == "2262-04-11T23:47:16.854775807Z");
+}
+
+TEST_CASE("the per-second cache follows the clock both ways") {
+  // One formatter, successive records: within a second, to the next one,
+  // and back (records can arrive slightly out of order across formatters).
+  const PatternFormatter formatter("{timestamp}");
+  RecordFixture record;
+  const auto at = [&](std::int64_t ns) {
+    RecordMeta meta;
+    meta.timestamp_ns = ns;
+    return format(formatter, record.build<kPlain>(meta));
+  };
+  const std::int64_t base = 1'709'251'199 * kSecond;
+  CHECK(at(base + 1) == "2024-02-29T23:59:59.000000001Z");
+  CHECK(at(base + 999'999'999) == "2024-02-29T23:59:59.999999999Z");
+  CHECK(at(base + kSecond) == "2024-03-01T00:00:00.000000000Z");
+  CHECK(at(base + kSecond + 7) == "2024-03-01T00:00:00.000000007Z");
+  CHECK(at(base + 2) == "2024-02-29T23:59:59.000000002Z");
+  CHECK(at(base + 61 * kSecond) == "2024-03-01T00:01:00.000000000Z");
+}
+
+TEST_CASE("local timestamps carry the zone's offset") {
+  SECTION("a fixed offset east of UTC") {
+    ScopedTz tz("XYZ-1");
+    CHECK(format_at(1'795'434'651'123'456'789, TimeZone::local) ==
+          "2026-11-23T12:50:51.123456789+01:00");
+    // The UTC formatter is not affected by TZ.
+    CHECK(format_at(1'795'434'651'123'456'789, TimeZone::utc) == "2026-11-23T11:50:51.123456789Z");
+  }
+  SECTION("a negative offset with minutes, across midnight") {
+    ScopedTz tz("NST+3:30");
+    CHECK(format_at(1'704'067'200 * kSecond + 5, TimeZone::local) ==
+          "2023-12-31T20:30:00.000000005-03:30");
+  }
+  SECTION("UTC as the local zone is +00:00") {
+    ScopedTz tz("UTC0");
+    CHECK(format_at(0, TimeZone::local) == "1970-01-01T00:00:00.000000000+00:00");
+  }
+  SECTION("daylight saving time, and its start") {
+    ScopedTz tz("CET-1CEST,M3.5.0,M10.5.0/3");
+    CHECK(format_at(1'782'900'000 * kSecond, TimeZone::local) ==
+          "2026-07-01T12:00:00.000000000+02:00");
+    CHECK(format_at(1'795'434'652'000'000'000, TimeZone::local) ==
+          "2026-11-23T12:50:52.000000000+01:00");
+    // 2026-03-29 01:00 UTC: clocks go from 02:00 CET to 03:00 CEST.
+    CHECK(format_at(1'774'745'999 * kSecond + 999'999'999, TimeZone::local) ==
+          "2026-03-29T01:59:59.999999999+01:00");
+    CHECK(format_at(1'774'746'000 * kSecond, TimeZone::local) ==
+          "2026-03-29T03:00:00.000000000+02:00");
+  }
+  SECTION("in a pattern") {
+    ScopedTz tz("XYZ-1");
+    RecordFixture record;
+    record.build<kLogin>(RecordMeta{}, "alice");
+    CHECK(format(PatternFormatter("{timestamp} {level}", TimeZone::local), record.view()) ==
+          "2026-11-23T12:50:51.123456789+01:00 INFO");
+  }
+}
