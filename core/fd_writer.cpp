@@ -1,0 +1,102 @@
+#include "fd_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+#include "sluice/error.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+std::string os_error_text(int error) { return std::generic_category().message(error); }
+
+}  // namespace
+
+FdWriter::FdWriter(int fd, std::string name, std::size_t buffer_size, std::size_t max_pending)
+    : fd_(fd), name_(std::move(name)), buffer_size_(buffer_size), max_pending_(max_pending) {
+  buffer_.reserve(buffer_size_);
+}
+
+void FdWriter::write_line(std::string_view text, std::string_view prefix, std::string_view suffix) {
+  const std::size_t size = prefix.size() + text.size() + suffix.size() + 1;
+  bool attempted = false;
+  if (!buffer_.empty() && buffer_.size() + size > max_pending_) {
+    attempted = true;  // make room; on failure the line may not fit
+    drain();
+  }
+  if (buffer_.empty() || buffer_.size() + size <= max_pending_) {
+    buffer_ += prefix;
+    buffer_ += text;
+    buffer_ += suffix;
+    buffer_ += '\n';
+  } else {
+    ++discarded_lines_;
+    discarded_bytes_ += size;
+  }
+  if (attempted && error_ != 0) throw_write_error();
+  // After a failure every call retries, so that output resumes as soon as the
+  // fault clears.
+  if ((buffer_.size() >= buffer_size_ || error_ != 0) && !drain()) throw_write_error();
+}
+
+void FdWriter::flush() {
+  if (!buffer_.empty() && !drain()) throw_write_error();
+}
+
+bool FdWriter::drain() noexcept {
+  std::size_t written = 0;
+  while (written < buffer_.size()) {
+    const ::ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
+    if (n > 0) {
+      written += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      error_ = n < 0 ? errno : -1;
+      buffer_.erase(0, written);
+      return false;
+    }
+  }
+  buffer_.clear();
+  error_ = 0;
+  return true;
+}
+
+void FdWriter::throw_write_error() {
+  std::string message = "cannot write to " + name_ + ": ";
+  message += error_ > 0 ? os_error_text(error_) : "write(2) wrote nothing";
+  message += " (" + std::to_string(buffer_.size()) + " bytes kept for retry";
+  if (discarded_lines_ != 0) {
+    // A running total, not a count since the last message: the backend
+    // suppresses repeated reports, and the next one it lets through must
+    // still tell the whole loss.
+    message += ", " + std::to_string(discarded_lines_) +
+               (discarded_lines_ == 1 ? " line (" : " lines (") + std::to_string(discarded_bytes_) +
+               " bytes) discarded so far";
+  }
+  message += ')';
+  throw Error(message);
+}
+
+int open_log_file(const std::filesystem::path& path, bool truncate) {
+  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
+  int fd = -1;
+  do {
+    fd = ::open(path.c_str(), flags, 0644);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    const int error = errno;
+    throw Error("cannot open log file \"" + path.string() + "\": " + os_error_text(error));
+  }
+  return fd;
+}
+
+void close_fd(int fd) noexcept {
+  if (fd >= 0) ::close(fd);
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,72 @@
+#pragma once
+// Buffered output to a file descriptor, shared by the console and file sinks,
+// and the file opening they need. The only place where sinks' bytes meet
+// write(2).
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace sluice::detail {
+
+/// Buffers whole lines for one file descriptor (which it does not own) and
+/// writes them with write(2), resuming partial writes and retrying EINTR.
+///
+/// A failed write (ENOSPC, EIO, EPIPE...) throws sluice::Error but loses
+/// nothing it can keep: the unwritten bytes stay buffered, up to max_pending
+/// bytes, and are written first by the next write_line() or flush(). A line
+/// that does not fit beside them is discarded whole and counted; every error
+/// message from then on says how many lines and bytes were discarded in all.
+/// A single line larger than max_pending is still accepted when nothing else
+/// is pending.
+///
+/// Not thread-safe: one caller (the backend thread) at a time.
+class FdWriter {
+ public:
+  static constexpr std::size_t kDefaultMaxPending = std::size_t{16} << 20;
+
+  /// `name` is how errors name the destination, e.g. `"logs/app.log"` (with
+  /// the quotes) or `stdout`.
+  FdWriter(int fd, std::string name, std::size_t buffer_size,
+           std::size_t max_pending = kDefaultMaxPending);
+  FdWriter(const FdWriter&) = delete;
+  FdWriter& operator=(const FdWriter&) = delete;
+
+  /// Buffers prefix + text + suffix + '\n' as one unit, and writes the buffer
+  /// when it reaches buffer_size or when the previous write failed.
+  /// @throws sluice::Error if a write fails (the line is kept or counted).
+  void write_line(std::string_view text, std::string_view prefix = {},
+                  std::string_view suffix = {});
+  /// Writes everything buffered.
+  /// @throws sluice::Error if a write fails (the bytes stay buffered).
+  void flush();
+
+  /// Bytes buffered and not yet written.
+  std::size_t pending() const noexcept { return buffer_.size(); }
+  int fd() const noexcept { return fd_; }
+
+ private:
+  bool drain() noexcept;  // false on failure, with error_ set
+  [[noreturn]] void throw_write_error();
+
+  int fd_;
+  std::string name_;
+  std::string buffer_;
+  std::size_t buffer_size_;
+  std::size_t max_pending_;
+  int error_ = 0;                      // errno of the last failed write; 0 after a success
+  std::uint64_t discarded_lines_ = 0;  // in all
+  std::uint64_t discarded_bytes_ = 0;
+};
+
+/// Opens `path` for appending (O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode
+/// 0644 before umask), emptying it first if `truncate`.
+/// @throws sluice::Error `cannot open log file "<path>": <OS error>`
+int open_log_file(const std::filesystem::path& path, bool truncate);
+
+/// close(2), ignoring errors (the bytes were handed over by write(2) already).
+void close_fd(int fd) noexcept;
+
+}  // namespace sluice::detail

@@ -1,0 +1,409 @@
+// FileSink and the FdWriter under it: exact file contents, append and
+// truncate, directory creation, exact error texts, and write failures that
+// keep the unwritten bytes until the fault clears.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/log.hpp>
+#include <sluice/runtime.hpp>
+#include <sluice/sinks/file_sink.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fd_writer.hpp"
+#include "record_fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using sluice::FileOptions;
+using sluice::FileSink;
+using sluice::Level;
+using sluice::detail::FdWriter;
+using sluice::detail::SourceLocation;
+using sluice::testing::RecordFixture;
+using sluice::testing::RecordMeta;
+
+constexpr SourceLocation kLogin{"user {} logged in", "pool.cpp", "acquire", 42, Level::info};
+constexpr SourceLocation kReady{"ready", "main.cc", "main", 7, Level::warning};
+
+// A fresh directory under /tmp, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "sluice-file-sink-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  fs::path operator/(const char* name) const { return path_ / name; }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::shared_ptr<const sluice::Formatter> simple_formatter() {
+  return std::make_shared<sluice::PatternFormatter>("{level} {message}");
+}
+
+// Writes the login record for `user` to `sink`.
+void write_login(sluice::Sink& sink, const char* user) {
+  RecordFixture record;
+  sink.write(record.build<kLogin>(RecordMeta{}, user));
+}
+
+std::string error_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const sluice::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// The descriptor this process has open on `path` (found through /proc).
+int fd_of(const fs::path& path) {
+  const fs::path target = fs::canonical(path);
+  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+    std::error_code error;
+    if (fs::read_symlink(entry.path(), error) == target) {
+      return std::stoi(entry.path().filename().string());
+    }
+  }
+  FAIL("no descriptor open on " << path);
+  return -1;
+}
+
+// Points descriptor `fd` at /dev/full (writes fail with ENOSPC) until
+// restore(), which puts the original open file back.
+class FullDisk {
+ public:
+  explicit FullDisk(int fd) : fd_(fd), saved_(::dup(fd)) {
+    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
+    REQUIRE(full >= 0);
+    REQUIRE(::dup2(full, fd_) == fd_);
+    ::close(full);
+  }
+  ~FullDisk() { restore(); }
+  FullDisk(const FullDisk&) = delete;
+  FullDisk& operator=(const FullDisk&) = delete;
+  void restore() {
+    if (saved_ < 0) return;
+    ::dup2(saved_, fd_);
+    ::close(saved_);
+    saved_ = -1;
+  }
+
+ private:
+  int fd_;
+  int saved_;
+};
+
+}  // namespace
+
+TEST_CASE("each record is its formatted text and a newline") {
+  TempDir dir;
+  FileSink sink(dir / "app.log", simple_formatter());
+  write_login(sink, "alice");
+  RecordFixture record;
+  sink.write(record.build<kReady>(RecordMeta{}));
+  sink.flush();
+  CHECK(read_file(dir / "app.log") == "INFO user alice logged in\nWARNING ready\n");
+  CHECK(sink.path() == dir / "app.log");
+  CHECK(sink.description() == "file sink \"" + (dir / "app.log").string() + "\"");
+}
+
+TEST_CASE("without a formatter the default pattern is used") {
+  TempDir dir;
+  {
+    FileSink sink(dir / "app.log");
+    write_login(sink, "bob");
+  }  // the destructor flushes
+  CHECK(read_file(dir / "app.log") ==
+        "2026-11-23T11:50:51.123456789Z INFO     app.db: user bob logged in\n");
+}
+
+TEST_CASE("append keeps what is there, truncate starts empty") {
+  TempDir dir;
+  const fs::path path = dir / "app.log";
+  write_file(path, "old line\n");
+  {
+    FileSink sink(path, simple_formatter());
+    write_login(sink, "a");
+  }
+  CHECK(read_file(path) == "old line\nINFO user a logged in\n");
+  {
+    FileSink sink(path, simple_formatter());
+    write_login(sink, "b");
+  }
+  CHECK(read_file(path) == "old line\nINFO user a logged in\nINFO user b logged in\n");
+
+  FileOptions truncate;
+  truncate.truncate = true;
+  {
+    FileSink sink(path, simple_formatter(), truncate);
+    CHECK(read_file(path).empty());  // emptied when opened
+    write_login(sink, "c");
+  }
+  CHECK(read_file(path) == "INFO user c logged in\n");
+}
+
+TEST_CASE("the file is opened close-on-exec and for appending") {
+  TempDir dir;
+  FileSink sink(dir / "app.log", simple_formatter());
+  const int fd = fd_of(dir / "app.log");
+  CHECK((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+  CHECK((::fcntl(fd, F_GETFL) & O_APPEND) != 0);
+}
+
+TEST_CASE("missing parent directories are created") {
+  TempDir dir;
+  const fs::path path = dir.path() / "a" / "b" / "c" / "app.log";
+  FileSink sink(path, simple_formatter());
+  write_login(sink, "deep");
+  sink.flush();
+  CHECK(read_file(path) == "INFO user deep logged in\n");
+}
+
+TEST_CASE("open errors name the path and the OS error") {
+  TempDir dir;
+  const fs::path file = dir / "regular";
+  write_file(file, "x");
+  const std::string file_name = file.string();
+
+  SECTION("a parent directory cannot be created") {
+    CHECK(error_of([&] { FileSink sink(file / "sub" / "app.log"); }) ==
+          "cannot create directory \"" + file_name + "/sub\" for log file \"" + file_name +
+              "/sub/app.log\": Not a directory");
+  }
+  SECTION("the file cannot be opened") {
+    FileOptions no_directories;
+    no_directories.create_directories = false;
+    CHECK(error_of([&] { FileSink sink(file / "app.log", nullptr, no_directories); }) ==
+          "cannot open log file \"" + file_name + "/app.log\": Not a directory");
+    const fs::path missing = dir.path() / "missing" / "app.log";
+    CHECK(error_of([&] { FileSink sink(missing, nullptr, no_directories); }) ==
+          "cannot open log file \"" + missing.string() + "\": No such file or directory");
+    CHECK(!fs::exists(dir.path() / "missing"));
+  }
+  SECTION("the path is a directory") {
+    CHECK(error_of([&] { FileSink sink(dir.path()); }) ==
+          "cannot open log file \"" + dir.path().string() + "\": Is a directory");
+  }
+}
+
+TEST_CASE("records are buffered up to buffer_size, then written") {
+  TempDir dir;
+  FileOptions options;
+  options.buffer_size = 64;
+  FileSink sink(dir / "app.log", simple_formatter(), options);
+  write_login(sink, "one");  // 24 bytes
+  write_login(sink, "two");  // 48
+  CHECK(read_file(dir / "app.log").empty());
+  write_login(sink, "three");  // 74 >= 64: written without a flush
+  CHECK(read_file(dir / "app.log") ==
+        "INFO user one logged in\nINFO user two logged in\nINFO user three logged in\n");
+  write_login(sink, "four");
+  CHECK(read_file(dir / "app.log").size() == 74);
+  sink.flush();
+  CHECK(read_file(dir / "app.log").size() == 99);
+}
+
+TEST_CASE("a full disk: exact error, bytes kept and retried on every write") {
+  FileSink sink("/dev/full", simple_formatter());
+  CHECK(sink.description() == "file sink \"/dev/full\"");
+  write_login(sink, "a");  // 22 bytes, buffered: no error yet
+  CHECK(error_of([&] { sink.flush(); }) ==
+        "cannot write to \"/dev/full\": No space left on device (22 bytes kept for retry)");
+  // Every write retries, so that output resumes as soon as space returns.
+  CHECK(error_of([&] { write_login(sink, "b"); }) ==
+        "cannot write to \"/dev/full\": No space left on device (44 bytes kept for retry)");
+  CHECK(error_of([&] { sink.flush(); }) ==
+        "cannot write to \"/dev/full\": No space left on device (44 bytes kept for retry)");
+}
+
+TEST_CASE("bytes kept during a write failure are written once it clears") {
+  TempDir dir;
+  const fs::path path = dir / "app.log";
+  FileSink sink(path, simple_formatter());
+  write_login(sink, "before");
+  sink.flush();
+  {
+    FullDisk full(fd_of(path));
+    write_login(sink, "during1");
+    CHECK_THROWS_WITH(sink.flush(), Catch::Contains("No space left on device (28 bytes kept"));
+    CHECK_THROWS_WITH(write_login(sink, "during2"),
+                      Catch::Contains("No space left on device (56 bytes kept"));
+    CHECK(read_file(path) == "INFO user before logged in\n");
+    full.restore();
+    write_login(sink, "after");  // retried at once: no error
+  }
+  CHECK(read_file(path) ==
+        "INFO user before logged in\nINFO user during1 logged in\nINFO user during2 logged "
+        "in\nINFO user after logged in\n");
+  CHECK_NOTHROW(sink.flush());
+}
+
+TEST_CASE("the backend reports a failing file sink and counts it") {
+  std::mutex mutex;
+  std::vector<std::string> reports;
+  sluice::set_error_handler([&](std::string_view message) {
+    std::lock_guard lock(mutex);
+    reports.emplace_back(message);
+  });
+  auto sink = std::make_shared<FileSink>("/dev/full", simple_formatter());
+  sluice::Logger& log = sluice::get_logger("full");
+  log.add_sink(sink);
+  sluice::start();
+  SLUICE_INFO(log, "lost {}", 1);
+  sluice::flush();
+  const auto stats = sluice::stats();
+  sluice::stop();
+  log.clear_sinks();
+  sluice::set_error_handler(nullptr);
+  CHECK(stats.sink_errors >= 1);
+  std::lock_guard lock(mutex);
+  REQUIRE(!reports.empty());
+  CHECK(reports[0] ==
+        "file sink \"/dev/full\": flush failed: cannot write to \"/dev/full\": No space left on "
+        "device (12 bytes kept for retry)");
+}
+
+TEST_CASE("FdWriter: a line that does not fit beside the kept bytes is discarded and reported") {
+  TempDir dir;
+  const fs::path path = dir / "out";
+  write_file(path, "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  {
+    FdWriter writer(fd, "test output", /*buffer_size=*/8, /*max_pending=*/20);
+    FullDisk full(fd);
+    writer.write_line("aaaa");  // 5 bytes, below buffer_size
+    CHECK(writer.pending() == 5);
+    CHECK(error_of([&] { writer.write_line("bbbbbbb"); }) ==
+          "cannot write to test output: No space left on device (13 bytes kept for retry)");
+    CHECK(error_of([&] { writer.write_line("c", "<", ">"); }) ==
+          "cannot write to test output: No space left on device (17 bytes kept for retry)");
+    CHECK(error_of([&] { writer.write_line("dddd"); }) ==
+          "cannot write to test output: No space left on device (17 bytes kept for retry, 1 "
+          "line (5 bytes) discarded so far)");
+    CHECK(error_of([&] { writer.write_line("eee"); }) ==
+          "cannot write to test output: No space left on device (17 bytes kept for retry, 2 "
+          "lines (9 bytes) discarded so far)");
+    CHECK(error_of([&] { writer.write_line("f"); }) ==
+          "cannot write to test output: No space left on device (19 bytes kept for retry, 2 "
+          "lines (9 bytes) discarded so far)");
+    full.restore();
+    writer.flush();
+    CHECK(writer.pending() == 0);
+  }
+  ::close(fd);
+  CHECK(read_file(path) == "aaaa\nbbbbbbb\n<c>\nf\n");
+}
+
+TEST_CASE("FdWriter: a line larger than max_pending is still written when nothing waits") {
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  {
+    FdWriter writer(pipe_fds[1], "pipe", /*buffer_size=*/4, /*max_pending=*/4);
+    writer.write_line("0123456789");
+    CHECK(writer.pending() == 0);
+  }
+  char text[32] = {};
+  CHECK(::read(pipe_fds[0], text, sizeof text) == 11);
+  CHECK(std::string(text) == "0123456789\n");
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
+}
+
+namespace {
+volatile sig_atomic_t g_alarms = 0;
+void count_alarm(int) { g_alarms = g_alarms + 1; }
+}  // namespace
+
+TEST_CASE("FdWriter: interrupted and partial writes are resumed") {
+  // A pipe that nobody reads for a while blocks the writer; SIGALRM every
+  // millisecond (without SA_RESTART) interrupts write(2), which then returns
+  // EINTR or a partial count.
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  struct sigaction action {};
+  action.sa_handler = count_alarm;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART
+  struct sigaction old_action {};
+  REQUIRE(::sigaction(SIGALRM, &action, &old_action) == 0);
+
+  // Only this thread takes the signal: the reader starts with it blocked.
+  sigset_t alarm_set;
+  sigemptyset(&alarm_set);
+  sigaddset(&alarm_set, SIGALRM);
+  pthread_sigmask(SIG_BLOCK, &alarm_set, nullptr);
+  std::string received;
+  std::thread reader([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    char chunk[4096];
+    ssize_t n = 0;
+    while ((n = ::read(pipe_fds[0], chunk, sizeof chunk)) > 0) received.append(chunk, n);
+  });
+  pthread_sigmask(SIG_UNBLOCK, &alarm_set, nullptr);
+
+  itimerval timer{};
+  timer.it_interval.tv_usec = 1000;
+  timer.it_value.tv_usec = 1000;
+  REQUIRE(::setitimer(ITIMER_REAL, &timer, nullptr) == 0);
+
+  std::string expected;
+  {
+    FdWriter writer(pipe_fds[1], "pipe", /*buffer_size=*/1 << 20);
+    const std::string line(999, 'x');
+    for (int i = 0; i < 1000; ++i) {
+      std::string numbered = std::to_string(i) + line;
+      writer.write_line(numbered);
+      expected += numbered + '\n';
+    }
+    writer.flush();
+  }
+  timer = {};
+  ::setitimer(ITIMER_REAL, &timer, nullptr);
+  ::close(pipe_fds[1]);
+  reader.join();
+  ::close(pipe_fds[0]);
+  ::sigaction(SIGALRM, &old_action, nullptr);
+
+  CHECK(g_alarms > 0);
+  CHECK(received.size() == expected.size());
+  CHECK(received == expected);
+}
