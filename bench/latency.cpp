@@ -6,6 +6,10 @@
 // is one sample, and the thread sleeps ~2 ms before the next batch (so every
 // batch starts with the queue drained and the caches as a real program's
 // would be between bursts). Percentiles are over the samples.
+//
+// The machine these run on is shared, and its load drifts. So that drift
+// hits every case alike, the batches are split into rounds, and every round
+// runs every case (a fresh logger each time) for its share of the batches.
 
 #include <sluice/sluice.hpp>
 
@@ -35,7 +39,8 @@ constexpr const char* kUsage = R"(usage: sluice-bench-latency [flags]
 Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
 
   --batches N        measured batches per case              (default 2500)
-  --warmup N         unmeasured batches before them         (default 200)
+  --rounds N         the batches are spread over N rounds of all cases (default 5)
+  --warmup N         unmeasured batches per case and round  (default 40)
   --batch-size N     calls per batch                        (default 20)
   --sleep-us N       pause after every batch, microseconds  (default 2000)
   --cases LIST       comma-separated, from: floor, floor-spsc, sluice-busy,
@@ -54,11 +59,12 @@ floor-spsc = the same with a consumer polling it from the backend CPU;
 sluice-busy = Options::idle_sleep = 0; sluice-default = default Options
 (except backend_cpu); spdlog = spdlog::async_logger, basic_file_sink.
 
-Smoke run (a second or two): --batches 50 --warmup 5 --sleep-us 100
+Smoke run (a second or two): --batches 50 --rounds 1 --warmup 5 --sleep-us 100
 )";
 
 struct Config {
   long batches = 0;
+  long rounds = 0;
   long warmup = 0;
   int batch_size = 0;
   long sleep_us = 0;
@@ -75,8 +81,25 @@ struct Config {
 struct Row {
   std::string logger;
   std::string message;
-  std::vector<double> sorted;  // ns per call, one sample per batch
-  double p(double q) const { return percentile(sorted, q); }
+  std::vector<double> samples;  // ns per call, one per batch; sorted before printing
+  double p(double q) const { return percentile(samples, q); }
+};
+
+class Rows {
+ public:
+  void add(const std::string& logger, const std::string& message, const std::vector<double>& samples) {
+    for (Row& row : rows_) {
+      if (row.logger == logger && row.message == message) {
+        row.samples.insert(row.samples.end(), samples.begin(), samples.end());
+        return;
+      }
+    }
+    rows_.push_back({logger, message, samples});
+  }
+  std::vector<Row>& all() { return rows_; }
+
+ private:
+  std::vector<Row> rows_;
 };
 
 // rdtsc is not a compiler barrier: keep the calls between the two reads.
@@ -87,12 +110,13 @@ inline std::uint64_t fenced_rdtsc() noexcept {
   return t;
 }
 
+// `batches` measured batches after c.warmup unmeasured ones.
 template <class Log>
-std::vector<double> measure(const Config& c, Log&& log) {
+std::vector<double> measure(const Config& c, long batches, Log&& log) {
   std::vector<double> samples;
-  samples.reserve(static_cast<std::size_t>(c.batches));
+  samples.reserve(static_cast<std::size_t>(batches));
   int i = 0;
-  for (long batch = 0; batch < c.warmup + c.batches; ++batch) {
+  for (long batch = 0; batch < c.warmup + batches; ++batch) {
     const std::uint64_t start = fenced_rdtsc();
     for (int k = 0; k < c.batch_size; ++k) log(i++);
     const std::uint64_t end = fenced_rdtsc();
@@ -101,11 +125,10 @@ std::vector<double> measure(const Config& c, Log&& log) {
     }
     if (c.sleep_us > 0) std::this_thread::sleep_for(std::chrono::microseconds{c.sleep_us});
   }
-  std::sort(samples.begin(), samples.end());
   return samples;
 }
 
-void run_floor(const Config& c, bool with_consumer, std::vector<Row>& rows) {
+void run_floor(const Config& c, long batches, bool with_consumer, Rows& rows) {
   FloorRing ring;
   std::atomic<bool> stop{false};
   std::thread consumer;
@@ -127,14 +150,14 @@ void run_floor(const Config& c, bool with_consumer, std::vector<Row>& rows) {
   const std::string name = with_consumer ? "floor-spsc" : "floor";
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.push_back({name, M::name, measure(c, [&](int i) { log_floor<M>(ring, i); })});
+      rows.add(name, M::name, measure(c, batches, [&](int i) { log_floor<M>(ring, i); }));
     });
   }
   stop.store(true);
   if (consumer.joinable()) consumer.join();
 }
 
-void run_sluice(const Config& c, bool busy, std::vector<Row>& rows) {
+void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   sluice::Options options;
   options.backend_cpu = c.backend_cpu;
   if (busy) options.idle_sleep = std::chrono::microseconds{0};
@@ -147,13 +170,13 @@ void run_sluice(const Config& c, bool busy, std::vector<Row>& rows) {
   const std::string name = busy ? "sluice-busy" : "sluice-default";
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.push_back({name, M::name, measure(c, [&](int i) { M::log_sluice(log, i); })});
+      rows.add(name, M::name, measure(c, batches, [&](int i) { M::log_sluice(log, i); }));
     });
   }
   sluice::flush();
   const sluice::Stats after = sluice::stats();
   const std::uint64_t expected =
-      static_cast<std::uint64_t>(c.messages.size()) * (c.warmup + c.batches) * c.batch_size;
+      static_cast<std::uint64_t>(c.messages.size()) * (c.warmup + batches) * c.batch_size;
   const std::uint64_t processed = after.records_processed - before.records_processed;
   const std::uint64_t dropped = after.records_dropped - before.records_dropped;
   if (processed != expected || dropped != 0 || after.sink_errors != before.sink_errors) {
@@ -167,14 +190,15 @@ void run_sluice(const Config& c, bool busy, std::vector<Row>& rows) {
 }
 
 #if SLUICE_BENCH_HAVE_SPDLOG
-void run_spdlog(const Config& c, std::vector<Row>& rows) {
+void run_spdlog(const Config& c, long batches, Rows& rows) {
   // Big enough that a batch never waits for the worker (it holds
   // warmup + batches fewer records than that at any time anyway).
   SpdlogAsync s = make_spdlog_async(c.dir + "/spdlog-bench-latency.log", std::size_t{1} << 16,
                                     spdlog::async_overflow_policy::block, c.backend_cpu);
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.push_back({"spdlog", M::name, measure(c, [&](int i) { M::log_spdlog(*s.logger, i); })});
+      rows.add("spdlog", M::name,
+               measure(c, batches, [&](int i) { M::log_spdlog(*s.logger, i); }));
     });
   }
   s.flush_and_stop();
@@ -208,8 +232,9 @@ void print(const Config& c, const std::vector<Row>& rows) {
                 r.message.c_str(), r.p(0.50), r.p(0.75), r.p(0.90), r.p(0.95), r.p(0.99),
                 r.p(0.999));
   }
-  std::printf("(ns per call; one sample = the mean of a batch of %d calls; %ld samples per case)\n",
-              c.batch_size, c.batches);
+  std::printf("(ns per call; one sample = the mean of a batch of %d calls; %ld samples per case,\n"
+              " taken in %ld rounds)\n",
+              c.batch_size, c.batches, c.rounds);
 
   bool header = false;
   for (const std::string& message : c.messages) {
@@ -264,7 +289,8 @@ int main(int argc, char** argv) {
 #endif
   const Flags flags(argc, argv,
                     {{"batches", "2500"},
-                     {"warmup", "200"},
+                     {"rounds", "5"},
+                     {"warmup", "40"},
                      {"batch-size", "20"},
                      {"sleep-us", "2000"},
                      {"cases", default_cases},
@@ -281,6 +307,7 @@ int main(int argc, char** argv) {
                     kUsage);
   Config c;
   c.batches = flags.integer("batches");
+  c.rounds = flags.integer("rounds");
   c.warmup = flags.integer("warmup");
   c.batch_size = static_cast<int>(flags.integer("batch-size"));
   c.sleep_us = flags.integer("sleep-us");
@@ -291,30 +318,39 @@ int main(int argc, char** argv) {
   c.dir = flags.str("dir");
   c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
   c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
-  if (c.batches == 0 || c.batch_size == 0) flags.fail("--batches and --batch-size must be > 0");
+  if (c.batches == 0 || c.batch_size == 0 || c.rounds == 0 || c.rounds > c.batches) {
+    flags.fail("--batches, --rounds and --batch-size must be > 0, and --rounds <= --batches");
+  }
 
   pin_this_thread(c.producer_cpu);
   c.ns_per_tick = calibrate_ns_per_tick();
   std::printf("sluice-bench-latency: %s, %u CPUs, TSC %.3f GHz; producer on CPU %d, backend on CPU %d\n",
               cpu_model().c_str(), std::thread::hardware_concurrency(), 1.0 / c.ns_per_tick,
               c.producer_cpu, c.backend_cpu);
-  std::printf("%ld batches of %d calls (+%ld warm-up), %ld us apart; sluice sink: %s, formatter: %s\n",
-              c.batches, c.batch_size, c.warmup, c.sleep_us, c.sink.c_str(), c.formatter.c_str());
+  std::printf("%ld batches of %d calls in %ld rounds (+%ld warm-up per round), %ld us apart;\n"
+              "sluice sink: %s, formatter: %s\n",
+              c.batches, c.batch_size, c.rounds, c.warmup, c.sleep_us, c.sink.c_str(),
+              c.formatter.c_str());
   std::fflush(stdout);
 
-  std::vector<Row> rows;
-  for (const std::string& name : c.cases) {
-    const auto started = std::chrono::steady_clock::now();
-    if (name == "floor") run_floor(c, false, rows);
-    if (name == "floor-spsc") run_floor(c, true, rows);
-    if (name == "sluice-busy") run_sluice(c, true, rows);
-    if (name == "sluice-default") run_sluice(c, false, rows);
+  Rows rows;
+  const auto started = std::chrono::steady_clock::now();
+  for (long round = 0; round < c.rounds; ++round) {
+    // The first rounds take the remainder, so that the total is c.batches.
+    const long batches = c.batches / c.rounds + (round < c.batches % c.rounds ? 1 : 0);
+    for (const std::string& name : c.cases) {
+      if (name == "floor") run_floor(c, batches, false, rows);
+      if (name == "floor-spsc") run_floor(c, batches, true, rows);
+      if (name == "sluice-busy") run_sluice(c, batches, true, rows);
+      if (name == "sluice-default") run_sluice(c, batches, false, rows);
 #if SLUICE_BENCH_HAVE_SPDLOG
-    if (name == "spdlog") run_spdlog(c, rows);
+      if (name == "spdlog") run_spdlog(c, batches, rows);
 #endif
-    std::fprintf(stderr, "  %s done in %.1f s\n", name.c_str(),
+    }
+    std::fprintf(stderr, "  round %ld of %ld done at %.1f s\n", round + 1, c.rounds,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
-  print(c, rows);
+  for (Row& row : rows.all()) std::sort(row.samples.begin(), row.samples.end());
+  print(c, rows.all());
   return 0;
 }
