@@ -1,0 +1,245 @@
+// ConsoleSink: stdout and stderr are redirected (dup2) into files or a
+// pseudo-terminal, and the bytes that arrive there are checked exactly.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sluice/formatter.hpp>
+#include <sluice/sinks/console_sink.hpp>
+#include <sstream>
+#include <string>
+
+#include "record_fixture.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using sluice::ColorMode;
+using sluice::ConsoleOptions;
+using sluice::ConsoleSink;
+using sluice::Level;
+using sluice::detail::SourceLocation;
+using sluice::testing::RecordFixture;
+using sluice::testing::RecordMeta;
+
+constexpr SourceLocation kTrace{"t", "f.cpp", "fn", 1, Level::trace};
+constexpr SourceLocation kDebug{"d", "f.cpp", "fn", 1, Level::debug};
+constexpr SourceLocation kInfo{"i", "f.cpp", "fn", 1, Level::info};
+constexpr SourceLocation kWarning{"w", "f.cpp", "fn", 1, Level::warning};
+constexpr SourceLocation kError{"e", "f.cpp", "fn", 1, Level::error};
+constexpr SourceLocation kCritical{"c", "f.cpp", "fn", 1, Level::critical};
+
+std::shared_ptr<const sluice::Formatter> simple_formatter() {
+  return std::make_shared<sluice::PatternFormatter>("{level} {message}");
+}
+
+// Writes one record of each level, trace to critical.
+void write_all_levels(ConsoleSink& sink) {
+  RecordFixture record;
+  sink.write(record.build<kTrace>(RecordMeta{}));
+  sink.write(record.build<kDebug>(RecordMeta{}));
+  sink.write(record.build<kInfo>(RecordMeta{}));
+  sink.write(record.build<kWarning>(RecordMeta{}));
+  sink.write(record.build<kError>(RecordMeta{}));
+  sink.write(record.build<kCritical>(RecordMeta{}));
+}
+
+constexpr const char* kAllLevels = "TRACE t\nDEBUG d\nINFO i\nWARNING w\nERROR e\nCRITICAL c\n";
+constexpr const char* kAllLevelsColored =
+    "\x1b[90mTRACE t\x1b[0m\n"
+    "\x1b[36mDEBUG d\x1b[0m\n"
+    "\x1b[32mINFO i\x1b[0m\n"
+    "\x1b[33mWARNING w\x1b[0m\n"
+    "\x1b[31mERROR e\x1b[0m\n"
+    "\x1b[1;37;41mCRITICAL c\x1b[0m\n";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Sends descriptor `target` (1 or 2) to `fd` until destroyed. Catch2 reports
+// on stdout, so stdout is always given back before the test case ends.
+class Redirect {
+ public:
+  Redirect(int target, int fd) : target_(target), saved_(::dup(target)) {
+    std::fflush(nullptr);
+    REQUIRE(::dup2(fd, target_) == target_);
+  }
+  ~Redirect() {
+    ::dup2(saved_, target_);
+    ::close(saved_);
+  }
+  Redirect(const Redirect&) = delete;
+  Redirect& operator=(const Redirect&) = delete;
+
+ private:
+  int target_;
+  int saved_;
+};
+
+// A file under /tmp, open for writing, removed at the end.
+class CaptureFile {
+ public:
+  CaptureFile() {
+    std::string pattern = (fs::temp_directory_path() / "sluice-console-XXXXXX").string();
+    fd_ = ::mkstemp(pattern.data());
+    REQUIRE(fd_ >= 0);
+    path_ = pattern;
+  }
+  ~CaptureFile() {
+    ::close(fd_);
+    fs::remove(path_);
+  }
+  CaptureFile(const CaptureFile&) = delete;
+  CaptureFile& operator=(const CaptureFile&) = delete;
+  int fd() const { return fd_; }
+  std::string text() const { return read_file(path_); }
+
+ private:
+  int fd_ = -1;
+  fs::path path_;
+};
+
+}  // namespace
+
+TEST_CASE("stdout by default, buffered until flush") {
+  CaptureFile out;
+  Redirect redirect(STDOUT_FILENO, out.fd());
+  ConsoleOptions options;
+  options.color = ColorMode::never;
+  ConsoleSink sink(options, simple_formatter());
+  write_all_levels(sink);
+  CHECK(out.text().empty());
+  sink.flush();
+  CHECK(out.text() == kAllLevels);
+  CHECK(sink.description() == "console sink (stdout)");
+}
+
+TEST_CASE("stderr when asked") {
+  CaptureFile out, err;
+  Redirect to_out(STDOUT_FILENO, out.fd());
+  Redirect to_err(STDERR_FILENO, err.fd());
+  ConsoleOptions options;
+  options.stream = ConsoleOptions::Stream::err;
+  options.color = ColorMode::never;
+  ConsoleSink sink(options, simple_formatter());
+  write_all_levels(sink);
+  sink.flush();
+  CHECK(out.text().empty());
+  CHECK(err.text() == kAllLevels);
+  CHECK(sink.description() == "console sink (stderr)");
+}
+
+TEST_CASE("split by level: WARNING and above to stderr") {
+  CaptureFile out, err;
+  Redirect to_out(STDOUT_FILENO, out.fd());
+  Redirect to_err(STDERR_FILENO, err.fd());
+  ConsoleOptions options;
+  options.split_by_level = true;
+  options.color = ColorMode::never;
+  ConsoleSink sink(options, simple_formatter());
+  write_all_levels(sink);
+  sink.flush();
+  CHECK(out.text() == "TRACE t\nDEBUG d\nINFO i\n");
+  CHECK(err.text() == "WARNING w\nERROR e\nCRITICAL c\n");
+  CHECK(sink.description() == "console sink (stdout, WARNING and above to stderr)");
+}
+
+TEST_CASE("split streams on one terminal keep the records' order") {
+  CaptureFile both;
+  Redirect to_out(STDOUT_FILENO, both.fd());
+  Redirect to_err(STDERR_FILENO, both.fd());
+  ConsoleOptions options;
+  options.split_by_level = true;
+  options.color = ColorMode::never;
+  ConsoleSink sink(options, simple_formatter());
+  RecordFixture record;
+  sink.write(record.build<kInfo>(RecordMeta{}));
+  sink.write(record.build<kWarning>(RecordMeta{}));
+  sink.write(record.build<kInfo>(RecordMeta{}));
+  sink.write(record.build<kInfo>(RecordMeta{}));
+  sink.write(record.build<kError>(RecordMeta{}));
+  sink.write(record.build<kDebug>(RecordMeta{}));
+  sink.flush();
+  CHECK(both.text() == "INFO i\nWARNING w\nINFO i\nINFO i\nERROR e\nDEBUG d\n");
+}
+
+TEST_CASE("colours forced on: each level's colour around the line, reset before the newline") {
+  CaptureFile out;
+  Redirect redirect(STDOUT_FILENO, out.fd());
+  ConsoleOptions options;
+  options.color = ColorMode::always;
+  ConsoleSink sink(options, simple_formatter());
+  write_all_levels(sink);
+  sink.flush();
+  CHECK(out.text() == kAllLevelsColored);
+}
+
+TEST_CASE("colours forced off, and automatic on a file: none") {
+  CaptureFile out;
+  Redirect redirect(STDOUT_FILENO, out.fd());
+  ConsoleOptions options;
+  options.color = GENERATE(ColorMode::never, ColorMode::automatic);
+  ConsoleSink sink(options, simple_formatter());
+  write_all_levels(sink);
+  sink.flush();
+  CHECK(out.text() == kAllLevels);
+}
+
+TEST_CASE("automatic colours on a terminal") {
+  const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(master >= 0);
+  REQUIRE(::grantpt(master) == 0);
+  REQUIRE(::unlockpt(master) == 0);
+  const int terminal = ::open(::ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(terminal >= 0);
+  termios raw{};
+  REQUIRE(::tcgetattr(terminal, &raw) == 0);
+  ::cfmakeraw(&raw);  // no "\n" -> "\r\n"
+  REQUIRE(::tcsetattr(terminal, TCSANOW, &raw) == 0);
+
+  std::string received;
+  {
+    Redirect redirect(STDOUT_FILENO, terminal);
+    ConsoleSink sink(ConsoleOptions{}, simple_formatter());
+    write_all_levels(sink);
+    sink.flush();
+  }
+  const std::string expected = kAllLevelsColored;
+  while (received.size() < expected.size()) {
+    pollfd ready{master, POLLIN, 0};
+    if (::poll(&ready, 1, 2000) != 1) break;
+    char chunk[512];
+    const ssize_t n = ::read(master, chunk, sizeof chunk);
+    if (n <= 0) break;
+    received.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(terminal);
+  ::close(master);
+  CHECK(received == expected);
+}
+
+TEST_CASE("without a formatter the default pattern is used") {
+  CaptureFile out;
+  Redirect redirect(STDOUT_FILENO, out.fd());
+  ConsoleOptions options;
+  options.color = ColorMode::never;
+  {
+    ConsoleSink sink(options);
+    RecordFixture record;
+    sink.write(record.build<kInfo>(RecordMeta{}));
+  }  // the destructor flushes
+  CHECK(out.text() == "2026-11-23T11:50:51.123456789Z INFO     app.db: i\n");
+}
