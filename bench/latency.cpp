@@ -224,7 +224,7 @@ const Row* find(const std::vector<Row>& rows, const std::string& logger, const s
   return nullptr;
 }
 
-void print(const Config& c, const std::vector<Row>& rows) {
+void print(const Config& c, const std::vector<Row>& rows, const std::vector<double>& foreign) {
   std::printf("\n%-15s %-15s %8s %8s %8s %8s %8s %8s\n", "case", "message", "p50", "p75", "p90",
               "p95", "p99", "p99.9");
   for (const Row& r : rows) {
@@ -235,6 +235,9 @@ void print(const Config& c, const std::vector<Row>& rows) {
   std::printf("(ns per call; one sample = the mean of a batch of %d calls; %ld samples per case,\n"
               " taken in %ld rounds)\n",
               c.batch_size, c.batches, c.rounds);
+  std::printf("other processes' CPU use during the rounds (%% of all CPUs):");
+  for (const double f : foreign) std::printf(" %.0f", f * 100);
+  std::printf("\n");
 
   bool header = false;
   for (const std::string& message : c.messages) {
@@ -334,6 +337,8 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   Rows rows;
+  std::vector<double> foreign;
+  ForeignLoad load;
   const auto started = std::chrono::steady_clock::now();
   for (long round = 0; round < c.rounds; ++round) {
     // The first rounds take the remainder, so that the total is c.batches.
@@ -347,10 +352,13 @@ int main(int argc, char** argv) {
       if (name == "spdlog") run_spdlog(c, batches, rows);
 #endif
     }
-    std::fprintf(stderr, "  round %ld of %ld done at %.1f s\n", round + 1, c.rounds,
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    foreign.push_back(load.take());
+    std::fprintf(stderr, "  round %ld of %ld done at %.1f s (other processes: %.0f%% of the CPUs)\n",
+                 round + 1, c.rounds,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                 foreign.back() * 100);
   }
   for (Row& row : rows.all()) std::sort(row.samples.begin(), row.samples.end());
-  print(c, rows.all());
+  print(c, rows.all(), foreign);
   return 0;
 }

@@ -42,6 +42,9 @@ Both loggers block when their queue is full (sluice: QueuePolicy::block,
 spdlog: async_overflow_policy::block), so no record may be lost; the run
 fails (exit 1) if a file does not have exactly --records lines.
 
+"others" is the share of all CPUs that other processes used during the case:
+on a shared machine, compare runs where it is near 0.
+
 Smoke run: --records 10000
 )";
 
@@ -63,6 +66,7 @@ struct Result {
   double seconds = 0;         // first call to last record written
   double enqueue_seconds = 0; // first call to last call returning
   FileCount file;
+  double foreign_load = 0;    // other processes' share of the CPUs meanwhile
 };
 
 using Clock = std::chrono::steady_clock;
@@ -165,21 +169,24 @@ int main(int argc, char** argv) {
 
   std::vector<Result> results;
   for (const std::string& name : c.cases) {
+    ForeignLoad load;
     if (name == "sluice") results.push_back(run_sluice(c));
 #if SLUICE_BENCH_HAVE_SPDLOG
     if (name == "spdlog") results.push_back(run_spdlog(c));
 #endif
+    results.back().foreign_load = load.take();
   }
 
   bool ok = true;
-  std::printf("\n%-8s %10s %14s %12s %14s %12s %10s\n", "case", "seconds", "msgs/s", "enqueue s",
-              "lines", "bytes", "B/record");
+  std::printf("\n%-8s %10s %14s %12s %14s %12s %10s %8s\n", "case", "seconds", "msgs/s",
+              "enqueue s", "lines", "bytes", "B/record", "others");
   for (const Result& r : results) {
-    std::printf("%-8s %10.3f %14.0f %12.3f %14llu %12llu %10.1f\n", r.name.c_str(), r.seconds,
-                static_cast<double>(c.records) / r.seconds, r.enqueue_seconds,
+    std::printf("%-8s %10.3f %14.0f %12.3f %14llu %12llu %10.1f %7.0f%%\n", r.name.c_str(),
+                r.seconds, static_cast<double>(c.records) / r.seconds, r.enqueue_seconds,
                 static_cast<unsigned long long>(r.file.lines),
                 static_cast<unsigned long long>(r.file.bytes),
-                static_cast<double>(r.file.bytes) / static_cast<double>(c.records));
+                static_cast<double>(r.file.bytes) / static_cast<double>(c.records),
+                r.foreign_load * 100);
     if (r.file.lines != static_cast<std::uint64_t>(c.records)) {
       std::fprintf(stderr, "FAILED: %s wrote %llu lines, expected %lld\n", r.name.c_str(),
                    static_cast<unsigned long long>(r.file.lines), c.records);

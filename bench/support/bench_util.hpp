@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -136,6 +138,63 @@ class Flags {
  private:
   std::map<std::string, std::string> values_;
   std::string usage_;
+};
+
+/// How busy the machine's other processes kept its CPUs over an interval:
+/// the CPU time of everything (/proc/stat) minus this process's own
+/// (/proc/self/stat), as a fraction of all CPUs' time. The benchmarks print
+/// it, because on a shared machine a figure means little without it.
+class ForeignLoad {
+ public:
+  ForeignLoad() { sample(total_, self_, wall_); }
+  /// Fraction (0..1) of all CPUs' time used by other processes since
+  /// construction or the last call; negative if /proc cannot be read.
+  double take() {
+    std::uint64_t total = 0, self = 0;
+    std::chrono::steady_clock::time_point wall;
+    if (!sample(total, self, wall) || total_ == 0) return -1.0;
+    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    const double cpus = static_cast<double>(std::max(1u, std::thread::hardware_concurrency()));
+    const double seconds = std::chrono::duration<double>(wall - wall_).count();
+    const double foreign =
+        static_cast<double>((total - total_) - std::min(total - total_, self - self_)) / ticks;
+    total_ = total;
+    self_ = self;
+    wall_ = wall;
+    return seconds > 0 ? std::clamp(foreign / (seconds * cpus), 0.0, 1.0) : -1.0;
+  }
+
+ private:
+  static bool sample(std::uint64_t& total, std::uint64_t& self,
+                     std::chrono::steady_clock::time_point& wall) {
+    wall = std::chrono::steady_clock::now();
+    std::ifstream stat("/proc/stat");
+    std::string cpu;
+    std::uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                  steal = 0;
+    if (!(stat >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal)) {
+      return false;
+    }
+    total = user + nice + system + irq + softirq + steal;
+    std::ifstream me("/proc/self/stat");
+    std::string line;
+    if (!std::getline(me, line)) return false;
+    // Fields after the command name (which may hold spaces) in parentheses;
+    // utime and stime are fields 14 and 15.
+    std::istringstream rest(line.substr(line.rfind(')') + 2));
+    std::string field;
+    std::uint64_t utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::stoull(field);
+      if (i == 15) stime = std::stoull(field);
+    }
+    self = utime + stime;
+    return true;
+  }
+
+  std::uint64_t total_ = 0;
+  std::uint64_t self_ = 0;
+  std::chrono::steady_clock::time_point wall_;
 };
 
 /// Newlines in a file and its size in bytes.
