@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Everything CI checks, from the repo root:
+#   1. build-ci/:   RelWithDebInfo (-O2 -g, assertions on), warnings as errors,
+#                   every target; the whole ctest suite.
+#   2. build-tsan/: clang with ThreadSanitizer; the multi-threaded core tests.
+# Exits non-zero as soon as anything fails. See docs/building.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+# The Catch2 executables that run under ThreadSanitizer: the ones with threads.
+tsan_targets=(test_thread_queue test_backend test_logger test_stress)
+
+total=0
+ctest=(ctest)
+run_ctest() {  # run_ctest BUILD_DIR [ctest args...]: runs, echoes, adds to $total
+  local log
+  log=$(mktemp)
+  "${ctest[@]}" --test-dir "$1" --output-on-failure --no-tests=error -j2 "${@:2}" | tee "$log"
+  total=$((total + $(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$log")))
+  rm -f "$log"
+}
+
+echo "== build-ci: RelWithDebInfo, -Werror"
+cmake -S . -B build-ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DSLUICE_WERROR=ON
+cmake --build build-ci
+run_ctest build-ci
+
+echo "== build-tsan: clang, ThreadSanitizer: ${tsan_targets[*]}"
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
+  -DSLUICE_SANITIZE=thread -DSLUICE_BUILD_BENCH=OFF -DSLUICE_BUILD_TOOLS=OFF
+cmake --build build-tsan --target "${tsan_targets[@]}"
+# TSan's shadow memory needs a kernel with at most 28 bits of mmap randomness;
+# on one with more, run the tests with address randomisation off.
+if (($(cat /proc/sys/vm/mmap_rnd_bits 2>/dev/null || echo 28) > 28)); then
+  ctest=(setarch "$(uname -m)" -R ctest)
+fi
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
+run_ctest build-tsan -R "^($(IFS='|'; echo "${tsan_targets[*]}")):"
+
+echo "sluice: $total passed, 0 failed"
