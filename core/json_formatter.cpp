@@ -29,11 +29,11 @@ bool is_standard_key(std::string_view key, std::string_view logger_key) noexcept
 }
 
 // `"key":`, or `"_key":` when the key is taken.
-void append_key(std::string_view key, bool taken, std::string& out) {
-  out += '"';
-  if (taken) out += '_';
+void append_key(std::string_view key, bool taken, detail::TextBuffer& out) {
+  out.append('"');
+  if (taken) out.append('_');
   detail::append_json_escaped(key, out);
-  out += "\":";
+  out.append("\":");
 }
 
 }  // namespace
@@ -44,36 +44,39 @@ JsonFormatter::JsonFormatter(JsonOptions options) : options_(std::move(options))
     throw Error("invalid JsonOptions::logger_key \"" + options_.logger_key +
                 "\": it must be non-empty and differ from the other standard keys");
   }
+  detail::TextBuffer out(static_suffix_);
   for (const auto& [key, value] : options_.static_fields) {
-    static_suffix_ += ',';
-    append_key(key, is_standard_key(key, logger_key), static_suffix_);
-    detail::append_json_string(value, static_suffix_);
+    out.append(',');
+    append_key(key, is_standard_key(key, logger_key), out);
+    detail::append_json_string(value, out);
   }
+  out.flush();
 }
 
-void JsonFormatter::format(const RecordView& record, std::string& out) const {
-  out += "{\"timestamp\":\"";
+void JsonFormatter::format(const RecordView& record, std::string& text) const {
+  detail::TextBuffer out(text);
+  out.append("{\"timestamp\":\"");
   detail::append_iso8601(record.timestamp_ns(), false, out);
-  out += "\",\"level\":\"";
-  out += level_name(record.level());
-  out += "\",";
+  out.append("\",\"level\":\"");
+  out.append(level_name(record.level()));
+  out.append("\",");
   append_key(options_.logger_key, false, out);
   detail::append_json_string(record.logger_name(), out);
-  out += ",\"message\":";
+  out.append(",\"message\":");
   detail::append_json_string(record.message(), out);
-  out += ",\"module\":";
+  out.append(",\"module\":");
   detail::append_json_string(record.module(), out);
-  out += ",\"function\":";
+  out.append(",\"function\":");
   detail::append_json_string(record.function(), out);
-  out += ",\"line\":";
+  out.append(",\"line\":");
   detail::append_decimal(record.line(), out);
-  out += ",\"process\":";
+  out.append(",\"process\":");
   detail::append_decimal(record.process_id(), out);
-  out += ",\"thread\":";
+  out.append(",\"thread\":");
   detail::append_decimal(record.thread_id(), out);
-  out += ",\"thread_name\":";
+  out.append(",\"thread_name\":");
   detail::append_json_string(record.thread_name(), out);
-  out += static_suffix_;
+  out.append(static_suffix_);
   const std::size_t count = record.field_count();
   for (std::size_t i = 0; i < count; ++i) {
     const FieldView& field = record.field(i);
@@ -81,11 +84,12 @@ void JsonFormatter::format(const RecordView& record, std::string& out) const {
     for (std::size_t s = 0; !taken && s < options_.static_fields.size(); ++s) {
       taken = field.name == options_.static_fields[s].first;
     }
-    out += ',';
+    out.append(',');
     append_key(field.name, taken, out);
     detail::append_json_value(field.value, out);
   }
-  out += '}';
+  out.append('}');
+  out.flush();
 }
 
 }  // namespace sluice

@@ -1,6 +1,8 @@
 // PatternFormatter: the pattern is parsed once into tokens; format() walks
 // them and appends to the caller's string (no allocation once it is warm).
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -103,6 +105,8 @@ std::size_t display_width(std::string_view text) noexcept {
   return n;
 }
 
+// Pads what was appended to `out` since `mark` (for tokens whose width is
+// known only once rendered).
 void pad(std::string& out, std::size_t mark, const PatternFormatter::Token& token) {
   const std::size_t width = display_width(std::string_view(out).substr(mark));
   if (width >= token.width) return;  // never truncated
@@ -121,14 +125,91 @@ void pad(std::string& out, std::size_t mark, const PatternFormatter::Token& toke
   }
 }
 
-void append_fields(const RecordView& record, std::string& out) {
+// Appends `text` padded to the token's width, if it has one.
+void append_padded(std::string_view text, const PatternFormatter::Token& token,
+                   detail::TextBuffer& out) {
+  if (token.width == 0) {
+    out.append(text);
+    return;
+  }
+  const std::size_t width = display_width(text);
+  const std::size_t fill = token.width > width ? token.width - width : 0;
+  const std::size_t before = token.align == '>' ? fill : token.align == '^' ? fill / 2 : 0;
+  out.append(before, ' ');
+  out.append(text);
+  out.append(fill - before, ' ');
+}
+
+void append_padded(std::uint64_t number, const PatternFormatter::Token& token,
+                   detail::TextBuffer& out) {
+  const fmt::format_int digits(number);
+  append_padded(std::string_view(digits.data(), digits.size()), token, out);
+}
+
+// Tokens rendered in several pieces: padded through pad() on the string.
+bool is_compound(Kind kind) noexcept {
+  return kind == Kind::timestamp || kind == Kind::source || kind == Kind::fields;
+}
+
+void append_fields(const RecordView& record, detail::TextBuffer& out) {
   const std::size_t count = record.field_count();
   for (std::size_t i = 0; i < count; ++i) {
     const FieldView& field = record.field(i);
-    out += ' ';
-    out += field.name;
-    out += '=';
+    out.append(' ');
+    out.append(field.name);
+    out.append('=');
     detail::append_logfmt_field_value(field.value, out);
+  }
+}
+
+// Appends one token; pads it unless it is compound.
+void append_token(const PatternFormatter::Token& token, const RecordView& record, bool local,
+                  detail::TextBuffer& out) {
+  switch (token.kind) {
+    case Kind::literal:
+      out.append(token.text);
+      break;
+    case Kind::timestamp:
+      detail::append_iso8601(record.timestamp_ns(), local, out);
+      break;
+    case Kind::level:
+      append_padded(level_name(record.level()), token, out);
+      break;
+    case Kind::logger:
+      append_padded(record.logger_name(), token, out);
+      break;
+    case Kind::message:
+      append_padded(record.message(), token, out);
+      break;
+    case Kind::thread:
+      append_padded(record.thread_id(), token, out);
+      break;
+    case Kind::thread_name:
+      append_padded(record.thread_name(), token, out);
+      break;
+    case Kind::process:
+      append_padded(record.process_id(), token, out);
+      break;
+    case Kind::file:
+      append_padded(record.file(), token, out);
+      break;
+    case Kind::line:
+      append_padded(record.line(), token, out);
+      break;
+    case Kind::source:
+      out.append(record.file());
+      out.append(':');
+      detail::append_decimal(record.line(), out);
+      break;
+    case Kind::function:
+      append_padded(record.function(), token, out);
+      break;
+    case Kind::module:
+      append_padded(record.module(), token, out);
+      break;
+    case Kind::fields:
+      append_fields(record, out);
+      break;
   }
 }
 
@@ -191,56 +272,23 @@ PatternFormatter::PatternFormatter(std::string_view pattern, TimeZone zone) : zo
 PatternFormatter::~PatternFormatter() = default;
 
 void PatternFormatter::format(const RecordView& record, std::string& out) const {
+  const bool local = zone_ == TimeZone::local;
+  detail::TextBuffer buffer(out);
   for (const Token& token : tokens_) {
-    const std::size_t mark = out.size();
-    switch (token.kind) {
-      case Kind::literal:
-        out += token.text;
-        break;
-      case Kind::timestamp:
-        detail::append_iso8601(record.timestamp_ns(), zone_ == TimeZone::local, out);
-        break;
-      case Kind::level:
-        out += level_name(record.level());
-        break;
-      case Kind::logger:
-        out += record.logger_name();
-        break;
-      case Kind::message:
-        out += record.message();
-        break;
-      case Kind::thread:
-        detail::append_decimal(record.thread_id(), out);
-        break;
-      case Kind::thread_name:
-        out += record.thread_name();
-        break;
-      case Kind::process:
-        detail::append_decimal(record.process_id(), out);
-        break;
-      case Kind::file:
-        out += record.file();
-        break;
-      case Kind::line:
-        detail::append_decimal(record.line(), out);
-        break;
-      case Kind::source:
-        out += record.file();
-        out += ':';
-        detail::append_decimal(record.line(), out);
-        break;
-      case Kind::function:
-        out += record.function();
-        break;
-      case Kind::module:
-        out += record.module();
-        break;
-      case Kind::fields:
-        append_fields(record, out);
-        break;
+    if (token.kind == Kind::literal) {  // half the tokens: spare them the call
+      buffer.append(token.text);
+    } else if (token.width != 0 && is_compound(token.kind)) {
+      std::string& text = buffer.string();  // nothing left staged in `buffer`
+      const std::size_t mark = text.size();
+      detail::TextBuffer piece(text);
+      append_token(token, record, local, piece);
+      piece.flush();
+      pad(text, mark, token);
+    } else {
+      append_token(token, record, local, buffer);
     }
-    if (token.width != 0) pad(out, mark, token);
   }
+  buffer.flush();
 }
 
 std::shared_ptr<const Formatter> FormattedSink::default_formatter() {

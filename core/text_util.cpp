@@ -5,16 +5,26 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
-#include <iterator>
 #include <limits>
-
-#include "arg_decoding.hpp"
 
 namespace sluice::detail {
 
 namespace {
 
 constexpr std::int64_t kNanosPerSecond = 1'000'000'000;
+
+// "00" "01" ... "99".
+constexpr auto kDigitPairsTable = [] {
+  struct Table {
+    char value[200];
+  } table{};
+  for (int i = 0; i < 100; ++i) {
+    table.value[2 * i] = static_cast<char>('0' + i / 10);
+    table.value[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return table;
+}();
+constexpr const char* kDigitPairs = kDigitPairsTable.value;
 
 void write2(char* p, unsigned value) noexcept {
   p[0] = static_cast<char>('0' + value / 10);
@@ -36,38 +46,34 @@ void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month,
   year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
 }
 
-// "YYYY-MM-DDTHH:MM:SS" of one second, and the zone suffix that follows the
-// fraction ("Z" or "+01:00").
+// "YYYY-MM-DDTHH:MM:SS." of one second, and the zone suffix that follows the
+// fraction ("Z" or "+01:00"). An int64 of nanoseconds spans the years 1677 to
+// 2262, so the date always has four year digits and the prefix 20 bytes.
 struct SecondText {
+  static constexpr std::size_t kPrefixSize = 20;
   std::int64_t second = std::numeric_limits<std::int64_t>::min();
-  char date_time[32] = {};
-  std::size_t date_time_size = 0;
+  char prefix[kPrefixSize] = {};
   char zone[8] = {};
   std::size_t zone_size = 0;
 };
 
 void render_date_time(SecondText& text, std::int64_t year, unsigned month, unsigned day,
                       unsigned hour, unsigned minute, unsigned second) {
-  char* p = text.date_time;
-  if (year >= 0 && year <= 9999) {
-    const auto y = static_cast<unsigned>(year);
-    write2(p, y / 100);
-    write2(p + 2, y % 100);
-    p += 4;
-  } else {  // outside ISO 8601's basic range: at least all the digits
-    p = fmt::format_to_n(p, 12, "{:+05}", year).out;
-  }
-  *p++ = '-';
-  write2(p, month);
-  p[2] = '-';
-  write2(p + 3, day);
-  p[5] = 'T';
-  write2(p + 6, hour);
-  p[8] = ':';
-  write2(p + 9, minute);
-  p[11] = ':';
-  write2(p + 12, second);
-  text.date_time_size = static_cast<std::size_t>(p + 14 - text.date_time);
+  char* p = text.prefix;
+  const auto y = static_cast<unsigned>(year % 10000);
+  write2(p, y / 100);
+  write2(p + 2, y % 100);
+  p[4] = '-';
+  write2(p + 5, month);
+  p[7] = '-';
+  write2(p + 8, day);
+  p[10] = 'T';
+  write2(p + 11, hour);
+  p[13] = ':';
+  write2(p + 14, minute);
+  p[16] = ':';
+  write2(p + 17, second);
+  p[19] = '.';
 }
 
 void render_utc(SecondText& text, std::int64_t seconds) {
@@ -112,9 +118,9 @@ thread_local SecondText t_second_text[2];  // [0] UTC, [1] local
 
 constexpr char kHexDigits[] = "0123456789abcdef";
 
-void append_u_escape(unsigned char byte, std::string& out) {
+void append_u_escape(unsigned char byte, TextBuffer& out) {
   const char text[6] = {'\\', 'u', '0', '0', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
-  out.append(text, sizeof text);
+  out.append(std::string_view(text, sizeof text));
 }
 
 // JSON escaping class of each byte: 0 copied as is, 1 escaped ASCII, 2 the
@@ -128,6 +134,21 @@ constexpr auto kJsonClass = [] {
   }
   return table;
 }();
+
+// True if any of the 8 bytes in `word` has JSON class 1 or 2: below 0x20,
+// '"', '\\', or 0x7F and above. Each test is exact for "some byte matches"
+// (a borrow or carry between bytes only starts at a byte that matches).
+constexpr bool json_word_needs_work(std::uint64_t word) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighs = 0x8080808080808080;
+  const std::uint64_t quote = word ^ (kOnes * '"');
+  const std::uint64_t backslash = word ^ (kOnes * '\\');
+  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word;
+  const std::uint64_t is_quote = (quote - kOnes) & ~quote;
+  const std::uint64_t is_backslash = (backslash - kOnes) & ~backslash;
+  const std::uint64_t del_or_high = (word + kOnes) | word;
+  return ((below_space | is_quote | is_backslash | del_or_high) & kHighs) != 0;
+}
 
 // Length of the well-formed UTF-8 sequence at the start of `s` (2 to 4), or,
 // negated, the length of its maximal ill-formed subpart (1 to 3). s[0] >= 0x80.
@@ -164,14 +185,85 @@ bool logfmt_needs_quotes(std::string_view text) noexcept {
   return false;
 }
 
+// Longest "{}" rendering of a double ("-2.2250738585072014e-308"), a float,
+// or a pointer ("0x" and 16 digits), with room to spare.
+constexpr std::size_t kMaxNumberSize = 32;
+
+// "{}" of a float, double or pointer, as fmt renders it in messages.
 template <class T>
-void append_number(T value, std::string& out) {
-  fmt::format_to(std::back_inserter(out), FMT_STRING("{}"), value);
+void append_formatted(T value, TextBuffer& out) {
+  char* p = out.reserve(kMaxNumberSize);
+  out.commit(fmt::format_to(p, FMT_STRING("{}"), value));
+}
+
+void append_signed(std::int64_t value, TextBuffer& out) {
+  const fmt::format_int digits(value);
+  out.append(std::string_view(digits.data(), digits.size()));
+}
+
+// A value that is not text, as "{}" renders it (bool as true/false).
+void append_plain_value(const ArgValue& value, TextBuffer& out) {
+  switch (value.kind) {
+    case ArgKind::boolean:
+      out.append(value.b ? std::string_view("true") : std::string_view("false"));
+      break;
+    case ArgKind::i8:
+    case ArgKind::i16:
+    case ArgKind::i32:
+    case ArgKind::i64:
+      append_signed(value.i, out);
+      break;
+    case ArgKind::u8:
+    case ArgKind::u16:
+    case ArgKind::u32:
+    case ArgKind::u64:
+      append_decimal(value.u, out);
+      break;
+    case ArgKind::f32:
+      append_formatted(static_cast<float>(value.d), out);  // 0.1f is 0.1, not 0.100000001
+      break;
+    case ArgKind::f64:
+      append_formatted(value.d, out);
+      break;
+    case ArgKind::pointer:
+      append_formatted(value.p, out);
+      break;
+    case ArgKind::character:
+      out.append(value.c);
+      break;
+    case ArgKind::string:
+    case ArgKind::custom:
+      out.append(value.text);
+      break;
+  }
+}
+
+// Runs `append` on a TextBuffer over `out`.
+template <class Append>
+void through_buffer(std::string& out, Append append) {
+  TextBuffer buffer(out);
+  append(buffer);
+  buffer.flush();
 }
 
 }  // namespace
 
-void append_iso8601(std::int64_t ns, bool local, std::string& out) {
+void TextBuffer::flush() {
+  out_.append(data_, size_);
+  size_ = 0;
+}
+
+void TextBuffer::append_long(std::string_view text) {
+  flush();
+  if (text.size() > kCapacity) {
+    out_.append(text);
+  } else {
+    copy(data_, text.data(), text.size());
+    size_ = text.size();
+  }
+}
+
+void append_iso8601(std::int64_t ns, bool local, TextBuffer& out) {
   std::int64_t seconds = ns / kNanosPerSecond;
   std::int64_t fraction = ns % kNanosPerSecond;
   if (fraction < 0) {
@@ -187,54 +279,64 @@ void append_iso8601(std::int64_t ns, bool local, std::string& out) {
     }
     text.second = seconds;
   }
-  char buffer[48];
-  std::memcpy(buffer, text.date_time, text.date_time_size);
-  char* p = buffer + text.date_time_size;
-  *p++ = '.';
-  auto f = static_cast<std::uint32_t>(fraction);
-  for (int i = 8; i >= 0; --i) {
-    p[i] = static_cast<char>('0' + f % 10);
-    f /= 10;
+  // Fixed-size copies compile to a few moves; the zone is copied whole and
+  // only its used part kept.
+  char* p = out.reserve(SecondText::kPrefixSize + 9 + sizeof text.zone);
+  std::memcpy(p, text.prefix, SecondText::kPrefixSize);
+  p += SecondText::kPrefixSize;
+  auto f = static_cast<std::uint32_t>(fraction);  // nine digits, two at a time
+  for (int i = 7; i >= 1; i -= 2) {
+    std::memcpy(p + i, kDigitPairs + 2 * (f % 100), 2);
+    f /= 100;
   }
+  p[0] = static_cast<char>('0' + f);
   p += 9;
-  std::memcpy(p, text.zone, text.zone_size);
-  p += text.zone_size;
-  out.append(buffer, static_cast<std::size_t>(p - buffer));
+  std::memcpy(p, text.zone, sizeof text.zone);
+  out.commit(p + text.zone_size);
 }
 
-void append_json_escaped(std::string_view text, std::string& out) {
+void append_iso8601(std::int64_t ns, bool local, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_iso8601(ns, local, buffer); });
+}
+
+void append_json_escaped(std::string_view text, TextBuffer& out) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();
   std::size_t i = 0;
   while (i < size) {
-    // Copy the longest run that needs no work in one append.
+    // Find the longest run that needs no work, 8 bytes at a time, then byte
+    // by byte, and copy it in one piece.
     const std::size_t run_start = i;
+    for (std::uint64_t word = 0; i + 8 <= size; i += 8) {
+      std::memcpy(&word, s + i, 8);
+      if (json_word_needs_work(word)) break;
+    }
     while (i < size && kJsonClass.value[s[i]] == 0) ++i;
-    if (i > run_start) out.append(text.data() + run_start, i - run_start);
+    if (i > run_start) out.append(text.substr(run_start, i - run_start));
     if (i == size) break;
     const unsigned char b = s[i];
     if (kJsonClass.value[b] == 1) {
       switch (b) {
         case '"':
-          out += "\\\"";
+          out.append("\\\"");
           break;
         case '\\':
-          out += "\\\\";
+          out.append("\\\\");
           break;
         case '\n':
-          out += "\\n";
+          out.append("\\n");
           break;
         case '\r':
-          out += "\\r";
+          out.append("\\r");
           break;
         case '\t':
-          out += "\\t";
+          out.append("\\t");
           break;
         case '\b':
-          out += "\\b";
+          out.append("\\b");
           break;
         case '\f':
-          out += "\\f";
+          out.append("\\f");
           break;
         default:
           append_u_escape(b, out);
@@ -245,94 +347,95 @@ void append_json_escaped(std::string_view text, std::string& out) {
     }
     const int length = utf8_sequence(s + i, size - i);
     if (length > 0) {
-      out.append(text.data() + i, static_cast<std::size_t>(length));
+      out.append(text.substr(i, static_cast<std::size_t>(length)));
       i += static_cast<std::size_t>(length);
     } else {
-      out += "\\ufffd";
+      out.append("\\ufffd");
       i += static_cast<std::size_t>(-length);
     }
   }
 }
 
-void append_json_string(std::string_view text, std::string& out) {
-  out += '"';
-  append_json_escaped(text, out);
-  out += '"';
+void append_json_escaped(std::string_view text, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_json_escaped(text, buffer); });
 }
 
-void append_json_value(const ArgValue& value, std::string& out) {
+void append_json_string(std::string_view text, TextBuffer& out) {
+  out.append('"');
+  append_json_escaped(text, out);
+  out.append('"');
+}
+
+void append_json_string(std::string_view text, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_json_string(text, buffer); });
+}
+
+void append_json_value(const ArgValue& value, TextBuffer& out) {
   switch (value.kind) {
-    case ArgKind::boolean:
-      out += value.b ? "true" : "false";
-      break;
     case ArgKind::character:
       append_json_string(std::string_view(&value.c, 1), out);
-      break;
-    case ArgKind::i8:
-    case ArgKind::i16:
-    case ArgKind::i32:
-    case ArgKind::i64: {
-      const fmt::format_int digits(value.i);
-      out.append(digits.data(), digits.size());
-      break;
-    }
-    case ArgKind::u8:
-    case ArgKind::u16:
-    case ArgKind::u32:
-    case ArgKind::u64:
-      append_decimal(value.u, out);
-      break;
-    case ArgKind::f32:
-    case ArgKind::f64:
-      if (std::isnan(value.d)) {
-        out += "\"NaN\"";
-      } else if (std::isinf(value.d)) {
-        out += value.d > 0 ? "\"Infinity\"" : "\"-Infinity\"";
-      } else if (value.kind == ArgKind::f32) {
-        append_number(static_cast<float>(value.d), out);  // 0.1f is 0.1, not 0.100000001
-      } else {
-        append_number(value.d, out);
-      }
-      break;
-    case ArgKind::pointer:
-      out += '"';
-      append_number(value.p, out);
-      out += '"';
       break;
     case ArgKind::string:
     case ArgKind::custom:
       append_json_string(value.text, out);
       break;
+    case ArgKind::pointer:
+      out.append('"');
+      append_plain_value(value, out);
+      out.append('"');
+      break;
+    case ArgKind::f32:
+    case ArgKind::f64:
+      if (std::isnan(value.d)) {
+        out.append("\"NaN\"");
+      } else if (std::isinf(value.d)) {
+        out.append(value.d > 0 ? std::string_view("\"Infinity\"")
+                               : std::string_view("\"-Infinity\""));
+      } else {
+        append_plain_value(value, out);
+      }
+      break;
+    default:
+      append_plain_value(value, out);
+      break;
   }
 }
 
-void append_logfmt_value(std::string_view text, std::string& out) {
+void append_json_value(const ArgValue& value, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_json_value(value, buffer); });
+}
+
+void append_logfmt_value(std::string_view text, TextBuffer& out) {
   if (!logfmt_needs_quotes(text)) {
-    out += text;
+    out.append(text);
     return;
   }
-  out += '"';
+  out.append('"');
   for (const char ch : text) {
     const auto b = static_cast<unsigned char>(ch);
     if (b == '"' || b == '\\') {
-      out += '\\';
-      out += ch;
+      out.append('\\');
+      out.append(ch);
     } else if (b == '\n') {
-      out += "\\n";
+      out.append("\\n");
     } else if (b == '\r') {
-      out += "\\r";
+      out.append("\\r");
     } else if (b == '\t') {
-      out += "\\t";
+      out.append("\\t");
     } else if (b < 0x20 || b == 0x7F) {
       append_u_escape(b, out);
     } else {
-      out += ch;
+      out.append(ch);
     }
   }
-  out += '"';
+  out.append('"');
 }
 
-void append_logfmt_field_value(const ArgValue& value, std::string& out) {
+void append_logfmt_value(std::string_view text, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_logfmt_value(text, buffer); });
+}
+
+void append_logfmt_field_value(const ArgValue& value, TextBuffer& out) {
   switch (value.kind) {
     case ArgKind::character:
       append_logfmt_value(std::string_view(&value.c, 1), out);
@@ -342,14 +445,18 @@ void append_logfmt_field_value(const ArgValue& value, std::string& out) {
       append_logfmt_value(value.text, out);
       break;
     default:
-      append_value(value, out);
+      append_plain_value(value, out);
       break;
   }
 }
 
-void append_decimal(std::uint64_t value, std::string& out) {
+void append_logfmt_field_value(const ArgValue& value, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_logfmt_field_value(value, buffer); });
+}
+
+void append_decimal(std::uint64_t value, TextBuffer& out) {
   const fmt::format_int digits(value);
-  out.append(digits.data(), digits.size());
+  out.append(std::string_view(digits.data(), digits.size()));
 }
 
 }  // namespace sluice::detail

@@ -1,11 +1,15 @@
 #pragma once
 // Text rendering shared by the formatters and (later) the decoder tool, so
 // that live and decoded output are byte for byte the same: ISO 8601
-// timestamps, JSON strings and numbers, logfmt values.
+// timestamps, JSON strings and values, logfmt values.
 //
-// Every function appends to `out` and allocates only when `out` must grow.
+// The functions write to a TextBuffer, which formatters use to keep the cost
+// of many small appends off the per-record path; the std::string overloads
+// are for everyone else. Nothing here allocates unless the string must grow.
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -13,12 +17,89 @@
 
 namespace sluice::detail {
 
+/// Gathers small pieces of text in a stack block and appends them to a
+/// std::string a block at a time. A record is made of some thirty pieces,
+/// and one std::string::append per piece costs more than formatting them.
+/// Call flush() at the end: the destructor does not (it may not throw).
+class TextBuffer {
+ public:
+  static constexpr std::size_t kCapacity = 512;
+
+  explicit TextBuffer(std::string& out) noexcept : out_(out) {}
+  TextBuffer(const TextBuffer&) = delete;
+  TextBuffer& operator=(const TextBuffer&) = delete;
+
+  void append(std::string_view text) {
+    if (text.size() > kCapacity - size_) return append_long(text);
+    copy(data_ + size_, text.data(), text.size());
+    size_ += text.size();
+  }
+  void append(char ch) {
+    if (size_ == kCapacity) flush();
+    data_[size_++] = ch;
+  }
+  void append(std::size_t count, char ch) {
+    while (count > 0) {
+      if (size_ == kCapacity) flush();
+      const std::size_t n = count < kCapacity - size_ ? count : kCapacity - size_;
+      for (std::size_t i = 0; i < n; ++i) data_[size_ + i] = ch;  // usually a few
+      size_ += n;
+      count -= n;
+    }
+  }
+  /// Room for `n` <= kCapacity contiguous bytes; commit() what was written.
+  char* reserve(std::size_t n) {
+    if (n > kCapacity - size_) flush();
+    return data_ + size_;
+  }
+  void commit(char* end) noexcept { size_ = static_cast<std::size_t>(end - data_); }
+
+  /// Appends what is staged to the string.
+  void flush();
+  /// The string, flushed (for code that must work on it directly).
+  std::string& string() {
+    flush();
+    return out_;
+  }
+
+ private:
+  // Out of line, so that append() stays small enough to inline.
+  void append_long(std::string_view text);
+
+  // memcpy for the short pieces records are made of, without the call: most
+  // are a few bytes, and the call costs more than the copy.
+  static void copy(char* to, const char* from, std::size_t n) noexcept {
+    if (n >= 8 && n <= 16) {
+      std::uint64_t head, tail;
+      std::memcpy(&head, from, 8);
+      std::memcpy(&tail, from + n - 8, 8);
+      std::memcpy(to, &head, 8);
+      std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4 && n < 8) {
+      std::uint32_t head, tail;
+      std::memcpy(&head, from, 4);
+      std::memcpy(&tail, from + n - 4, 4);
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+    } else if (n < 4) {
+      for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+    } else {
+      std::memcpy(to, from, n);
+    }
+  }
+
+  std::string& out_;
+  std::size_t size_ = 0;
+  char data_[kCapacity];
+};
+
 /// Appends `ns` (nanoseconds since the Unix epoch) as ISO 8601 with nine
 /// fraction digits: "2026-11-23T11:50:51.123456789Z" in UTC, or with the local
-/// offset ("...+01:00") when `local` is true. The date and time of the last
-/// second seen is cached per thread and per zone. The local zone is read
-/// through localtime_r: a change of TZ takes effect after tzset() and a new
-/// second.
+/// offset ("...+01:00", "+00:00" for a zero offset) when `local` is true. The
+/// date and time of the last second seen is cached per thread and per zone.
+/// The local zone is read through localtime_r: a change of TZ takes effect
+/// after tzset() and a new second.
+void append_iso8601(std::int64_t ns, bool local, TextBuffer& out);
 void append_iso8601(std::int64_t ns, bool local, std::string& out);
 
 /// Appends `text` escaped per RFC 8259, without quotes: `"` `\` as `\"` `\\`,
@@ -27,29 +108,34 @@ void append_iso8601(std::int64_t ns, bool local, std::string& out);
 /// bad lead byte, a truncated sequence, an overlong form, a surrogate, a code
 /// point above U+10FFFF) becomes \ufffd, as in Unicode's "U+FFFD substitution
 /// of maximal subparts" (what Python's errors="replace" does).
+void append_json_escaped(std::string_view text, TextBuffer& out);
 void append_json_escaped(std::string_view text, std::string& out);
 
 /// `"` + append_json_escaped(text) + `"`.
+void append_json_string(std::string_view text, TextBuffer& out);
 void append_json_string(std::string_view text, std::string& out);
 
 /// Appends a field value as a JSON value: integers as numbers, floats as the
 /// shortest round-trip number (f32 as float), NaN and infinities as the
 /// strings "NaN", "Infinity", "-Infinity", bool as true/false, a character,
 /// string or custom value as a string, a pointer as a "0x..." string.
+void append_json_value(const ArgValue& value, TextBuffer& out);
 void append_json_value(const ArgValue& value, std::string& out);
 
 /// Appends `text` as a logfmt value: as is, or, when it is empty or contains a
 /// space, `"`, `=` or a control byte (below 0x20, or 0x7F), in double quotes
 /// with `"` and `\` escaped as `\"` and `\\`, \n \r \t as such and other
 /// control bytes as \u00xx (the quoting of go-logfmt).
+void append_logfmt_value(std::string_view text, TextBuffer& out);
 void append_logfmt_value(std::string_view text, std::string& out);
 
 /// Appends a field value for text output: numbers, bool and pointers as "{}"
-/// renders them, a character, string or custom value through
+/// renders them (as in messages), a character, string or custom value through
 /// append_logfmt_value.
+void append_logfmt_field_value(const ArgValue& value, TextBuffer& out);
 void append_logfmt_field_value(const ArgValue& value, std::string& out);
 
 /// Appends the decimal digits of `value`.
-void append_decimal(std::uint64_t value, std::string& out);
+void append_decimal(std::uint64_t value, TextBuffer& out);
 
 }  // namespace sluice::detail

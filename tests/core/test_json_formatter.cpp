@@ -313,3 +313,53 @@ TEST_CASE("escaping: each ill-formed UTF-8 subsequence becomes one U+FFFD") {
   CHECK(escaped("\xe2(\xa1") == bad(1) + "(" + bad(1));
   CHECK(escaped("\xc3\n") == bad(1) + "\\n");
 }
+
+TEST_CASE("escaping: long strings, at every alignment") {
+  // Longer than the 512-byte staging buffer, with every kind of byte at every
+  // offset of the 8-byte scan.
+  const std::string chunk =
+      "plain text, then \"q\" \\ \n\t\x01\x7f \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xff.";
+  const std::string chunk_escaped =
+      "plain text, then \\\"q\\\" \\\\ \\n\\t\\u0001\\u007f \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 "
+      "\\ufffd.";
+  for (std::size_t shift = 0; shift < 9; ++shift) {
+    INFO("shift " << shift);
+    std::string text(shift, 'a');
+    std::string expected(shift, 'a');
+    for (int i = 0; i < 40; ++i) {
+      text += chunk;
+      expected += chunk_escaped;
+    }
+    CHECK(escaped(text) == expected);
+  }
+  // One special byte or sequence alone in clean text, at every offset.
+  const std::pair<std::string, std::string> lone[] = {
+      {"\"", "\\\""},      {"\\", "\\\\"},           {"\x01", "\\u0001"},
+      {"\x1f", "\\u001f"}, {"\x7f", "\\u007f"},      {"\x80", "\\ufffd"},
+      {"\xff", "\\ufffd"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"}};
+  for (const auto& [special, special_escaped] : lone) {
+    for (std::size_t shift = 0; shift < 17; ++shift) {
+      INFO("shift " << shift << ", special " << special_escaped);
+      const std::string before(shift, 'a'), after(20, 'b');
+      CHECK(escaped(before + special + after) == before + special_escaped + after);
+    }
+  }
+  const std::string clean(5000, 'z');
+  CHECK(escaped(clean) == clean);
+  CHECK(escaped(clean + "\n") == clean + "\\n");
+}
+
+TEST_CASE("a record longer than the staging buffer") {
+  static constexpr SourceLocation kLong{"{}", "f.cpp", "fn", 1, Level::info};
+  const std::string message(3000, 'm');
+  RecordMeta meta;
+  meta.logger = std::string(600, 'l');
+  RecordFixture record;
+  record.build<kLong>(meta, message, kv<"k">(std::string(700, 'v')));
+  CHECK(json(JsonFormatter(), record.view()) ==
+        R"({"timestamp":"2026-11-23T11:50:51.123456789Z","level":"INFO","logger_name":")" +
+            meta.logger + R"(","message":")" + message +
+            R"(","module":"f","function":"fn","line":1,"process":4242,"thread":777,)"
+            R"("thread_name":"worker-1","k":")" +
+            std::string(700, 'v') + "\"}");
+}

@@ -166,6 +166,28 @@ TEST_CASE("alignment and width pad with spaces and never truncate") {
   CHECK(format_login("|{message:^24}|") == "|  user alice logged in  |");
 }
 
+TEST_CASE("output longer than the staging buffer") {
+  // Formatters stage output in 512 bytes: pieces that cross or exceed it.
+  static constexpr SourceLocation kLong{"{}", "f.cpp", "fn", 1, Level::info};
+  const std::string message(3000, 'm');
+  RecordFixture record;
+  record.build<kLong>(RecordMeta{}, message, sluice::kv<"k">(std::string(700, 'v')));
+  const std::string filler(500, '.');
+  CHECK(format(PatternFormatter(filler + "{timestamp}|{message}|{level:>600}|{fields}"),
+               record.view()) == filler + "2026-11-23T11:50:51.123456789Z|" + message + "|" +
+                                     std::string(596, ' ') + "INFO| k=" + std::string(700, 'v'));
+  // A piece that fits the buffer but not what is left of it.
+  record.build<kLong>(RecordMeta{}, std::string(300, 'm'));
+  CHECK(format(PatternFormatter(std::string(300, '.') + "{message}"), record.view()) ==
+        std::string(300, '.') + std::string(300, 'm'));
+
+  const std::string medium(1000, 'm');
+  record.build<kLong>(RecordMeta{}, medium, sluice::kv<"k">(std::string(700, 'v')));
+  // " k=vvv...": 703 code points, padded to 710.
+  CHECK(format(PatternFormatter("{message:^1010}|{fields:>710}"), record.view()) ==
+        "     " + medium + "     |" + std::string(7, ' ') + " k=" + std::string(700, 'v'));
+}
+
 TEST_CASE("width counts UTF-8 code points, not bytes") {
   RecordMeta meta;
   meta.logger = "caf\xc3\xa9";  // café: 4 code points, 5 bytes
