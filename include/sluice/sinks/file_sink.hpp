@@ -19,8 +19,18 @@ struct FileOptions {
   std::size_t buffer_size = 64 * 1024;
 };
 
-/// Throws sluice::Error from the constructor when the file cannot be opened
-/// (the message names the path and the OS error).
+/// Appends each record, formatted, and a newline to a file, opened with
+/// O_APPEND | O_CLOEXEC. Output is buffered; flush() (which the backend calls
+/// whenever it goes idle, and on sluice::flush()) hands it to the kernel
+/// without fsync.
+///
+/// The constructor throws sluice::Error when the file cannot be opened or its
+/// directory created: `cannot open log file "logs/app.log": Permission denied`.
+/// write() and flush() throw sluice::Error when write(2) fails (a full disk,
+/// an I/O error): the bytes not written are kept (up to 16 MiB; records
+/// beyond that are discarded and counted in the messages) and written first
+/// at the next write() or flush(), so nothing is lost once the fault clears.
+/// Like every sink, it is called by the backend thread only.
 class FileSink final : public FormattedSink {
  public:
   explicit FileSink(std::filesystem::path path,
