@@ -51,6 +51,8 @@ struct JsonOptions {
 /// One JSON object per record: timestamp, level, logger_name, message, module,
 /// function, line, process, thread, thread_name, then static and structured
 /// fields. Strings are escaped per RFC 8259; invalid UTF-8 becomes U+FFFD.
+/// See docs/patterns.md. Throws sluice::Error if options.logger_key is empty
+/// or another standard key.
 class JsonFormatter final : public Formatter {
  public:
   explicit JsonFormatter(JsonOptions options = {});

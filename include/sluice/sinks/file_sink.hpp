@@ -34,8 +34,7 @@ struct FileOptions {
 class FileSink final : public FormattedSink {
  public:
   explicit FileSink(std::filesystem::path path,
-                    std::shared_ptr<const Formatter> formatter = nullptr,
-                    FileOptions options = {});
+                    std::shared_ptr<const Formatter> formatter = nullptr, FileOptions options = {});
   ~FileSink() override;
   void write(const RecordView& record) override;
   void flush() override;
