@@ -10,6 +10,8 @@
 // The machine these run on is shared, and its load drifts. So that drift
 // hits every case alike, the batches are split into rounds, and every round
 // runs every case (a fresh logger each time) for its share of the batches.
+// With --max-others, a round during which other processes used more than
+// that share of the CPUs is thrown away and run again.
 
 #include <sluice/sluice.hpp>
 
@@ -39,7 +41,10 @@ constexpr const char* kUsage = R"(usage: sluice-bench-latency [flags]
 Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
 
   --batches N        measured batches per case              (default 2500)
-  --rounds N         the batches are spread over N rounds of all cases (default 5)
+  --rounds N         the batches are spread over N rounds of all cases (default 10)
+  --max-others PCT   discard and repeat a round in which other processes used
+                     more than PCT% of the CPUs (default 100: keep every round)
+  --max-attempts N   give up after N rounds in all     (default 4 x --rounds)
   --warmup N         unmeasured batches per case and round  (default 40)
   --batch-size N     calls per batch                        (default 20)
   --sleep-us N       pause after every batch, microseconds  (default 2000)
@@ -60,11 +65,14 @@ sluice-busy = Options::idle_sleep = 0; sluice-default = default Options
 (except backend_cpu); spdlog = spdlog::async_logger, basic_file_sink.
 
 Smoke run (a second or two): --batches 50 --rounds 1 --warmup 5 --sleep-us 100
+On a shared machine: --rounds 25 --max-others 10 (keeps only quiet rounds)
 )";
 
 struct Config {
   long batches = 0;
   long rounds = 0;
+  long max_others = 100;
+  long max_attempts = 0;
   long warmup = 0;
   int batch_size = 0;
   long sleep_us = 0;
@@ -87,6 +95,9 @@ struct Row {
 
 class Rows {
  public:
+  void add(const Rows& other) {
+    for (const Row& row : other.rows_) add(row.logger, row.message, row.samples);
+  }
   void add(const std::string& logger, const std::string& message, const std::vector<double>& samples) {
     for (Row& row : rows_) {
       if (row.logger == logger && row.message == message) {
@@ -232,9 +243,10 @@ void print(const Config& c, const std::vector<Row>& rows, const std::vector<doub
                 r.message.c_str(), r.p(0.50), r.p(0.75), r.p(0.90), r.p(0.95), r.p(0.99),
                 r.p(0.999));
   }
-  std::printf("(ns per call; one sample = the mean of a batch of %d calls; %ld samples per case,\n"
-              " taken in %ld rounds)\n",
-              c.batch_size, c.batches, c.rounds);
+  const std::size_t samples = rows.empty() ? 0 : rows.front().samples.size();
+  std::printf("(ns per call; one sample = the mean of a batch of %d calls; %zu samples per case,\n"
+              " taken in %zu rounds)\n",
+              c.batch_size, samples, foreign.size());
   std::printf("other processes' CPU use during the rounds (%% of all CPUs):");
   for (const double f : foreign) std::printf(" %.0f", f * 100);
   std::printf("\n");
@@ -292,7 +304,9 @@ int main(int argc, char** argv) {
 #endif
   const Flags flags(argc, argv,
                     {{"batches", "2500"},
-                     {"rounds", "5"},
+                     {"rounds", "10"},
+                     {"max-others", "100"},
+                     {"max-attempts", "0"},
                      {"warmup", "40"},
                      {"batch-size", "20"},
                      {"sleep-us", "2000"},
@@ -311,6 +325,9 @@ int main(int argc, char** argv) {
   Config c;
   c.batches = flags.integer("batches");
   c.rounds = flags.integer("rounds");
+  c.max_others = flags.integer("max-others");
+  c.max_attempts = flags.integer("max-attempts");
+  if (c.max_attempts == 0) c.max_attempts = 4 * c.rounds;
   c.warmup = flags.integer("warmup");
   c.batch_size = static_cast<int>(flags.integer("batch-size"));
   c.sleep_us = flags.integer("sleep-us");
@@ -340,23 +357,35 @@ int main(int argc, char** argv) {
   std::vector<double> foreign;
   ForeignLoad load;
   const auto started = std::chrono::steady_clock::now();
-  for (long round = 0; round < c.rounds; ++round) {
+  long round = 0;
+  for (long attempt = 0; round < c.rounds && attempt < c.max_attempts; ++attempt) {
     // The first rounds take the remainder, so that the total is c.batches.
     const long batches = c.batches / c.rounds + (round < c.batches % c.rounds ? 1 : 0);
+    Rows this_round;
     for (const std::string& name : c.cases) {
-      if (name == "floor") run_floor(c, batches, false, rows);
-      if (name == "floor-spsc") run_floor(c, batches, true, rows);
-      if (name == "sluice-busy") run_sluice(c, batches, true, rows);
-      if (name == "sluice-default") run_sluice(c, batches, false, rows);
+      if (name == "floor") run_floor(c, batches, false, this_round);
+      if (name == "floor-spsc") run_floor(c, batches, true, this_round);
+      if (name == "sluice-busy") run_sluice(c, batches, true, this_round);
+      if (name == "sluice-default") run_sluice(c, batches, false, this_round);
 #if SLUICE_BENCH_HAVE_SPDLOG
-      if (name == "spdlog") run_spdlog(c, batches, rows);
+      if (name == "spdlog") run_spdlog(c, batches, this_round);
 #endif
     }
-    foreign.push_back(load.take());
-    std::fprintf(stderr, "  round %ld of %ld done at %.1f s (other processes: %.0f%% of the CPUs)\n",
-                 round + 1, c.rounds,
+    const double others = load.take();
+    const bool kept = others * 100 <= static_cast<double>(c.max_others);
+    std::fprintf(stderr, "  round %ld of %ld %s at %.1f s (other processes: %.0f%% of the CPUs)\n",
+                 round + 1, c.rounds, kept ? "done" : "discarded",
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                 foreign.back() * 100);
+                 others * 100);
+    if (!kept) continue;
+    rows.add(this_round);
+    foreign.push_back(others);
+    ++round;
+  }
+  if (round < c.rounds) {
+    std::fprintf(stderr, "warning: only %ld of %ld rounds were quiet enough (--max-others %ld)\n",
+                 round, c.rounds, c.max_others);
+    if (round == 0) return 1;
   }
   for (Row& row : rows.all()) std::sort(row.samples.begin(), row.samples.end());
   print(c, rows.all(), foreign);
