@@ -28,6 +28,7 @@ cmake -S . -B build-ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build-ci
 run_ctest build-ci
 
+echo "== build-ci done after ${SECONDS} s"
 echo "== build-tsan: clang, ThreadSanitizer: ${tsan_targets[*]}"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
@@ -41,4 +42,5 @@ fi
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
 run_ctest build-tsan -R "^($(IFS='|'; echo "${tsan_targets[*]}")):"
 
+echo "== build-tsan done after ${SECONDS} s"
 echo "sluice: $total passed, 0 failed"
