@@ -38,9 +38,9 @@ int main() {
     ok &= expect(r.message == "hello 42 from a consumer", "message formatted");
     ok &= expect(r.level == sluice::Level::info, "level INFO");
     ok &= expect(r.logger == "consumer", "logger name");
-    ok &= expect(r.fields.size() == 1 && r.fields[0].first == "user_id" &&
-                     r.fields[0].second == "7",
-                 "user_id field");
+    ok &=
+        expect(r.fields.size() == 1 && r.fields[0].first == "user_id" && r.fields[0].second == "7",
+               "user_id field");
   }
   std::puts(ok ? "consumer: ok" : "consumer: failed");
   return ok ? unused_parameter(0) : 1;
