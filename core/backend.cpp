@@ -313,15 +313,17 @@ void Backend::deliver(const RecordView& record, const Route& route) {
 void Backend::flush_sinks() {
   std::vector<std::shared_ptr<Sink>> dirty;
   dirty.swap(dirty_sinks_);
-  for (const auto& sink : dirty) {
+  for (auto& sink : dirty) {
     try {
       sink->flush();
     } catch (const std::exception& e) {
       sink_errors_.fetch_add(1, std::memory_order_relaxed);
       errors_.report(sink->description(), std::string("flush failed: ") + e.what());
+      dirty_sinks_.push_back(std::move(sink));  // retried at the next idle pass
     } catch (...) {
       sink_errors_.fetch_add(1, std::memory_order_relaxed);
       errors_.report(sink->description(), "flush failed: unknown exception");
+      dirty_sinks_.push_back(std::move(sink));
     }
   }
 }

@@ -21,13 +21,14 @@ std::string_view RecordView::function() const noexcept { return site_->function;
 std::uint32_t RecordView::line() const noexcept { return site_->line; }
 
 std::string_view RecordView::module() const noexcept {
-  std::string_view name = site_->file;
-  if (const auto slash = name.find_last_of("/\\"); slash != std::string_view::npos) {
-    name.remove_prefix(slash + 1);
-  }
-  if (const auto dot = name.rfind('.'); dot != std::string_view::npos && dot > 0) {
-    name = name.substr(0, dot);
-  }
+  // Hand-written backward scans: this runs for every JSON record.
+  const std::string_view file = site_->file;
+  std::size_t start = file.size();
+  while (start > 0 && file[start - 1] != '/' && file[start - 1] != '\\') --start;
+  std::string_view name = file.substr(start);
+  std::size_t dot = name.size();
+  while (dot > 0 && name[dot - 1] != '.') --dot;
+  if (dot > 1) name = name.substr(0, dot - 1);  // a leading dot is not an extension
   return name;
 }
 

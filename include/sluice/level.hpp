@@ -11,12 +11,15 @@ namespace sluice {
 /// INFO lets INFO and above through.
 enum class Level : std::uint8_t { trace = 0, debug, info, warning, error, critical, off };
 
+namespace detail {
+inline constexpr std::string_view level_names[] = {"TRACE", "DEBUG",    "INFO", "WARNING",
+                                                   "ERROR", "CRITICAL", "OFF"};
+}
+
 /// Upper-case name as emitted by formatters: "TRACE" ... "CRITICAL", "OFF".
 constexpr std::string_view level_name(Level level) noexcept {
-  constexpr std::string_view names[] = {"TRACE", "DEBUG",    "INFO", "WARNING",
-                                        "ERROR", "CRITICAL", "OFF"};
   const auto index = static_cast<std::uint8_t>(level);
-  return index < 7 ? names[index] : std::string_view{"UNKNOWN"};
+  return index < 7 ? detail::level_names[index] : std::string_view{"UNKNOWN"};
 }
 
 /// Parses a level name case-insensitively ("warn" is accepted for WARNING).
