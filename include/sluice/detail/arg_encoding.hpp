@@ -124,11 +124,81 @@ using check_type_t = decltype(check_type_of<T>());
 template <class... Ts>
 struct type_list {};
 
+// Never defined and not constexpr: a call from the consteval check below
+// stops compilation, and the compiler's message names it.
+void too_many_arguments_for_the_format_string();
+
+/// How many arguments a format string uses: placeholders with automatic
+/// indexing (nested width/precision fields included), or the highest
+/// explicit index + 1. Malformed strings are fmt's to reject.
+consteval std::size_t count_format_arguments(std::string_view s) {
+  std::size_t automatic = 0, highest_manual = 0;
+  bool manual = false;
+  const auto field = [&](std::size_t& i) {  // at the char after '{'
+    std::size_t index = 0;
+    bool digits = false;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      index = index * 10 + static_cast<std::size_t>(s[i] - '0');
+      digits = true;
+      ++i;
+    }
+    if (digits) {
+      manual = true;
+      highest_manual = index + 1 > highest_manual ? index + 1 : highest_manual;
+    } else {
+      ++automatic;
+    }
+    while (i < s.size() && s[i] != '}' && s[i] != ':') ++i;  // a name: fmt rejects it
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    if (s[i] == '}') {
+      i += (i + 1 < s.size() && s[i + 1] == '}') ? 2 : 1;
+    } else if (s[i] != '{') {
+      ++i;
+    } else if (i + 1 < s.size() && s[i + 1] == '{') {
+      i += 2;
+    } else {
+      ++i;
+      field(i);
+      if (i < s.size() && s[i] == ':') {
+        while (i < s.size() && s[i] != '}') {
+          if (s[i] == '{') {  // dynamic width or precision
+            ++i;
+            field(i);
+          }
+          ++i;
+        }
+      }
+      ++i;  // the closing '}'
+    }
+  }
+  return manual ? highest_manual : automatic;
+}
+
+/// fmt's compile-time check plus one fmt does not make: every argument must
+/// be used. An unused argument would be encoded on the hot path and never
+/// shown, which is always a mistake at a log call.
+template <class... Args>
+class FormatString {
+ public:
+  template <class S>
+    requires std::is_convertible_v<const S&, std::string_view>
+  consteval FormatString(const S& text)  // NOLINT: implicit, as fmt's
+      : checked_(text) {
+    if (count_format_arguments(std::string_view(text)) < sizeof...(Args)) {
+      too_many_arguments_for_the_format_string();
+    }
+  }
+
+ private:
+  fmt::basic_format_string<char, Args...> checked_;
+};
+
 template <class List, class... Rest>
 struct message_args;
 template <class... Done>
 struct message_args<type_list<Done...>> {
-  using type = fmt::basic_format_string<char, Done...>;
+  using type = FormatString<Done...>;
 };
 // Fields are skipped; a specialisation rather than std::conditional, because
 // check_type_t must not be instantiated for a Field.
