@@ -177,7 +177,8 @@ void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
 
   sluice::Logger& log = sluice::get_logger("bench");
   log.set_propagate(false);
-  log.add_sink(make_sluice_sink(c.sink, c.dir + "/sluice-bench-latency.log", c.formatter));
+  const std::string path = log_path(c.dir, "sluice-bench-latency");
+  log.add_sink(make_sluice_sink(c.sink, path, c.formatter));
   const std::string name = busy ? "sluice-busy" : "sluice-default";
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
@@ -198,13 +199,15 @@ void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   }
   log.clear_sinks();
   sluice::stop();
+  std::remove(path.c_str());
 }
 
 #if SLUICE_BENCH_HAVE_SPDLOG
 void run_spdlog(const Config& c, long batches, Rows& rows) {
   // Big enough that a batch never waits for the worker (it holds
   // warmup + batches fewer records than that at any time anyway).
-  SpdlogAsync s = make_spdlog_async(c.dir + "/spdlog-bench-latency.log", std::size_t{1} << 16,
+  const std::string path = log_path(c.dir, "spdlog-bench-latency");
+  SpdlogAsync s = make_spdlog_async(path, std::size_t{1} << 16,
                                     spdlog::async_overflow_policy::block, c.backend_cpu);
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
@@ -213,6 +216,7 @@ void run_spdlog(const Config& c, long batches, Rows& rows) {
     });
   }
   s.flush_and_stop();
+  std::remove(path.c_str());
 }
 #endif
 

@@ -35,6 +35,8 @@ Records per second from one thread to a file, until the last one is written.
   --idle-sleep-us N  sluice's Options::idle_sleep             (default 100)
   --spdlog-queue N   spdlog's thread-pool queue, in records   (default 8192)
   --dir PATH         directory for the log files              (default /dev/shm)
+  --keep-files 0|1   keep the log files (<dir>/<logger>-bench-throughput.<pid>.log)
+                     instead of deleting them after the line count (default 0)
   --producer-cpu N   CPU of the logging thread                (default 0)
   --backend-cpu N    CPU of sluice's backend and spdlog's worker (default 1)
 
@@ -57,6 +59,7 @@ struct Config {
   long long idle_sleep_us = 0;
   std::size_t spdlog_queue = 0;
   std::string dir;
+  bool keep_files = false;
   int producer_cpu = 0;
   int backend_cpu = 1;
 };
@@ -75,6 +78,18 @@ double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
+// The files are hundreds of MB (in RAM, under /dev/shm): gone after counting
+// unless asked to keep them.
+FileCount count_and_remove(const Config& c, const std::string& path) {
+  const FileCount count = count_lines(path);
+  if (c.keep_files) {
+    std::printf("kept %s\n", path.c_str());
+  } else {
+    std::remove(path.c_str());
+  }
+  return count;
+}
+
 Result run_sluice(const Config& c) {
   sluice::Options options;
   options.queue_capacity = c.queue_bytes;
@@ -82,7 +97,7 @@ Result run_sluice(const Config& c) {
   options.idle_sleep = std::chrono::microseconds{c.idle_sleep_us};
   options.backend_cpu = c.backend_cpu;
   sluice::start(options);
-  const std::string path = c.dir + "/sluice-bench-throughput.log";
+  const std::string path = log_path(c.dir, "sluice-bench-throughput");
   sluice::Logger& log = sluice::get_logger("bench");
   log.set_propagate(false);
   log.add_sink(make_sluice_sink(c.sink, path, c.formatter));
@@ -104,12 +119,13 @@ Result run_sluice(const Config& c) {
                  static_cast<unsigned long long>(after.records_dropped - before.records_dropped),
                  static_cast<unsigned long long>(after.sink_errors - before.sink_errors));
   }
-  return {"sluice", seconds_between(start, done), seconds_between(start, enqueued), count_lines(path)};
+  return {"sluice", seconds_between(start, done), seconds_between(start, enqueued),
+          count_and_remove(c, path)};
 }
 
 #if SLUICE_BENCH_HAVE_SPDLOG
 Result run_spdlog(const Config& c) {
-  const std::string path = c.dir + "/spdlog-bench-throughput.log";
+  const std::string path = log_path(c.dir, "spdlog-bench-throughput");
   SpdlogAsync s = make_spdlog_async(path, c.spdlog_queue, spdlog::async_overflow_policy::block,
                                     c.backend_cpu);
   spdlog::async_logger& log = *s.logger;
@@ -120,7 +136,8 @@ Result run_spdlog(const Config& c) {
   const auto enqueued = Clock::now();
   s.flush_and_stop();
   const auto done = Clock::now();
-  return {"spdlog", seconds_between(start, done), seconds_between(start, enqueued), count_lines(path)};
+  return {"spdlog", seconds_between(start, done), seconds_between(start, enqueued),
+          count_and_remove(c, path)};
 }
 #endif
 
@@ -143,6 +160,7 @@ int main(int argc, char** argv) {
                      {"idle-sleep-us", "100"},
                      {"spdlog-queue", "8192"},
                      {"dir", "/dev/shm"},
+                     {"keep-files", "0"},
                      {"producer-cpu", "0"},
                      {"backend-cpu", "1"}},
                     kUsage);
@@ -157,6 +175,7 @@ int main(int argc, char** argv) {
   c.idle_sleep_us = flags.integer("idle-sleep-us");
   c.spdlog_queue = static_cast<std::size_t>(flags.integer("spdlog-queue"));
   c.dir = flags.str("dir");
+  c.keep_files = flags.integer("keep-files") != 0;
   c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
   c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
   if (c.records == 0) flags.fail("--records must be > 0");

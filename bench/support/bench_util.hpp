@@ -197,6 +197,12 @@ class ForeignLoad {
   std::chrono::steady_clock::time_point wall_;
 };
 
+/// `dir/stem.<pid>.log`: two benchmark processes (say, someone's smoke run
+/// and a measurement) must never append to the same file.
+inline std::string log_path(const std::string& dir, const std::string& stem) {
+  return dir + "/" + stem + "." + std::to_string(::getpid()) + ".log";
+}
+
 /// Newlines in a file and its size in bytes.
 struct FileCount {
   std::uint64_t lines = 0;
