@@ -16,6 +16,8 @@
 //
 // Calls run back to back here (unlike sluice-bench-latency's bursts): this is
 // the best case for the caches, and the place to see instruction-level cost.
+// `others_pct`: the share of the CPUs other processes used meanwhile; on a
+// shared machine, quote only runs where it is near 0.
 
 #include <benchmark/benchmark.h>
 
@@ -57,6 +59,7 @@ void BM_floor(benchmark::State& state) {
 template <class Message>
 void BM_enabled_drain(benchmark::State& state) {
   pin_this_thread(kProducerCpu);
+  ForeignLoad load;
   sluice::Logger& log = sluice::get_logger("bench.drain");
   // This thread's queue is swapped for one that a bare drain thread empties.
   // The drain releases everything published at once (the published position
@@ -90,11 +93,13 @@ void BM_enabled_drain(benchmark::State& state) {
   sluice::detail::tls_thread_queue = previous;
   state.SetItemsProcessed(state.iterations());
   state.counters["dropped"] = static_cast<double>(queue.dropped());
+  state.counters["others_pct"] = load.take() * 100;
 }
 
 template <class Message>
 void BM_enabled_backend(benchmark::State& state) {
   pin_this_thread(kProducerCpu);
+  ForeignLoad load;
   if (!sluice::running()) {
     sluice::Options options;
     options.idle_sleep = std::chrono::microseconds{0};
@@ -110,6 +115,7 @@ void BM_enabled_backend(benchmark::State& state) {
   const sluice::Stats after = sluice::stats();
   state.SetItemsProcessed(state.iterations());
   state.counters["dropped"] = static_cast<double>(after.records_dropped - before.records_dropped);
+  state.counters["others_pct"] = load.take() * 100;
 }
 
 }  // namespace

@@ -196,7 +196,10 @@ class Consumer {
 
 template <class Queue>
 void check_and_count(benchmark::State& state, const Queue& queue, std::uint64_t pushed,
-                     std::uint64_t consumed) {
+                     std::uint64_t consumed, sluice_bench::ForeignLoad& load) {
+  // The share of the CPUs other processes used meanwhile: on a shared
+  // machine, a figure with this above a few percent is not worth quoting.
+  state.counters["others_pct"] = load.take() * 100;
   state.SetItemsProcessed(static_cast<std::int64_t>(pushed));
   state.SetBytesProcessed(static_cast<std::int64_t>(pushed * Queue::record_bytes));
   state.counters["full_waits"] = static_cast<double>(queue.full_waits());
@@ -206,11 +209,12 @@ void check_and_count(benchmark::State& state, const Queue& queue, std::uint64_t 
 template <class Queue>
 void BM_saturated(benchmark::State& state) {
   pin_this_thread(kProducerCpu);
+  sluice_bench::ForeignLoad load;
   auto queue = std::make_unique<Queue>();
   Consumer<Queue> consumer(*queue, state.range(0));
   std::uint64_t i = 0;
   for (auto _ : state) queue->push(i++);
-  check_and_count(state, *queue, i, consumer.finish());
+  check_and_count(state, *queue, i, consumer.finish(), load);
 }
 
 constexpr int kBurst = 20;
@@ -219,6 +223,7 @@ constexpr std::int64_t kGapNs = 20'000;
 template <class Queue>
 void BM_bursts(benchmark::State& state) {
   pin_this_thread(kProducerCpu);
+  sluice_bench::ForeignLoad load;
   auto queue = std::make_unique<Queue>();
   Consumer<Queue> consumer(*queue, state.range(0));
   std::uint64_t i = 0;
@@ -236,7 +241,7 @@ void BM_bursts(benchmark::State& state) {
     state.SetIterationTime(ns * 1e-9);
     spin_for_ns(kGapNs);  // the consumer catches up; not timed
   }
-  check_and_count(state, *queue, i, consumer.finish());
+  check_and_count(state, *queue, i, consumer.finish(), load);
   state.counters["ns_per_push"] =
       i > 0 ? total_ns / static_cast<double>(i) : 0.0;
 }
