@@ -132,17 +132,21 @@ void MessageFormatter::format(std::string_view format, std::span<const ArgValue>
       case ArgKind::custom: store_.push_back(fmt::string_view(v.text.data(), v.text.size())); break;
     }
   }
-  const std::size_t mark = out.size();
+  vformat_message(format, store_, out);
+}
+
+void vformat_message(std::string_view format, fmt::format_args args, std::string& out) {
+  // Through a reused memory_buffer: fmt writing into a std::string directly
+  // resizes (and zero-fills) it as it grows.
+  thread_local fmt::memory_buffer buffer;
+  buffer.clear();
   try {
-    fmt::vformat_to(std::back_inserter(out), fmt::string_view(format.data(), format.size()),
-                    store_);
+    fmt::vformat_to(fmt::appender(buffer), fmt::string_view(format.data(), format.size()), args);
   } catch (const std::exception& e) {
-    out.resize(mark);
-    out += "[sluice: format error: ";
-    out += e.what();
-    out += "] ";
-    out += format;
+    buffer.clear();
+    fmt::format_to(fmt::appender(buffer), "[sluice: format error: {}] {}", e.what(), format);
   }
+  out.append(buffer.data(), buffer.size());
 }
 
 void append_value(const ArgValue& v, std::string& out) {

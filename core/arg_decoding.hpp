@@ -14,6 +14,7 @@
 
 #include "sluice/arg_value.hpp"
 #include "sluice/detail/arg_encoding.hpp"
+#include "sluice/detail/message_format.hpp"
 
 namespace sluice::detail {
 

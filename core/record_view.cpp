@@ -44,18 +44,26 @@ void RecordView::decode() const {
 
 std::string_view RecordView::message() const {
   if (!message_ready_) {
-    decode();
     message_.clear();
-    t_message_formatter.format(site_->format, args_decoded_, message_);
+    if (site_->format_message != nullptr) {
+      try {
+        site_->format_message(site_->format, args_.data(), message_);
+      } catch (const std::exception& e) {  // a custom type's formatter threw
+        message_ = "[sluice: format error: ";
+        message_ += e.what();
+        message_ += "] ";
+        message_ += site_->format;
+      }
+    } else {
+      decode();
+      t_message_formatter.format(site_->format, args_decoded_, message_);
+    }
     message_ready_ = true;
   }
   return message_;
 }
 
-std::size_t RecordView::field_count() const {
-  decode();
-  return fields_.size();
-}
+std::size_t RecordView::field_count() const noexcept { return site_->field_count; }
 const FieldView& RecordView::field(std::size_t index) const {
   decode();
   return fields_.at(index);

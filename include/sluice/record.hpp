@@ -52,7 +52,7 @@ class RecordView {
   /// The message with its arguments substituted (fields excluded).
   std::string_view message() const;
   /// Structured fields (kv<"name">(value)), in call order.
-  std::size_t field_count() const;
+  std::size_t field_count() const noexcept;
   const FieldView& field(std::size_t index) const;
   /// Message arguments, decoded, in placeholder order.
   std::size_t arg_count() const;

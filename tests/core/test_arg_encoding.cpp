@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "arg_decoding.hpp"
 #include "capture_fixture.hpp"
 
 namespace {
@@ -39,8 +40,28 @@ struct fmt::formatter<Shade> : fmt::formatter<std::string_view> {
 template <>
 struct sluice::copy_loggable<Point> : std::true_type {};
 
+// Renders each record's message both ways: with the call site's static types
+// (live records) and from run-time kinds (records read back from a binary
+// log). The two must never differ.
+class TwoPathSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView& record) override {
+    std::vector<sluice::ArgValue> args;
+    for (std::size_t i = 0; i < record.arg_count(); ++i) args.push_back(record.arg(i));
+    std::string runtime;
+    formatter_.format(record.format_string(), args, runtime);
+    pairs.emplace_back(std::string(record.message()), std::move(runtime));
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;  // read after flush()
+
+ private:
+  sluice::detail::MessageFormatter formatter_;
+};
+
 TEST_CASE("every argument kind renders as fmt renders it") {
   sluice::testing::CaptureFixture fx;
+  auto two_paths = std::make_shared<TwoPathSink>();
+  sluice::root_logger().add_sink(two_paths);
   sluice::Logger& log = sluice::get_logger("kinds");
   const std::string owned = "owned string";
   const std::string_view view = "a view";
@@ -78,6 +99,8 @@ TEST_CASE("every argument kind renders as fmt renders it") {
   CHECK(records[8].message == "enums 2 7 light");
   CHECK(records[9].message == "custom (1, -2) and     (3, 4)");
   CHECK(records[10].message == "empty ");
+  REQUIRE(two_paths->pairs.size() == 11);
+  for (const auto& [typed, runtime] : two_paths->pairs) CHECK(typed == runtime);
 }
 
 TEST_CASE("fields are kept apart from the message, in call order") {

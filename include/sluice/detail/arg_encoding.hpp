@@ -267,21 +267,31 @@ inline std::string_view as_string_view(const char* s) noexcept {
   return s ? std::string_view{s} : std::string_view{"(null)"};
 }
 
-/// Bytes an argument takes in a record. Strings: a 4-byte length + the bytes.
-template <class A>
-inline std::size_t encoded_size(const A& arg) noexcept {
-  using T = value_type_t<A>;
+/// Bytes a non-string argument of type T takes in a record.
+template <class T>
+constexpr std::size_t fixed_encoded_size() noexcept {
   constexpr ArgKind kind = kind_of<T>();
-  if constexpr (kind == ArgKind::string) {
-    return 4 + as_string_view(field_value(arg)).size();
-  } else if constexpr (kind == ArgKind::custom) {
+  if constexpr (kind == ArgKind::custom) {
     return sizeof(T);
   } else if constexpr (kind == ArgKind::boolean || kind == ArgKind::character) {
     return 1;
   } else if constexpr (kind == ArgKind::pointer || kind == ArgKind::f64) {
     return 8;
+  } else if constexpr (std::is_enum_v<T>) {
+    return sizeof(std::underlying_type_t<T>);
   } else {
     return sizeof(T);
+  }
+}
+
+/// Bytes an argument takes in a record. Strings: a 4-byte length + the bytes.
+template <class A>
+inline std::size_t encoded_size(const A& arg) noexcept {
+  using T = value_type_t<A>;
+  if constexpr (kind_of<T>() == ArgKind::string) {
+    return 4 + as_string_view(field_value(arg)).size();
+  } else {
+    return fixed_encoded_size<T>();
   }
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sluice/detail/arg_encoding.hpp"
+#include "sluice/detail/message_format.hpp"
 #include "sluice/level.hpp"
 
 namespace sluice::detail {
@@ -31,14 +32,20 @@ struct CallSite {
   Level level;
   const ArgInfo* args;
   std::uint32_t arg_count;
+  std::uint32_t field_count;
+  /// Formats the message from the encoded arguments with their static types;
+  /// null for call sites read back from a binary log (decoded at run time).
+  FormatMessageFn format_message;
 };
 
 template <const SourceLocation& Location, class... Args>
 struct CallSiteOf {
   static constexpr std::array<ArgInfo, sizeof...(Args)> args{arg_info_of<Args>()...};
-  static constexpr CallSite value{Location.format, Location.file,  Location.function,
-                                  Location.line,   Location.level, args.data(),
-                                  sizeof...(Args)};
+  static constexpr std::uint32_t fields =
+      (std::uint32_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1u : 0u));
+  static constexpr CallSite value{Location.format,  Location.file,    Location.function,
+                                  Location.line,    Location.level,   args.data(),
+                                  sizeof...(Args),  fields,           &format_message<Args...>};
 };
 
 /// The fixed part of every record in a thread queue. `size` covers the header

@@ -1,0 +1,109 @@
+#pragma once
+// The per-call-site message formatter: decodes a record's arguments straight
+// into their C++ types and hands them to fmt, with no run-time type dispatch.
+// The backend uses it for live records; core/arg_decoding.cpp keeps the
+// run-time-typed path for records read back from a binary log, and
+// tests/core/test_arg_encoding.cpp holds the two to the same bytes.
+
+#include <fmt/core.h>
+
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
+#include "sluice/detail/arg_encoding.hpp"
+
+namespace sluice::detail {
+
+/// Formats `format` with `args` into `out` (appending). Defined in core: it
+/// owns the reusable buffer. Renders a throwing formatter's error inline.
+void vformat_message(std::string_view format, fmt::format_args args, std::string& out);
+
+struct SkippedField {};
+
+// What the backend hands fmt for an argument of (field-unwrapped) type T:
+// the same as check_type_t, except that a custom type arrives as its text.
+template <class A>
+auto decoded_type_of() {
+  using T = value_type_t<A>;
+  constexpr ArgKind kind = kind_of<T>();
+  if constexpr (is_field<std::remove_cvref_t<A>>::value) {
+    return SkippedField{};
+  } else if constexpr (kind == ArgKind::custom) {
+    return std::string{};
+  } else {
+    return check_type_t<T>{};
+  }
+}
+template <class A>
+using decoded_t = decltype(decoded_type_of<A>());
+
+template <class T>
+T load_as(const std::byte* p) noexcept {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+// Decodes one argument at `p` and moves `p` past it.
+template <class A>
+decoded_t<A> decode_one(const std::byte*& p) {
+  using T = value_type_t<A>;
+  constexpr ArgKind kind = kind_of<T>();
+  const std::byte* at = p;
+  p += kind == ArgKind::string ? 4 + load_as<std::uint32_t>(at) : fixed_encoded_size<T>();
+  if constexpr (is_field<std::remove_cvref_t<A>>::value) {
+    return SkippedField{};
+  } else if constexpr (kind == ArgKind::string) {
+    return std::string_view(reinterpret_cast<const char*>(at + 4), load_as<std::uint32_t>(at));
+  } else if constexpr (kind == ArgKind::custom) {
+    std::string text;
+    format_custom<T>(at, text);
+    return text;
+  } else if constexpr (kind == ArgKind::pointer) {
+    return reinterpret_cast<const void*>(load_as<std::uint64_t>(at));
+  } else if constexpr (kind == ArgKind::boolean) {
+    return load_as<std::uint8_t>(at) != 0;
+  } else {
+    return load_as<decoded_t<A>>(at);
+  }
+}
+
+template <class... Args>
+constexpr auto message_arg_indices() {
+  constexpr bool fields[] = {false, is_field<std::remove_cvref_t<Args>>::value...};
+  constexpr std::size_t count =
+      sizeof...(Args) - (std::size_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1 : 0));
+  std::array<std::size_t, count> indices{};
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < sizeof...(Args); ++i) {
+    if (!fields[i + 1]) indices[n++] = i;
+  }
+  return indices;
+}
+
+template <class Tuple, auto Indices, std::size_t... J>
+void format_selected(std::string_view format, const Tuple& values, std::string& out,
+                     std::index_sequence<J...>) {
+  vformat_message(format, fmt::make_format_args(std::get<Indices[J]>(values)...), out);
+}
+
+/// Appends the message of a record whose arguments were encoded from Args.
+template <class... Args>
+void format_message(std::string_view format, [[maybe_unused]] const std::byte* data,
+                    std::string& out) {
+  // Braced initialisation evaluates left to right: arguments decode in order.
+  const std::tuple<decoded_t<Args>...> values{decode_one<Args>(data)...};
+  static constexpr auto indices = message_arg_indices<Args...>();
+  format_selected<std::tuple<decoded_t<Args>...>, indices>(
+      format, values, out, std::make_index_sequence<indices.size()>{});
+}
+
+using FormatMessageFn = void (*)(std::string_view format, const std::byte* data,
+                                 std::string& out);
+
+}  // namespace sluice::detail
