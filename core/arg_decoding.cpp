@@ -135,10 +135,15 @@ void MessageFormatter::format(std::string_view format, std::span<const ArgValue>
   vformat_message(format, store_, out);
 }
 
+fmt::memory_buffer& message_buffer() noexcept {
+  thread_local fmt::memory_buffer buffer;
+  return buffer;
+}
+
 void vformat_message(std::string_view format, fmt::format_args args, std::string& out) {
   // Through a reused memory_buffer: fmt writing into a std::string directly
   // resizes (and zero-fills) it as it grows.
-  thread_local fmt::memory_buffer buffer;
+  fmt::memory_buffer& buffer = message_buffer();
   buffer.clear();
   try {
     fmt::vformat_to(fmt::appender(buffer), fmt::string_view(format.data(), format.size()), args);

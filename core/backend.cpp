@@ -244,6 +244,7 @@ std::size_t Backend::drain_once(bool force) {
     oldest->head = oldest->queue->peek();
     ++processed;
   }
+  for (QueueState& state : queues_) state.queue->release_consumed();
   processed_.fetch_add(processed, std::memory_order_relaxed);
   return processed;
 }

@@ -47,7 +47,7 @@ std::string_view RecordView::message() const {
     message_.clear();
     if (site_->format_message != nullptr) {
       try {
-        site_->format_message(site_->format, args_.data(), message_);
+        site_->format_message(args_.data(), message_);
       } catch (const std::exception& e) {  // a custom type's formatter threw
         message_ = "[sluice: format error: ";
         message_ += e.what();

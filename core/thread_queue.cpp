@@ -101,7 +101,7 @@ const RecordHeader* ThreadQueue::peek() noexcept {
     // Publish the skip at once: a producer may be waiting for exactly this
     // room before it can write its next record.
     read_pos_ += first[0];
-    published_read_.store(read_pos_, std::memory_order_release);
+    release_consumed();
   }
 }
 

@@ -30,6 +30,7 @@ std::vector<std::uint64_t> drain(ThreadQueue& q) {
     tags.push_back(h->timestamp);
     q.pop(h->size);
   }
+  q.release_consumed();  // as the backend does after each pass
   return tags;
 }
 
@@ -90,6 +91,21 @@ TEST_CASE("under the drop policy a record waiting for the tail's pad is dropped,
   REQUIRE(drain(q) == std::vector<std::uint64_t>{1});
   REQUIRE(push(q, 200, 3));
   REQUIRE(drain(q) == std::vector<std::uint64_t>{3});
+}
+
+TEST_CASE("consumed room reaches the producer in batches, and all of it on release") {
+  ThreadQueue q(4096, QueuePolicy::drop);
+  for (int i = 0; i < 4096 / 64; ++i) REQUIRE(push(q, 64, static_cast<std::uint64_t>(i)));
+  REQUIRE_FALSE(push(q, 64, 99));  // full
+  const RecordHeader* h = q.peek();
+  q.pop(h->size);  // 64 bytes: below the 256-byte batch, not yet handed back
+  REQUIRE_FALSE(push(q, 64, 100));
+  for (int i = 0; i < 3; ++i) q.pop(q.peek()->size);  // 256 bytes: handed back
+  REQUIRE(push(q, 64, 101));
+  q.pop(q.peek()->size);
+  q.release_consumed();
+  REQUIRE(push(q, 64, 102));
+  REQUIRE(q.dropped() == 2);
 }
 
 TEST_CASE("a padded tail is skipped by the reader") {

@@ -7,20 +7,10 @@
 
 #include "sluice/detail/arg_encoding.hpp"
 #include "sluice/detail/message_format.hpp"
+#include "sluice/detail/source_location.hpp"
 #include "sluice/level.hpp"
 
 namespace sluice::detail {
-
-/// What the macro knows at the call site: a static constexpr object per
-/// statement, used as a template argument so that each (statement, argument
-/// types) pair gets exactly one CallSite.
-struct SourceLocation {
-  std::string_view format;
-  std::string_view file;
-  std::string_view function;
-  std::uint32_t line;
-  Level level;
-};
 
 /// A call site's full static metadata. Records carry a pointer to it; the
 /// backend registers it (gives it a dense id) the first time it sees it.
@@ -45,7 +35,7 @@ struct CallSiteOf {
       (std::uint32_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1u : 0u));
   static constexpr CallSite value{Location.format,  Location.file,    Location.function,
                                   Location.line,    Location.level,   args.data(),
-                                  sizeof...(Args),  fields,           &format_message<Args...>};
+                                  sizeof...(Args),  fields,           &format_message<Location, Args...>};
 };
 
 /// The fixed part of every record in a thread queue. `size` covers the header

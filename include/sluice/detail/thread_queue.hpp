@@ -70,9 +70,18 @@ class ThreadQueue {
 
   /// The oldest unread record, or nullptr when the ring is empty.
   const RecordHeader* peek() noexcept;
-  /// Releases the record returned by peek().
+  /// Releases the record returned by peek(). The room is handed back to the
+  /// producer in batches of 1/16 of the ring (and by release_consumed()): a
+  /// store per record would bounce that cache line between the cores on
+  /// every call of a producer that is waiting for room.
   void pop(std::size_t size) noexcept {
     read_pos_ += size;
+    if (read_pos_ - read_pos_published_ >= capacity_ / 16) release_consumed();
+  }
+  /// Hands all consumed room back to the producer now.
+  void release_consumed() noexcept {
+    if (read_pos_ == read_pos_published_) return;
+    read_pos_published_ = read_pos_;
     published_read_.store(read_pos_, std::memory_order_release);
   }
   std::uint64_t bytes_used() const noexcept { return write_pos_cache_ - read_pos_; }
@@ -114,6 +123,7 @@ class ThreadQueue {
   alignas(kCacheLine) std::atomic<std::uint64_t> published_read_{0};
   // Consumer-private.
   std::uint64_t read_pos_ = 0;
+  std::uint64_t read_pos_published_ = 0;
   std::uint64_t write_pos_cache_ = 0;
 
   alignas(kCacheLine) std::atomic<bool> exited_{false};
