@@ -22,7 +22,14 @@ FdWriter::FdWriter(int fd, std::string name, std::size_t buffer_size, std::size_
 }
 
 void FdWriter::write_line(std::string_view text, std::string_view prefix, std::string_view suffix) {
-  const std::size_t size = prefix.size() + text.size() + suffix.size() + 1;
+  write_unit(prefix, text, suffix, true);
+}
+
+void FdWriter::write_bytes(std::string_view bytes) { write_unit({}, bytes, {}, false); }
+
+void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
+                          bool newline) {
+  const std::size_t size = prefix.size() + text.size() + suffix.size() + (newline ? 1 : 0);
   bool attempted = false;
   if (!buffer_.empty() && buffer_.size() + size > max_pending_) {
     attempted = true;  // make room; on failure the line may not fit
@@ -32,7 +39,7 @@ void FdWriter::write_line(std::string_view text, std::string_view prefix, std::s
     buffer_ += prefix;
     buffer_ += text;
     buffer_ += suffix;
-    buffer_ += '\n';
+    if (newline) buffer_ += '\n';
   } else {
     ++discarded_lines_;
     discarded_bytes_ += size;

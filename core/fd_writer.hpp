@@ -39,6 +39,9 @@ class FdWriter {
   /// @throws sluice::Error if a write fails (the line is kept or counted).
   void write_line(std::string_view text, std::string_view prefix = {},
                   std::string_view suffix = {});
+  /// The same for bytes that are not a line (a binary log block): no newline
+  /// is added; "lines" in error messages then count such units.
+  void write_bytes(std::string_view bytes);
   /// Writes everything buffered.
   /// @throws sluice::Error if a write fails (the bytes stay buffered).
   void flush();
@@ -48,6 +51,8 @@ class FdWriter {
   int fd() const noexcept { return fd_; }
 
  private:
+  void write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
+                  bool newline);
   bool drain() noexcept;  // false on failure, with error_ set
   [[noreturn]] void throw_write_error();
 

@@ -1,0 +1,526 @@
+#include "binary_format.hpp"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "record_builder.hpp"
+#include "sluice/error.hpp"
+
+namespace sluice::detail::binlog {
+
+namespace {
+
+// ---- primitives (docs/binary-format.md, "Primitives") -----------------------
+
+void put_u8(std::string& out, std::uint8_t v) { out += static_cast<char>(v); }
+
+template <class T>
+void put_raw(std::string& out, T v) {  // little-endian hosts only (x86-64, arm64)
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &v, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+void put_varint(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+std::uint64_t zigzag(std::int64_t v) noexcept {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) noexcept {
+  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
+
+void put_string(std::string& out, std::string_view s) {
+  put_varint(out, s.size());
+  out += s;
+}
+
+template <class T>
+T load(const std::byte* p) noexcept {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+std::size_t fixed_size(ArgKind kind) noexcept {
+  switch (kind) {
+    case ArgKind::boolean:
+    case ArgKind::character:
+    case ArgKind::i8:
+    case ArgKind::u8: return 1;
+    case ArgKind::i16:
+    case ArgKind::u16: return 2;
+    case ArgKind::i32:
+    case ArgKind::u32:
+    case ArgKind::f32: return 4;
+    default: return 8;
+  }
+}
+
+// A definition entry: tag, varint length of the body, body. The length lets a
+// decoder skip definitions a later minor version adds.
+void put_definition(std::string& out, EntryTag tag, const std::string& body) {
+  put_u8(out, static_cast<std::uint8_t>(tag));
+  put_varint(out, body.size());
+  out += body;
+}
+
+// Thrown inside decode_block only: the rest of that block is skipped.
+struct Malformed {
+  std::string reason;
+};
+
+class Cursor {
+ public:
+  explicit Cursor(std::span<const std::byte> bytes) : p_(bytes.data()), end_(p_ + bytes.size()) {}
+  bool empty() const noexcept { return p_ == end_; }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(*take(1)); }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      const auto b = u8();
+      v |= std::uint64_t{b & 0x7Fu} << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    throw Malformed{"varint longer than 10 bytes"};
+  }
+  const std::byte* take(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) throw Malformed{"entry runs past the block"};
+    const std::byte* at = p_;
+    p_ += n;
+    return at;
+  }
+  std::string_view string() {
+    const std::uint64_t n = varint();
+    if (n > static_cast<std::uint64_t>(end_ - p_)) throw Malformed{"string runs past the block"};
+    return {reinterpret_cast<const char*>(take(n)), static_cast<std::size_t>(n)};
+  }
+
+ private:
+  const std::byte* p_;
+  const std::byte* end_;
+};
+
+template <class T>
+T* lookup(std::vector<std::unique_ptr<T>>& table, std::uint64_t id, const char* what) {
+  if (id >= table.size() || !table[id]) {
+    throw Malformed{"a record refers to " + std::string(what) + " " + std::to_string(id) +
+                    ", which is not defined (its definition may have been in skipped data)"};
+  }
+  return table[id].get();
+}
+
+template <class T>
+std::unique_ptr<T>& slot(std::vector<std::unique_ptr<T>>& table, std::uint64_t id) {
+  if (id >= (std::uint64_t{1} << 24)) throw Malformed{"definition id out of range"};
+  if (id >= table.size()) table.resize(id + 1);
+  return table[id];
+}
+
+}  // namespace
+
+// ---- encoder ----------------------------------------------------------------
+
+BinaryEncoder::BinaryEncoder(ProducerInfo producer) : producer_(std::move(producer)) {}
+
+std::string BinaryEncoder::preamble() {
+  std::string out(reinterpret_cast<const char*>(kMagic), sizeof kMagic);
+  put_raw(out, kFormatMajor);
+  put_raw(out, kFormatMinor);
+  return out;
+}
+
+void BinaryEncoder::write_header_if_missing() {
+  if (header_block_ == block_) return;
+  header_block_ = block_;
+  std::string body;
+  put_varint(body, producer_.process_id);
+  put_string(body, producer_.host);
+  put_string(body, producer_.service_name);
+  put_string(body, producer_.service_version);
+  put_u8(body, 0);  // clock: record timestamps are wall-clock ns since the Unix epoch
+  put_varint(body, zigzag(producer_.created_ns));
+  put_definition(payload_, EntryTag::file_header, body);
+}
+
+std::uint64_t BinaryEncoder::intern_site(const CallSite& site) {
+  const auto it = sites_.try_emplace(&site, Interned{sites_.size(), 0}).first;
+  if (it->second.block == block_) return it->second.id;
+  it->second.block = block_;
+  std::string body;
+  put_varint(body, it->second.id);
+  put_u8(body, static_cast<std::uint8_t>(site.level));
+  put_varint(body, site.line);
+  put_string(body, site.format);
+  put_string(body, site.file);
+  put_string(body, site.function);
+  put_varint(body, site.arg_count);
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    put_u8(body, static_cast<std::uint8_t>(site.args[i].kind));
+    put_string(body, site.args[i].field_name);
+  }
+  put_definition(payload_, EntryTag::call_site, body);
+  return it->second.id;
+}
+
+std::uint64_t BinaryEncoder::intern_logger(std::string_view name) {
+  scratch_.assign(name);
+  const auto it = loggers_.try_emplace(scratch_, Interned{loggers_.size(), 0}).first;
+  if (it->second.block != block_) {
+    it->second.block = block_;
+    std::string body;
+    put_varint(body, it->second.id);
+    put_string(body, name);
+    put_definition(payload_, EntryTag::logger, body);
+  }
+  return it->second.id;
+}
+
+std::uint64_t BinaryEncoder::intern_thread(std::uint64_t id, std::string_view name) {
+  scratch_.clear();
+  put_raw(scratch_, id);
+  scratch_ += name;
+  const auto it = threads_.try_emplace(scratch_, Interned{threads_.size(), 0}).first;
+  if (it->second.block != block_) {
+    it->second.block = block_;
+    std::string body;
+    put_varint(body, it->second.id);
+    put_varint(body, id);
+    put_string(body, name);
+    put_definition(payload_, EntryTag::thread, body);
+  }
+  return it->second.id;
+}
+
+void BinaryEncoder::add(const RecordView& record) {
+  write_header_if_missing();
+  const CallSite& site = record.call_site();
+  const std::uint64_t site_id = intern_site(site);
+  const std::uint64_t logger_id = intern_logger(record.logger_name());
+  const std::uint64_t thread_id = intern_thread(record.thread_id(), record.thread_name());
+
+  const std::size_t rollback = payload_.size();
+  put_u8(payload_, static_cast<std::uint8_t>(EntryTag::record));
+  put_varint(payload_, site_id);
+  put_varint(payload_, logger_id);
+  put_varint(payload_, thread_id);
+  put_varint(payload_, zigzag(record.timestamp_ns() - previous_ns_));
+
+  const std::span<const std::byte> bytes = record.encoded_args();
+  const std::byte* p = bytes.data();
+  const std::byte* const end = p + bytes.size();
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    const ArgInfo& info = site.args[i];
+    std::size_t size = fixed_size(info.kind);
+    if (info.kind == ArgKind::string) {
+      size = end - p < 4 ? 4 : 4 + std::size_t{load<std::uint32_t>(p)};
+    } else if (info.kind == ArgKind::custom) {
+      size = info.custom_size;
+    }
+    if (static_cast<std::size_t>(end - p) < size) {
+      payload_.resize(rollback);
+      throw Error("binary log: a record's arguments are shorter than its call site says");
+    }
+    switch (info.kind) {
+      case ArgKind::boolean: put_u8(payload_, load<std::uint8_t>(p) != 0 ? 1 : 0); break;
+      case ArgKind::character: put_u8(payload_, load<std::uint8_t>(p)); break;
+      case ArgKind::i8: put_varint(payload_, zigzag(load<std::int8_t>(p))); break;
+      case ArgKind::i16: put_varint(payload_, zigzag(load<std::int16_t>(p))); break;
+      case ArgKind::i32: put_varint(payload_, zigzag(load<std::int32_t>(p))); break;
+      case ArgKind::i64: put_varint(payload_, zigzag(load<std::int64_t>(p))); break;
+      case ArgKind::u8: put_varint(payload_, load<std::uint8_t>(p)); break;
+      case ArgKind::u16: put_varint(payload_, load<std::uint16_t>(p)); break;
+      case ArgKind::u32: put_varint(payload_, load<std::uint32_t>(p)); break;
+      case ArgKind::u64:
+      case ArgKind::pointer: put_varint(payload_, load<std::uint64_t>(p)); break;
+      case ArgKind::f32: put_raw(payload_, load<float>(p)); break;
+      case ArgKind::f64: put_raw(payload_, load<double>(p)); break;
+      case ArgKind::string:
+        put_string(payload_, {reinterpret_cast<const char*>(p + 4), size - 4});
+        break;
+      case ArgKind::custom: {
+        // Stored as the text "{}" renders, as the live formatters see it.
+        scratch_.clear();
+        try {
+          info.format_custom(p, scratch_);
+        } catch (const std::exception& e) {
+          scratch_ = "[sluice: format error: ";
+          scratch_ += e.what();
+          scratch_ += ']';
+        }
+        put_string(payload_, scratch_);
+        break;
+      }
+    }
+    p += size;
+  }
+  previous_ns_ = record.timestamp_ns();
+}
+
+void BinaryEncoder::finish_block(std::string& out) {
+  if (block_ == 1) write_header_if_missing();
+  if (payload_.empty()) return;
+  put_raw(out, kSyncMarker);
+  put_raw(out, static_cast<std::uint32_t>(payload_.size()));
+  put_raw(out, static_cast<std::uint64_t>(XXH3_64bits(payload_.data(), payload_.size())));
+  out += payload_;
+  payload_.clear();
+  previous_ns_ = 0;  // every block decodes alone
+  ++block_;
+}
+
+// ---- reader -----------------------------------------------------------------
+
+struct BinaryReader::Site {
+  std::string format, file, function;
+  std::vector<std::string> field_names;
+  std::vector<ArgInfo> args;
+  std::vector<ArgKind> wire_kinds;  // as written: custom stays custom
+  CallSite call_site{};
+};
+
+BinaryReader::BinaryReader(RecordHandler on_record, WarningHandler on_warning)
+    : on_record_(std::move(on_record)), on_warning_(std::move(on_warning)) {}
+
+BinaryReader::~BinaryReader() = default;
+
+void BinaryReader::warn(std::string message) {
+  ++warnings_;
+  if (on_warning_) on_warning_(message);
+}
+
+void BinaryReader::reset_tables() {
+  producer_ = {};
+  sites_.clear();
+  loggers_.clear();
+  threads_.clear();
+}
+
+void BinaryReader::feed(std::span<const std::byte> bytes) {
+  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
+  parse(false);
+}
+
+void BinaryReader::finish() { parse(true); }
+
+bool BinaryReader::parse_preamble(bool at_end) {
+  const std::size_t available = buffer_.size() - position_;
+  const std::uint64_t offset = buffer_offset_ + position_;
+  const std::size_t check = std::min(available, sizeof kMagic);
+  if (std::memcmp(buffer_.data() + position_, kMagic, check) != 0) {
+    throw Error("not a sluice binary log (no file magic at offset " + std::to_string(offset) + ")");
+  }
+  if (available < kPreambleSize) {
+    if (at_end && available > 0) {
+      warn("offset " + std::to_string(offset) + ": skipped " + std::to_string(available) +
+           " bytes (incomplete file preamble at end of input)");
+      position_ = buffer_.size();
+    }
+    return false;
+  }
+  const std::byte* p = buffer_.data() + position_;
+  const auto major = load<std::uint16_t>(p + 8);
+  const auto minor = load<std::uint16_t>(p + 10);
+  if (major != kFormatMajor) {
+    throw Error("binary log format version " + std::to_string(major) + "." + std::to_string(minor) +
+                (major > kFormatMajor ? " is newer than" : " is not") +
+                " this decoder supports (" + std::to_string(kFormatMajor) + "." +
+                std::to_string(kFormatMinor) + ")" +
+                (major > kFormatMajor ? ": use a newer sluice-decode" : ""));
+  }
+  position_ += kPreambleSize;
+  have_preamble_ = true;
+  reset_tables();
+  return true;
+}
+
+void BinaryReader::parse(bool at_end) {
+  // The marker's bytes, to search for when resynchronising.
+  std::byte marker[4];
+  std::memcpy(marker, &kSyncMarker, 4);
+  while (position_ < buffer_.size()) {
+    if (!have_preamble_ || (!in_bad_region_ && buffer_.size() - position_ >= sizeof kMagic &&
+                            std::memcmp(buffer_.data() + position_, kMagic, sizeof kMagic) == 0)) {
+      // The start of the input, or of another file concatenated to it.
+      if (!parse_preamble(at_end)) break;
+      continue;
+    }
+    const std::size_t available = buffer_.size() - position_;
+    const std::byte* p = buffer_.data() + position_;
+    const std::uint64_t offset = buffer_offset_ + position_;
+    bool plausible = available < 4 || load<std::uint32_t>(p) == kSyncMarker;
+    if (plausible && available >= 8) plausible = load<std::uint32_t>(p + 4) <= kMaxPayload;
+    if (plausible) {
+      const std::size_t length = available >= 8 ? load<std::uint32_t>(p + 4) : 0;
+      if (available < kBlockHeaderSize || available - kBlockHeaderSize < length) {
+        if (!at_end) break;  // wait for the rest of the block
+      } else if (XXH3_64bits(p + kBlockHeaderSize, length) == load<std::uint64_t>(p + 8)) {
+        if (in_bad_region_) {
+          in_bad_region_ = false;
+          warn("offset " + std::to_string(bad_start_) + ": skipped " +
+               std::to_string(offset - bad_start_) + " bytes (corrupt block)");
+        }
+        const std::size_t size = kBlockHeaderSize + length;
+        decode_block({p + kBlockHeaderSize, length}, offset);
+        position_ += size;
+        continue;
+      }
+    }
+    // Not a good block here: skip to the next sync marker.
+    if (!in_bad_region_) {
+      in_bad_region_ = true;
+      bad_start_ = offset;
+    }
+    const auto next = std::search(buffer_.begin() + static_cast<std::ptrdiff_t>(position_) + 1,
+                                  buffer_.end(), std::begin(marker), std::end(marker));
+    if (next != buffer_.end()) {
+      position_ = static_cast<std::size_t>(next - buffer_.begin());
+    } else if (at_end) {
+      position_ = buffer_.size();
+    } else {
+      // Keep three bytes: they may be the start of a marker.
+      position_ = std::max(position_ + 1, buffer_.size() >= 3 ? buffer_.size() - 3 : 0);
+      break;
+    }
+  }
+  if (at_end && in_bad_region_) {
+    in_bad_region_ = false;
+    const std::uint64_t end = buffer_offset_ + buffer_.size();
+    warn("offset " + std::to_string(bad_start_) + ": skipped " + std::to_string(end - bad_start_) +
+         " bytes (incomplete or corrupt block at end of input)");
+  }
+  // Drop what has been consumed.
+  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(position_));
+  buffer_offset_ += position_;
+  position_ = 0;
+}
+
+void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_t offset) {
+  Cursor in(payload);
+  std::int64_t previous_ns = 0;
+  try {
+    while (!in.empty()) {
+      const auto tag = static_cast<EntryTag>(in.u8());
+      if (tag == EntryTag::record) {
+        Site* site = lookup(sites_, in.varint(), "call site");
+        const std::string* logger = lookup(loggers_, in.varint(), "logger");
+        const Thread* thread = lookup(threads_, in.varint(), "thread");
+        const std::int64_t timestamp = previous_ns + unzigzag(in.varint());
+        previous_ns = timestamp;
+        args_.clear();
+        for (const ArgKind kind : site->wire_kinds) {
+          const auto append = [this](const void* data, std::size_t n) {
+            const auto* bytes = static_cast<const std::byte*>(data);
+            args_.insert(args_.end(), bytes, bytes + n);
+          };
+          const auto append_int = [&](std::uint64_t v) {
+            append(&v, fixed_size(kind));  // little-endian: the low bytes
+          };
+          switch (kind) {
+            case ArgKind::boolean:
+            case ArgKind::character: append(in.take(1), 1); break;
+            case ArgKind::i8:
+            case ArgKind::i16:
+            case ArgKind::i32:
+            case ArgKind::i64: append_int(static_cast<std::uint64_t>(unzigzag(in.varint()))); break;
+            case ArgKind::u8:
+            case ArgKind::u16:
+            case ArgKind::u32:
+            case ArgKind::u64:
+            case ArgKind::pointer: append_int(in.varint()); break;
+            case ArgKind::f32: append(in.take(4), 4); break;
+            case ArgKind::f64: append(in.take(8), 8); break;
+            case ArgKind::string:
+            case ArgKind::custom: {
+              const std::string_view text = in.string();
+              const auto n = static_cast<std::uint32_t>(text.size());
+              append(&n, 4);
+              append(text.data(), text.size());
+              break;
+            }
+          }
+        }
+        RecordBuilder::reset(view_, {timestamp, &site->call_site, *logger, producer_.process_id,
+                                     thread->id, thread->name, args_});
+        ++records_;
+        if (on_record_) on_record_(view_);
+        continue;
+      }
+      // A definition: tag, length, body. Unknown tags are skipped (a later
+      // minor version's), and so are bytes a later minor version appends.
+      const std::uint64_t length = in.varint();
+      if (length > payload.size()) throw Malformed{"definition runs past the block"};
+      Cursor body(std::span<const std::byte>(in.take(length), length));
+      switch (tag) {
+        case EntryTag::file_header: {
+          producer_.process_id = static_cast<std::uint32_t>(body.varint());
+          producer_.host = body.string();
+          producer_.service_name = body.string();
+          producer_.service_version = body.string();
+          body.u8();  // clock: 0, the only one defined
+          producer_.created_ns = unzigzag(body.varint());
+          break;
+        }
+        case EntryTag::call_site: {
+          auto site = std::make_unique<Site>();
+          const std::uint64_t id = body.varint();
+          const std::uint8_t level = body.u8();
+          if (level > static_cast<std::uint8_t>(Level::critical)) throw Malformed{"bad level"};
+          const std::uint64_t line = body.varint();
+          site->format = body.string();
+          site->file = body.string();
+          site->function = body.string();
+          const std::uint64_t count = body.varint();
+          if (count > length) throw Malformed{"bad argument count"};
+          std::uint32_t fields = 0;
+          for (std::uint64_t i = 0; i < count; ++i) {
+            const std::uint8_t kind = body.u8();
+            if (kind > static_cast<std::uint8_t>(ArgKind::custom)) throw Malformed{"bad argument kind"};
+            site->wire_kinds.push_back(static_cast<ArgKind>(kind));
+            site->field_names.emplace_back(body.string());
+            if (!site->field_names.back().empty()) ++fields;
+          }
+          for (std::uint64_t i = 0; i < count; ++i) {
+            // A custom value arrives as its text: to decode_args, a string.
+            const ArgKind kind =
+                site->wire_kinds[i] == ArgKind::custom ? ArgKind::string : site->wire_kinds[i];
+            site->args.push_back(ArgInfo{kind, 0, site->field_names[i], nullptr});
+          }
+          site->call_site = CallSite{site->format, site->file, site->function,
+                                     static_cast<std::uint32_t>(line), static_cast<Level>(level),
+                                     site->args.data(), static_cast<std::uint32_t>(count), fields,
+                                     nullptr};
+          slot(sites_, id) = std::move(site);
+          break;
+        }
+        case EntryTag::logger: {
+          const std::uint64_t id = body.varint();
+          slot(loggers_, id) = std::make_unique<std::string>(body.string());
+          break;
+        }
+        case EntryTag::thread: {
+          const std::uint64_t id = body.varint();
+          auto thread = std::make_unique<Thread>();
+          thread->id = body.varint();
+          thread->name = body.string();
+          slot(threads_, id) = std::move(thread);
+          break;
+        }
+        default: break;
+      }
+    }
+  } catch (const Malformed& e) {
+    warn("offset " + std::to_string(offset) + ": rest of block skipped (" + e.reason + ")");
+  }
+}
+
+}  // namespace sluice::detail::binlog

@@ -1,0 +1,154 @@
+#pragma once
+// The binary log format (docs/binary-format.md): one encoder, used by
+// BinaryFileSink, and one reader, used by sluice-decode and the tests. The
+// reader hands out RecordViews, so decoded records go through the very
+// formatters live records do.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sluice/detail/call_site.hpp"
+#include "sluice/record.hpp"
+
+namespace sluice::detail::binlog {
+
+inline constexpr std::uint16_t kFormatMajor = 1;
+inline constexpr std::uint16_t kFormatMinor = 0;
+/// "\x89SLG\r\n\x1a\n": not text, and damaged by newline translation.
+inline constexpr std::byte kMagic[8] = {std::byte{0x89}, std::byte{'S'}, std::byte{'L'},
+                                        std::byte{'G'},  std::byte{'\r'}, std::byte{'\n'},
+                                        std::byte{0x1a}, std::byte{'\n'}};
+inline constexpr std::size_t kPreambleSize = 12;  // magic, major u16, minor u16
+/// Bytes FA 1C E5 B1 start every block.
+inline constexpr std::uint32_t kSyncMarker = 0xB1E51CFAu;
+inline constexpr std::size_t kBlockHeaderSize = 16;  // marker, length, xxh3-64
+inline constexpr std::uint32_t kMaxPayload = std::uint32_t{1} << 24;
+
+enum class EntryTag : std::uint8_t {
+  file_header = 1,
+  call_site = 2,
+  logger = 3,
+  thread = 4,
+  record = 5,
+};
+
+/// What the file header entry says about the producer.
+struct ProducerInfo {
+  std::uint32_t process_id = 0;
+  std::string host;
+  std::string service_name;
+  std::string service_version;
+  std::int64_t created_ns = 0;  // wall clock when the file was started
+};
+
+/// Turns records into framed blocks for one file. Call sites, loggers and
+/// threads get dense ids per encoder; every block is self-contained: it starts
+/// with the file header and holds the definition of everything its records
+/// use, before the first record that uses it, so that a block decodes even
+/// when the blocks before it are lost.
+/// Not thread-safe (the backend thread owns it).
+class BinaryEncoder {
+ public:
+  explicit BinaryEncoder(ProducerInfo producer);
+
+  /// The 12 bytes a file starts with.
+  static std::string preamble();
+  /// Appends the record to the open block.
+  /// @post pending_payload() grew by the record and any new definitions.
+  void add(const RecordView& record);
+  /// Bytes in the open block's payload.
+  std::size_t pending_payload() const noexcept { return payload_.size(); }
+  /// Closes the open block and appends it, framed, to `out`. The first
+  /// block is written even without records (it holds the file header).
+  void finish_block(std::string& out);
+
+ private:
+  void write_header_if_missing();
+  std::uint64_t intern_site(const CallSite& site);
+  std::uint64_t intern_logger(std::string_view name);
+  std::uint64_t intern_thread(std::uint64_t id, std::string_view name);
+
+  struct Interned {
+    std::uint64_t id;
+    std::uint64_t block;  // the last block that defined it
+  };
+
+  ProducerInfo producer_;
+  std::uint64_t block_ = 1;  // the open block's sequence number
+  std::uint64_t header_block_ = 0;
+  std::string payload_;
+  std::int64_t previous_ns_ = 0;  // 0 at every block start
+  std::unordered_map<const CallSite*, Interned> sites_;
+  std::unordered_map<std::string, Interned> loggers_;
+  std::unordered_map<std::string, Interned> threads_;  // key: id bytes + name
+  std::string scratch_;
+};
+
+/// Parses a byte stream (one file, or several concatenated) into records.
+/// Feed it bytes as they come, then call finish() at the end of the input.
+///
+/// A block that fails its checksum, or is otherwise unreadable, is skipped
+/// with a warning naming its file offset and size; reading resumes at the
+/// next sync marker. An incomplete block at the end is reported by finish().
+/// Not thread-safe.
+class BinaryReader {
+ public:
+  using RecordHandler = std::function<void(const RecordView&)>;
+  using WarningHandler = std::function<void(const std::string&)>;
+
+  BinaryReader(RecordHandler on_record, WarningHandler on_warning);
+  ~BinaryReader();
+  BinaryReader(const BinaryReader&) = delete;
+  BinaryReader& operator=(const BinaryReader&) = delete;
+
+  /// Decodes every complete block in what has been fed so far.
+  /// @throws sluice::Error if the input is not a sluice binary log or has a
+  /// newer major format version.
+  void feed(std::span<const std::byte> bytes);
+  /// End of input: decodes what can be, and reports what cannot.
+  void finish();
+
+  std::uint64_t records() const noexcept { return records_; }
+  std::uint64_t warnings() const noexcept { return warnings_; }
+  const ProducerInfo& producer() const noexcept { return producer_; }
+
+ private:
+  struct Site;
+  struct Thread {
+    std::uint64_t id;
+    std::string name;
+  };
+
+  void parse(bool at_end);
+  bool parse_preamble(bool at_end);
+  void decode_block(std::span<const std::byte> payload, std::uint64_t offset);
+  void warn(std::string message);
+  void reset_tables();
+
+  RecordHandler on_record_;
+  WarningHandler on_warning_;
+  std::vector<std::byte> buffer_;
+  std::size_t position_ = 0;       // in buffer_
+  std::uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
+  bool have_preamble_ = false;
+  bool in_bad_region_ = false;
+  std::uint64_t bad_start_ = 0;  // stream offset
+  std::uint64_t records_ = 0;
+  std::uint64_t warnings_ = 0;
+
+  ProducerInfo producer_;
+  std::vector<std::unique_ptr<Site>> sites_;
+  std::vector<std::unique_ptr<std::string>> loggers_;
+  std::vector<std::unique_ptr<Thread>> threads_;
+  std::vector<std::byte> args_;  // a record's arguments in the in-memory layout
+  RecordView view_;
+};
+
+}  // namespace sluice::detail::binlog

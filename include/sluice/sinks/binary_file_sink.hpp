@@ -1,0 +1,56 @@
+#pragma once
+// Writes records to a compact binary log, decoded later with sluice-decode.
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "sluice/sink.hpp"
+
+namespace sluice {
+
+struct BinaryFileOptions {
+  /// Start with an empty file instead of appending. Appending to an existing
+  /// binary log starts a new file section (a new preamble and header), which
+  /// the decoder reads as a concatenated file.
+  bool truncate = false;
+  /// Create missing parent directories.
+  bool create_directories = true;
+  /// A block is closed when its payload reaches this many bytes (and at every
+  /// flush()). Larger blocks compress and checksum better; smaller ones lose
+  /// less to a corrupt byte.
+  std::size_t block_size = 64 * 1024;
+  /// Written in the file header, for the decoder's output and stats.
+  std::string service_name;
+  std::string service_version;
+};
+
+/// Writes each record's arguments as they were encoded, without formatting
+/// them, in the format of docs/binary-format.md; `sluice-decode FILE` turns
+/// the file into JSON Lines (or text) equal to what the formatters write live.
+///
+/// Records are gathered into checksummed blocks; a block is written when it
+/// reaches options.block_size and at flush() (which the backend calls when it
+/// goes idle, and on sluice::flush()), so a killed process leaves a file that
+/// decodes up to its last complete block.
+///
+/// The constructor throws sluice::Error when the file cannot be opened or its
+/// directory created. write() and flush() throw sluice::Error when write(2)
+/// fails; the unwritten bytes are kept and written first next time, as in
+/// FileSink. Like every sink, it is called by the backend thread only.
+class BinaryFileSink final : public Sink {
+ public:
+  explicit BinaryFileSink(std::filesystem::path path, BinaryFileOptions options = {});
+  ~BinaryFileSink() override;
+  void write(const RecordView& record) override;
+  void flush() override;
+  std::string description() const override;
+  const std::filesystem::path& path() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,178 @@
+// BinaryFileSink through the backend: every argument kind and field, logged
+// to a binary file and decoded, renders byte for byte as the JsonFormatter
+// renders the same records live (timestamps included).
+
+#include <fmt/format.h>
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <sluice/formatter.hpp>
+#include <sluice/log.hpp>
+#include <sluice/runtime.hpp>
+#include <sluice/sinks/binary_file_sink.hpp>
+#include <sluice/sinks/capture_sink.hpp>
+#include <sluice/sluice.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "binary_format.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Point {
+  int x, y;
+};
+enum class Shade { dark, light };           // has a formatter: a custom value
+enum class Code : std::int16_t { e = -3 };  // no formatter: its number
+
+}  // namespace
+
+template <>
+struct fmt::formatter<Point> : fmt::formatter<std::string_view> {
+  auto format(const Point& p, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "({}, \"{}\")", p.x, p.y);
+  }
+};
+template <>
+struct fmt::formatter<Shade> : fmt::formatter<std::string_view> {
+  auto format(Shade s, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(s == Shade::dark ? "dark" : "light", ctx);
+  }
+};
+template <>
+struct sluice::copy_loggable<Point> : std::true_type {};
+
+namespace {
+
+using sluice::kv;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "sluice-binary-sink-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  fs::path operator/(const char* name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void log_every_kind() {
+  sluice::Logger& app = sluice::get_logger("app");
+  sluice::Logger& db = sluice::get_logger("app.db");
+  const char* null_text = nullptr;
+  const char array[] = "array";
+  int target = 0;
+  SLUICE_INFO(app, "bool {} {} char {} {}", true, false, 'x', '"');
+  SLUICE_INFO(app, "signed {} {} {} {}", std::int8_t{-128}, std::int16_t{-32768},
+              std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int64_t>::min());
+  SLUICE_WARNING(db, "unsigned {} {} {} {}", std::uint8_t{255}, std::uint16_t{65535},
+                 std::numeric_limits<std::uint32_t>::max(),
+                 std::numeric_limits<std::uint64_t>::max());
+  SLUICE_ERROR(db, "floats {} {} {:.3f} {} {} {}", 0.1f, 0.1, 2.0 / 3, 1e300L,
+               std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<float>::infinity());
+  SLUICE_INFO(app, "strings {} {} {} {} [{:>8}] {}", std::string("std"), std::string_view("view"),
+              "literal", null_text, array, std::string("tab\t\"quote\" \xff bad utf8 \xc3\xa9"));
+  SLUICE_INFO(app, "pointers {} {}", static_cast<const void*>(&target), nullptr);
+  SLUICE_INFO(app, "custom {} {:>12} enum {}", Point{1, 2}, Shade::light, Code::e);
+  SLUICE_CRITICAL(db, "fields", kv<"b">(true), kv<"c">('q'), kv<"i8">(std::int8_t{-5}),
+                  kv<"i64">(std::int64_t{-1} << 40), kv<"u16">(std::uint16_t{7}),
+                  kv<"u64">(std::numeric_limits<std::uint64_t>::max()), kv<"f">(0.1f),
+                  kv<"d">(-2.5), kv<"s">("a \"b\"\n"), kv<"p">(static_cast<const void*>(&target)),
+                  kv<"pt">(Point{3, 4}), kv<"shade">(Shade::dark), kv<"code">(Code::e),
+                  kv<"message">("taken key"));
+  SLUICE_DEBUG(app, "debug is below info: not logged {}", 1);
+  for (int i = 0; i < 200; ++i) {  // several blocks
+    SLUICE_INFO(db, "row {} of {}", i, kv<"user">(fmt::format("user-{}", i % 7)), 200);
+  }
+  std::thread([] {
+    sluice::set_thread_name("worker-7");
+    SLUICE_INFO(sluice::get_logger("other"), "from another thread {}", 42);
+  }).join();
+}
+
+std::vector<std::string> decode_json(const std::string& bytes, std::vector<std::string>& warnings) {
+  const sluice::JsonFormatter json;
+  std::vector<std::string> lines;
+  sluice::detail::binlog::BinaryReader reader(
+      [&](const sluice::RecordView& r) {
+        lines.emplace_back();
+        json.format(r, lines.back());
+      },
+      [&](const std::string& w) { warnings.push_back(w); });
+  reader.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
+  reader.finish();
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
+  TempDir dir;
+  const fs::path path = dir / "logs/app.slog";
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  sluice::BinaryFileOptions options;
+  options.block_size = 1024;
+  options.service_name = "svc";
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path, options);
+  sluice::root_logger().add_sink(live);
+  sluice::root_logger().add_sink(binary);
+  sluice::start();
+  log_every_kind();
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  const std::string bytes = read_file(path);
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode_json(bytes, warnings);
+  CHECK(warnings.empty());
+  const std::vector<std::string> expected = live->lines();
+  REQUIRE(expected.size() == 209);
+  REQUIRE(decoded.size() == expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    INFO("record " << i);
+    CHECK(decoded[i] == expected[i]);
+  }
+}
+
+TEST_CASE("a binary file sink appends a second file section that decodes too") {
+  TempDir dir;
+  const fs::path path = dir / "twice.slog";
+  sluice::start();
+  for (int run = 0; run < 2; ++run) {
+    sluice::root_logger().add_sink(std::make_shared<sluice::BinaryFileSink>(path));
+    SLUICE_INFO(sluice::get_logger("run"), "run {}", run);
+    sluice::flush();
+    sluice::root_logger().clear_sinks();
+  }
+  sluice::stop();
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode_json(read_file(path), warnings);
+  CHECK(warnings.empty());
+  REQUIRE(decoded.size() == 2);
+  CHECK(decoded[1].find("\"message\":\"run 1\"") != std::string::npos);
+}
