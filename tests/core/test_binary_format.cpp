@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
@@ -162,4 +164,21 @@ TEST_CASE("a newer major version and foreign data are refused with a clear messa
                                    "supports (1.0): use a newer sluice-decode");
   CHECK_THROWS_WITH(decode("{\"timestamp\":1}\n"),
                     "not a sluice binary log (no file magic at offset 0)");
+}
+
+TEST_CASE("the 1.0 sample file decodes as it did when it was written") {
+  // tests/data/binlog-1.0.slog is make_sample() as format 1.0 wrote it; its
+  // JSON is kept beside it. A change that breaks reading old files fails here.
+  const auto read = [](const char* name) {
+    std::ifstream in(std::string(SLUICE_TEST_DATA_DIR) + "/" + name, std::ios::binary);
+    REQUIRE(in);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  const Decoded d = decode(read("binlog-1.0.slog"));
+  CHECK(d.warnings.empty());
+  std::string lines;
+  for (const std::string& line : d.json) lines += line + '\n';
+  CHECK(lines == read("binlog-1.0.jsonl"));
+  // And this version's encoder still writes exactly those bytes.
+  CHECK(make_sample().bytes == read("binlog-1.0.slog"));
 }
