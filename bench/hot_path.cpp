@@ -93,6 +93,7 @@ void BM_enabled_drain(benchmark::State& state) {
     pin_this_thread(kConsumerCpu);
     const auto drain_all = [&] {
       queue.pop(queue.published_position() - queue.read_position());
+      queue.release_consumed();
     };
     while (!stop.load(std::memory_order_acquire)) {
       drain_all();

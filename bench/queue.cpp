@@ -85,6 +85,7 @@ class SluiceRing {
       queue_.pop(head->size);
       ++n;
     }
+    queue_.release_consumed();  // as the backend does after each pass
     return n;
   }
   std::uint64_t full_waits() const noexcept { return full_waits_; }
