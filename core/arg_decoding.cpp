@@ -9,12 +9,12 @@ namespace {
 
 template <class T>
 T load(const std::byte* p) noexcept {
-  T value;
-  std::memcpy(&value, p, sizeof value);
-  return value;
+  return load_as<T>(p);
 }
 
-std::size_t fixed_size(ArgKind kind) noexcept {
+}  // namespace
+
+std::size_t encoded_fixed_size(ArgKind kind) noexcept {
   switch (kind) {
     case ArgKind::boolean:
     case ArgKind::character:
@@ -35,7 +35,6 @@ std::size_t fixed_size(ArgKind kind) noexcept {
   return 0;
 }
 
-}  // namespace
 
 bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> bytes,
                  std::vector<ArgValue>& args, std::vector<FieldView>& fields,
@@ -59,7 +58,7 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
   for (const ArgInfo& info : infos) {
     ArgValue v;
     v.kind = info.kind;
-    std::size_t size = fixed_size(info.kind);
+    std::size_t size = encoded_fixed_size(info.kind);
     if (info.kind == ArgKind::string) {
       if (end - p < 4) return false;
       const auto n = load<std::uint32_t>(p);

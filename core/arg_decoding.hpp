@@ -18,6 +18,10 @@
 
 namespace sluice::detail {
 
+/// Bytes a value of `kind` takes in a record; 0 for strings and custom
+/// values, whose size is not fixed by their kind.
+std::size_t encoded_fixed_size(ArgKind kind) noexcept;
+
 /// Splits `bytes` into message arguments and fields per `infos`. String
 /// values point into `bytes`; custom values are formatted into `custom_text`
 /// and point there. Returns false if `bytes` is too short for `infos`.

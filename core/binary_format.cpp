@@ -1,5 +1,7 @@
 #include "binary_format.hpp"
 
+#include "arg_decoding.hpp"
+
 #include <xxhash.h>
 
 #include <algorithm>
@@ -46,24 +48,7 @@ void put_string(std::string& out, std::string_view s) {
 
 template <class T>
 T load(const std::byte* p) noexcept {
-  T value;
-  std::memcpy(&value, p, sizeof value);
-  return value;
-}
-
-std::size_t fixed_size(ArgKind kind) noexcept {
-  switch (kind) {
-    case ArgKind::boolean:
-    case ArgKind::character:
-    case ArgKind::i8:
-    case ArgKind::u8: return 1;
-    case ArgKind::i16:
-    case ArgKind::u16: return 2;
-    case ArgKind::i32:
-    case ArgKind::u32:
-    case ArgKind::f32: return 4;
-    default: return 8;
-  }
+  return load_as<T>(p);
 }
 
 // A definition entry: tag, varint length of the body, body. The length lets a
@@ -220,7 +205,7 @@ void BinaryEncoder::add(const RecordView& record) {
   const std::byte* const end = p + bytes.size();
   for (std::uint32_t i = 0; i < site.arg_count; ++i) {
     const ArgInfo& info = site.args[i];
-    std::size_t size = fixed_size(info.kind);
+    std::size_t size = encoded_fixed_size(info.kind);
     if (info.kind == ArgKind::string) {
       size = end - p < 4 ? 4 : 4 + std::size_t{load<std::uint32_t>(p)};
     } else if (info.kind == ArgKind::custom) {
@@ -423,7 +408,7 @@ void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_
             args_.insert(args_.end(), bytes, bytes + n);
           };
           const auto append_int = [&](std::uint64_t v) {
-            append(&v, fixed_size(kind));  // little-endian: the low bytes
+            append(&v, encoded_fixed_size(kind));  // little-endian: the low bytes
           };
           switch (kind) {
             case ArgKind::boolean:
