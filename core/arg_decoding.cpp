@@ -19,22 +19,26 @@ std::size_t encoded_fixed_size(ArgKind kind) noexcept {
     case ArgKind::boolean:
     case ArgKind::character:
     case ArgKind::i8:
-    case ArgKind::u8: return 1;
+    case ArgKind::u8:
+      return 1;
     case ArgKind::i16:
-    case ArgKind::u16: return 2;
+    case ArgKind::u16:
+      return 2;
     case ArgKind::i32:
     case ArgKind::u32:
-    case ArgKind::f32: return 4;
+    case ArgKind::f32:
+      return 4;
     case ArgKind::i64:
     case ArgKind::u64:
     case ArgKind::f64:
-    case ArgKind::pointer: return 8;
+    case ArgKind::pointer:
+      return 8;
     case ArgKind::string:
-    case ArgKind::custom: return 0;
+    case ArgKind::custom:
+      return 0;
   }
   return 0;
 }
-
 
 bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> bytes,
                  std::vector<ArgValue>& args, std::vector<FieldView>& fields,
@@ -71,20 +75,47 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
     if (static_cast<std::size_t>(end - p) < size) return false;
     std::size_t custom_offset = 0;
     switch (info.kind) {
-      case ArgKind::boolean: v.b = load<std::uint8_t>(p) != 0; break;
-      case ArgKind::character: v.c = load<char>(p); break;
-      case ArgKind::i8: v.i = load<std::int8_t>(p); break;
-      case ArgKind::i16: v.i = load<std::int16_t>(p); break;
-      case ArgKind::i32: v.i = load<std::int32_t>(p); break;
-      case ArgKind::i64: v.i = load<std::int64_t>(p); break;
-      case ArgKind::u8: v.u = load<std::uint8_t>(p); break;
-      case ArgKind::u16: v.u = load<std::uint16_t>(p); break;
-      case ArgKind::u32: v.u = load<std::uint32_t>(p); break;
-      case ArgKind::u64: v.u = load<std::uint64_t>(p); break;
-      case ArgKind::f32: v.d = load<float>(p); break;
-      case ArgKind::f64: v.d = load<double>(p); break;
-      case ArgKind::pointer: v.p = reinterpret_cast<const void*>(load<std::uint64_t>(p)); break;
-      case ArgKind::string: break;
+      case ArgKind::boolean:
+        v.b = load<std::uint8_t>(p) != 0;
+        break;
+      case ArgKind::character:
+        v.c = load<char>(p);
+        break;
+      case ArgKind::i8:
+        v.i = load<std::int8_t>(p);
+        break;
+      case ArgKind::i16:
+        v.i = load<std::int16_t>(p);
+        break;
+      case ArgKind::i32:
+        v.i = load<std::int32_t>(p);
+        break;
+      case ArgKind::i64:
+        v.i = load<std::int64_t>(p);
+        break;
+      case ArgKind::u8:
+        v.u = load<std::uint8_t>(p);
+        break;
+      case ArgKind::u16:
+        v.u = load<std::uint16_t>(p);
+        break;
+      case ArgKind::u32:
+        v.u = load<std::uint32_t>(p);
+        break;
+      case ArgKind::u64:
+        v.u = load<std::uint64_t>(p);
+        break;
+      case ArgKind::f32:
+        v.d = load<float>(p);
+        break;
+      case ArgKind::f64:
+        v.d = load<double>(p);
+        break;
+      case ArgKind::pointer:
+        v.p = reinterpret_cast<const void*>(load<std::uint64_t>(p));
+        break;
+      case ArgKind::string:
+        break;
       case ArgKind::custom: {
         custom_offset = custom_text.size();
         info.format_custom(p, custom_text);
@@ -113,22 +144,38 @@ void MessageFormatter::format(std::string_view format, std::span<const ArgValue>
   store_.clear();
   for (const ArgValue& v : args) {
     switch (v.kind) {
-      case ArgKind::boolean: store_.push_back(v.b); break;
-      case ArgKind::character: store_.push_back(v.c); break;
+      case ArgKind::boolean:
+        store_.push_back(v.b);
+        break;
+      case ArgKind::character:
+        store_.push_back(v.c);
+        break;
       case ArgKind::i8:
       case ArgKind::i16:
       case ArgKind::i32:
-      case ArgKind::i64: store_.push_back(static_cast<long long>(v.i)); break;
+      case ArgKind::i64:
+        store_.push_back(static_cast<long long>(v.i));
+        break;
       case ArgKind::u8:
       case ArgKind::u16:
       case ArgKind::u32:
-      case ArgKind::u64: store_.push_back(static_cast<unsigned long long>(v.u)); break;
+      case ArgKind::u64:
+        store_.push_back(static_cast<unsigned long long>(v.u));
+        break;
       // float stays float: "{}" of 0.1f is "0.1", of (double)0.1f is not.
-      case ArgKind::f32: store_.push_back(static_cast<float>(v.d)); break;
-      case ArgKind::f64: store_.push_back(v.d); break;
-      case ArgKind::pointer: store_.push_back(v.p); break;
+      case ArgKind::f32:
+        store_.push_back(static_cast<float>(v.d));
+        break;
+      case ArgKind::f64:
+        store_.push_back(v.d);
+        break;
+      case ArgKind::pointer:
+        store_.push_back(v.p);
+        break;
       case ArgKind::string:
-      case ArgKind::custom: store_.push_back(fmt::string_view(v.text.data(), v.text.size())); break;
+      case ArgKind::custom:
+        store_.push_back(fmt::string_view(v.text.data(), v.text.size()));
+        break;
     }
   }
   vformat_message(format, store_, out);
@@ -156,21 +203,37 @@ void vformat_message(std::string_view format, fmt::format_args args, std::string
 void append_value(const ArgValue& v, std::string& out) {
   auto it = std::back_inserter(out);
   switch (v.kind) {
-    case ArgKind::boolean: out += v.b ? "true" : "false"; break;
-    case ArgKind::character: out += v.c; break;
+    case ArgKind::boolean:
+      out += v.b ? "true" : "false";
+      break;
+    case ArgKind::character:
+      out += v.c;
+      break;
     case ArgKind::i8:
     case ArgKind::i16:
     case ArgKind::i32:
-    case ArgKind::i64: fmt::format_to(it, "{}", v.i); break;
+    case ArgKind::i64:
+      fmt::format_to(it, "{}", v.i);
+      break;
     case ArgKind::u8:
     case ArgKind::u16:
     case ArgKind::u32:
-    case ArgKind::u64: fmt::format_to(it, "{}", v.u); break;
-    case ArgKind::f32: fmt::format_to(it, "{}", static_cast<float>(v.d)); break;
-    case ArgKind::f64: fmt::format_to(it, "{}", v.d); break;
-    case ArgKind::pointer: fmt::format_to(it, "{}", v.p); break;
+    case ArgKind::u64:
+      fmt::format_to(it, "{}", v.u);
+      break;
+    case ArgKind::f32:
+      fmt::format_to(it, "{}", static_cast<float>(v.d));
+      break;
+    case ArgKind::f64:
+      fmt::format_to(it, "{}", v.d);
+      break;
+    case ArgKind::pointer:
+      fmt::format_to(it, "{}", v.p);
+      break;
     case ArgKind::string:
-    case ArgKind::custom: out += v.text; break;
+    case ArgKind::custom:
+      out += v.text;
+      break;
   }
 }
 

@@ -101,9 +101,7 @@ void Backend::stop() {
   running_.store(false, std::memory_order_release);
 }
 
-void Backend::adopt(std::unique_ptr<ThreadQueue> queue) {
-  new_queues_.enqueue(std::move(queue));
-}
+void Backend::adopt(std::unique_ptr<ThreadQueue> queue) { new_queues_.enqueue(std::move(queue)); }
 
 void Backend::flush() {
   if (!running()) return;
@@ -267,11 +265,11 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
   const Route& route = route_for(header.logger_id);
   const auto* bytes = reinterpret_cast<const std::byte*>(&header);
   RecordBuilder::reset(
-      view_, RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), header.site,
-                                   route.logger_name, process_id_, state.queue->thread_id(),
-                                   state.name,
-                                   std::span<const std::byte>(bytes + sizeof(RecordHeader),
-                                                              header.size - sizeof(RecordHeader))});
+      view_,
+      RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), header.site, route.logger_name,
+                            process_id_, state.queue->thread_id(), state.name,
+                            std::span<const std::byte>(bytes + sizeof(RecordHeader),
+                                                       header.size - sizeof(RecordHeader))});
   deliver(view_, route);
 }
 
@@ -342,9 +340,10 @@ void Backend::report_drops() {
   std::byte args[sizeof delta];
   std::memcpy(args, &delta, sizeof delta);
   const Route& route = route_for(logger.id());
-  RecordBuilder::reset(view_, RecordBuilder::Source{clock_.to_wall_ns(now_ticks()), &DropSite::value,
-                                                    route.logger_name, process_id_, os::thread_id(),
-                                                    "sluice-backend", args});
+  RecordBuilder::reset(
+      view_,
+      RecordBuilder::Source{clock_.to_wall_ns(now_ticks()), &DropSite::value, route.logger_name,
+                            process_id_, os::thread_id(), "sluice-backend", args});
   deliver(view_, route);
   processed_.fetch_add(1, std::memory_order_relaxed);
 }

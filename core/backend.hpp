@@ -40,7 +40,9 @@ class Backend {
   std::size_t queue_capacity() const noexcept {
     return queue_capacity_.load(std::memory_order_relaxed);
   }
-  QueuePolicy queue_policy() const noexcept { return queue_policy_.load(std::memory_order_relaxed); }
+  QueuePolicy queue_policy() const noexcept {
+    return queue_policy_.load(std::memory_order_relaxed);
+  }
   /// Hands a new thread queue to the backend (any thread).
   void adopt(std::unique_ptr<ThreadQueue> queue);
 

@@ -1,13 +1,12 @@
 #include "binary_format.hpp"
 
-#include "arg_decoding.hpp"
-
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
+#include "arg_decoding.hpp"
 #include "record_builder.hpp"
 #include "sluice/error.hpp"
 
@@ -216,19 +215,43 @@ void BinaryEncoder::add(const RecordView& record) {
       throw Error("binary log: a record's arguments are shorter than its call site says");
     }
     switch (info.kind) {
-      case ArgKind::boolean: put_u8(payload_, load<std::uint8_t>(p) != 0 ? 1 : 0); break;
-      case ArgKind::character: put_u8(payload_, load<std::uint8_t>(p)); break;
-      case ArgKind::i8: put_varint(payload_, zigzag(load<std::int8_t>(p))); break;
-      case ArgKind::i16: put_varint(payload_, zigzag(load<std::int16_t>(p))); break;
-      case ArgKind::i32: put_varint(payload_, zigzag(load<std::int32_t>(p))); break;
-      case ArgKind::i64: put_varint(payload_, zigzag(load<std::int64_t>(p))); break;
-      case ArgKind::u8: put_varint(payload_, load<std::uint8_t>(p)); break;
-      case ArgKind::u16: put_varint(payload_, load<std::uint16_t>(p)); break;
-      case ArgKind::u32: put_varint(payload_, load<std::uint32_t>(p)); break;
+      case ArgKind::boolean:
+        put_u8(payload_, load<std::uint8_t>(p) != 0 ? 1 : 0);
+        break;
+      case ArgKind::character:
+        put_u8(payload_, load<std::uint8_t>(p));
+        break;
+      case ArgKind::i8:
+        put_varint(payload_, zigzag(load<std::int8_t>(p)));
+        break;
+      case ArgKind::i16:
+        put_varint(payload_, zigzag(load<std::int16_t>(p)));
+        break;
+      case ArgKind::i32:
+        put_varint(payload_, zigzag(load<std::int32_t>(p)));
+        break;
+      case ArgKind::i64:
+        put_varint(payload_, zigzag(load<std::int64_t>(p)));
+        break;
+      case ArgKind::u8:
+        put_varint(payload_, load<std::uint8_t>(p));
+        break;
+      case ArgKind::u16:
+        put_varint(payload_, load<std::uint16_t>(p));
+        break;
+      case ArgKind::u32:
+        put_varint(payload_, load<std::uint32_t>(p));
+        break;
       case ArgKind::u64:
-      case ArgKind::pointer: put_varint(payload_, load<std::uint64_t>(p)); break;
-      case ArgKind::f32: put_raw(payload_, load<float>(p)); break;
-      case ArgKind::f64: put_raw(payload_, load<double>(p)); break;
+      case ArgKind::pointer:
+        put_varint(payload_, load<std::uint64_t>(p));
+        break;
+      case ArgKind::f32:
+        put_raw(payload_, load<float>(p));
+        break;
+      case ArgKind::f64:
+        put_raw(payload_, load<double>(p));
+        break;
       case ArgKind::string:
         put_string(payload_, {reinterpret_cast<const char*>(p + 4), size - 4});
         break;
@@ -317,9 +340,8 @@ bool BinaryReader::parse_preamble(bool at_end) {
   const auto minor = load<std::uint16_t>(p + 10);
   if (major != kFormatMajor) {
     throw Error("binary log format version " + std::to_string(major) + "." + std::to_string(minor) +
-                (major > kFormatMajor ? " is newer than" : " is not") +
-                " this decoder supports (" + std::to_string(kFormatMajor) + "." +
-                std::to_string(kFormatMinor) + ")" +
+                (major > kFormatMajor ? " is newer than" : " is not") + " this decoder supports (" +
+                std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor) + ")" +
                 (major > kFormatMajor ? ": use a newer sluice-decode" : ""));
   }
   position_ += kPreambleSize;
@@ -412,18 +434,28 @@ void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_
           };
           switch (kind) {
             case ArgKind::boolean:
-            case ArgKind::character: append(in.take(1), 1); break;
+            case ArgKind::character:
+              append(in.take(1), 1);
+              break;
             case ArgKind::i8:
             case ArgKind::i16:
             case ArgKind::i32:
-            case ArgKind::i64: append_int(static_cast<std::uint64_t>(unzigzag(in.varint()))); break;
+            case ArgKind::i64:
+              append_int(static_cast<std::uint64_t>(unzigzag(in.varint())));
+              break;
             case ArgKind::u8:
             case ArgKind::u16:
             case ArgKind::u32:
             case ArgKind::u64:
-            case ArgKind::pointer: append_int(in.varint()); break;
-            case ArgKind::f32: append(in.take(4), 4); break;
-            case ArgKind::f64: append(in.take(8), 8); break;
+            case ArgKind::pointer:
+              append_int(in.varint());
+              break;
+            case ArgKind::f32:
+              append(in.take(4), 4);
+              break;
+            case ArgKind::f64:
+              append(in.take(8), 8);
+              break;
             case ArgKind::string:
             case ArgKind::custom: {
               const std::string_view text = in.string();
@@ -469,7 +501,8 @@ void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_
           std::uint32_t fields = 0;
           for (std::uint64_t i = 0; i < count; ++i) {
             const std::uint8_t kind = body.u8();
-            if (kind > static_cast<std::uint8_t>(ArgKind::custom)) throw Malformed{"bad argument kind"};
+            if (kind > static_cast<std::uint8_t>(ArgKind::custom))
+              throw Malformed{"bad argument kind"};
             site->wire_kinds.push_back(static_cast<ArgKind>(kind));
             site->field_names.emplace_back(body.string());
             if (!site->field_names.back().empty()) ++fields;
@@ -480,9 +513,14 @@ void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_
                 site->wire_kinds[i] == ArgKind::custom ? ArgKind::string : site->wire_kinds[i];
             site->args.push_back(ArgInfo{kind, 0, site->field_names[i], nullptr});
           }
-          site->call_site = CallSite{site->format, site->file, site->function,
-                                     static_cast<std::uint32_t>(line), static_cast<Level>(level),
-                                     site->args.data(), static_cast<std::uint32_t>(count), fields,
+          site->call_site = CallSite{site->format,
+                                     site->file,
+                                     site->function,
+                                     static_cast<std::uint32_t>(line),
+                                     static_cast<Level>(level),
+                                     site->args.data(),
+                                     static_cast<std::uint32_t>(count),
+                                     fields,
                                      nullptr};
           slot(sites_, id) = std::move(site);
           break;
@@ -500,7 +538,8 @@ void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_
           slot(threads_, id) = std::move(thread);
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
   } catch (const Malformed& e) {

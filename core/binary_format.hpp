@@ -22,7 +22,7 @@ namespace sluice::detail::binlog {
 inline constexpr std::uint16_t kFormatMajor = 1;
 inline constexpr std::uint16_t kFormatMinor = 0;
 /// "\x89SLG\r\n\x1a\n": not text, and damaged by newline translation.
-inline constexpr std::byte kMagic[8] = {std::byte{0x89}, std::byte{'S'}, std::byte{'L'},
+inline constexpr std::byte kMagic[8] = {std::byte{0x89}, std::byte{'S'},  std::byte{'L'},
                                         std::byte{'G'},  std::byte{'\r'}, std::byte{'\n'},
                                         std::byte{0x1a}, std::byte{'\n'}};
 inline constexpr std::size_t kPreambleSize = 12;  // magic, major u16, minor u16
@@ -135,7 +135,7 @@ class BinaryReader {
   RecordHandler on_record_;
   WarningHandler on_warning_;
   std::vector<std::byte> buffer_;
-  std::size_t position_ = 0;       // in buffer_
+  std::size_t position_ = 0;         // in buffer_
   std::uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
   bool have_preamble_ = false;
   bool in_bad_region_ = false;

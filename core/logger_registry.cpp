@@ -7,7 +7,9 @@ namespace sluice {
 Logger::Logger(std::string name, Logger* parent, std::uint32_t id)
     : name_(std::move(name)), parent_(parent), id_(id) {}
 
-std::optional<Level> Logger::level() const { return detail::LoggerRegistry::instance().level_of(*this); }
+std::optional<Level> Logger::level() const {
+  return detail::LoggerRegistry::instance().level_of(*this);
+}
 void Logger::set_level(Level level) { detail::LoggerRegistry::instance().set_level(*this, level); }
 void Logger::clear_level() { detail::LoggerRegistry::instance().set_level(*this, std::nullopt); }
 void Logger::add_sink(std::shared_ptr<Sink> sink) {

@@ -1,8 +1,7 @@
-#include "sluice/record.hpp"
-
 #include "arg_decoding.hpp"
 #include "sluice/detail/call_site.hpp"
 #include "sluice/formatter.hpp"
+#include "sluice/record.hpp"
 
 namespace sluice {
 

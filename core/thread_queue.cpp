@@ -38,7 +38,7 @@ class SpinGuard {
 }  // namespace
 
 ThreadQueue::ThreadQueue(std::size_t capacity, QueuePolicy policy)
-    : buffer_(static_cast<std::byte*>(::operator new(capacity, std::align_val_t{kCacheLine}))),
+    : buffer_(static_cast<std::byte*>(::operator new (capacity, std::align_val_t{kCacheLine}))),
       mask_(capacity - 1),
       capacity_(capacity),
       policy_(policy),
@@ -49,7 +49,7 @@ ThreadQueue::ThreadQueue(std::size_t capacity, QueuePolicy policy)
   std::memset(buffer_, 0, capacity);
 }
 
-ThreadQueue::~ThreadQueue() { ::operator delete(buffer_, std::align_val_t{kCacheLine}); }
+ThreadQueue::~ThreadQueue() { ::operator delete (buffer_, std::align_val_t{kCacheLine}); }
 
 std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
   const auto count_drop = [this] {

@@ -42,8 +42,8 @@ void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_e
   sample(first_ticks_, first_ns_);
   std::this_thread::sleep_for(calibration);
   sample(base_ticks_, base_ns_);
-  ns_per_tick_ = static_cast<double>(base_ns_ - first_ns_) /
-                 static_cast<double>(base_ticks_ - first_ticks_);
+  ns_per_tick_ =
+      static_cast<double>(base_ns_ - first_ns_) / static_cast<double>(base_ticks_ - first_ticks_);
   resync_ticks_ = ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(resync_every).count()));
   next_resync_ = base_ticks_ + resync_ticks_;
@@ -54,8 +54,7 @@ void TickConverter::maybe_resync(std::uint64_t now) noexcept {
   std::uint64_t ticks = 0;
   std::int64_t ns = 0;
   sample(ticks, ns);
-  ns_per_tick_ =
-      static_cast<double>(ns - first_ns_) / static_cast<double>(ticks - first_ticks_);
+  ns_per_tick_ = static_cast<double>(ns - first_ns_) / static_cast<double>(ticks - first_ticks_);
   base_ticks_ = ticks;
   base_ns_ = ns;
   next_resync_ = ticks + resync_ticks_;

@@ -90,7 +90,9 @@ void BinaryFileSink::flush() {
   state_->writer.flush();
 }
 
-std::string BinaryFileSink::description() const { return "binary file sink " + quoted(state_->path); }
+std::string BinaryFileSink::description() const {
+  return "binary file sink " + quoted(state_->path);
+}
 
 const std::filesystem::path& BinaryFileSink::path() const noexcept { return state_->path; }
 

@@ -41,17 +41,17 @@ inline void log_record(const Logger& logger, format_string_for<Args...> /*checke
 
 }  // namespace sluice::detail
 
-#define SLUICE_LOG_AT_LEVEL_(logger, lvl, fmtstr, ...)                                        \
-  do {                                                                                       \
-    if constexpr (::sluice::detail::enabled_at_compile_time(lvl)) {                         \
-      const ::sluice::Logger& sluice_logger_ = (logger);                                     \
-      if (sluice_logger_.should_log(lvl)) {                                                  \
-        static constexpr ::sluice::detail::SourceLocation sluice_location_{                  \
-            fmtstr, __FILE__, __func__, __LINE__, lvl};                                      \
-        ::sluice::detail::log_record<sluice_location_>(sluice_logger_,                       \
-                                                       fmtstr __VA_OPT__(, ) __VA_ARGS__);  \
-      }                                                                                      \
-    }                                                                                        \
+#define SLUICE_LOG_AT_LEVEL_(logger, lvl, fmtstr, ...)                                     \
+  do {                                                                                     \
+    if constexpr (::sluice::detail::enabled_at_compile_time(lvl)) {                        \
+      const ::sluice::Logger& sluice_logger_ = (logger);                                   \
+      if (sluice_logger_.should_log(lvl)) {                                                \
+        static constexpr ::sluice::detail::SourceLocation sluice_location_{                \
+            fmtstr, __FILE__, __func__, __LINE__, lvl};                                    \
+        ::sluice::detail::log_record<sluice_location_>(sluice_logger_,                     \
+                                                       fmtstr __VA_OPT__(, ) __VA_ARGS__); \
+      }                                                                                    \
+    }                                                                                      \
   } while (false)
 
 /// SLUICE_INFO(logger, "format {}", args..., sluice::kv<"key">(value)...)

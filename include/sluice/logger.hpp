@@ -64,8 +64,8 @@ class Logger {
   Logger* parent_;
   std::uint32_t id_;
   std::atomic<Level> effective_level_{Level::info};
-  std::optional<Level> explicit_level_;              // guarded by the registry lock
-  std::vector<std::shared_ptr<Sink>> sinks_;         // guarded by the registry lock
+  std::optional<Level> explicit_level_;       // guarded by the registry lock
+  std::vector<std::shared_ptr<Sink>> sinks_;  // guarded by the registry lock
   std::atomic<bool> propagate_{true};
 };
 

@@ -95,7 +95,8 @@ TEST_CASE("every argument kind renders as fmt renders it") {
   CHECK(records[4].message == "floats 0.1 0.1 1.5");
   CHECK(records[5].message == "specs   3.14|0xff|1.235e+04");
   CHECK(records[6].message == "strings owned string a view c string literal (null)");
-  CHECK(records[7].message == fmt::format("pointers {} {}", pointer, static_cast<const void*>(nullptr)));
+  CHECK(records[7].message ==
+        fmt::format("pointers {} {}", pointer, static_cast<const void*>(nullptr)));
   CHECK(records[8].message == "enums 2 7 light");
   CHECK(records[9].message == "custom (1, -2) and     (3, 4)");
   CHECK(records[10].message == "empty ");
@@ -108,7 +109,8 @@ TEST_CASE("fields are kept apart from the message, in call order") {
   sluice::Logger& log = sluice::get_logger("fields");
   const std::string user = "alice";
   SLUICE_INFO(log, "login by {}", user, sluice::kv<"user_id">(42), sluice::kv<"admin">(true),
-              sluice::kv<"ratio">(0.25), sluice::kv<"name">(user), sluice::kv<"where">(Point{7, 8}));
+              sluice::kv<"ratio">(0.25), sluice::kv<"name">(user),
+              sluice::kv<"where">(Point{7, 8}));
   SLUICE_WARNING(log, "only fields", sluice::kv<"code">(std::uint16_t{503}));
   sluice::flush();
 

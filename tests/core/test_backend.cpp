@@ -137,8 +137,9 @@ TEST_CASE("stop drains what is queued, and records logged while stopped wait for
 TEST_CASE("start rejects bad options and a second start with a clear error") {
   sluice::Options tiny;
   tiny.queue_capacity = 100;
-  REQUIRE_THROWS_WITH(sluice::start(tiny),
-                      "sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got 100");
+  REQUIRE_THROWS_WITH(
+      sluice::start(tiny),
+      "sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got 100");
   sluice::start();
   REQUIRE_THROWS_WITH(sluice::start(), "sluice::start: the backend is already running");
   sluice::stop();

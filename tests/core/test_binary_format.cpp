@@ -3,16 +3,17 @@
 // block's records; a corrupt block is skipped with a warning naming its
 // offset and size, and decoding resumes after it; newer majors are refused.
 
-#include <algorithm>
 #include <catch2/catch.hpp>
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/kv.hpp>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <limits>
-#include <sluice/error.hpp>
-#include <sluice/formatter.hpp>
-#include <sluice/kv.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,10 +37,10 @@ constexpr SourceLocation kStats{"{} items, {:.2f} ms, ok={}", "stats.cc", "repor
                                 Level::warning};
 
 struct Sample {
-  std::string bytes;                  // preamble + blocks
-  std::vector<std::size_t> block_end;  // offset after each block
+  std::string bytes;                    // preamble + blocks
+  std::vector<std::size_t> block_end;   // offset after each block
   std::vector<std::size_t> records_by;  // records complete at each block_end
-  std::vector<std::string> json;       // what the JsonFormatter renders live
+  std::vector<std::string> json;        // what the JsonFormatter renders live
 };
 
 // Six records in three blocks of two.
@@ -161,8 +162,9 @@ TEST_CASE("files concatenated decode as one stream") {
 TEST_CASE("a newer major version and foreign data are refused with a clear message") {
   std::string bytes = make_sample().bytes;
   bytes[8] = 2;
-  CHECK_THROWS_WITH(decode(bytes), "binary log format version 2.0 is newer than this decoder "
-                                   "supports (1.0): use a newer sluice-decode");
+  CHECK_THROWS_WITH(decode(bytes),
+                    "binary log format version 2.0 is newer than this decoder "
+                    "supports (1.0): use a newer sluice-decode");
   CHECK_THROWS_WITH(decode("{\"timestamp\":1}\n"),
                     "not a sluice binary log (no file magic at offset 0)");
 }

@@ -1,14 +1,14 @@
 // JsonFormatter: key order, every value kind, key collisions, and every
 // escaping rule of the shared JSON string code (core/text_util).
 
-#include <fmt/format.h>
-
 #include <catch2/catch.hpp>
-#include <cstdint>
-#include <limits>
+#include <fmt/format.h>
 #include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/kv.hpp>
+
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 

@@ -2,14 +2,15 @@
 // error messages, and timestamp rendering in UTC and in a fixed local zone.
 
 #include <catch2/catch.hpp>
-#include <cstdint>
-#include <cstdlib>
-#include <ctime>
-#include <limits>
 #include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/kv.hpp>
 #include <sluice/sink.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <ctime>
+#include <limits>
 #include <string>
 #include <string_view>
 

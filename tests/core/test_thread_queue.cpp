@@ -83,7 +83,8 @@ TEST_CASE("a record longer than both the tail and the offset fits once the pad i
   REQUIRE(drain(q) == std::vector<std::uint64_t>{3});
 }
 
-TEST_CASE("under the drop policy a record waiting for the tail's pad is dropped, not lost silently") {
+TEST_CASE(
+    "under the drop policy a record waiting for the tail's pad is dropped, not lost silently") {
   ThreadQueue q(4096, QueuePolicy::drop);
   REQUIRE(push(q, 4000, 1));
   REQUIRE_FALSE(push(q, 200, 2));  // pad fits (96), record does not (reader at 0)

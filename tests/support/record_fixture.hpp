@@ -8,11 +8,12 @@
 //   record.build<kSite>(sluice::testing::RecordMeta{}, "alice", sluice::kv<"id">(7));
 //   formatter.format(record.view(), out);
 
-#include <cstddef>
-#include <cstdint>
 #include <sluice/detail/arg_encoding.hpp>
 #include <sluice/detail/call_site.hpp>
 #include <sluice/record.hpp>
+
+#include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>

@@ -161,10 +161,11 @@ int main(int argc, char** argv) {
   sluice::flush();
   const sluice::Stats stats = sluice::stats();
   sluice::stop();
-  std::printf("sluice-demo: %llu records written to %s/app.log and %s/app.jsonl (%llu dropped, "
-              "%llu sink errors)\n",
-              static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
-              options.out.c_str(), static_cast<unsigned long long>(stats.records_dropped),
-              static_cast<unsigned long long>(stats.sink_errors));
+  std::printf(
+      "sluice-demo: %llu records written to %s/app.log and %s/app.jsonl (%llu dropped, "
+      "%llu sink errors)\n",
+      static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
+      options.out.c_str(), static_cast<unsigned long long>(stats.records_dropped),
+      static_cast<unsigned long long>(stats.sink_errors));
   return stats.sink_errors == 0 ? 0 : 1;
 }

@@ -66,10 +66,14 @@ constexpr ArgKind kind_of() {
     return ArgKind::custom;
   } else if constexpr (std::is_integral_v<T>) {
     constexpr bool s = std::is_signed_v<T>;
-    if constexpr (sizeof(T) == 1) return s ? ArgKind::i8 : ArgKind::u8;
-    else if constexpr (sizeof(T) == 2) return s ? ArgKind::i16 : ArgKind::u16;
-    else if constexpr (sizeof(T) == 4) return s ? ArgKind::i32 : ArgKind::u32;
-    else return s ? ArgKind::i64 : ArgKind::u64;
+    if constexpr (sizeof(T) == 1)
+      return s ? ArgKind::i8 : ArgKind::u8;
+    else if constexpr (sizeof(T) == 2)
+      return s ? ArgKind::i16 : ArgKind::u16;
+    else if constexpr (sizeof(T) == 4)
+      return s ? ArgKind::i32 : ArgKind::u32;
+    else
+      return s ? ArgKind::i64 : ArgKind::u64;
   } else if constexpr (std::is_same_v<T, float>) {
     return ArgKind::f32;
   } else if constexpr (std::is_floating_point_v<T>) {
@@ -182,7 +186,7 @@ template <class... Args>
 class FormatString {
  public:
   template <class S>
-    requires std::is_convertible_v<const S&, std::string_view>
+  requires std::is_convertible_v<const S&, std::string_view>
   consteval FormatString(const S& text)  // NOLINT: implicit, as fmt's
       : checked_(text) {
     if (count_format_arguments(std::string_view(text)) < sizeof...(Args)) {
@@ -231,8 +235,8 @@ void format_custom(const std::byte* data, std::string& out) {
 /// Per-argument static metadata, part of the call site.
 struct ArgInfo {
   ArgKind kind;
-  std::uint32_t custom_size;   // bytes stored for a custom kind
-  std::string_view field_name; // empty for message arguments
+  std::uint32_t custom_size;    // bytes stored for a custom kind
+  std::string_view field_name;  // empty for message arguments
   CustomFormatFn format_custom;
 };
 

@@ -33,9 +33,10 @@ struct CallSiteOf {
   static constexpr std::array<ArgInfo, sizeof...(Args)> args{arg_info_of<Args>()...};
   static constexpr std::uint32_t fields =
       (std::uint32_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1u : 0u));
-  static constexpr CallSite value{Location.format,  Location.file,    Location.function,
-                                  Location.line,    Location.level,   args.data(),
-                                  sizeof...(Args),  fields,           &format_message<Location, Args...>};
+  static constexpr CallSite value{
+      Location.format, Location.file,  Location.function,
+      Location.line,   Location.level, args.data(),
+      sizeof...(Args), fields,         &format_message<Location, Args...>};
 };
 
 /// The fixed part of every record in a thread queue. `size` covers the header

@@ -29,8 +29,6 @@ void vformat_message(std::string_view format, fmt::format_args args, std::string
 /// The backend thread's scratch buffer for messages (cleared by the caller).
 fmt::memory_buffer& message_buffer() noexcept;
 
-
-
 struct SkippedField {};
 
 // What the backend hands fmt for an argument of (field-unwrapped) type T:
@@ -85,7 +83,8 @@ template <class... Args>
 constexpr auto message_arg_indices() {
   constexpr bool fields[] = {false, is_field<std::remove_cvref_t<Args>>::value...};
   constexpr std::size_t count =
-      sizeof...(Args) - (std::size_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1 : 0));
+      sizeof...(Args) -
+      (std::size_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1 : 0));
   std::array<std::size_t, count> indices{};
   std::size_t n = 0;
   for (std::size_t i = 0; i < sizeof...(Args); ++i) {
@@ -109,7 +108,8 @@ template <const SourceLocation& Location, class Tuple, auto Indices, std::size_t
 void format_selected(const Tuple& values, std::string& out, std::index_sequence<J...>) {
   fmt::memory_buffer& buffer = message_buffer();
   buffer.clear();
-  fmt::format_to(fmt::appender(buffer), CompiledFormat<Location>{}, std::get<Indices[J]>(values)...);
+  fmt::format_to(fmt::appender(buffer), CompiledFormat<Location>{},
+                 std::get<Indices[J]>(values)...);
   out.append(buffer.data(), buffer.size());
 }
 

@@ -18,7 +18,7 @@ struct CapturedRecord {
   Level level = Level::info;
   std::string logger;
   std::string message;
-  std::string formatted;  ///< with the sink's formatter
+  std::string formatted;                                    ///< with the sink's formatter
   std::vector<std::pair<std::string, std::string>> fields;  ///< values as "{}" renders them
   std::string file;
   std::uint32_t line = 0;
