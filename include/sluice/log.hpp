@@ -4,6 +4,7 @@
 // the detail::log_record template.
 
 #include <cstring>
+#include <new>
 
 #include "sluice/detail/call_site.hpp"
 #include "sluice/detail/clock.hpp"
@@ -33,9 +34,10 @@ inline void log_record(const Logger& logger, format_string_for<Args...> /*checke
   // The timestamp is read last, right before publishing: the backend orders
   // records by it, and a thread preempted between the two would otherwise
   // publish a record older than ones already written.
-  const RecordHeader header{static_cast<std::uint32_t>(size), logger.id(), now_ticks(),
-                            &CallSiteOf<Location, Args...>::value};
-  std::memcpy(out, &header, sizeof header);
+  // Constructed in place: a header built on the stack and copied was read
+  // back with one 16-byte load that store forwarding cannot serve.
+  ::new (static_cast<void*>(out)) RecordHeader{static_cast<std::uint32_t>(size), logger.id(),
+                                                now_ticks(), &CallSiteOf<Location, Args...>::value};
   queue->commit_write(size);
 }
 
