@@ -89,7 +89,17 @@ void FdWriter::throw_write_error() {
   throw Error(message);
 }
 
-int open_log_file(const std::filesystem::path& path, bool truncate) {
+std::string quoted(const std::filesystem::path& path) { return '"' + path.string() + '"'; }
+
+int open_log_file(const std::filesystem::path& path, bool truncate, bool create_directories) {
+  if (create_directories && path.has_parent_path()) {
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error) {
+      throw Error("cannot create directory " + quoted(path.parent_path()) + " for log file " +
+                  quoted(path) + ": " + error.message());
+    }
+  }
   const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
   int fd = -1;
   do {
@@ -97,7 +107,7 @@ int open_log_file(const std::filesystem::path& path, bool truncate) {
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     const int error = errno;
-    throw Error("cannot open log file \"" + path.string() + "\": " + os_error_text(error));
+    throw Error("cannot open log file " + quoted(path) + ": " + os_error_text(error));
   }
   return fd;
 }

@@ -69,7 +69,10 @@ class FdWriter {
 /// Opens `path` for appending (O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode
 /// 0644 before umask), emptying it first if `truncate`.
 /// @throws sluice::Error `cannot open log file "<path>": <OS error>`
-int open_log_file(const std::filesystem::path& path, bool truncate);
+int open_log_file(const std::filesystem::path& path, bool truncate, bool create_directories);
+
+/// The path in double quotes, as error messages and sink descriptions show it.
+std::string quoted(const std::filesystem::path& path);
 
 /// close(2), ignoring errors (the bytes were handed over by write(2) already).
 void close_fd(int fd) noexcept;

@@ -1,7 +1,6 @@
 #include "sluice/sinks/binary_file_sink.hpp"
 
 #include <chrono>
-#include <system_error>
 
 #include "binary_format.hpp"
 #include "fd_writer.hpp"
@@ -12,18 +11,8 @@ namespace sluice {
 
 namespace {
 
-std::string quoted(const std::filesystem::path& path) { return '"' + path.string() + '"'; }
-
 int open_file(const std::filesystem::path& path, const BinaryFileOptions& options) {
-  if (options.create_directories && path.has_parent_path()) {
-    std::error_code error;
-    std::filesystem::create_directories(path.parent_path(), error);
-    if (error) {
-      throw Error("cannot create directory " + quoted(path.parent_path()) + " for log file " +
-                  quoted(path) + ": " + error.message());
-    }
-  }
-  return detail::open_log_file(path, options.truncate);
+  return detail::open_log_file(path, options.truncate, options.create_directories);
 }
 
 detail::binlog::ProducerInfo producer_info(const BinaryFileOptions& options) {
@@ -45,7 +34,7 @@ struct BinaryFileSink::State {
       : path(std::move(p)),
         fd(open_file(path, options)),
         // The encoder fills whole blocks: the writer only hands them over.
-        writer(fd, quoted(path), 1),
+        writer(fd, detail::quoted(path), 1),
         encoder(producer_info(options)),
         block_size(options.block_size) {
     writer.write_bytes(detail::binlog::BinaryEncoder::preamble());
@@ -91,7 +80,7 @@ void BinaryFileSink::flush() {
 }
 
 std::string BinaryFileSink::description() const {
-  return "binary file sink " + quoted(state_->path);
+  return "binary file sink " + detail::quoted(state_->path);
 }
 
 const std::filesystem::path& BinaryFileSink::path() const noexcept { return state_->path; }

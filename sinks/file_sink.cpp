@@ -1,7 +1,5 @@
 #include "sluice/sinks/file_sink.hpp"
 
-#include <system_error>
-
 #include "fd_writer.hpp"
 #include "sluice/error.hpp"
 
@@ -9,18 +7,8 @@ namespace sluice {
 
 namespace {
 
-std::string quoted(const std::filesystem::path& path) { return '"' + path.string() + '"'; }
-
 int open_file(const std::filesystem::path& path, const FileOptions& options) {
-  if (options.create_directories && path.has_parent_path()) {
-    std::error_code error;
-    std::filesystem::create_directories(path.parent_path(), error);
-    if (error) {
-      throw Error("cannot create directory " + quoted(path.parent_path()) + " for log file " +
-                  quoted(path) + ": " + error.message());
-    }
-  }
-  return detail::open_log_file(path, options.truncate);
+  return detail::open_log_file(path, options.truncate, options.create_directories);
 }
 
 }  // namespace
@@ -29,7 +17,7 @@ struct FileSink::State {
   State(std::filesystem::path p, const FileOptions& options)
       : path(std::move(p)),
         fd(open_file(path, options)),
-        writer(fd, quoted(path), options.buffer_size) {}
+        writer(fd, detail::quoted(path), options.buffer_size) {}
   ~State() { detail::close_fd(fd); }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
@@ -59,7 +47,7 @@ void FileSink::write(const RecordView& record) {
 
 void FileSink::flush() { state_->writer.flush(); }
 
-std::string FileSink::description() const { return "file sink " + quoted(state_->path); }
+std::string FileSink::description() const { return "file sink " + detail::quoted(state_->path); }
 
 const std::filesystem::path& FileSink::path() const noexcept { return state_->path; }
 
