@@ -14,31 +14,11 @@
 
 #include "record_fixture.hpp"
 #include "text_util.hpp"
+#include "user_types.hpp"
 
-namespace {
-
-struct Point {
-  int x, y;
-};
-enum class Shade { dark, light };           // has a formatter: a custom value
-enum class Code : std::int16_t { e = -3 };  // no formatter: its number
-
-}  // namespace
-
-template <>
-struct fmt::formatter<Point> : fmt::formatter<std::string_view> {
-  auto format(const Point& p, fmt::format_context& ctx) const {
-    return fmt::format_to(ctx.out(), "({}, \"{}\")", p.x, p.y);
-  }
-};
-template <>
-struct fmt::formatter<Shade> : fmt::formatter<std::string_view> {
-  auto format(Shade s, fmt::format_context& ctx) const {
-    return fmt::formatter<std::string_view>::format(s == Shade::dark ? "dark" : "light", ctx);
-  }
-};
-template <>
-struct sluice::copy_loggable<Point> : std::true_type {};
+using sluice::testing::Code;
+using sluice::testing::Point;
+using sluice::testing::Shade;
 
 namespace {
 

@@ -2,10 +2,17 @@
 // to a binary file and decoded, renders byte for byte as the JsonFormatter
 // renders the same records live (timestamps included).
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <sluice/formatter.hpp>
+#include <sluice/log.hpp>
+#include <sluice/runtime.hpp>
+#include <sluice/sinks/binary_file_sink.hpp>
+#include <sluice/sinks/capture_sink.hpp>
+#include <sluice/sluice.hpp>
+
 #include <stdlib.h>
 
-#include <catch2/catch.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -13,44 +20,18 @@
 #include <iterator>
 #include <limits>
 #include <memory>
-#include <sluice/formatter.hpp>
-#include <sluice/log.hpp>
-#include <sluice/runtime.hpp>
-#include <sluice/sinks/binary_file_sink.hpp>
-#include <sluice/sinks/capture_sink.hpp>
-#include <sluice/sluice.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "binary_format.hpp"
+#include "user_types.hpp"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-struct Point {
-  int x, y;
-};
-enum class Shade { dark, light };           // has a formatter: a custom value
-enum class Code : std::int16_t { e = -3 };  // no formatter: its number
-
-}  // namespace
-
-template <>
-struct fmt::formatter<Point> : fmt::formatter<std::string_view> {
-  auto format(const Point& p, fmt::format_context& ctx) const {
-    return fmt::format_to(ctx.out(), "({}, \"{}\")", p.x, p.y);
-  }
-};
-template <>
-struct fmt::formatter<Shade> : fmt::formatter<std::string_view> {
-  auto format(Shade s, fmt::format_context& ctx) const {
-    return fmt::formatter<std::string_view>::format(s == Shade::dark ? "dark" : "light", ctx);
-  }
-};
-template <>
-struct sluice::copy_loggable<Point> : std::true_type {};
+using sluice::testing::Code;
+using sluice::testing::Point;
+using sluice::testing::Shade;
 
 namespace {
 
