@@ -37,8 +37,17 @@ class FdWriter {
   /// Buffers prefix + text + suffix + '\n' as one unit, and writes the buffer
   /// when it reaches buffer_size or when the previous write failed.
   /// @throws sluice::Error if a write fails (the line is kept or counted).
-  void write_line(std::string_view text, std::string_view prefix = {},
-                  std::string_view suffix = {});
+  void write_line(std::string_view text, std::string_view prefix, std::string_view suffix);
+  void write_line(std::string_view text) {
+    // The usual case, inline: no error pending and room below the threshold.
+    const std::size_t after = buffer_.size() + text.size() + 1;
+    if (error_ == 0 && after < buffer_size_ && after <= max_pending_) {
+      buffer_.append(text);
+      buffer_.push_back('\n');
+      return;
+    }
+    write_unit({}, text, {}, true);
+  }
   /// The same for bytes that are not a line (a binary log block): no newline
   /// is added; "lines" in error messages then count such units.
   void write_bytes(std::string_view bytes);

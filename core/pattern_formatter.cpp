@@ -37,6 +37,9 @@ struct PatternFormatter::Token {
   char align = '<';         // '<', '>' or '^'
   std::uint16_t width = 0;  // 0: no padding
   std::string text;         // literal text
+  // Level names padded to the token's width, indexed by Level (the last one
+  // for a value outside the enum): a record's level costs one copy.
+  std::array<std::string, 8> levels;
 };
 
 namespace {
@@ -261,6 +264,13 @@ PatternFormatter::PatternFormatter(std::string_view pattern, TimeZone zone) : zo
                                 "' in pattern token '" + std::string(whole) + "'",
                             i, pattern, "expected <, > or ^ and a width from 1 to 1024");
       }
+      if (token.kind == Kind::level) {
+        for (std::size_t l = 0; l < token.levels.size(); ++l) {
+          detail::TextBuffer text(token.levels[l]);
+          append_padded(level_name(static_cast<Level>(l)), token, text);
+          text.flush();
+        }
+      }
       flush_literal();
       tokens_.push_back(std::move(token));
       i = close + 1;
@@ -275,9 +285,33 @@ void PatternFormatter::format(const RecordView& record, std::string& out) const 
   const bool local = zone_ == TimeZone::local;
   detail::TextBuffer buffer(out);
   for (const Token& token : tokens_) {
-    if (token.kind == Kind::literal) {  // half the tokens: spare them the call
-      buffer.append(token.text);
-    } else if (token.width != 0 && is_compound(token.kind)) {
+    // The tokens of the usual patterns inline; the rest through append_token.
+    switch (token.kind) {
+      case Kind::literal:
+        buffer.append(token.text);
+        continue;
+      case Kind::level: {
+        const auto index = static_cast<std::size_t>(record.level());
+        buffer.append(token.levels[index < token.levels.size() ? index : token.levels.size() - 1]);
+        continue;
+      }
+      case Kind::timestamp:
+        if (token.width == 0) {
+          detail::append_iso8601(record.timestamp_ns(), local, buffer);
+          continue;
+        }
+        break;
+      case Kind::message:
+      case Kind::logger:
+        if (token.width == 0) {
+          buffer.append(token.kind == Kind::message ? record.message() : record.logger_name());
+          continue;
+        }
+        break;
+      default:
+        break;
+    }
+    if (token.width != 0 && is_compound(token.kind)) {
       std::string& text = buffer.string();  // nothing left staged in `buffer`
       const std::size_t mark = text.size();
       detail::TextBuffer piece(text);

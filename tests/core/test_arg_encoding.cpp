@@ -104,6 +104,56 @@ TEST_CASE("every argument kind renders as fmt renders it") {
   for (const auto& [typed, runtime] : two_paths->pairs) CHECK(typed == runtime);
 }
 
+// Plain format strings (only "{}" fields, no escapes) take a path of their
+// own (detail::is_plain_format); it must render what fmt renders.
+static_assert(sluice::detail::is_plain_format("a {} b {}"));
+static_assert(sluice::detail::is_plain_format("{}{}"));
+static_assert(sluice::detail::is_plain_format("no fields"));
+static_assert(!sluice::detail::is_plain_format("{{}}"));
+static_assert(!sluice::detail::is_plain_format("{:>4}"));
+static_assert(!sluice::detail::is_plain_format("{0}"));
+static_assert(!sluice::detail::is_plain_format("brace }}"));
+
+TEST_CASE("plain format strings render as fmt renders them") {
+  sluice::testing::CaptureFixture fx;
+  auto two_paths = std::make_shared<TwoPathSink>();
+  sluice::root_logger().add_sink(two_paths);
+  sluice::Logger& log = sluice::get_logger("plain");
+  const std::string long_text(1000, 'x');  // beyond fmt::memory_buffer's inline 500 bytes
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+
+  SLUICE_INFO(log, "{}{}", 1, 2);
+  SLUICE_INFO(log, "{} at the start, at the end {}", -1, 'z');
+  SLUICE_INFO(log, "no fields at all");
+  SLUICE_INFO(log, "{}", long_text);
+  SLUICE_INFO(log, "{} {} {}", long_text, 42, long_text);
+  SLUICE_INFO(log, "doubles {} {} {} {} {} {} {}", 1e16, 1e15, 1e-5, 1e-4, -0.0, nan, -inf);
+  SLUICE_INFO(log, "floats {} {} {}", 3.4028235e38f, 1e-45f, 100.0f);
+  SLUICE_INFO(log, "small ints {} {} {}", static_cast<signed char>(-128),
+              static_cast<unsigned char>(200), std::int16_t{-32768});
+  SLUICE_INFO(log, "escaped {{}} {}", 1);
+  SLUICE_INFO(log, "ünïcödé {} ✓ {}", "ß", 2);
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 10);
+  CHECK(records[0].message == "12");
+  CHECK(records[1].message == "-1 at the start, at the end z");
+  CHECK(records[2].message == "no fields at all");
+  CHECK(records[3].message == long_text);
+  CHECK(records[4].message == long_text + " 42 " + long_text);
+  CHECK(records[5].message == "doubles 1e+16 1000000000000000 1e-05 0.0001 -0 nan -inf");
+  CHECK(records[5].message ==
+        fmt::format("doubles {} {} {} {} {} {} {}", 1e16, 1e15, 1e-5, 1e-4, -0.0, nan, -inf));
+  CHECK(records[6].message == fmt::format("floats {} {} {}", 3.4028235e38f, 1e-45f, 100.0f));
+  CHECK(records[7].message == "small ints -128 200 -32768");
+  CHECK(records[8].message == "escaped {} 1");
+  CHECK(records[9].message == "ünïcödé ß ✓ 2");
+  REQUIRE(two_paths->pairs.size() == 10);
+  for (const auto& [typed, runtime] : two_paths->pairs) CHECK(typed == runtime);
+}
+
 TEST_CASE("fields are kept apart from the message, in call order") {
   sluice::testing::CaptureFixture fx;
   sluice::Logger& log = sluice::get_logger("fields");

@@ -150,6 +150,15 @@ TEST_CASE("every level name") {
   CHECK(format(formatter, record.build<kPlain>({})) == "WARNING");
   CHECK(format(formatter, record.build<kError>({})) == "ERROR");
   CHECK(format(formatter, record.build<kCritical>({}, 1)) == "CRITICAL");
+
+  // Padded names are rendered once per formatter: each level has its own.
+  const PatternFormatter padded("[{level:>9}]");
+  CHECK(format(padded, record.build<kTrace>({})) == "[    TRACE]");
+  CHECK(format(padded, record.build<kDebug>({})) == "[    DEBUG]");
+  CHECK(format(padded, record.build<kLogin>({}, 1)) == "[     INFO]");
+  CHECK(format(padded, record.build<kPlain>({})) == "[  WARNING]");
+  CHECK(format(padded, record.build<kError>({})) == "[    ERROR]");
+  CHECK(format(padded, record.build<kCritical>({}, 1)) == "[ CRITICAL]");
 }
 
 TEST_CASE("alignment and width pad with spaces and never truncate") {
