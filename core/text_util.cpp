@@ -258,7 +258,7 @@ void TextBuffer::append_long(std::string_view text) {
   if (text.size() > kCapacity) {
     out_.append(text);
   } else {
-    copy(data_, text.data(), text.size());
+    copy_short(data_, text.data(), text.size());
     size_ = text.size();
   }
 }

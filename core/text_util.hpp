@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "sluice/arg_value.hpp"
+#include "sluice/detail/copy_short.hpp"
 
 namespace sluice::detail {
 
@@ -31,7 +32,7 @@ class TextBuffer {
 
   void append(std::string_view text) {
     if (text.size() > kCapacity - size_) return append_long(text);
-    copy(data_ + size_, text.data(), text.size());
+    copy_short(data_ + size_, text.data(), text.size());
     size_ += text.size();
   }
   void append(char ch) {
@@ -65,28 +66,6 @@ class TextBuffer {
  private:
   // Out of line, so that append() stays small enough to inline.
   void append_long(std::string_view text);
-
-  // memcpy for the short pieces records are made of, without the call: most
-  // are a few bytes, and the call costs more than the copy.
-  static void copy(char* to, const char* from, std::size_t n) noexcept {
-    if (n >= 8 && n <= 16) {
-      std::uint64_t head, tail;
-      std::memcpy(&head, from, 8);
-      std::memcpy(&tail, from + n - 8, 8);
-      std::memcpy(to, &head, 8);
-      std::memcpy(to + n - 8, &tail, 8);
-    } else if (n >= 4 && n < 8) {
-      std::uint32_t head, tail;
-      std::memcpy(&head, from, 4);
-      std::memcpy(&tail, from + n - 4, 4);
-      std::memcpy(to, &head, 4);
-      std::memcpy(to + n - 4, &tail, 4);
-    } else if (n < 4) {
-      for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-    } else {
-      std::memcpy(to, from, n);
-    }
-  }
 
   std::string& out_;
   std::size_t size_ = 0;
