@@ -18,6 +18,8 @@ namespace sluice::detail {
 namespace {
 
 constexpr std::size_t kMaxRecordsPerPass = 4096;
+// How often a busy-polling backend looks at empty queues.
+constexpr std::uint64_t kBusyPollIntervalNs = 4000;
 
 // The backend's own report of dropped records.
 constexpr SourceLocation kDropLocation{
@@ -68,6 +70,8 @@ void Backend::start(const Options& options) {
     source = ClockSource::tsc;
   }
   g_clock_source.store(source, std::memory_order_relaxed);
+  adopt_new_queues();  // the backend thread is not running: its state is ours
+  for (QueueState& state : queues_) state.queue->set_clock_source(source);
   clock_.start(source, options.clock_resync);
   window_ticks_ = clock_.ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(options.reorder_window).count()));
@@ -189,9 +193,14 @@ void Backend::serve_flush_requests(bool final) {
 
 void Backend::idle_wait() {
   if (options_.idle_sleep.count() == 0) {
-    // Busy-poll, but not back to back: every poll of an empty queue pulls
-    // the producer's cache line over, which the producer then pays for.
-    const std::uint64_t until = now_ticks() + clock_.ticks_for_ns(1000);
+    // Busy-poll, but not back to back: every poll of a queue pulls the
+    // producer's cache lines over, which the producer then pays for. Poll
+    // empty queues every few microseconds, and when the oldest record is
+    // still inside the reorder window, wait until it leaves it: nothing can
+    // be written before then.
+    const std::uint64_t now = now_ticks();
+    std::uint64_t until = now + clock_.ticks_for_ns(kBusyPollIntervalNs);
+    if (next_due_ > until) until = std::min(next_due_, now + window_ticks_);
     while (now_ticks() < until) {
 #if defined(__x86_64__)
       _mm_pause();
@@ -220,7 +229,9 @@ std::size_t Backend::drain_once(bool force) {
   const std::uint64_t cutoff = force ? ~std::uint64_t{0} : now - window_ticks_;
   std::uint64_t high_water = high_water_.load(std::memory_order_relaxed);
   for (QueueState& state : queues_) {
-    state.head = state.queue->peek();
+    // A head seen before stays valid until popped; not peeking again spares
+    // the producer's lines, which a peek pulls over to this core.
+    if (state.head == nullptr) state.head = state.queue->peek();
     high_water = std::max(high_water, state.queue->bytes_used());
   }
   high_water_.store(high_water, std::memory_order_relaxed);
@@ -235,7 +246,14 @@ std::size_t Backend::drain_once(bool force) {
         oldest = &state;
       }
     }
-    if (oldest == nullptr || oldest->head->timestamp > cutoff) break;
+    if (oldest == nullptr) {
+      next_due_ = 0;
+      break;
+    }
+    if (oldest->head->timestamp > cutoff) {
+      next_due_ = oldest->head->timestamp + window_ticks_;
+      break;
+    }
     const RecordHeader& header = *oldest->head;
     process(header, *oldest);
     oldest->queue->pop(header.size);

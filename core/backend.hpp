@@ -107,6 +107,9 @@ class Backend {
   RecordView view_;
   std::uint32_t process_id_ = 0;
   std::uint64_t registry_version_ = 0;
+  // When the oldest unwritten record leaves the reorder window (ticks; 0:
+  // every queue was empty at the last pass).
+  std::uint64_t next_due_ = 0;
   std::vector<Route> routes_;
   std::vector<std::shared_ptr<Sink>> dirty_sinks_;
   std::vector<FlushRequest*> pending_flushes_;

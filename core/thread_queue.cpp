@@ -42,6 +42,7 @@ ThreadQueue::ThreadQueue(std::size_t capacity, QueuePolicy policy)
       mask_(capacity - 1),
       capacity_(capacity),
       policy_(policy),
+      clock_source_(g_clock_source.load(std::memory_order_relaxed)),
       thread_id_(os::thread_id()),
       name_(os::thread_name()) {
   // Touch every page now, so that the first lap of the ring does not take

@@ -37,7 +37,7 @@ inline void log_record(const Logger& logger, format_string_for<Args...> /*checke
   // Constructed in place: a header built on the stack and copied was read
   // back with one 16-byte load that store forwarding cannot serve.
   ::new (static_cast<void*>(out)) RecordHeader{static_cast<std::uint32_t>(size), logger.id(),
-                                               now_ticks(), &CallSiteOf<Location, Args...>::value};
+                                               queue->now(), &CallSiteOf<Location, Args...>::value};
   queue->commit_write(size);
 }
 

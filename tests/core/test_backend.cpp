@@ -251,3 +251,35 @@ TEST_CASE("records carry the thread's id and name and a wall-clock timestamp") {
   CHECK(records[0].timestamp_ns >= ns(before) - 1'000'000);
   CHECK(records[0].timestamp_ns <= ns(after) + 1'000'000);
 }
+
+TEST_CASE("a thread's queue follows the clock of each run across stop and start") {
+  // The queue keeps its own copy of the clock source (read on every call);
+  // a restart with another clock must reach queues made in an earlier run.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::root_logger().add_sink(capture);
+  const auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  sluice::Logger& log = sluice::get_logger("clock.restart");
+  std::vector<sluice::ClockChoice> clocks{sluice::ClockChoice::system};
+#if defined(__x86_64__)
+  clocks.push_back(sluice::ClockChoice::tsc);
+  clocks.push_back(sluice::ClockChoice::system);
+#endif
+  for (const sluice::ClockChoice clock : clocks) {
+    sluice::Options options;
+    options.clock = clock;
+    sluice::start(options);
+    const std::int64_t before = now_ns();
+    SLUICE_INFO(log, "clock {}", static_cast<int>(clock));  // this thread's queue, every run
+    sluice::flush();
+    const std::int64_t after = now_ns();
+    REQUIRE(capture->size() > 0);
+    const std::int64_t ts = capture->records().back().timestamp_ns;
+    CHECK(ts >= before - 1'000'000);
+    CHECK(ts <= after + 1'000'000);
+    sluice::stop();
+  }
+}

@@ -28,11 +28,17 @@ inline std::uint64_t system_clock_ns() noexcept {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
-inline std::uint64_t now_ticks() noexcept {
+inline std::uint64_t now_ticks(ClockSource source) noexcept {
 #if SLUICE_HAS_TSC
-  if (g_clock_source.load(std::memory_order_relaxed) == ClockSource::tsc) return __rdtsc();
+  if (source == ClockSource::tsc) return __rdtsc();
+#else
+  (void)source;
 #endif
   return system_clock_ns();
+}
+
+inline std::uint64_t now_ticks() noexcept {
+  return now_ticks(g_clock_source.load(std::memory_order_relaxed));
 }
 
 }  // namespace sluice::detail
