@@ -23,9 +23,11 @@ inline void copy_short(char* to, const char* from, std::size_t n) noexcept {
     std::memcpy(&tail, from + n - 4, 4);
     std::memcpy(to, &head, 4);
     std::memcpy(to + n - 4, &tail, 4);
-  } else if (n < 4) {
-    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-  } else {
+  } else if (n > 0 && n < 4) {  // 1, 2 or 3 bytes: first, middle, last
+    to[0] = from[0];
+    to[n / 2] = from[n / 2];
+    to[n - 1] = from[n - 1];
+  } else if (n > 16) {
     std::memcpy(to, from, n);
   }
 }
