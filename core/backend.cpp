@@ -43,7 +43,7 @@ Backend& Backend::instance() {
   return backend;
 }
 
-Backend::Backend() { LoggerRegistry::instance(); }
+Backend::Backend() : registry_(LoggerRegistry::instance()) {}
 
 Backend::~Backend() { stop(); }
 
@@ -292,7 +292,7 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
 }
 
 const Backend::Route& Backend::route_for(std::uint32_t logger_id) {
-  LoggerRegistry& registry = LoggerRegistry::instance();
+  LoggerRegistry& registry = registry_;
   const std::uint64_t version = registry.version();
   if (version != registry_version_) {
     routes_.clear();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "error_reporter.hpp"
+#include "logger_registry.hpp"
 #include "sluice/detail/thread_queue.hpp"
 #include "sluice/record.hpp"
 #include "sluice/runtime.hpp"
@@ -106,6 +107,7 @@ class Backend {
   std::uint64_t window_ticks_ = 0;
   RecordView view_;
   std::uint32_t process_id_ = 0;
+  LoggerRegistry& registry_;  // never destroyed (see LoggerRegistry::instance)
   std::uint64_t registry_version_ = 0;
   // When the oldest unwritten record leaves the reorder window (ticks; 0:
   // every queue was empty at the last pass).

@@ -25,6 +25,7 @@ class RecordBuilder {
   static void reset(RecordView& view, const Source& source) noexcept {
     view.timestamp_ns_ = source.timestamp_ns;
     view.site_ = source.site;
+    view.level_ = source.site->level;
     view.logger_name_ = source.logger_name;
     view.process_id_ = source.process_id;
     view.thread_id_ = source.thread_id;

@@ -13,7 +13,6 @@ thread_local detail::MessageFormatter t_message_formatter;
 RecordView::RecordView() = default;
 RecordView::~RecordView() = default;
 
-Level RecordView::level() const noexcept { return site_->level; }
 std::string_view RecordView::format_string() const noexcept { return site_->format; }
 std::string_view RecordView::file() const noexcept { return site_->file; }
 std::string_view RecordView::function() const noexcept { return site_->function; }

@@ -35,7 +35,7 @@ class RecordView {
 
   /// Wall-clock time, nanoseconds since the Unix epoch (UTC).
   std::int64_t timestamp_ns() const noexcept { return timestamp_ns_; }
-  Level level() const noexcept;
+  Level level() const noexcept { return level_; }
   std::string_view logger_name() const noexcept { return logger_name_; }
   /// The format string as written at the call site.
   std::string_view format_string() const noexcept;
@@ -71,6 +71,7 @@ class RecordView {
 
   std::int64_t timestamp_ns_ = 0;
   const detail::CallSite* site_ = nullptr;
+  Level level_ = Level::info;  // the call site's, copied: sinks' filters read it per record
   std::string_view logger_name_;
   std::uint32_t process_id_ = 0;
   std::uint64_t thread_id_ = 0;
