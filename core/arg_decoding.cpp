@@ -1,5 +1,7 @@
 #include "arg_decoding.hpp"
 
+#include <fmt/compile.h>
+
 #include <cstring>
 #include <iterator>
 
@@ -139,8 +141,84 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
   return true;
 }
 
+namespace {
+
+// "{}" of one value, with the C++ type the dynamic store below gives fmt, so
+// that the output is the same.
+void write_plain(const ArgValue& v, fmt::memory_buffer& out) {
+  const auto to = fmt::appender(out);
+  switch (v.kind) {
+    case ArgKind::boolean:
+      fmt::format_to(to, FMT_COMPILE("{}"), v.b);
+      break;
+    case ArgKind::character:
+      out.push_back(v.c);
+      break;
+    case ArgKind::i8:
+    case ArgKind::i16:
+    case ArgKind::i32:
+    case ArgKind::i64:
+      fmt::format_to(to, FMT_COMPILE("{}"), static_cast<long long>(v.i));
+      break;
+    case ArgKind::u8:
+    case ArgKind::u16:
+    case ArgKind::u32:
+    case ArgKind::u64:
+      fmt::format_to(to, FMT_COMPILE("{}"), static_cast<unsigned long long>(v.u));
+      break;
+    case ArgKind::f32:
+      fmt::format_to(to, FMT_COMPILE("{}"), static_cast<float>(v.d));
+      break;
+    case ArgKind::f64:
+      fmt::format_to(to, FMT_COMPILE("{}"), v.d);
+      break;
+    case ArgKind::pointer:
+      fmt::format_to(to, FMT_COMPILE("{}"), v.p);
+      break;
+    case ArgKind::string:
+    case ArgKind::custom:
+      out.append(v.text.data(), v.text.data() + v.text.size());
+      break;
+  }
+}
+
+// The common case of decoded messages: literal text, "{{", "}}" and bare
+// "{}" placeholders only. Rendered here without fmt's run-time parsing of
+// the format string, which costs more than the rest of a JSON record; false
+// (and nothing written) for anything else, which fmt then handles.
+bool format_plain(std::string_view format, std::span<const ArgValue> args,
+                  fmt::memory_buffer& out) {
+  const char* p = format.data();
+  const char* const end = p + format.size();
+  std::size_t next = 0;
+  while (p != end) {
+    const char* brace = p;
+    while (brace != end && *brace != '{' && *brace != '}') ++brace;
+    out.append(p, brace);
+    if (brace == end) break;
+    const char second = brace + 1 != end ? brace[1] : '\0';
+    if (*brace == '{' && second == '}' && next < args.size()) {
+      write_plain(args[next++], out);
+    } else if (second == *brace) {  // "{{" or "}}"
+      out.push_back(second);
+    } else {
+      return false;
+    }
+    p = brace + 2;
+  }
+  return true;
+}
+
+}  // namespace
+
 void MessageFormatter::format(std::string_view format, std::span<const ArgValue> args,
                               std::string& out) {
+  fmt::memory_buffer& buffer = message_buffer();
+  buffer.clear();
+  if (format_plain(format, args, buffer)) {
+    out.append(buffer.data(), buffer.size());
+    return;
+  }
   store_.clear();
   for (const ArgValue& v : args) {
     switch (v.kind) {
