@@ -5,6 +5,8 @@
 #include <cstring>
 #include <iterator>
 
+#include "text_util.hpp"
+
 namespace sluice::detail {
 
 namespace {
@@ -144,79 +146,94 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
 namespace {
 
 // "{}" of one value, with the C++ type the dynamic store below gives fmt, so
-// that the output is the same.
-void write_plain(const ArgValue& v, fmt::memory_buffer& out) {
-  const auto to = fmt::appender(out);
+// that the output is the same. Written through a TextBuffer: fmt's own
+// buffer appends byte by byte.
+void write_plain(const ArgValue& v, TextBuffer& out) {
+  // Longest "{}" of a number: a double such as -1.7976931348623157e+308, 24.
+  constexpr std::size_t kNumberRoom = 32;
   switch (v.kind) {
     case ArgKind::boolean:
-      fmt::format_to(to, FMT_COMPILE("{}"), v.b);
+      out.append(v.b ? std::string_view("true") : std::string_view("false"));
       break;
     case ArgKind::character:
-      out.push_back(v.c);
+      out.append(v.c);
       break;
     case ArgKind::i8:
     case ArgKind::i16:
     case ArgKind::i32:
-    case ArgKind::i64:
-      fmt::format_to(to, FMT_COMPILE("{}"), static_cast<long long>(v.i));
+    case ArgKind::i64: {
+      const fmt::format_int digits(static_cast<long long>(v.i));
+      out.append(std::string_view(digits.data(), digits.size()));
       break;
+    }
     case ArgKind::u8:
     case ArgKind::u16:
     case ArgKind::u32:
-    case ArgKind::u64:
-      fmt::format_to(to, FMT_COMPILE("{}"), static_cast<unsigned long long>(v.u));
+    case ArgKind::u64: {
+      const fmt::format_int digits(static_cast<unsigned long long>(v.u));
+      out.append(std::string_view(digits.data(), digits.size()));
       break;
+    }
     case ArgKind::f32:
-      fmt::format_to(to, FMT_COMPILE("{}"), static_cast<float>(v.d));
+      out.commit(
+          fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), static_cast<float>(v.d)));
       break;
     case ArgKind::f64:
-      fmt::format_to(to, FMT_COMPILE("{}"), v.d);
+      out.commit(fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), v.d));
       break;
     case ArgKind::pointer:
-      fmt::format_to(to, FMT_COMPILE("{}"), v.p);
+      out.commit(fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), v.p));
       break;
     case ArgKind::string:
     case ArgKind::custom:
-      out.append(v.text.data(), v.text.data() + v.text.size());
+      out.append(v.text);
       break;
   }
-}
-
-// The common case of decoded messages: literal text, "{{", "}}" and bare
-// "{}" placeholders only. Rendered here without fmt's run-time parsing of
-// the format string, which costs more than the rest of a JSON record; false
-// (and nothing written) for anything else, which fmt then handles.
-bool format_plain(std::string_view format, std::span<const ArgValue> args,
-                  fmt::memory_buffer& out) {
-  const char* p = format.data();
-  const char* const end = p + format.size();
-  std::size_t next = 0;
-  while (p != end) {
-    const char* brace = p;
-    while (brace != end && *brace != '{' && *brace != '}') ++brace;
-    out.append(p, brace);
-    if (brace == end) break;
-    const char second = brace + 1 != end ? brace[1] : '\0';
-    if (*brace == '{' && second == '}' && next < args.size()) {
-      write_plain(args[next++], out);
-    } else if (second == *brace) {  // "{{" or "}}"
-      out.push_back(second);
-    } else {
-      return false;
-    }
-    p = brace + 2;
-  }
-  return true;
 }
 
 }  // namespace
 
+bool MessageFormatter::split_plain(std::string_view format) {
+  plain_format_.assign(format);
+  pieces_.clear();
+  plain_args_ = 0;
+  const std::size_t size = format.size();
+  std::size_t at = 0;
+  while (at < size) {
+    std::size_t brace = at;
+    while (brace < size && format[brace] != '{' && format[brace] != '}') ++brace;
+    Piece piece{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(brace - at), false};
+    if (brace < size) {
+      const char second = brace + 1 < size ? format[brace + 1] : '\0';
+      if (format[brace] == '{' && second == '}') {
+        piece.arg = true;
+        ++plain_args_;
+      } else if (second == format[brace]) {  // "{{" or "}}": the first brace is the text
+        ++piece.length;
+      } else {
+        return false;  // a spec, a position, or an error: fmt's job
+      }
+    }
+    pieces_.push_back(piece);
+    at = brace + 2;
+  }
+  return true;
+}
+
 void MessageFormatter::format(std::string_view format, std::span<const ArgValue> args,
                               std::string& out) {
-  fmt::memory_buffer& buffer = message_buffer();
-  buffer.clear();
-  if (format_plain(format, args, buffer)) {
-    out.append(buffer.data(), buffer.size());
+  if (format != plain_format_ || pieces_.empty()) plain_ = split_plain(format);
+  if (plain_ && plain_args_ <= args.size()) {
+    // Without fmt's run-time parsing of the format string, which costs more
+    // than the rest of a JSON record.
+    TextBuffer buffer(out);
+    const std::string_view text = plain_format_;
+    std::size_t next = 0;
+    for (const Piece& piece : pieces_) {
+      buffer.append(text.substr(piece.offset, piece.length));
+      if (piece.arg) write_plain(args[next++], buffer);
+    }
+    buffer.flush();
     return;
   }
   store_.clear();
