@@ -298,6 +298,7 @@ struct BinaryReader::Site {
   std::vector<std::string> field_names;
   std::vector<ArgInfo> args;
   std::vector<ArgKind> wire_kinds;  // as written: custom stays custom
+  std::size_t fixed_bytes = 0;      // a record's arguments in memory, strings' text aside
   CallSite call_site{};
 };
 
@@ -485,55 +486,71 @@ bool BinaryReader::next_in_block() {
       const std::int64_t timestamp = previous_ns_ + unzigzag(in.varint());
       previous_ns_ = timestamp;
       // The arguments, re-encoded in the in-memory layout decode_args reads.
-      std::size_t used = 0;
-      const auto room = [&](std::size_t n) {
-        if (args_.size() - used < n) args_.resize(std::max(args_.size() * 2, used + n + 64));
-        std::byte* at = args_.data() + used;
-        used += n;
-        return at;
+      // Fixed kinds are written at constant widths (the copies inline), into
+      // room reserved once per record; strings make more room as needed.
+      if (args_.size() < site->fixed_bytes) args_.resize(2 * site->fixed_bytes + 64);
+      std::byte* at = args_.data();
+      const auto put = [&at](const auto value) {
+        std::memcpy(at, &value, sizeof value);  // little-endian: narrowing keeps the low bytes
+        at += sizeof value;
       };
       for (const ArgKind kind : site->wire_kinds) {
         switch (kind) {
           case ArgKind::boolean:
           case ArgKind::character:
-            *room(1) = *in.take(1);
+            *at++ = *in.take(1);
             break;
           case ArgKind::i8:
+            put(static_cast<std::int8_t>(unzigzag(in.varint())));
+            break;
           case ArgKind::i16:
+            put(static_cast<std::int16_t>(unzigzag(in.varint())));
+            break;
           case ArgKind::i32:
-          case ArgKind::i64: {
-            const auto v = static_cast<std::uint64_t>(unzigzag(in.varint()));
-            const std::size_t n = encoded_fixed_size(kind);
-            std::memcpy(room(n), &v, n);  // little-endian: the low bytes
+            put(static_cast<std::int32_t>(unzigzag(in.varint())));
             break;
-          }
+          case ArgKind::i64:
+            put(unzigzag(in.varint()));
+            break;
           case ArgKind::u8:
-          case ArgKind::u16:
-          case ArgKind::u32:
-          case ArgKind::u64:
-          case ArgKind::pointer: {
-            const std::uint64_t v = in.varint();
-            const std::size_t n = encoded_fixed_size(kind);
-            std::memcpy(room(n), &v, n);
+            put(static_cast<std::uint8_t>(in.varint()));
             break;
-          }
+          case ArgKind::u16:
+            put(static_cast<std::uint16_t>(in.varint()));
+            break;
+          case ArgKind::u32:
+            put(static_cast<std::uint32_t>(in.varint()));
+            break;
+          case ArgKind::u64:
+          case ArgKind::pointer:
+            put(in.varint());
+            break;
           case ArgKind::f32:
-            std::memcpy(room(4), in.take(4), 4);
+            std::memcpy(at, in.take(4), 4);
+            at += 4;
             break;
           case ArgKind::f64:
-            std::memcpy(room(8), in.take(8), 8);
+            std::memcpy(at, in.take(8), 8);
+            at += 8;
             break;
           case ArgKind::string:
           case ArgKind::custom: {
             const std::string_view text = in.string();
-            const auto n = static_cast<std::uint32_t>(text.size());
-            std::byte* at = room(4 + text.size());
-            std::memcpy(at, &n, 4);
-            if (!text.empty()) std::memcpy(at + 4, text.data(), text.size());
+            const auto used = static_cast<std::size_t>(at - args_.data());
+            // Room for this string and, at most, every fixed argument after it.
+            const std::size_t need = used + 4 + text.size() + site->fixed_bytes;
+            if (args_.size() < need) {
+              args_.resize(2 * need);
+              at = args_.data() + used;
+            }
+            put(static_cast<std::uint32_t>(text.size()));
+            if (!text.empty()) std::memcpy(at, text.data(), text.size());
+            at += text.size();
             break;
           }
         }
       }
+      const auto used = static_cast<std::size_t>(at - args_.data());
       entry_ += static_cast<std::size_t>(in.position() - rest.data());
       RecordBuilder::reset(view_,
                            {timestamp, &site->call_site, *logger, producer_.process_id, thread->id,
@@ -586,6 +603,10 @@ void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> by
       // Writers repeat definitions in every block: keep an identical one, so
       // that its address stays the same and nothing is rebuilt.
       if (existing && same_site(*existing, *site)) break;
+      for (const ArgKind kind : site->wire_kinds) {
+        site->fixed_bytes +=
+            kind == ArgKind::string || kind == ArgKind::custom ? 4 : encoded_fixed_size(kind);
+      }
       for (std::uint64_t i = 0; i < count; ++i) {
         // A custom value arrives as its text: to decode_args, a string.
         const ArgKind kind =

@@ -50,11 +50,13 @@ std::uint64_t& Stats::site_count(const RecordView& record) {
 }
 
 std::uint64_t& Stats::minute_count(std::int64_t timestamp_ns) {
-  const std::int64_t minute = minute_of(timestamp_ns);
-  if (minute != last_minute_) {
-    last_minute_ = minute;
-    last_minute_count_ = &minutes_[minute];
+  // Most records fall in the last record's minute: no division for them.
+  if (last_minute_count_ != nullptr && timestamp_ns >= last_minute_ &&
+      timestamp_ns - last_minute_ < kNsPerMinute) {
+    return *last_minute_count_;
   }
+  last_minute_ = minute_of(timestamp_ns);
+  last_minute_count_ = &minutes_[last_minute_];
   return *last_minute_count_;
 }
 
