@@ -78,7 +78,7 @@ TEST_CASE("no filter prints every record, as the JsonFormatter did live") {
   CHECK(t.run({}) == t.records({0, 1, 2, 3, 4, 5}));
 }
 
-TEST_CASE("--level takes that level and above") {
+TEST_CASE("level filter: that level and above") {
   FilterTest t;
   CHECK(t.run({"--level", "WARNING"}) == t.records({1, 2, 5}));
   CHECK(t.run({"--level", "error"}) == t.records({2}));
@@ -86,7 +86,7 @@ TEST_CASE("--level takes that level and above") {
   CHECK(t.run({"--level", "critical"}).empty());
 }
 
-TEST_CASE("--logger takes a logger and its descendants, not its namesakes") {
+TEST_CASE("logger filter: a logger and its descendants, not its namesakes") {
   FilterTest t;
   CHECK(t.run({"--logger", "api"}) == t.records({1, 2, 4}));
   CHECK(t.run({"--logger", "api.security"}) == t.records({1, 2}));
@@ -97,7 +97,7 @@ TEST_CASE("--logger takes a logger and its descendants, not its namesakes") {
   CHECK(t.run({"--logger", "root"}) == t.records({0, 1, 2, 3, 4, 5}));
 }
 
-TEST_CASE("--since is inclusive, --until exclusive, absolute or relative") {
+TEST_CASE("time filters: since inclusive, until exclusive, absolute or relative") {
   FilterTest t;
   CHECK(t.run({"--since", "2026-11-23T10:00:20Z"}) == t.records({2, 3, 4, 5}));
   CHECK(t.run({"--since", "2026-11-23T11:00:20+01:00"}) == t.records({2, 3, 4, 5}));
@@ -108,7 +108,7 @@ TEST_CASE("--since is inclusive, --until exclusive, absolute or relative") {
   CHECK(t.run({"--since", "-1d"}, kT0 + 2 * 86400 * kSecond).empty());
 }
 
-TEST_CASE("--thread takes an OS thread id or a thread name") {
+TEST_CASE("thread filter: an OS thread id or a thread name") {
   FilterTest t;
   CHECK(t.run({"--thread", "worker-1"}) == t.records({1, 4}));
   CHECK(t.run({"--thread", "100"}) == t.records({0, 3}));
@@ -116,7 +116,7 @@ TEST_CASE("--thread takes an OS thread id or a thread name") {
   CHECK(t.run({"--thread", "nobody"}).empty());
 }
 
-TEST_CASE("--field compares a field's value as {} writes it, all of them") {
+TEST_CASE("field filter: a field's value as {} writes it, all of them") {
   FilterTest t;
   CHECK(t.run({"--field", "user_id=123"}) == t.records({0}));
   CHECK(t.run({"--field", "user_id=456"}) == t.records({4}));
@@ -127,7 +127,7 @@ TEST_CASE("--field compares a field's value as {} writes it, all of them") {
   CHECK(t.run({"--field", "user_id=123", "--field", "endpoint=/login"}).empty());
 }
 
-TEST_CASE("--grep looks in the formatted message") {
+TEST_CASE("grep filter: looks in the formatted message") {
   FilterTest t;
   CHECK(t.run({"--grep", "timed out"}) == t.records({1, 5}));
   CHECK(t.run({"--grep", "alice logged in from 1"}) == t.records({0}));

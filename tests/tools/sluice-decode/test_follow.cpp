@@ -92,7 +92,7 @@ class FollowRun {
 
 }  // namespace
 
-TEST_CASE("--follow reads a growing file, a torn block when whole, and across a rotation") {
+TEST_CASE("follow: a growing file, a torn block when whole, and across a rotation") {
   TempDir dir;
   const std::string path = dir / "app.slog";
   LogBuilder old_file, new_file;
@@ -142,7 +142,7 @@ TEST_CASE("--follow reads a growing file, a torn block when whole, and across a 
   CHECK(n == 13);
 }
 
-TEST_CASE("--follow starts again when the file is truncated, and reports a torn rotated file") {
+TEST_CASE("follow: starts again after truncation, and reports a torn rotated file") {
   TempDir dir;
   const std::string path = dir / "app.slog";
   LogBuilder first, second, third;

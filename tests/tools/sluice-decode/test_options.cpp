@@ -160,7 +160,7 @@ TEST_CASE("usage errors say what is wrong") {
   CHECK(usage_error({"stats", "-f", "a"}) == "--follow does not apply to stats");
 }
 
-TEST_CASE("--help lists every option") {
+TEST_CASE("the help text lists every option") {
   for (const char* option : {"--format", "--pattern", "--local-time", "--follow", "--level",
                              "--logger", "--since", "--until", "--thread", "--field", "--grep",
                              "--top", "--help", "stats", "logfmt", "examples:", "exit status"}) {
