@@ -1,7 +1,11 @@
 #include "arg_decoding.hpp"
 
+#include <fmt/compile.h>
+
 #include <cstring>
 #include <iterator>
+
+#include "text_util.hpp"
 
 namespace sluice::detail {
 
@@ -139,8 +143,99 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
   return true;
 }
 
+namespace {
+
+// "{}" of one value, with the C++ type the dynamic store below gives fmt, so
+// that the output is the same. Written through a TextBuffer: fmt's own
+// buffer appends byte by byte.
+void write_plain(const ArgValue& v, TextBuffer& out) {
+  // Longest "{}" of a number: a double such as -1.7976931348623157e+308, 24.
+  constexpr std::size_t kNumberRoom = 32;
+  switch (v.kind) {
+    case ArgKind::boolean:
+      out.append(v.b ? std::string_view("true") : std::string_view("false"));
+      break;
+    case ArgKind::character:
+      out.append(v.c);
+      break;
+    case ArgKind::i8:
+    case ArgKind::i16:
+    case ArgKind::i32:
+    case ArgKind::i64: {
+      const fmt::format_int digits(static_cast<long long>(v.i));
+      out.append(std::string_view(digits.data(), digits.size()));
+      break;
+    }
+    case ArgKind::u8:
+    case ArgKind::u16:
+    case ArgKind::u32:
+    case ArgKind::u64: {
+      const fmt::format_int digits(static_cast<unsigned long long>(v.u));
+      out.append(std::string_view(digits.data(), digits.size()));
+      break;
+    }
+    case ArgKind::f32:
+      out.commit(
+          fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), static_cast<float>(v.d)));
+      break;
+    case ArgKind::f64:
+      out.commit(fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), v.d));
+      break;
+    case ArgKind::pointer:
+      out.commit(fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), v.p));
+      break;
+    case ArgKind::string:
+    case ArgKind::custom:
+      out.append(v.text);
+      break;
+  }
+}
+
+}  // namespace
+
+bool MessageFormatter::split_plain(std::string_view format) {
+  plain_format_.assign(format);
+  pieces_.clear();
+  plain_args_ = 0;
+  const std::size_t size = format.size();
+  std::size_t at = 0;
+  while (at < size) {
+    std::size_t brace = at;
+    while (brace < size && format[brace] != '{' && format[brace] != '}') ++brace;
+    Piece piece{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(brace - at), false};
+    if (brace < size) {
+      const char second = brace + 1 < size ? format[brace + 1] : '\0';
+      if (format[brace] == '{' && second == '}') {
+        piece.arg = true;
+        ++plain_args_;
+      } else if (second == format[brace]) {  // "{{" or "}}": the first brace is the text
+        ++piece.length;
+      } else {
+        return false;  // a spec, a position, or an error: fmt's job
+      }
+    }
+    pieces_.push_back(piece);
+    at = brace + 2;
+  }
+  return true;
+}
+
 void MessageFormatter::format(std::string_view format, std::span<const ArgValue> args,
                               std::string& out) {
+  if (format != plain_format_ || pieces_.empty()) plain_ = split_plain(format);
+  if (plain_ && plain_args_ <= args.size()) {
+    // Without fmt's run-time parsing of the format string, which costs more
+    // than the rest of a JSON record.
+    TextBuffer buffer(out);
+    const std::string_view text = plain_format_;
+    std::size_t next = 0;
+    for (const Piece& piece : pieces_) {
+      buffer.append(text.substr(piece.offset, piece.length));
+      if (piece.arg) write_plain(args[next++], buffer);
+    }
+    buffer.flush();
+    return;
+  }
   store_.clear();
   for (const ArgValue& v : args) {
     switch (v.kind) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,7 +38,20 @@ class MessageFormatter {
   void format(std::string_view format, std::span<const ArgValue> args, std::string& out);
 
  private:
+  // A format of literal text, "{{", "}}" and bare "{}" only, split once into
+  // pieces: literal text, then an argument or not. Records of one call site
+  // come in runs, so the last format seen is kept.
+  struct Piece {
+    std::uint32_t offset, length;  // literal text in plain_format_
+    bool arg;
+  };
+  bool split_plain(std::string_view format);
+
   fmt::dynamic_format_arg_store<fmt::format_context> store_;
+  std::string plain_format_;
+  bool plain_ = false;
+  std::size_t plain_args_ = 0;
+  std::vector<Piece> pieces_;
 };
 
 /// Appends one value as "{}" renders it (fields in text output).

@@ -68,7 +68,12 @@ class Cursor {
   explicit Cursor(std::span<const std::byte> bytes) : p_(bytes.data()), end_(p_ + bytes.size()) {}
   bool empty() const noexcept { return p_ == end_; }
   std::uint8_t u8() { return static_cast<std::uint8_t>(*take(1)); }
+  const std::byte* position() const noexcept { return p_; }
   std::uint64_t varint() {
+    // Most values (ids, small integers) fit in one byte.
+    if (p_ != end_ && static_cast<std::uint8_t>(*p_) < 0x80) {
+      return static_cast<std::uint8_t>(*p_++);
+    }
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       const auto b = u8();
@@ -293,11 +298,24 @@ struct BinaryReader::Site {
   std::vector<std::string> field_names;
   std::vector<ArgInfo> args;
   std::vector<ArgKind> wire_kinds;  // as written: custom stays custom
+  std::size_t fixed_bytes = 0;      // a record's arguments in memory, strings' text aside
   CallSite call_site{};
 };
 
+namespace {
+
+bool same_site(const auto& a, const auto& b) noexcept {
+  return a.call_site.level == b.call_site.level && a.call_site.line == b.call_site.line &&
+         a.format == b.format && a.file == b.file && a.function == b.function &&
+         a.wire_kinds == b.wire_kinds && a.field_names == b.field_names;
+}
+
+}  // namespace
+
 BinaryReader::BinaryReader(RecordHandler on_record, WarningHandler on_warning)
     : on_record_(std::move(on_record)), on_warning_(std::move(on_warning)) {}
+
+BinaryReader::BinaryReader(WarningHandler on_warning) : on_warning_(std::move(on_warning)) {}
 
 BinaryReader::~BinaryReader() = default;
 
@@ -313,14 +331,48 @@ void BinaryReader::reset_tables() {
   threads_.clear();
 }
 
-void BinaryReader::feed(std::span<const std::byte> bytes) {
+void BinaryReader::append(std::span<const std::byte> bytes) {
+  // Drop what has been consumed; records never point into buffer_.
+  const std::size_t keep_from = in_block_ ? entry_ : position_;
+  if (keep_from > 0) {
+    buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(keep_from));
+    buffer_offset_ += keep_from;
+    position_ -= keep_from;
+    if (in_block_) {
+      entry_ -= keep_from;
+      block_end_ -= keep_from;
+    }
+  }
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
-  parse(false);
 }
 
-void BinaryReader::finish() { parse(true); }
+void BinaryReader::drain() {
+  while (const RecordView* record = next()) {
+    if (on_record_) on_record_(*record);
+  }
+}
 
-bool BinaryReader::parse_preamble(bool at_end) {
+void BinaryReader::feed(std::span<const std::byte> bytes) {
+  append(bytes);
+  drain();
+}
+
+void BinaryReader::finish() {
+  end_input();
+  drain();
+}
+
+const RecordView* BinaryReader::next() {
+  for (;;) {
+    if (in_block_) {
+      if (next_in_block()) return &view_;
+      in_block_ = false;
+    }
+    if (!find_block()) return nullptr;
+  }
+}
+
+bool BinaryReader::parse_preamble() {
   const std::size_t available = buffer_.size() - position_;
   const std::uint64_t offset = buffer_offset_ + position_;
   const std::size_t check = std::min(available, sizeof kMagic);
@@ -328,7 +380,7 @@ bool BinaryReader::parse_preamble(bool at_end) {
     throw Error("not a sluice binary log (no file magic at offset " + std::to_string(offset) + ")");
   }
   if (available < kPreambleSize) {
-    if (at_end && available > 0) {
+    if (at_end_ && available > 0) {
       warn("offset " + std::to_string(offset) + ": skipped " + std::to_string(available) +
            " bytes (incomplete file preamble at end of input)");
       position_ = buffer_.size();
@@ -350,7 +402,8 @@ bool BinaryReader::parse_preamble(bool at_end) {
   return true;
 }
 
-void BinaryReader::parse(bool at_end) {
+// Moves to the next good block; false when the input so far holds none.
+bool BinaryReader::find_block() {
   // The marker's bytes, to search for when resynchronising.
   std::byte marker[4];
   std::memcpy(marker, &kSyncMarker, 4);
@@ -358,7 +411,7 @@ void BinaryReader::parse(bool at_end) {
     if (!have_preamble_ || (!in_bad_region_ && buffer_.size() - position_ >= sizeof kMagic &&
                             std::memcmp(buffer_.data() + position_, kMagic, sizeof kMagic) == 0)) {
       // The start of the input, or of another file concatenated to it.
-      if (!parse_preamble(at_end)) break;
+      if (!parse_preamble()) return false;
       continue;
     }
     const std::size_t available = buffer_.size() - position_;
@@ -369,17 +422,20 @@ void BinaryReader::parse(bool at_end) {
     if (plausible) {
       const std::size_t length = available >= 8 ? load<std::uint32_t>(p + 4) : 0;
       if (available < kBlockHeaderSize || available - kBlockHeaderSize < length) {
-        if (!at_end) break;  // wait for the rest of the block
+        if (!at_end_) return false;  // wait for the rest of the block
       } else if (XXH3_64bits(p + kBlockHeaderSize, length) == load<std::uint64_t>(p + 8)) {
         if (in_bad_region_) {
           in_bad_region_ = false;
           warn("offset " + std::to_string(bad_start_) + ": skipped " +
                std::to_string(offset - bad_start_) + " bytes (corrupt block)");
         }
-        const std::size_t size = kBlockHeaderSize + length;
-        decode_block({p + kBlockHeaderSize, length}, offset);
-        position_ += size;
-        continue;
+        in_block_ = true;
+        entry_ = position_ + kBlockHeaderSize;
+        block_end_ = entry_ + length;
+        block_offset_ = offset;
+        previous_ns_ = 0;
+        position_ = block_end_;
+        return true;
       }
     }
     // Not a good block here: skip to the next sync marker.
@@ -391,159 +447,203 @@ void BinaryReader::parse(bool at_end) {
                                   buffer_.end(), std::begin(marker), std::end(marker));
     if (next != buffer_.end()) {
       position_ = static_cast<std::size_t>(next - buffer_.begin());
-    } else if (at_end) {
+    } else if (at_end_) {
       position_ = buffer_.size();
     } else {
       // Keep three bytes: they may be the start of a marker.
       position_ = std::max(position_ + 1, buffer_.size() >= 3 ? buffer_.size() - 3 : 0);
-      break;
+      return false;
     }
   }
-  if (at_end && in_bad_region_) {
+  if (at_end_ && in_bad_region_) {
     in_bad_region_ = false;
     const std::uint64_t end = buffer_offset_ + buffer_.size();
     warn("offset " + std::to_string(bad_start_) + ": skipped " + std::to_string(end - bad_start_) +
          " bytes (incomplete or corrupt block at end of input)");
   }
-  // Drop what has been consumed.
-  buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(position_));
-  buffer_offset_ += position_;
-  position_ = 0;
+  return false;
 }
 
-void BinaryReader::decode_block(std::span<const std::byte> payload, std::uint64_t offset) {
-  Cursor in(payload);
-  std::int64_t previous_ns = 0;
+// Decodes entries of the current block up to and including the next record;
+// false at the end of the block (or of what of it could be parsed).
+bool BinaryReader::next_in_block() {
+  const std::span<const std::byte> rest(buffer_.data() + entry_, block_end_ - entry_);
+  Cursor in(rest);
   try {
     while (!in.empty()) {
       const auto tag = static_cast<EntryTag>(in.u8());
-      if (tag == EntryTag::record) {
-        Site* site = lookup(sites_, in.varint(), "call site");
-        const std::string* logger = lookup(loggers_, in.varint(), "logger");
-        const Thread* thread = lookup(threads_, in.varint(), "thread");
-        const std::int64_t timestamp = previous_ns + unzigzag(in.varint());
-        previous_ns = timestamp;
-        args_.clear();
-        for (const ArgKind kind : site->wire_kinds) {
-          const auto append = [this](const void* data, std::size_t n) {
-            const auto* bytes = static_cast<const std::byte*>(data);
-            args_.insert(args_.end(), bytes, bytes + n);
-          };
-          const auto append_int = [&](std::uint64_t v) {
-            append(&v, encoded_fixed_size(kind));  // little-endian: the low bytes
-          };
-          switch (kind) {
-            case ArgKind::boolean:
-            case ArgKind::character:
-              append(in.take(1), 1);
-              break;
-            case ArgKind::i8:
-            case ArgKind::i16:
-            case ArgKind::i32:
-            case ArgKind::i64:
-              append_int(static_cast<std::uint64_t>(unzigzag(in.varint())));
-              break;
-            case ArgKind::u8:
-            case ArgKind::u16:
-            case ArgKind::u32:
-            case ArgKind::u64:
-            case ArgKind::pointer:
-              append_int(in.varint());
-              break;
-            case ArgKind::f32:
-              append(in.take(4), 4);
-              break;
-            case ArgKind::f64:
-              append(in.take(8), 8);
-              break;
-            case ArgKind::string:
-            case ArgKind::custom: {
-              const std::string_view text = in.string();
-              const auto n = static_cast<std::uint32_t>(text.size());
-              append(&n, 4);
-              append(text.data(), text.size());
-              break;
-            }
-          }
-        }
-        RecordBuilder::reset(view_, {timestamp, &site->call_site, *logger, producer_.process_id,
-                                     thread->id, thread->name, args_});
-        ++records_;
-        if (on_record_) on_record_(view_);
+      if (tag != EntryTag::record) {
+        // A definition: tag, length, body. Unknown tags are skipped (a later
+        // minor version's), and so are bytes a later minor version appends.
+        const std::uint64_t length = in.varint();
+        if (length > rest.size()) throw Malformed{"definition runs past the block"};
+        decode_definition(tag, {in.take(length), length});
         continue;
       }
-      // A definition: tag, length, body. Unknown tags are skipped (a later
-      // minor version's), and so are bytes a later minor version appends.
-      const std::uint64_t length = in.varint();
-      if (length > payload.size()) throw Malformed{"definition runs past the block"};
-      Cursor body(std::span<const std::byte>(in.take(length), length));
-      switch (tag) {
-        case EntryTag::file_header: {
-          producer_.process_id = static_cast<std::uint32_t>(body.varint());
-          producer_.host = body.string();
-          producer_.service_name = body.string();
-          producer_.service_version = body.string();
-          body.u8();  // clock: 0, the only one defined
-          producer_.created_ns = unzigzag(body.varint());
-          break;
-        }
-        case EntryTag::call_site: {
-          auto site = std::make_unique<Site>();
-          const std::uint64_t id = body.varint();
-          const std::uint8_t level = body.u8();
-          if (level > static_cast<std::uint8_t>(Level::critical)) throw Malformed{"bad level"};
-          const std::uint64_t line = body.varint();
-          site->format = body.string();
-          site->file = body.string();
-          site->function = body.string();
-          const std::uint64_t count = body.varint();
-          if (count > length) throw Malformed{"bad argument count"};
-          std::uint32_t fields = 0;
-          for (std::uint64_t i = 0; i < count; ++i) {
-            const std::uint8_t kind = body.u8();
-            if (kind > static_cast<std::uint8_t>(ArgKind::custom))
-              throw Malformed{"bad argument kind"};
-            site->wire_kinds.push_back(static_cast<ArgKind>(kind));
-            site->field_names.emplace_back(body.string());
-            if (!site->field_names.back().empty()) ++fields;
+      Site* site = lookup(sites_, in.varint(), "call site");
+      const std::string* logger = lookup(loggers_, in.varint(), "logger");
+      const Thread* thread = lookup(threads_, in.varint(), "thread");
+      const std::int64_t timestamp = previous_ns_ + unzigzag(in.varint());
+      previous_ns_ = timestamp;
+      // The arguments, re-encoded in the in-memory layout decode_args reads.
+      // Fixed kinds are written at constant widths (the copies inline), into
+      // room reserved once per record; strings make more room as needed.
+      if (args_.size() < site->fixed_bytes) args_.resize(2 * site->fixed_bytes + 64);
+      std::byte* at = args_.data();
+      const auto put = [&at](const auto value) {
+        std::memcpy(at, &value, sizeof value);  // little-endian: narrowing keeps the low bytes
+        at += sizeof value;
+      };
+      for (const ArgKind kind : site->wire_kinds) {
+        switch (kind) {
+          case ArgKind::boolean:
+          case ArgKind::character:
+            *at++ = *in.take(1);
+            break;
+          case ArgKind::i8:
+            put(static_cast<std::int8_t>(unzigzag(in.varint())));
+            break;
+          case ArgKind::i16:
+            put(static_cast<std::int16_t>(unzigzag(in.varint())));
+            break;
+          case ArgKind::i32:
+            put(static_cast<std::int32_t>(unzigzag(in.varint())));
+            break;
+          case ArgKind::i64:
+            put(unzigzag(in.varint()));
+            break;
+          case ArgKind::u8:
+            put(static_cast<std::uint8_t>(in.varint()));
+            break;
+          case ArgKind::u16:
+            put(static_cast<std::uint16_t>(in.varint()));
+            break;
+          case ArgKind::u32:
+            put(static_cast<std::uint32_t>(in.varint()));
+            break;
+          case ArgKind::u64:
+          case ArgKind::pointer:
+            put(in.varint());
+            break;
+          case ArgKind::f32:
+            std::memcpy(at, in.take(4), 4);
+            at += 4;
+            break;
+          case ArgKind::f64:
+            std::memcpy(at, in.take(8), 8);
+            at += 8;
+            break;
+          case ArgKind::string:
+          case ArgKind::custom: {
+            const std::string_view text = in.string();
+            const auto used = static_cast<std::size_t>(at - args_.data());
+            // Room for this string and, at most, every fixed argument after it.
+            const std::size_t need = used + 4 + text.size() + site->fixed_bytes;
+            if (args_.size() < need) {
+              args_.resize(2 * need);
+              at = args_.data() + used;
+            }
+            put(static_cast<std::uint32_t>(text.size()));
+            if (!text.empty()) std::memcpy(at, text.data(), text.size());
+            at += text.size();
+            break;
           }
-          for (std::uint64_t i = 0; i < count; ++i) {
-            // A custom value arrives as its text: to decode_args, a string.
-            const ArgKind kind =
-                site->wire_kinds[i] == ArgKind::custom ? ArgKind::string : site->wire_kinds[i];
-            site->args.push_back(ArgInfo{kind, 0, site->field_names[i], nullptr});
-          }
-          site->call_site = CallSite{site->format,
-                                     site->file,
-                                     site->function,
-                                     static_cast<std::uint32_t>(line),
-                                     static_cast<Level>(level),
-                                     site->args.data(),
-                                     static_cast<std::uint32_t>(count),
-                                     fields,
-                                     nullptr};
-          slot(sites_, id) = std::move(site);
-          break;
         }
-        case EntryTag::logger: {
-          const std::uint64_t id = body.varint();
-          slot(loggers_, id) = std::make_unique<std::string>(body.string());
-          break;
-        }
-        case EntryTag::thread: {
-          const std::uint64_t id = body.varint();
-          auto thread = std::make_unique<Thread>();
-          thread->id = body.varint();
-          thread->name = body.string();
-          slot(threads_, id) = std::move(thread);
-          break;
-        }
-        default:
-          break;
       }
+      const auto used = static_cast<std::size_t>(at - args_.data());
+      entry_ += static_cast<std::size_t>(in.position() - rest.data());
+      RecordBuilder::reset(view_,
+                           {timestamp, &site->call_site, *logger, producer_.process_id, thread->id,
+                            thread->name, std::span<const std::byte>(args_.data(), used)});
+      ++records_;
+      return true;
     }
   } catch (const Malformed& e) {
-    warn("offset " + std::to_string(offset) + ": rest of block skipped (" + e.reason + ")");
+    warn("offset " + std::to_string(block_offset_) + ": rest of block skipped (" + e.reason + ")");
+  }
+  entry_ = block_end_;
+  return false;
+}
+
+void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> bytes) {
+  Cursor body(bytes);
+  const std::size_t length = bytes.size();
+  switch (tag) {
+    case EntryTag::file_header: {
+      producer_.process_id = static_cast<std::uint32_t>(body.varint());
+      producer_.host = body.string();
+      producer_.service_name = body.string();
+      producer_.service_version = body.string();
+      body.u8();  // clock: 0, the only one defined
+      producer_.created_ns = unzigzag(body.varint());
+      break;
+    }
+    case EntryTag::call_site: {
+      auto site = std::make_unique<Site>();
+      const std::uint64_t id = body.varint();
+      const std::uint8_t level = body.u8();
+      if (level > static_cast<std::uint8_t>(Level::critical)) throw Malformed{"bad level"};
+      const std::uint64_t line = body.varint();
+      site->format = body.string();
+      site->file = body.string();
+      site->function = body.string();
+      const std::uint64_t count = body.varint();
+      if (count > length) throw Malformed{"bad argument count"};
+      std::uint32_t fields = 0;
+      for (std::uint64_t i = 0; i < count; ++i) {
+        const std::uint8_t kind = body.u8();
+        if (kind > static_cast<std::uint8_t>(ArgKind::custom)) throw Malformed{"bad argument kind"};
+        site->wire_kinds.push_back(static_cast<ArgKind>(kind));
+        site->field_names.emplace_back(body.string());
+        if (!site->field_names.back().empty()) ++fields;
+      }
+      site->call_site.level = static_cast<Level>(level);
+      site->call_site.line = static_cast<std::uint32_t>(line);
+      auto& existing = slot(sites_, id);
+      // Writers repeat definitions in every block: keep an identical one, so
+      // that its address stays the same and nothing is rebuilt.
+      if (existing && same_site(*existing, *site)) break;
+      for (const ArgKind kind : site->wire_kinds) {
+        site->fixed_bytes +=
+            kind == ArgKind::string || kind == ArgKind::custom ? 4 : encoded_fixed_size(kind);
+      }
+      for (std::uint64_t i = 0; i < count; ++i) {
+        // A custom value arrives as its text: to decode_args, a string.
+        const ArgKind kind =
+            site->wire_kinds[i] == ArgKind::custom ? ArgKind::string : site->wire_kinds[i];
+        site->args.push_back(ArgInfo{kind, 0, site->field_names[i], nullptr});
+      }
+      site->call_site = CallSite{site->format,
+                                 site->file,
+                                 site->function,
+                                 static_cast<std::uint32_t>(line),
+                                 static_cast<Level>(level),
+                                 site->args.data(),
+                                 static_cast<std::uint32_t>(count),
+                                 fields,
+                                 nullptr};
+      existing = std::move(site);
+      break;
+    }
+    case EntryTag::logger: {
+      const std::uint64_t id = body.varint();
+      const std::string_view name = body.string();
+      auto& existing = slot(loggers_, id);
+      if (!existing || *existing != name) existing = std::make_unique<std::string>(name);
+      break;
+    }
+    case EntryTag::thread: {
+      const std::uint64_t id = body.varint();
+      const std::uint64_t os_id = body.varint();
+      const std::string_view name = body.string();
+      auto& existing = slot(threads_, id);
+      if (!existing || existing->id != os_id || existing->name != name) {
+        existing = std::make_unique<Thread>(Thread{os_id, std::string(name)});
+      }
+      break;
+    }
+    default:
+      break;
   }
 }
 

@@ -92,11 +92,16 @@ class BinaryEncoder {
 };
 
 /// Parses a byte stream (one file, or several concatenated) into records.
-/// Feed it bytes as they come, then call finish() at the end of the input.
+///
+/// Two ways to use it. Push: feed() bytes as they come, then finish() at the
+/// end of the input; every record goes to the RecordHandler. Pull (to merge
+/// several inputs, or to stop early): append() bytes, end_input() at the end,
+/// and take records one at a time with next().
 ///
 /// A block that fails its checksum, or is otherwise unreadable, is skipped
 /// with a warning naming its file offset and size; reading resumes at the
-/// next sync marker. An incomplete block at the end is reported by finish().
+/// next sync marker. An incomplete block at the end is reported once the end
+/// of the input is known.
 /// Not thread-safe.
 class BinaryReader {
  public:
@@ -104,6 +109,8 @@ class BinaryReader {
   using WarningHandler = std::function<void(const std::string&)>;
 
   BinaryReader(RecordHandler on_record, WarningHandler on_warning);
+  /// For pull-style use: records are taken with next().
+  explicit BinaryReader(WarningHandler on_warning = {});
   ~BinaryReader();
   BinaryReader(const BinaryReader&) = delete;
   BinaryReader& operator=(const BinaryReader&) = delete;
@@ -114,6 +121,20 @@ class BinaryReader {
   void feed(std::span<const std::byte> bytes);
   /// End of input: decodes what can be, and reports what cannot.
   void finish();
+
+  /// Adds input without decoding it (pull-style).
+  void append(std::span<const std::byte> bytes);
+  /// No more input will be appended: an incomplete block at the end is then
+  /// reported instead of waited for.
+  void end_input() noexcept { at_end_ = true; }
+  /// The next record, or nullptr when the input appended so far holds no
+  /// more (append more, or it is the end after end_input()). The view stays
+  /// valid until the next call of next(), feed() or finish(); append() does
+  /// not invalidate it (records never point into the input bytes).
+  /// @throws sluice::Error as feed() does.
+  const RecordView* next();
+  /// True once end_input() was called and every record has been taken.
+  bool exhausted() const noexcept { return at_end_ && !in_block_ && position_ == buffer_.size(); }
 
   std::uint64_t records() const noexcept { return records_; }
   std::uint64_t warnings() const noexcept { return warnings_; }
@@ -126,20 +147,31 @@ class BinaryReader {
     std::string name;
   };
 
-  void parse(bool at_end);
-  bool parse_preamble(bool at_end);
-  void decode_block(std::span<const std::byte> payload, std::uint64_t offset);
+  bool find_block();
+  bool parse_preamble();
+  bool next_in_block();
+  void decode_definition(EntryTag tag, std::span<const std::byte> body);
+  void drain();
   void warn(std::string message);
   void reset_tables();
 
   RecordHandler on_record_;
   WarningHandler on_warning_;
   std::vector<std::byte> buffer_;
-  std::size_t position_ = 0;         // in buffer_
+  std::size_t position_ = 0;         // in buffer_: the next byte not parsed
   std::uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
+  bool at_end_ = false;
   bool have_preamble_ = false;
   bool in_bad_region_ = false;
   std::uint64_t bad_start_ = 0;  // stream offset
+
+  // The block being decoded: its payload is buffer_[entry_, block_end_).
+  bool in_block_ = false;
+  std::size_t entry_ = 0;  // in buffer_: the next entry
+  std::size_t block_end_ = 0;
+  std::uint64_t block_offset_ = 0;  // stream offset of its header, for warnings
+  std::int64_t previous_ns_ = 0;
+
   std::uint64_t records_ = 0;
   std::uint64_t warnings_ = 0;
 

@@ -8,6 +8,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "arg_decoding.hpp"
 #include "capture_fixture.hpp"
@@ -212,4 +213,36 @@ TEST_CASE("arguments below the logger's level are not evaluated") {
   sluice::flush();
   CHECK(evaluated == 1);
   REQUIRE(fx.capture->size() == 1);
+}
+
+TEST_CASE("run-time messages: braces, bare and specified placeholders render as fmt does") {
+  // Bare "{}" placeholders take a path of their own; anything else goes to
+  // fmt. Both must give what fmt gives.
+  std::vector<sluice::ArgValue> args(4);
+  args[0].kind = sluice::ArgKind::i64;
+  args[0].i = -5;
+  args[1].kind = sluice::ArgKind::f64;
+  args[1].d = 0.5;
+  args[2].kind = sluice::ArgKind::string;
+  args[2].text = "s";
+  args[3].kind = sluice::ArgKind::character;
+  args[3].c = '{';
+  const auto render = [&](std::string_view format) {
+    sluice::detail::MessageFormatter formatter;
+    std::string out = "kept:";
+    formatter.format(format, args, out);
+    return out;
+  };
+  const auto expected = [](std::string_view format) {
+    return "kept:" + fmt::format(fmt::runtime(format), -5LL, 0.5, "s", '{');
+  };
+  for (const char* format : {"{{x}} {} }} {} {} {}", "{}{}{}{}", "no placeholders", "", "{{}}",
+                             "{} {:>4} {} {}", "{1} {0}", "{:d}, {}", "{} extra args"}) {
+    INFO(format);
+    CHECK(render(format) == expected(format));
+  }
+  for (const char* bad : {"{} {} {} {} {}", "a } b", "open {", "{x}"}) {
+    INFO(bad);
+    CHECK(render(bad).starts_with("kept:[sluice: format error: "));
+  }
 }

@@ -108,6 +108,36 @@ TEST_CASE("decoded records render as the originals did") {
   CHECK(bytewise.json == sample.json);
 }
 
+TEST_CASE("pulled one at a time, records come out as pushed, and views outlive append") {
+  const Sample sample = make_sample();
+  const sluice::JsonFormatter json;
+  std::vector<std::string> warnings;
+  BinaryReader reader([&](const std::string& w) { warnings.push_back(w); });
+  std::vector<std::string> pulled;
+  const auto* data = reinterpret_cast<const std::byte*>(sample.bytes.data());
+  const auto render = [&](const sluice::RecordView& r) {
+    pulled.emplace_back();
+    json.format(r, pulled.back());
+  };
+  // Seven bytes at a time, one record taken per chunk and rendered only after
+  // the next chunk was appended, which must leave it intact.
+  const sluice::RecordView* pending = nullptr;
+  for (std::size_t at = 0; at < sample.bytes.size(); at += 7) {
+    reader.append({data + at, std::min<std::size_t>(7, sample.bytes.size() - at)});
+    if (pending != nullptr) render(*pending);
+    pending = reader.next();
+    CHECK_FALSE(reader.exhausted());
+  }
+  reader.end_input();
+  if (pending != nullptr) render(*pending);
+  while (const sluice::RecordView* r = reader.next()) render(*r);
+  CHECK(reader.next() == nullptr);
+  CHECK(reader.exhausted());
+  CHECK(warnings.empty());
+  CHECK(pulled == sample.json);
+  CHECK(reader.records() == sample.json.size());
+}
+
 TEST_CASE("a file cut at any byte yields the records of its complete blocks") {
   const Sample sample = make_sample();
   for (std::size_t cut = 0; cut <= sample.bytes.size(); ++cut) {

@@ -1,6 +1,7 @@
 # sluice-decode as users run it: the 1.0 sample decodes to its recorded JSON
 # Lines (format compatibility), a truncated copy still prints its complete
-# blocks and exits 1 with the warning on stderr, usage errors exit 2.
+# blocks and exits 1 with the warning on stderr, usage errors exit 2 with
+# their exact message, stats and logfmt work from the command line.
 # Run with -DDECODE=<sluice-decode> -DDATA=<tests/data> -DWORK=<scratch dir>.
 
 function(expect_exit code)
@@ -50,4 +51,64 @@ expect_exit(0 "text output")
 string(FIND "${out}" "INFO user alice\n\"x\" logged in from 1\n" found)
 if(found EQUAL -1)
   message(FATAL_ERROR "unexpected text output:\n${out}")
+endif()
+
+# Usage errors: exit 2, the exact message on stderr, nothing on stdout.
+function(expect_usage_error message)
+  execute_process(COMMAND ${DECODE} ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE out
+                  ERROR_VARIABLE error)
+  expect_exit(2 "sluice-decode ${ARGN}")
+  set(expected "sluice-decode: ${message}\nTry 'sluice-decode --help'.\n")
+  if(NOT error STREQUAL expected OR NOT out STREQUAL "")
+    message(FATAL_ERROR "sluice-decode ${ARGN}:\nstderr: ${error}\nexpected: ${expected}stdout: ${out}")
+  endif()
+endfunction()
+expect_usage_error("unknown level \"loud\": expected TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL"
+                   --level loud ${sample})
+expect_usage_error("invalid --since value \"yesterday\": expected an ISO 8601 time such as 2026-11-23T10:00:00Z or 2026-11-23T10:00:00.5+01:00, or a relative time such as -15m, -2h, -30s or -1d"
+                   --since yesterday ${sample})
+expect_usage_error("unknown format \"yaml\": json, logfmt or text" --format yaml ${sample})
+expect_usage_error("--follow needs exactly one FILE (not -)" --follow ${sample} ${sample})
+expect_usage_error("no input: give FILE... or - for standard input" stats)
+
+# An input that cannot be opened: exit 2, the others still decoded.
+execute_process(COMMAND ${DECODE} --format text --pattern "{line}" ${WORK}/missing.slog ${sample}
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE error)
+expect_exit(2 "a missing input")
+if(NOT error STREQUAL "sluice-decode: ${WORK}/missing.slog: cannot open ${WORK}/missing.slog: No such file or directory\n")
+  message(FATAL_ERROR "unexpected error for a missing input: ${error}")
+endif()
+string(REGEX MATCHALL "\n" lines "${out}")
+list(LENGTH lines count)
+if(NOT count EQUAL 6)
+  message(FATAL_ERROR "with a missing input, the sample printed ${count} records, expected 6")
+endif()
+
+# --help lists the new options and exits 0 (checked above); stats and logfmt.
+execute_process(COMMAND ${DECODE} --help OUTPUT_VARIABLE out RESULT_VARIABLE result)
+foreach(option stats --follow --level --logger --since --until --thread --field --grep --top logfmt)
+  string(FIND "${out}" "${option}" found)
+  if(found EQUAL -1)
+    message(FATAL_ERROR "--help does not mention ${option}")
+  endif()
+endforeach()
+execute_process(COMMAND ${DECODE} stats ${sample} RESULT_VARIABLE result OUTPUT_VARIABLE out
+                ERROR_VARIABLE error)
+expect_exit(0 "stats")
+string(FIND "${out}" "records   6\nbytes     792 (132.0 per record)\n" found)
+if(NOT found EQUAL 0 OR NOT error STREQUAL "")
+  message(FATAL_ERROR "unexpected stats:\n${out}\nstderr: ${error}")
+endif()
+execute_process(COMMAND ${DECODE} stats - INPUT_FILE ${WORK}/torn.slog RESULT_VARIABLE result
+                OUTPUT_VARIABLE out ERROR_VARIABLE error)
+expect_exit(1 "stats of a torn file")
+execute_process(COMMAND ${DECODE} --format logfmt --level warning ${sample} ${sample}
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE error)
+expect_exit(0 "logfmt, filtered, merged")
+string(REGEX MATCHALL "level=WARNING" lines "${out}")
+list(LENGTH lines count)
+string(REGEX MATCHALL "\n" all "${out}")
+list(LENGTH all total)
+if(NOT count EQUAL 6 OR NOT total EQUAL 6)
+  message(FATAL_ERROR "logfmt --level warning of the sample twice: ${count} of ${total} lines")
 endif()

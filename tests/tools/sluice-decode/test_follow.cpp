@@ -1,0 +1,184 @@
+// --follow: a whole sluice-decode run in a thread reads a file while this
+// thread appends blocks to it, tears a block in two, rotates the file
+// (rename, more records into the old one, a new file at the path) and
+// truncates it; the output must hold every record once, in order.
+
+#include <catch2/catch.hpp>
+#include <sluice/kv.hpp>
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "decode_test_support.hpp"
+
+namespace {
+
+using namespace sluice::testing;
+using namespace std::chrono_literals;
+
+void append_file(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  REQUIRE(out.good());
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// sluice-decode --follow PATH in a thread, its output in a file.
+class FollowRun {
+ public:
+  FollowRun(const std::string& path, const std::string& out_path) : out_path_(out_path) {
+    out_ = std::fopen(out_path.c_str(), "w");
+    err_ = std::tmpfile();
+    REQUIRE(out_ != nullptr);
+    REQUIRE(err_ != nullptr);
+    std::vector<std::string_view> args{"--follow", path};
+    const auto options = sluice::detail::decode::parse_options(args, kT0);
+    thread_ = std::thread([this, options] {
+      sluice::detail::decode::Environment env;
+      env.out = out_;
+      env.err = err_;
+      env.poll = 10ms;
+      env.stop = &stop_;
+      status_ = sluice::detail::decode::run(options, env);
+    });
+  }
+  ~FollowRun() { stop(); }
+
+  // Waits until the output is `expected` (it is flushed whenever the reader
+  // catches up); false after 20 s.
+  bool wait_for(const std::string& expected) {
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (slurp(out_path_) == expected) return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return false;
+  }
+  int stop() {
+    if (thread_.joinable()) {
+      stop_ = true;
+      thread_.join();
+      std::fclose(out_);
+      err_text_ = read_back(err_);
+    }
+    return status_;
+  }
+  const std::string& err() const noexcept { return err_text_; }
+
+ private:
+  std::string out_path_;
+  FILE* out_ = nullptr;
+  FILE* err_ = nullptr;
+  std::atomic<bool> stop_{false};
+  int status_ = -1;
+  std::string err_text_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("follow: a growing file, a torn block when whole, and across a rotation") {
+  TempDir dir;
+  const std::string path = dir / "app.slog";
+  LogBuilder old_file, new_file;
+  std::vector<std::string> expected;
+  int n = 0;
+  const auto add = [&](LogBuilder& log, int count) {
+    for (int i = 0; i < count; ++i, ++n) {
+      log.add<kLogin>(meta_at(kT0 + n * kSecond), "u", sluice::kv<"n">(n), n);
+      expected.push_back(log.json().back());
+    }
+  };
+
+  add(old_file, 3);
+  write_file(path, old_file.take());
+  FollowRun run(path, dir / "out.jsonl");
+  REQUIRE(run.wait_for(lines(expected)));
+
+  add(old_file, 2);
+  append_file(path, old_file.take());
+  REQUIRE(run.wait_for(lines(expected)));
+
+  // Half a block, then the rest: nothing is printed (or warned) in between.
+  const std::vector<std::string> before = expected;
+  add(old_file, 2);
+  const std::string block = old_file.take();
+  append_file(path, block.substr(0, block.size() / 2));
+  std::this_thread::sleep_for(100ms);
+  CHECK(slurp(dir / "out.jsonl") == lines(before));
+  append_file(path, block.substr(block.size() / 2));
+  REQUIRE(run.wait_for(lines(expected)));
+
+  // Rotation: the writer still appends to the renamed file before it opens
+  // the new one; those records come before the new file's.
+  std::filesystem::rename(path, dir / "app.slog.1");
+  add(old_file, 2);
+  append_file(dir / "app.slog.1", old_file.take());
+  add(new_file, 3);
+  write_file(path, new_file.take());
+  REQUIRE(run.wait_for(lines(expected)));
+
+  add(new_file, 1);
+  append_file(path, new_file.take());
+  REQUIRE(run.wait_for(lines(expected)));
+
+  CHECK(run.stop() == 0);
+  CHECK(run.err().empty());
+  CHECK(n == 13);
+}
+
+TEST_CASE("follow: starts again after truncation, and reports a torn rotated file") {
+  TempDir dir;
+  const std::string path = dir / "app.slog";
+  LogBuilder first, second, third;
+  std::vector<std::string> expected;
+  int n = 0;
+  const auto add = [&](LogBuilder& log, int count) {
+    for (int i = 0; i < count; ++i, ++n) {
+      log.add<kCrash>(meta_at(kT0 + n * kSecond), n);
+      expected.push_back(log.json().back());
+    }
+  };
+  add(first, 5);
+  write_file(path, first.take());
+  FollowRun run(path, dir / "out.jsonl");
+  REQUIRE(run.wait_for(lines(expected)));
+
+  // copytruncate: the same file, emptied and written anew (shorter than
+  // what was read, so the shrink is seen whenever the reader looks).
+  add(second, 1);
+  write_file(path, second.take());
+  REQUIRE(run.wait_for(lines(expected)));
+
+  // A rotated file whose last block was cut short: its complete records
+  // are printed, the cut is reported, the new file is read.
+  add(second, 1);
+  std::string torn = second.take();
+  append_file(path, torn.substr(0, torn.size() - 3));
+  expected.pop_back();
+  std::filesystem::rename(path, dir / "app.slog.1");
+  add(third, 1);
+  write_file(path, third.take());
+  REQUIRE(run.wait_for(lines(expected)));
+
+  CHECK(run.stop() == 1);
+  const std::size_t torn_at = second.bytes().size() - torn.size();
+  CHECK(run.err() == "sluice-decode: " + path + ": offset " + std::to_string(torn_at) +
+                         ": skipped " + std::to_string(torn.size() - 3) +
+                         " bytes (incomplete or corrupt block at end of input)\n");
+}

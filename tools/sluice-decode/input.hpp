@@ -1,0 +1,68 @@
+#pragma once
+// Inputs: bytes from a file, stdin or a followed file, turned into records
+// one at a time by a BinaryReader.
+
+#include <sluice/record.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "binary_format.hpp"
+#include "output.hpp"
+
+namespace sluice::detail::decode {
+
+struct ReadResult {
+  enum Kind {
+    data,     // `size` bytes were read
+    end,      // the input ended
+    restart,  // a new file starts here (the followed file was rotated)
+  };
+  Kind kind;
+  std::size_t size = 0;
+};
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// @throws sluice::Error when reading fails.
+  virtual ReadResult read(std::span<std::byte> into) = 0;
+};
+
+/// A file, or standard input for "-", read to its end.
+/// @throws sluice::Error "cannot open NAME: reason".
+std::unique_ptr<ByteSource> open_file(const std::string& name);
+
+/// The label messages give an input: its name, or <stdin>.
+std::string input_label(const std::string& name);
+
+/// The records of one input, pulled one at a time. Warnings and errors go to
+/// `diagnostics`; after an error (unreadable, not a binary log) the stream
+/// ends.
+class RecordStream {
+ public:
+  RecordStream(std::unique_ptr<ByteSource> source, std::string label, Diagnostics& diagnostics);
+
+  /// The next record, valid until the next call; nullptr at the end.
+  const RecordView* next();
+  std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  const std::string& label() const noexcept { return label_; }
+
+ private:
+  void start_reader();
+
+  std::unique_ptr<ByteSource> source_;
+  std::string label_;
+  Diagnostics& diagnostics_;
+  std::unique_ptr<binlog::BinaryReader> reader_;
+  std::vector<std::byte> chunk_;
+  std::uint64_t bytes_read_ = 0;
+  bool restart_pending_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace sluice::detail::decode

@@ -1,0 +1,22 @@
+#pragma once
+// --format logfmt: one line of key=value pairs per record, with the JSON
+// formatter's keys in its order, so that the two outputs carry the same data.
+
+#include <sluice/formatter.hpp>
+
+#include <string>
+
+namespace sluice::detail::decode {
+
+/// timestamp=... level=INFO logger_name=app.db message="..." module=pool
+/// function=acquire line=42 process=4242 thread=777 thread_name=worker-1,
+/// then the record's fields. Values are quoted as PatternFormatter's
+/// {fields} quotes them (go-logfmt). A field whose key is a standard key is
+/// written as _key, as JsonFormatter does; bytes of a key that logfmt cannot
+/// carry (space, '=', '"', control bytes) become '_'.
+class LogfmtFormatter final : public Formatter {
+ public:
+  void format(const RecordView& record, std::string& out) const override;
+};
+
+}  // namespace sluice::detail::decode

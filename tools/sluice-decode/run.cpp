@@ -1,0 +1,112 @@
+#include "run.hpp"
+
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "follow.hpp"
+#include "input.hpp"
+#include "logfmt_formatter.hpp"
+#include "merge.hpp"
+#include "output.hpp"
+#include "progress.hpp"
+#include "record_filter.hpp"
+#include "stats.hpp"
+
+namespace sluice::detail::decode {
+
+namespace {
+
+std::unique_ptr<Formatter> make_formatter(const Options& options) {
+  switch (options.format) {
+    case OutputFormat::text:
+      return std::make_unique<PatternFormatter>(
+          options.pattern, options.local_time ? TimeZone::local : TimeZone::utc);
+    case OutputFormat::logfmt:
+      return std::make_unique<LogfmtFormatter>();
+    case OutputFormat::json:
+      break;
+  }
+  return std::make_unique<JsonFormatter>();
+}
+
+}  // namespace
+
+int run(const Options& options, const Environment& env) {
+  std::unique_ptr<Formatter> formatter;
+  if (options.command == Command::decode) {
+    try {
+      formatter = make_formatter(options);
+    } catch (const Error& e) {  // a bad --pattern
+      std::fprintf(env.err, "sluice-decode: %s\nTry 'sluice-decode --help'.\n", e.what());
+      return Diagnostics::kFailed;
+    }
+  }
+
+  Output out(env.out);
+  Diagnostics diagnostics(env.err);
+  std::vector<std::unique_ptr<RecordStream>> inputs;
+  const auto bytes_read = [&inputs] {
+    std::uint64_t total = 0;
+    for (const auto& input : inputs) total += input->bytes_read();
+    return total;
+  };
+  Progress progress(env.err, env.progress, bytes_read);
+  diagnostics.before_message([&] {
+    progress.clear();
+    out.flush();  // keep warnings next to the records around them
+  });
+
+  for (const std::string& name : options.inputs) {
+    try {
+      std::unique_ptr<ByteSource> source;
+      if (options.follow) {
+        source = follow_file(name, {env.poll, env.stop, [&out] { out.flush(); }});
+      } else {
+        source = open_file(name);
+      }
+      inputs.push_back(
+          std::make_unique<RecordStream>(std::move(source), input_label(name), diagnostics));
+    } catch (const Error& e) {
+      diagnostics.error(input_label(name), e.what());
+    }
+  }
+  std::vector<RecordStream*> streams;
+  for (const auto& input : inputs) streams.push_back(input.get());
+  MergedRecords records(std::move(streams));
+  RecordFilter filter(options.filter);
+
+  if (options.command == Command::stats) {
+    Stats stats;
+    while (const RecordView* record = records.next()) {
+      if (filter.accepts(*record)) stats.add(*record);
+      progress.record();
+    }
+    stats.set_bytes(bytes_read());
+    if (options.format == OutputFormat::json) {
+      stats.write_json(out.buffer(), options.top);
+    } else {
+      stats.write_text(out.buffer(), options.top);
+    }
+  } else {
+    while (const RecordView* record = records.next()) {
+      progress.record();
+      if (!filter.accepts(*record)) continue;
+      formatter->format(*record, out.buffer());
+      out.end_line();
+    }
+  }
+  progress.clear();
+  if (!out.flush()) {
+    std::fprintf(env.err, "sluice-decode: cannot write output: %s\n", std::strerror(errno));
+    return Diagnostics::kFailed;
+  }
+  return diagnostics.status();
+}
+
+}  // namespace sluice::detail::decode
