@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Quick start: installs the dependencies, builds sluice (Release, build/) and
 # runs the demo server, which logs WARNING and above to the console, every
-# record as text to out/demo/app.log and as JSON lines to out/demo/app.jsonl.
+# record as text to out/demo/app.log, as JSON lines to out/demo/app.jsonl and
+# in binary to out/demo/app.slog; then decodes the binary log to JSON Lines
+# with sluice-decode and checks it holds the same records as app.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build --target sluice-demo
+cmake --build build --target sluice-demo sluice-decode
 
 out=out/demo
 rm -rf "$out"
@@ -21,3 +23,18 @@ echo
 echo "== $out/app.jsonl: $(wc -l <"$out/app.jsonl") lines; the first 3 through jq:"
 jq empty "$out/app.jsonl"  # fails loudly if any line is not valid JSON
 head -n 3 "$out/app.jsonl" | jq -c .
+
+echo
+decoded=$out/app.slog.jsonl
+echo "== build/tools/sluice-decode/sluice-decode $out/app.slog > $decoded"
+build/tools/sluice-decode/sluice-decode "$out/app.slog" >"$decoded"
+jq empty "$decoded"
+# Same records, in the same order, as the live JSON sink wrote.
+if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
+            <(jq -c '[.timestamp, .level, .logger_name, .message]' "$out/app.jsonl"); then
+  echo "demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
+  exit 1
+fi
+echo "== $(wc -l <"$decoded") records decoded from $(wc -c <"$out/app.slog") bytes of binary log," \
+  "the same as app.jsonl; the errors, through jq:"
+jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"

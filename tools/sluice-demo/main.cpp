@@ -2,9 +2,10 @@
 //
 // Worker threads handle fake HTTP requests (started/completed with
 // durations), one user logs in (and one fails to), a slow query warns, and a
-// payment fails with an exception. Text and JSON go to files under --out; the
-// console shows WARNING and above.
+// payment fails with an exception. Text, JSON and a binary log go to files
+// under --out; the console shows WARNING and above.
 
+#include <sluice/sinks/binary_file_sink.hpp>
 #include <sluice/sinks/console_sink.hpp>
 #include <sluice/sinks/file_sink.hpp>
 #include <sluice/sluice.hpp>
@@ -36,7 +37,8 @@ int usage(const char* program, int code) {
   std::fprintf(code == 0 ? stdout : stderr,
                "usage: %s [--out DIR] [--workers N] [--requests N]\n"
                "  Plays a small server through sluice's sinks:\n"
-               "  DIR/app.log (text), DIR/app.jsonl (JSON lines), console (WARNING+).\n",
+               "  DIR/app.log (text), DIR/app.jsonl (JSON lines), DIR/app.slog (binary\n"
+               "  log: sluice-decode DIR/app.slog), console (WARNING+).\n",
                program);
   return code;
 }
@@ -50,7 +52,8 @@ std::string demangled(const std::type_info& type) {
 }
 
 void charge_card(int order_id) {
-  if (order_id % 97 == 13) throw std::runtime_error("card processor timed out after 3000 ms");
+  // Orders are every fourth request (ids 0, 4, 8 ...): two of the first 50 fail.
+  if (order_id % 28 == 12) throw std::runtime_error("card processor timed out after 3000 ms");
 }
 
 void handle_request(int worker, int n) {
@@ -132,6 +135,10 @@ int main(int argc, char** argv) {
         std::make_shared<sluice::JsonFormatter>(sluice::JsonOptions{
             .static_fields = {{"service_name", "sluice-demo"}, {"environment", "demo"}}}),
         sluice::FileOptions{.truncate = true}));
+    root.add_sink(std::make_shared<sluice::BinaryFileSink>(
+        options.out / "app.slog",
+        sluice::BinaryFileOptions{
+            .truncate = true, .service_name = "sluice-demo", .service_version = "1.0"}));
     auto console = std::make_shared<sluice::ConsoleSink>(
         sluice::ConsoleOptions{.split_by_level = true},
         std::make_shared<sluice::PatternFormatter>("{level:<8} {logger}: {message}{fields}"));
@@ -162,10 +169,10 @@ int main(int argc, char** argv) {
   const sluice::Stats stats = sluice::stats();
   sluice::stop();
   std::printf(
-      "sluice-demo: %llu records written to %s/app.log and %s/app.jsonl (%llu dropped, "
+      "sluice-demo: %llu records written to %s/app.log, app.jsonl and app.slog (%llu dropped, "
       "%llu sink errors)\n",
       static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
-      options.out.c_str(), static_cast<unsigned long long>(stats.records_dropped),
+      static_cast<unsigned long long>(stats.records_dropped),
       static_cast<unsigned long long>(stats.sink_errors));
   return stats.sink_errors == 0 ? 0 : 1;
 }
