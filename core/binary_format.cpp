@@ -119,6 +119,29 @@ std::unique_ptr<T>& slot(std::vector<std::unique_ptr<T>>& table, std::uint64_t i
 
 // ---- encoder ----------------------------------------------------------------
 
+namespace {
+
+// The record path writes through a raw pointer into room the caller made:
+// std::string's per-byte append checks its capacity on every byte.
+char* put_varint(char* at, std::uint64_t v) noexcept {
+  while (v >= 0x80) {
+    *at++ = static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  *at++ = static_cast<char>(v);
+  return at;
+}
+
+template <class T>
+char* put_raw(char* at, T v) noexcept {
+  std::memcpy(at, &v, sizeof(T));
+  return at + sizeof(T);
+}
+
+constexpr std::size_t kMaxVarint = 10;
+
+}  // namespace
+
 BinaryEncoder::BinaryEncoder(ProducerInfo producer) : producer_(std::move(producer)) {}
 
 std::string BinaryEncoder::preamble() {
@@ -126,6 +149,15 @@ std::string BinaryEncoder::preamble() {
   put_raw(out, kFormatMajor);
   put_raw(out, kFormatMinor);
   return out;
+}
+
+void BinaryEncoder::grow(std::size_t n) {
+  payload_.resize(std::max({used_ + n, payload_.size() * 2, std::size_t{4096}}));
+}
+
+void BinaryEncoder::append(std::string_view bytes) {
+  std::memcpy(room(bytes.size()), bytes.data(), bytes.size());
+  used_ += bytes.size();
 }
 
 void BinaryEncoder::write_header_if_missing() {
@@ -138,15 +170,21 @@ void BinaryEncoder::write_header_if_missing() {
   put_string(body, producer_.service_version);
   put_u8(body, 0);  // clock: record timestamps are wall-clock ns since the Unix epoch
   put_varint(body, zigzag(producer_.created_ns));
-  put_definition(payload_, EntryTag::file_header, body);
+  scratch_.clear();
+  put_definition(scratch_, EntryTag::file_header, body);
+  append(scratch_);
 }
 
 std::uint64_t BinaryEncoder::intern_site(const CallSite& site) {
-  const auto it = sites_.try_emplace(&site, Interned{sites_.size(), 0}).first;
-  if (it->second.block == block_) return it->second.id;
-  it->second.block = block_;
+  if (&site != last_site_) {
+    last_site_ = &site;
+    last_site_entry_ = &sites_.try_emplace(&site, Interned{sites_.size(), 0}).first->second;
+  }
+  Interned& entry = *last_site_entry_;
+  if (entry.block == block_) return entry.id;
+  entry.block = block_;
   std::string body;
-  put_varint(body, it->second.id);
+  put_varint(body, entry.id);
   put_u8(body, static_cast<std::uint8_t>(site.level));
   put_varint(body, site.line);
   put_string(body, site.format);
@@ -157,37 +195,60 @@ std::uint64_t BinaryEncoder::intern_site(const CallSite& site) {
     put_u8(body, static_cast<std::uint8_t>(site.args[i].kind));
     put_string(body, site.args[i].field_name);
   }
-  put_definition(payload_, EntryTag::call_site, body);
-  return it->second.id;
+  scratch_.clear();
+  put_definition(scratch_, EntryTag::call_site, body);
+  append(scratch_);
+  return entry.id;
 }
 
 std::uint64_t BinaryEncoder::intern_logger(std::string_view name) {
-  scratch_.assign(name);
-  const auto it = loggers_.try_emplace(scratch_, Interned{loggers_.size(), 0}).first;
-  if (it->second.block != block_) {
-    it->second.block = block_;
-    std::string body;
-    put_varint(body, it->second.id);
-    put_string(body, name);
-    put_definition(payload_, EntryTag::logger, body);
+  if (last_logger_.entry == nullptr || name != last_logger_.name) [[unlikely]] {
+    last_logger_.name.assign(name);
+    last_logger_.entry =
+        &loggers_.try_emplace(last_logger_.name, Interned{loggers_.size(), 0}).first->second;
   }
-  return it->second.id;
+  Interned& entry = *last_logger_.entry;
+  if (entry.block != block_) [[unlikely]]
+    define_logger(entry, name);
+  return entry.id;
+}
+
+void BinaryEncoder::define_logger(Interned& entry, std::string_view name) {
+  entry.block = block_;
+  std::string body;
+  put_varint(body, entry.id);
+  put_string(body, name);
+  scratch_.clear();
+  put_definition(scratch_, EntryTag::logger, body);
+  append(scratch_);
 }
 
 std::uint64_t BinaryEncoder::intern_thread(std::uint64_t id, std::string_view name) {
-  scratch_.clear();
-  put_raw(scratch_, id);
-  scratch_ += name;
-  const auto it = threads_.try_emplace(scratch_, Interned{threads_.size(), 0}).first;
-  if (it->second.block != block_) {
-    it->second.block = block_;
-    std::string body;
-    put_varint(body, it->second.id);
-    put_varint(body, id);
-    put_string(body, name);
-    put_definition(payload_, EntryTag::thread, body);
+  if (last_thread_.entry == nullptr || id != last_thread_.id || name != last_thread_.name)
+      [[unlikely]] {
+    last_thread_.id = id;
+    last_thread_.name.assign(name);
+    scratch_.clear();
+    put_raw(scratch_, id);
+    scratch_ += name;
+    last_thread_.entry =
+        &threads_.try_emplace(scratch_, Interned{threads_.size(), 0}).first->second;
   }
-  return it->second.id;
+  Interned& entry = *last_thread_.entry;
+  if (entry.block != block_) [[unlikely]]
+    define_thread(entry, id, name);
+  return entry.id;
+}
+
+void BinaryEncoder::define_thread(Interned& entry, std::uint64_t id, std::string_view name) {
+  entry.block = block_;
+  std::string body;
+  put_varint(body, entry.id);
+  put_varint(body, id);
+  put_string(body, name);
+  scratch_.clear();
+  put_definition(scratch_, EntryTag::thread, body);
+  append(scratch_);
 }
 
 void BinaryEncoder::add(const RecordView& record) {
@@ -197,96 +258,160 @@ void BinaryEncoder::add(const RecordView& record) {
   const std::uint64_t logger_id = intern_logger(record.logger_name());
   const std::uint64_t thread_id = intern_thread(record.thread_id(), record.thread_name());
 
-  const std::size_t rollback = payload_.size();
-  put_u8(payload_, static_cast<std::uint8_t>(EntryTag::record));
-  put_varint(payload_, site_id);
-  put_varint(payload_, logger_id);
-  put_varint(payload_, thread_id);
-  put_varint(payload_, zigzag(record.timestamp_ns() - previous_ns_));
-
-  const std::span<const std::byte> bytes = record.encoded_args();
-  const std::byte* p = bytes.data();
-  const std::byte* const end = p + bytes.size();
-  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
-    const ArgInfo& info = site.args[i];
-    std::size_t size = encoded_fixed_size(info.kind);
-    if (info.kind == ArgKind::string) {
-      size = end - p < 4 ? 4 : 4 + std::size_t{load<std::uint32_t>(p)};
-    } else if (info.kind == ArgKind::custom) {
-      size = info.custom_size;
-    }
-    if (static_cast<std::size_t>(end - p) < size) {
-      payload_.resize(rollback);
-      throw Error("binary log: a record's arguments are shorter than its call site says");
-    }
-    switch (info.kind) {
-      case ArgKind::boolean:
-        put_u8(payload_, load<std::uint8_t>(p) != 0 ? 1 : 0);
-        break;
-      case ArgKind::character:
-        put_u8(payload_, load<std::uint8_t>(p));
-        break;
-      case ArgKind::i8:
-        put_varint(payload_, zigzag(load<std::int8_t>(p)));
-        break;
-      case ArgKind::i16:
-        put_varint(payload_, zigzag(load<std::int16_t>(p)));
-        break;
-      case ArgKind::i32:
-        put_varint(payload_, zigzag(load<std::int32_t>(p)));
-        break;
-      case ArgKind::i64:
-        put_varint(payload_, zigzag(load<std::int64_t>(p)));
-        break;
-      case ArgKind::u8:
-        put_varint(payload_, load<std::uint8_t>(p));
-        break;
-      case ArgKind::u16:
-        put_varint(payload_, load<std::uint16_t>(p));
-        break;
-      case ArgKind::u32:
-        put_varint(payload_, load<std::uint32_t>(p));
-        break;
-      case ArgKind::u64:
-      case ArgKind::pointer:
-        put_varint(payload_, load<std::uint64_t>(p));
-        break;
-      case ArgKind::f32:
-        put_raw(payload_, load<float>(p));
-        break;
-      case ArgKind::f64:
-        put_raw(payload_, load<double>(p));
-        break;
-      case ArgKind::string:
-        put_string(payload_, {reinterpret_cast<const char*>(p + 4), size - 4});
-        break;
-      case ArgKind::custom: {
-        // Stored as the text "{}" renders, as the live formatters see it.
-        scratch_.clear();
-        try {
-          info.format_custom(p, scratch_);
-        } catch (const std::exception& e) {
-          scratch_ = "[sluice: format error: ";
-          scratch_ += e.what();
-          scratch_ += ']';
-        }
-        put_string(payload_, scratch_);
-        break;
-      }
-    }
-    p += size;
+  const std::size_t record_start = used_;
+  char* at = room(1 + 4 * kMaxVarint);
+  *at++ = static_cast<char>(EntryTag::record);
+  at = put_varint(at, site_id);
+  at = put_varint(at, logger_id);
+  at = put_varint(at, thread_id);
+  at = put_varint(at, zigzag(record.timestamp_ns() - previous_ns_));
+  used_ = static_cast<std::size_t>(at - payload_.data());
+  if (!put_args(site, record.encoded_args())) {
+    used_ = record_start;
+    throw Error("binary log: a record's arguments are shorter than its call site says");
   }
   previous_ns_ = record.timestamp_ns();
 }
 
+namespace {
+
+// Reads one fixed-size argument and steps past it; false if `bytes` ends first.
+template <class T>
+bool take(const std::byte*& p, const std::byte* end, T& value) noexcept {
+  if (static_cast<std::size_t>(end - p) < sizeof(T)) return false;
+  value = load<T>(p);
+  p += sizeof(T);
+  return true;
+}
+
+}  // namespace
+
+bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> bytes) {
+  const std::byte* p = bytes.data();
+  const std::byte* const end = p + bytes.size();
+  // Room for every fixed-size argument at once; strings make their own.
+  char* at = room(std::size_t{site.arg_count} * kMaxVarint);
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    const ArgInfo& info = site.args[i];
+    // Each case knows its argument's size: no table lookup per argument.
+    switch (info.kind) {
+      case ArgKind::boolean: {
+        std::uint8_t v;
+        if (!take(p, end, v)) return false;
+        *at++ = static_cast<char>(v != 0 ? 1 : 0);
+        break;
+      }
+      case ArgKind::character: {
+        std::uint8_t v;
+        if (!take(p, end, v)) return false;
+        *at++ = static_cast<char>(v);
+        break;
+      }
+      case ArgKind::i8: {
+        std::int8_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, zigzag(v));
+        break;
+      }
+      case ArgKind::i16: {
+        std::int16_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, zigzag(v));
+        break;
+      }
+      case ArgKind::i32: {
+        std::int32_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, zigzag(v));
+        break;
+      }
+      case ArgKind::i64: {
+        std::int64_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, zigzag(v));
+        break;
+      }
+      case ArgKind::u8: {
+        std::uint8_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, v);
+        break;
+      }
+      case ArgKind::u16: {
+        std::uint16_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, v);
+        break;
+      }
+      case ArgKind::u32: {
+        std::uint32_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, v);
+        break;
+      }
+      case ArgKind::u64:
+      case ArgKind::pointer: {
+        std::uint64_t v;
+        if (!take(p, end, v)) return false;
+        at = put_varint(at, v);
+        break;
+      }
+      case ArgKind::f32: {
+        float v;
+        if (!take(p, end, v)) return false;
+        at = put_raw(at, v);
+        break;
+      }
+      case ArgKind::f64: {
+        double v;
+        if (!take(p, end, v)) return false;
+        at = put_raw(at, v);
+        break;
+      }
+      case ArgKind::string:
+      case ArgKind::custom: {
+        std::string_view text;
+        if (info.kind == ArgKind::string) {
+          std::uint32_t n;
+          if (!take(p, end, n) || static_cast<std::size_t>(end - p) < n) return false;
+          text = {reinterpret_cast<const char*>(p), n};
+          p += n;
+        } else {
+          if (static_cast<std::size_t>(end - p) < info.custom_size) return false;
+          // Stored as the text "{}" renders, as the live formatters see it.
+          scratch_.clear();
+          try {
+            info.format_custom(p, scratch_);
+          } catch (const std::exception& e) {
+            scratch_ = "[sluice: format error: ";
+            scratch_ += e.what();
+            scratch_ += ']';
+          }
+          text = scratch_;
+          p += info.custom_size;
+        }
+        used_ = static_cast<std::size_t>(at - payload_.data());
+        // This argument's bytes, and room for the fixed-size ones after it.
+        at = room(kMaxVarint + text.size() + std::size_t{site.arg_count - i} * kMaxVarint);
+        at = put_varint(at, text.size());
+        std::memcpy(at, text.data(), text.size());
+        at += text.size();
+        break;
+      }
+    }
+  }
+  used_ = static_cast<std::size_t>(at - payload_.data());
+  return true;
+}
+
 void BinaryEncoder::finish_block(std::string& out) {
   if (block_ == 1) write_header_if_missing();
-  if (payload_.empty()) return;
+  if (used_ == 0) return;
   put_raw(out, kSyncMarker);
-  put_raw(out, static_cast<std::uint32_t>(payload_.size()));
-  put_raw(out, static_cast<std::uint64_t>(XXH3_64bits(payload_.data(), payload_.size())));
-  out += payload_;
-  payload_.clear();
+  put_raw(out, static_cast<std::uint32_t>(used_));
+  put_raw(out, static_cast<std::uint64_t>(XXH3_64bits(payload_.data(), used_)));
+  out.append(payload_.data(), used_);
+  used_ = 0;
   previous_ns_ = 0;  // every block decodes alone
   ++block_;
 }

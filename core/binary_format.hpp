@@ -64,30 +64,60 @@ class BinaryEncoder {
   /// @post pending_payload() grew by the record and any new definitions.
   void add(const RecordView& record);
   /// Bytes in the open block's payload.
-  std::size_t pending_payload() const noexcept { return payload_.size(); }
+  std::size_t pending_payload() const noexcept { return used_; }
   /// Closes the open block and appends it, framed, to `out`. The first
   /// block is written even without records (it holds the file header).
   void finish_block(std::string& out);
 
  private:
-  void write_header_if_missing();
-  std::uint64_t intern_site(const CallSite& site);
-  std::uint64_t intern_logger(std::string_view name);
-  std::uint64_t intern_thread(std::uint64_t id, std::string_view name);
-
   struct Interned {
     std::uint64_t id;
     std::uint64_t block;  // the last block that defined it
   };
 
+  /// Makes room for `n` more payload bytes and returns where they go.
+  char* room(std::size_t n) {
+    if (payload_.size() - used_ < n) grow(n);
+    return payload_.data() + used_;
+  }
+  void grow(std::size_t n);
+  void append(std::string_view bytes);
+  void write_header_if_missing();
+  std::uint64_t intern_site(const CallSite& site);
+  std::uint64_t intern_logger(std::string_view name);
+  std::uint64_t intern_thread(std::uint64_t id, std::string_view name);
+  void define_logger(Interned& entry, std::string_view name);
+  void define_thread(Interned& entry, std::uint64_t id, std::string_view name);
+  /// Appends the record's arguments; false if `bytes` is shorter than the
+  /// site's arguments need.
+  bool put_args(const CallSite& site, std::span<const std::byte> bytes);
+
   ProducerInfo producer_;
   std::uint64_t block_ = 1;  // the open block's sequence number
   std::uint64_t header_block_ = 0;
+  // The open block's payload is payload_[0, used_): payload_ only grows, so
+  // that appending never zero-fills.
   std::string payload_;
+  std::size_t used_ = 0;
   std::int64_t previous_ns_ = 0;  // 0 at every block start
   std::unordered_map<const CallSite*, Interned> sites_;
   std::unordered_map<std::string, Interned> loggers_;
   std::unordered_map<std::string, Interned> threads_;  // key: id bytes + name
+  // The last logger and thread seen, so that a run of records from one
+  // logger and thread skips the hashing: the key's bytes are compared (the
+  // views' storage may be reused for another name), and the entry's address
+  // is stable (unordered_map nodes do not move).
+  struct LastLogger {
+    std::string name;
+    Interned* entry = nullptr;
+  } last_logger_;
+  struct LastThread {
+    std::uint64_t id = 0;
+    std::string name;
+    Interned* entry = nullptr;
+  } last_thread_;
+  const CallSite* last_site_ = nullptr;
+  Interned* last_site_entry_ = nullptr;
   std::string scratch_;
 };
 
