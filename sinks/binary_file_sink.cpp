@@ -1,17 +1,26 @@
 #include "sluice/sinks/binary_file_sink.hpp"
 
 #include <chrono>
+#include <optional>
 
 #include "binary_format.hpp"
 #include "fd_writer.hpp"
 #include "os.hpp"
 #include "sluice/error.hpp"
+#include "zstd_frame_writer.hpp"
 
 namespace sluice {
 
 namespace {
 
+bool compressed(const std::filesystem::path& path, Compression compression);
+
 int open_file(const std::filesystem::path& path, const BinaryFileOptions& options) {
+  // A bad option must not leave a new or emptied file behind.
+  if (compressed(path, options.compression)) {
+    detail::ZstdFrameWriter::check_level(options.compression_level,
+                                         "binary file sink " + detail::quoted(path));
+  }
   return detail::open_log_file(path, options.truncate, options.create_directories);
 }
 
@@ -27,6 +36,18 @@ detail::binlog::ProducerInfo producer_info(const BinaryFileOptions& options) {
   return info;
 }
 
+bool compressed(const std::filesystem::path& path, Compression compression) {
+  switch (compression) {
+    case Compression::none:
+      return false;
+    case Compression::zstd:
+      return true;
+    case Compression::automatic:
+      break;
+  }
+  return path.extension() == ".zst";
+}
+
 }  // namespace
 
 struct BinaryFileSink::State {
@@ -37,16 +58,41 @@ struct BinaryFileSink::State {
         writer(fd, detail::quoted(path), 1),
         encoder(producer_info(options)),
         block_size(options.block_size) {
-    writer.write_bytes(detail::binlog::BinaryEncoder::preamble());
+    try {
+      if (compressed(path, options.compression)) {
+        zstd.emplace(writer, options.compression_level, "binary file sink " + detail::quoted(path));
+      }
+      // Compressed, the preamble opens the first frame: the frames' content
+      // is exactly what the plain sink writes.
+      put(detail::binlog::BinaryEncoder::preamble());
+    } catch (...) {
+      detail::close_fd(fd);  // ~State does not run for a constructor that throws
+      throw;
+    }
   }
   ~State() { detail::close_fd(fd); }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
 
+  void put(std::string_view bytes) {
+    if (zstd) {
+      zstd->write(bytes);
+    } else {
+      writer.write_bytes(bytes);
+    }
+  }
+
   void write_block() {
     block.clear();
     encoder.finish_block(block);
-    if (!block.empty()) writer.write_bytes(block);
+    if (!block.empty()) put(block);
+  }
+
+  // Everything so far to the kernel: the open block, and the open frame.
+  void flush() {
+    write_block();
+    if (zstd) zstd->end_frame();
+    writer.flush();
   }
 
   std::filesystem::path path;
@@ -55,6 +101,7 @@ struct BinaryFileSink::State {
   detail::binlog::BinaryEncoder encoder;
   std::size_t block_size;
   std::string block;
+  std::optional<detail::ZstdFrameWriter> zstd;  // when compressed
 };
 
 BinaryFileSink::BinaryFileSink(std::filesystem::path path, BinaryFileOptions options)
@@ -62,7 +109,7 @@ BinaryFileSink::BinaryFileSink(std::filesystem::path path, BinaryFileOptions opt
 
 BinaryFileSink::~BinaryFileSink() {
   try {
-    state_->write_block();
+    state_->flush();
   } catch (const std::exception&) {
     // Nobody is left to tell: the backend reported the failure already when
     // the bytes could not be written at its last flush.
@@ -74,10 +121,7 @@ void BinaryFileSink::write(const RecordView& record) {
   if (state_->encoder.pending_payload() >= state_->block_size) state_->write_block();
 }
 
-void BinaryFileSink::flush() {
-  state_->write_block();
-  state_->writer.flush();
-}
+void BinaryFileSink::flush() { state_->flush(); }
 
 std::string BinaryFileSink::description() const {
   return "binary file sink " + detail::quoted(state_->path);

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "binary_format.hpp"
+#include "binary_input.hpp"
 #include "user_types.hpp"
 
 namespace fs = std::filesystem;
@@ -109,6 +110,25 @@ std::vector<std::string> decode_json(const std::string& bytes, std::vector<std::
   return lines;
 }
 
+// Through BinaryInput, as sluice-decode reads: plain or compressed.
+std::vector<std::string> decode_any(const std::string& bytes, std::vector<std::string>& warnings) {
+  const sluice::JsonFormatter json;
+  std::vector<std::string> lines;
+  const auto warn = [&](const std::string& w) { warnings.push_back(w); };
+  sluice::detail::binlog::BinaryReader reader(
+      [&](const sluice::RecordView& r) {
+        lines.emplace_back();
+        json.format(r, lines.back());
+      },
+      warn);
+  sluice::detail::binlog::BinaryInput input(reader, warn);
+  input.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
+  input.finish();
+  return lines;
+}
+
+bool zstd_magic_at_start(const std::string& bytes) { return bytes.starts_with("\x28\xb5\x2f\xfd"); }
+
 }  // namespace
 
 TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
@@ -156,4 +176,70 @@ TEST_CASE("a binary file sink appends a second file section that decodes too") {
   CHECK(warnings.empty());
   REQUIRE(decoded.size() == 2);
   CHECK(decoded[1].find("\"message\":\"run 1\"") != std::string::npos);
+}
+
+TEST_CASE("a .slog.zst file is compressed, whole up to each flush, and decodes as written live") {
+  TempDir dir;
+  const fs::path path = dir / "logs/app.slog.zst";
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  sluice::BinaryFileOptions options;
+  options.block_size = 1024;  // several blocks per frame
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path, options);
+  sluice::root_logger().add_sink(live);
+  sluice::root_logger().add_sink(binary);
+  sluice::start();
+  log_every_kind();
+  sluice::flush();
+  // The sink is still open: what it wrote so far is whole frames.
+  std::vector<std::string> warnings;
+  const std::string so_far = read_file(path);
+  CHECK(zstd_magic_at_start(so_far));
+  CHECK(decode_any(so_far, warnings).size() == 209);
+  CHECK(warnings.empty());
+  SLUICE_INFO(sluice::get_logger("app"), "after the flush {}", 1);
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  const std::string bytes = read_file(path);
+  CHECK(bytes.size() < so_far.size() + 200);  // the last record is a small frame
+  const std::vector<std::string> decoded = decode_any(bytes, warnings);
+  CHECK(warnings.empty());
+  const std::vector<std::string> expected = live->lines();
+  REQUIRE(expected.size() == 210);
+  CHECK(decoded == expected);
+}
+
+TEST_CASE("compression follows the option, and the file name when automatic") {
+  TempDir dir;
+  const auto first_bytes = [&](const char* name, sluice::Compression compression) {
+    sluice::BinaryFileOptions options;
+    options.compression = compression;
+    {
+      sluice::BinaryFileSink sink(dir / name, options);
+      sink.flush();
+    }
+    return read_file(dir / name);
+  };
+  CHECK(zstd_magic_at_start(first_bytes("a.slog.zst", sluice::Compression::automatic)));
+  CHECK(!zstd_magic_at_start(first_bytes("a.slog", sluice::Compression::automatic)));
+  CHECK(!zstd_magic_at_start(first_bytes("b.slog.zst", sluice::Compression::none)));
+  CHECK(zstd_magic_at_start(first_bytes("b.slog", sluice::Compression::zstd)));
+  // Even without records, each decodes (to nothing) without a warning.
+  for (const char* name : {"a.slog.zst", "a.slog", "b.slog.zst", "b.slog"}) {
+    std::vector<std::string> warnings;
+    CHECK(decode_any(read_file(dir / name), warnings).empty());
+    CHECK(warnings.empty());
+  }
+}
+
+TEST_CASE("a zstd level out of range is refused before the file is created") {
+  TempDir dir;
+  sluice::BinaryFileOptions options;
+  options.compression_level = 23;
+  const fs::path path = dir / "app.slog.zst";
+  CHECK_THROWS_WITH(sluice::BinaryFileSink(path, options),
+                    "binary file sink \"" + path.string() +
+                        "\": zstd compression level 23 is out of range (-131072 to 22)");
+  CHECK(!fs::exists(path));
 }

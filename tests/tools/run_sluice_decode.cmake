@@ -1,7 +1,8 @@
 # sluice-decode as users run it: the 1.0 sample decodes to its recorded JSON
-# Lines (format compatibility), a truncated copy still prints its complete
-# blocks and exits 1 with the warning on stderr, usage errors exit 2 with
-# their exact message, stats and logfmt work from the command line.
+# Lines (format compatibility), plain or zstd-compressed (recognised by
+# content) or both concatenated; a truncated copy still prints its complete
+# blocks (frames) and exits 1 with the warning on stderr, usage errors exit 2
+# with their exact message, stats and logfmt work from the command line.
 # Run with -DDECODE=<sluice-decode> -DDATA=<tests/data> -DWORK=<scratch dir>.
 
 function(expect_exit code)
@@ -35,6 +36,43 @@ string(REGEX MATCHALL "\n" lines "${out}")
 list(LENGTH lines count)
 if(NOT count EQUAL 4)
   message(FATAL_ERROR "a torn file printed ${count} records, expected 4")
+endif()
+
+# The same sample compressed as BinaryFileSink compresses (a frame per flush;
+# its frames start at offsets 0, 263 and 529), named without .zst.
+set(compressed ${DATA}/binlog-1.0.slog.zst)
+file(COPY_FILE ${compressed} ${WORK}/compressed.bin)
+execute_process(COMMAND ${DECODE} ${WORK}/compressed.bin OUTPUT_FILE ${WORK}/decoded-zst.jsonl
+                RESULT_VARIABLE result ERROR_VARIABLE error)
+expect_exit(0 "decoding the compressed sample")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/decoded-zst.jsonl
+                        ${DATA}/binlog-1.0.jsonl RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  message(FATAL_ERROR "the compressed 1.0 sample does not decode to binlog-1.0.jsonl")
+endif()
+
+execute_process(COMMAND head -c 600 ${compressed} OUTPUT_FILE ${WORK}/torn.slog.zst RESULT_VARIABLE result)
+expect_exit(0 "head -c")
+execute_process(COMMAND ${DECODE} ${WORK}/torn.slog.zst OUTPUT_VARIABLE out
+                RESULT_VARIABLE result ERROR_VARIABLE error)
+expect_exit(1 "decoding a torn compressed file")
+if(NOT error STREQUAL "sluice-decode: ${WORK}/torn.slog.zst: offset 529: incomplete zstd frame at end of input (71 bytes; the records it held up to the cut are decoded)\n")
+  message(FATAL_ERROR "unexpected warning: ${error}")
+endif()
+string(REGEX MATCHALL "\n" lines "${out}")
+list(LENGTH lines count)
+if(NOT count EQUAL 4)
+  message(FATAL_ERROR "a torn compressed file printed ${count} records, expected 4")
+endif()
+
+# Compressed and plain, concatenated, from standard input.
+execute_process(COMMAND cat ${compressed} ${sample} ${compressed}
+                COMMAND ${DECODE} - OUTPUT_VARIABLE out RESULT_VARIABLE result ERROR_VARIABLE error)
+expect_exit(0 "decoding compressed and plain concatenated")
+string(REGEX MATCHALL "\n" lines "${out}")
+list(LENGTH lines count)
+if(NOT count EQUAL 18)
+  message(FATAL_ERROR "compressed + plain + compressed printed ${count} records, expected 18")
 endif()
 
 execute_process(COMMAND ${DECODE} RESULT_VARIABLE result ERROR_VARIABLE error)

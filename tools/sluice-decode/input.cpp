@@ -58,8 +58,10 @@ RecordStream::RecordStream(std::unique_ptr<ByteSource> source, std::string label
 }
 
 void RecordStream::start_reader() {
-  reader_ = std::make_unique<binlog::BinaryReader>(
-      [this](const std::string& warning) { diagnostics_.warning(label_, warning); });
+  const auto warn = [this](const std::string& warning) { diagnostics_.warning(label_, warning); };
+  input_.reset();  // it refers to the reader
+  reader_ = std::make_unique<binlog::BinaryReader>(warn);
+  input_ = std::make_unique<binlog::BinaryInput>(*reader_, warn);
 }
 
 const RecordView* RecordStream::next() {
@@ -79,14 +81,14 @@ const RecordView* RecordStream::next() {
       switch (got.kind) {
         case ReadResult::data:
           bytes_read_ += got.size;
-          reader_->append({chunk_.data(), got.size});
+          input_->append({chunk_.data(), got.size});
           break;
         case ReadResult::restart:
           restart_pending_ = true;
-          reader_->end_input();
+          input_->end_input();
           break;
         case ReadResult::end:
-          reader_->end_input();
+          input_->end_input();
           break;
       }
     }

@@ -1,6 +1,7 @@
 #pragma once
-// Inputs: bytes from a file, stdin or a followed file, turned into records
-// one at a time by a BinaryReader.
+// Inputs: bytes from a file, stdin or a followed file, plain or
+// zstd-compressed (told by content, by BinaryInput), turned into records one
+// at a time by a BinaryReader.
 
 #include <sluice/record.hpp>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "binary_format.hpp"
+#include "binary_input.hpp"
 #include "output.hpp"
 
 namespace sluice::detail::decode {
@@ -59,6 +61,7 @@ class RecordStream {
   std::string label_;
   Diagnostics& diagnostics_;
   std::unique_ptr<binlog::BinaryReader> reader_;
+  std::unique_ptr<binlog::BinaryInput> input_;  // decompresses into reader_
   std::vector<std::byte> chunk_;
   std::uint64_t bytes_read_ = 0;
   bool restart_pending_ = false;

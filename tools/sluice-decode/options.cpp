@@ -15,6 +15,8 @@ Decodes binary logs written by sluice::BinaryFileSink to JSON Lines (the
 JsonFormatter's output, byte for byte), logfmt or text. "-" reads standard
 input. Several files (say, a log and its rotated predecessors) are merged in
 timestamp order; each file is taken in the order it was written.
+zstd-compressed logs (.slog.zst) are recognised by their content, also when
+concatenated with plain ones.
 
 output:
   --format json|logfmt|text  output format (default: json; stats: text)

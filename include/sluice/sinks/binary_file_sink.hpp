@@ -10,6 +10,17 @@
 
 namespace sluice {
 
+/// How BinaryFileSink compresses its file.
+enum class Compression {
+  /// zstd when the file name ends in ".zst" (e.g. "app.slog.zst"), none otherwise.
+  automatic,
+  /// Plain binary log.
+  none,
+  /// zstd streaming compression: the file is a sequence of zstd frames whose
+  /// content is the plain binary log (`zstd -d` turns it into a .slog).
+  zstd,
+};
+
 struct BinaryFileOptions {
   /// Start with an empty file instead of appending. Appending to an existing
   /// binary log starts a new file section (a new preamble and header), which
@@ -21,6 +32,13 @@ struct BinaryFileOptions {
   /// flush()). Larger blocks compress and checksum better; smaller ones lose
   /// less to a corrupt byte.
   std::size_t block_size = 64 * 1024;
+  /// See Compression; `automatic` decides by the file name.
+  Compression compression = Compression::automatic;
+  /// zstd's level: 1 (fastest) to 19 (smallest; 20-22 need much memory),
+  /// negative levels trade size for even more speed. 3 is zstd's own
+  /// default; levels above it cost backend time and gain little on logs
+  /// (docs/performance.md, "Binary sink").
+  int compression_level = 3;
   /// Written in the file header, for the decoder's output and stats.
   std::string service_name;
   std::string service_version;
@@ -35,10 +53,17 @@ struct BinaryFileOptions {
 /// goes idle, and on sluice::flush()), so a killed process leaves a file that
 /// decodes up to its last complete block.
 ///
+/// Compressed (zstd), blocks are gathered into zstd frames instead, and a
+/// frame is written at every flush() and whenever it holds 1 MiB of blocks:
+/// a killed process leaves a file that decodes up to its last whole frame.
+/// sluice-decode recognises compressed files by their content.
+///
 /// The constructor throws sluice::Error when the file cannot be opened or its
-/// directory created. write() and flush() throw sluice::Error when write(2)
-/// fails; the unwritten bytes are kept and written first next time, as in
-/// FileSink. Like every sink, it is called by the backend thread only.
+/// directory created, or when compression_level is not a zstd level. write()
+/// and flush() throw sluice::Error when write(2) fails; the unwritten bytes
+/// are kept and written first next time, as in FileSink (compressed: whole
+/// frames are kept, or discarded whole beyond 16 MiB). Like every sink, it is called by the backend
+/// thread only.
 class BinaryFileSink final : public Sink {
  public:
   explicit BinaryFileSink(std::filesystem::path path, BinaryFileOptions options = {});

@@ -1,0 +1,109 @@
+#pragma once
+// The decoder's input layer: bytes of binary logs as they come from a file or
+// a pipe, plain or zstd-compressed, recognised by content and handed to a
+// BinaryReader as the plain stream.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "binary_format.hpp"
+
+namespace sluice::detail::binlog {
+
+/// zstd's frame magic number, bytes 28 B5 2F FD.
+inline constexpr std::uint32_t kZstdMagic = 0xFD2FB528u;
+
+/// Feeds a BinaryReader from input that may be plain, zstd-compressed, or a
+/// concatenation of both (`cat a.slog b.slog.zst`): the kind is told by
+/// content, never by file name.
+///
+/// - Compressed data is a sequence of zstd frames (skippable frames are
+///   skipped); what they decompress to is fed to the reader as it comes.
+/// - Plain data is followed block by block (preamble, then sync marker and
+///   length), so that a zstd frame is recognised where a file or block could
+///   start; inside damaged plain data, at the next zstd magic.
+/// - A corrupt frame is reported, with what it decompressed to before the
+///   damage kept, and decoding resumes at the next zstd frame or binary-log
+///   preamble after the frame's start.
+/// - Input that ends inside a frame is reported by finish(), after
+///   everything decompressed so far has been fed to the reader.
+///
+/// Warnings name offsets in the input (the compressed file); the reader's own
+/// warnings name offsets in the stream it is fed (the decompressed one).
+/// Not thread-safe.
+class BinaryInput {
+ public:
+  using WarningHandler = BinaryReader::WarningHandler;
+
+  BinaryInput(BinaryReader& reader, WarningHandler on_warning);
+  ~BinaryInput();
+  BinaryInput(const BinaryInput&) = delete;
+  BinaryInput& operator=(const BinaryInput&) = delete;
+
+  /// Push-style, as BinaryReader::feed(): decodes what can be decoded of the
+  /// input so far; the reader's callback gets the records.
+  /// @throws sluice::Error as BinaryReader::feed() does.
+  void feed(std::span<const std::byte> bytes);
+  /// End of input: reports an incomplete frame, then finishes the reader.
+  void finish();
+
+  /// Pull-style, as BinaryReader::append(): the plain bytes go to the
+  /// reader's append(), and records are taken with the reader's next().
+  void append(std::span<const std::byte> bytes);
+  /// End of input: reports an incomplete frame, then calls the reader's
+  /// end_input().
+  void end_input();
+
+  /// Warnings this layer gave (the reader counts its own).
+  std::uint64_t warnings() const noexcept { return warnings_; }
+  /// Whether any zstd frame was seen.
+  bool compressed() const noexcept { return frames_ != 0; }
+
+ private:
+  enum class Mode {
+    sniff,      // where a frame or plain data may start
+    plain,      // plain binary log; next_boundary_ is where a block may start
+    frame,      // inside a zstd frame
+    skippable,  // inside a zstd skippable frame; skip_left_ bytes to go
+    resync,     // after a corrupt frame: looking for the next frame or file
+  };
+
+  void run(bool at_end);
+  bool step_sniff(bool at_end);
+  bool step_plain(bool at_end);
+  bool step_frame(bool at_end);
+  bool step_skippable(bool at_end);
+  bool step_resync(bool at_end);
+  void feed_reader(std::size_t end);               // pending_[position_, end) as plain
+  void deliver(std::span<const std::byte> plain);  // to the reader, push or pull
+  static constexpr std::size_t kNotFound = ~std::size_t{0};
+  /// The first zstd frame (or, unless frames_only, preamble) at or after
+  /// pending_[from], or kNotFound; `wait` when what is there may be a
+  /// preamble's start whose rest has not arrived.
+  std::size_t find_restart(std::size_t from, bool at_end, bool frames_only, bool& wait) const;
+  std::uint64_t offset() const noexcept { return pending_offset_ + position_; }
+  void warn(std::string message);
+
+  struct Decompressor;
+  BinaryReader& reader_;
+  WarningHandler on_warning_;
+  std::unique_ptr<Decompressor> zstd_;
+  std::vector<std::byte> pending_;    // input not yet consumed (and a frame's start)
+  std::size_t position_ = 0;          // in pending_
+  std::uint64_t pending_offset_ = 0;  // input offset of pending_[0]
+  Mode mode_ = Mode::sniff;
+  std::uint64_t next_boundary_ = 0;  // plain: input offset where a block may start
+  std::uint64_t skip_left_ = 0;      // skippable
+  std::uint64_t frame_start_ = 0;    // frame, resync: input offset of the frame
+  std::uint64_t rescan_from_ = 0;    // frame: where resync would search from
+  std::string frame_error_;          // resync: what was wrong with the frame
+  std::uint64_t frames_ = 0;
+  std::uint64_t warnings_ = 0;
+  bool pull_ = false;  // append() rather than feed()
+};
+
+}  // namespace sluice::detail::binlog

@@ -1,0 +1,240 @@
+// BinaryInput, the decoder's input layer: zstd-compressed binary logs are
+// recognised by content and decode to the records of the plain stream, alone
+// or concatenated with plain ones; a file cut at any byte yields exactly the
+// records of its whole frames (plain: blocks); corruption never crashes, is
+// reported, and what decodes is a subsequence of the original records.
+
+#include <catch2/catch.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "binlog_sample.hpp"
+
+namespace {
+
+using sluice::testing::compress_per_block;
+using sluice::testing::CompressedSample;
+using sluice::testing::decode_input;
+using sluice::testing::Decoded;
+using sluice::testing::make_binlog_sample;
+using sluice::testing::Style;
+
+// Whether `part` is `whole` with some elements left out, order kept.
+bool is_subsequence(const std::vector<std::string>& part, const std::vector<std::string>& whole) {
+  std::size_t at = 0;
+  for (const std::string& line : part) {
+    while (at < whole.size() && whole[at] != line) ++at;
+    if (at == whole.size()) return false;
+    ++at;
+  }
+  return true;
+}
+
+std::uint64_t xorshift(std::uint64_t& state) {  // the same numbers every run
+  state ^= state << 13;
+  state ^= state >> 7;
+  state ^= state << 17;
+  return state;
+}
+
+constexpr std::size_t kChecksumSize = 4;  // a frame's content checksum, its last bytes
+
+}  // namespace
+
+TEST_CASE("zstd frames decode to the records of the plain stream") {
+  const auto sample = make_binlog_sample(4, 3);
+  const CompressedSample z = compress_per_block(sample);
+  REQUIRE(z.bytes.substr(0, 4) == "\x28\xb5\x2f\xfd");
+  for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+    INFO("fed " << chunk << " bytes at a time");
+    const Decoded d = decode_input(z.bytes, chunk);
+    CHECK(d.error.empty());
+    CHECK(d.input_warnings.empty());
+    CHECK(d.reader_warnings.empty());
+    CHECK(d.json == sample.json);
+  }
+  for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
+    INFO("pull-style, " << chunk << " bytes at a time");
+    const Decoded d = decode_input(z.bytes, chunk, Style::pull);
+    CHECK(d.error.empty());
+    CHECK(d.input_warnings.empty());
+    CHECK(d.reader_warnings.empty());
+    CHECK(d.json == sample.json);
+  }
+  // The plain stream through the same layer.
+  const Decoded plain = decode_input(sample.plain, 5);
+  CHECK(plain.input_warnings.empty());
+  CHECK(plain.reader_warnings.empty());
+  CHECK(plain.json == sample.json);
+}
+
+TEST_CASE("a compressed file cut at any byte yields the records of its whole frames") {
+  const auto sample = make_binlog_sample(4, 3);
+  const CompressedSample z = compress_per_block(sample);
+  for (std::size_t cut = 0; cut <= z.bytes.size(); ++cut) {
+    INFO("cut at " << cut);
+    // A frame's records are out once its data is in: only its checksum may
+    // be missing.
+    std::size_t complete = 0, frame_start = 0;
+    for (std::size_t f = 0; f < z.frame_end.size(); ++f) {
+      if (z.frame_end[f] - kChecksumSize <= cut) complete = sample.records_by[f];
+      if (z.frame_end[f] <= cut) frame_start = z.frame_end[f];
+    }
+    const Decoded d = decode_input(std::string_view(z.bytes).substr(0, cut), 1 + cut % 5,
+                                   cut % 2 ? Style::pull : Style::push);
+    CHECK(d.error.empty());
+    REQUIRE(d.json.size() == complete);
+    CHECK(std::equal(d.json.begin(), d.json.end(), sample.json.begin()));
+    const std::size_t in_frame = cut - frame_start;
+    if (in_frame == 0) {
+      CHECK(d.input_warnings.empty());
+      CHECK(d.reader_warnings.empty());
+    } else {
+      const std::string where = "offset " + std::to_string(frame_start) +
+                                ": incomplete zstd frame at end of input (" +
+                                std::to_string(in_frame) + " bytes";
+      REQUIRE(d.input_warnings.size() == 1);
+      CHECK(d.input_warnings[0] ==
+            where + (in_frame < 4 ? ")" : "; the records it held up to the cut are decoded)"));
+    }
+  }
+}
+
+TEST_CASE("a plain file cut at any byte yields the records of its whole blocks") {
+  const auto sample = make_binlog_sample(4, 3);
+  std::vector<std::size_t> block_end;
+  std::size_t end = sluice::detail::binlog::kPreambleSize;
+  for (const std::string& block : sample.blocks) block_end.push_back(end += block.size());
+  for (std::size_t cut = 0; cut <= sample.plain.size(); ++cut) {
+    INFO("cut at " << cut);
+    std::size_t complete = 0;
+    for (std::size_t b = 0; b < block_end.size(); ++b) {
+      if (block_end[b] <= cut) complete = sample.records_by[b];
+    }
+    const Decoded d = decode_input(std::string_view(sample.plain).substr(0, cut), 1 + cut % 5,
+                                   cut % 2 ? Style::pull : Style::push);
+    CHECK(d.error.empty());
+    CHECK(d.input_warnings.empty());
+    REQUIRE(d.json.size() == complete);
+    CHECK(std::equal(d.json.begin(), d.json.end(), sample.json.begin()));
+  }
+}
+
+TEST_CASE("plain and compressed files concatenated decode as one stream") {
+  const auto sample = make_binlog_sample(2, 3);
+  const std::string z = compress_per_block(sample).bytes;
+  for (const std::string& bytes :
+       {sample.plain + z, z + sample.plain, z + z + sample.plain + sample.plain + z}) {
+    const Decoded d = decode_input(bytes, 3);
+    CHECK(d.error.empty());
+    CHECK(d.input_warnings.empty());
+    CHECK(d.reader_warnings.empty());
+    REQUIRE(d.json.size() % sample.json.size() == 0);
+    for (std::size_t i = 0; i < d.json.size(); ++i) CHECK(d.json[i] == sample.json[i % 6]);
+  }
+}
+
+TEST_CASE("zstd skippable frames are skipped") {
+  const auto sample = make_binlog_sample(2, 3);
+  const std::string z = compress_per_block(sample).bytes;
+  const std::string skippable("\x5a\x2a\x4d\x18\x03\x00\x00\x00xyz", 11);
+  const Decoded d = decode_input(skippable + z + skippable + z, 2);
+  CHECK(d.input_warnings.empty());
+  CHECK(d.json.size() == 12);
+  const Decoded cut = decode_input(z + skippable.substr(0, 9));
+  CHECK(cut.json == sample.json);
+  CHECK(cut.input_warnings ==
+        std::vector<std::string>{"offset " + std::to_string(z.size()) +
+                                 ": skipped 9 bytes (incomplete zstd skippable frame at end of "
+                                 "input)"});
+}
+
+TEST_CASE("a corrupt frame is reported and decoding resumes at the next frame") {
+  const auto sample = make_binlog_sample(3, 2);
+  const CompressedSample z = compress_per_block(sample);
+  const std::size_t start = z.frame_end[0], end = z.frame_end[1];
+
+  SECTION("its checksum: the data was good, so every record decodes") {
+    std::string bytes = z.bytes;
+    bytes[end - 1] = static_cast<char>(bytes[end - 1] ^ 0x10);
+    const Decoded d = decode_input(bytes);
+    CHECK(d.json == sample.json);
+    CHECK(d.input_warnings ==
+          std::vector<std::string>{"offset " + std::to_string(start) +
+                                   ": corrupt zstd frame (Restored data doesn't match "
+                                   "checksum); resumed at offset " +
+                                   std::to_string(end)});
+  }
+  SECTION("its data: the frame's records are lost, the others decode") {
+    for (std::size_t at = start + 6; at < end - kChecksumSize; ++at) {
+      INFO("flipped byte at " << at);
+      std::string bytes = z.bytes;
+      bytes[at] = static_cast<char>(bytes[at] ^ 0x5a);
+      const Decoded d = decode_input(bytes);
+      CHECK(d.error.empty());
+      CHECK(is_subsequence(d.json, sample.json));
+      // Records of the other frames all decode.
+      for (const std::size_t i : {0u, 1u, 4u, 5u}) {
+        CHECK(std::find(d.json.begin(), d.json.end(), sample.json[i]) != d.json.end());
+      }
+      REQUIRE(d.input_warnings.size() + d.reader_warnings.size() >= 1);
+      if (!d.input_warnings.empty()) {
+        const std::string& w = d.input_warnings[0];
+        CHECK(w.starts_with("offset " + std::to_string(start) + ": corrupt zstd frame ("));
+        CHECK(w.ends_with("); resumed at offset " + std::to_string(end)));
+      }
+    }
+  }
+}
+
+TEST_CASE("random corruption never crashes, and what decodes is intact and in order") {
+  const auto sample = make_binlog_sample(6, 2);
+  const CompressedSample z = compress_per_block(sample);
+  std::uint64_t state = 0x2545F4914F6CDD1Du;
+  for (int round = 0; round < 3000; ++round) {
+    INFO("round " << round);
+    const bool compressed = round % 2 == 0;
+    std::string bytes = compressed ? z.bytes : sample.plain;
+    // The first frame (compressed) or the preamble (plain) is left intact
+    // in half the rounds: damage there may make the input unrecognisable.
+    const std::size_t protect =
+        round % 4 < 2 ? (compressed ? z.frame_end[0] : sluice::detail::binlog::kPreambleSize) : 0;
+    std::vector<std::size_t> flipped;
+    for (std::uint64_t flips = 1 + xorshift(state) % 4; flips > 0; --flips) {
+      const std::size_t at = protect + xorshift(state) % (bytes.size() - protect);
+      bytes[at] = static_cast<char>(bytes[at] ^ static_cast<char>(1 + xorshift(state) % 255));
+      flipped.push_back(at);
+    }
+    const std::size_t cut = round % 3 == 0 ? xorshift(state) % (bytes.size() + 1) : bytes.size();
+    const Decoded d = decode_input(std::string_view(bytes).substr(0, cut), 1 + xorshift(state) % 64,
+                                   (round / 2) % 2 ? Style::pull : Style::push);
+    CHECK(is_subsequence(d.json, sample.json));
+    if (!d.error.empty()) {
+      // Only damage at the very start makes the input unrecognisable.
+      INFO(d.error);
+      CHECK(protect == 0);
+    }
+  }
+}
+
+TEST_CASE("the compressed 1.0 sample decodes as the plain one") {
+  // tests/data/binlog-1.0.slog.zst is binlog-1.0.slog as BinaryFileSink
+  // compresses it, a frame per block; its records are binlog-1.0.jsonl.
+  const auto read = [](const char* name) {
+    std::ifstream in(std::string(SLUICE_TEST_DATA_DIR) + "/" + name, std::ios::binary);
+    REQUIRE(in);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  const Decoded d = decode_input(read("binlog-1.0.slog.zst"), 100);
+  CHECK(d.input_warnings.empty());
+  CHECK(d.reader_warnings.empty());
+  std::string lines;
+  for (const std::string& line : d.json) lines += line + '\n';
+  CHECK(lines == read("binlog-1.0.jsonl"));
+}
