@@ -15,6 +15,7 @@ namespace {
 constexpr std::uint32_t kSkippableMask = 0xFFFFFFF0u;
 constexpr std::uint32_t kSkippableMagic = 0x184D2A50u;
 constexpr std::size_t kSkippableHeader = 8;
+constexpr int kMaxWindowLog = 27;
 // A zstd frame header's first bytes: magic and descriptor, which tell its size.
 constexpr std::size_t kFrameHeaderPrefix = 5;
 // After a corrupt frame, resync searches from just after the frame's start,
@@ -35,14 +36,23 @@ bool is_preamble_start(const std::byte* p) noexcept {  // 4 bytes of the magic
 }  // namespace
 
 struct BinaryInput::Decompressor {
-  Decompressor() : dctx(ZSTD_createDCtx()), out(ZSTD_DStreamOutSize()) {
+  Decompressor()
+      : dctx(ZSTD_createDCtx()),
+        out_size(ZSTD_DStreamOutSize()),
+        // Not zero-filled: zstd writes before anything reads.
+        out(std::make_unique_for_overwrite<std::byte[]>(out_size)) {
     if (dctx == nullptr) throw Error("zstd: cannot allocate a decompression context");
+    // The zstd tool's default limit (128 MiB windows); a frame asking for
+    // more is reported as corrupt ("Frame requires too much memory for
+    // decoding"). sluice's own frames use 1 MiB.
+    ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, kMaxWindowLog);
   }
   ~Decompressor() { ZSTD_freeDCtx(dctx); }
   Decompressor(const Decompressor&) = delete;
   Decompressor& operator=(const Decompressor&) = delete;
   ZSTD_DCtx* dctx;
-  std::vector<std::byte> out;
+  std::size_t out_size;
+  std::unique_ptr<std::byte[]> out;
   std::size_t hint = 0;  // input size zstd asked for next
 };
 
@@ -232,7 +242,7 @@ bool BinaryInput::step_plain(bool at_end) {
 bool BinaryInput::step_frame(bool at_end) {
   const std::byte* const base = pending_.data() + position_;
   const std::size_t total = pending_.size() - position_;
-  std::vector<std::byte>& buffer = zstd_->out;
+  std::byte* const buffer = zstd_->out.get();
   std::size_t consumed = 0;
   bool frame_done = false;
   for (;;) {
@@ -240,10 +250,10 @@ bool BinaryInput::step_frame(bool at_end) {
     // reports none of its output, so each call decodes one block, and the
     // blocks before a damaged one (or a damaged checksum) all come out.
     ZSTD_inBuffer in{base + consumed, std::min(total - consumed, zstd_->hint), 0};
-    ZSTD_outBuffer out{buffer.data(), buffer.size(), 0};
+    ZSTD_outBuffer out{buffer, zstd_->out_size, 0};
     const std::size_t result = ZSTD_decompressStream(zstd_->dctx, &out, &in);
     consumed += in.pos;
-    if (out.pos > 0) deliver({buffer.data(), out.pos});
+    if (out.pos > 0) deliver({buffer, out.pos});
     if (ZSTD_isError(result)) {
       frame_error_ = ZSTD_getErrorName(result);
       mode_ = Mode::resync;

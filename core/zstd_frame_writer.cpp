@@ -19,6 +19,9 @@ struct ZstdFrameWriter::Context {
 
 namespace {
 
+constexpr int kWindowLog = 20;
+static_assert(std::size_t{1} << kWindowLog == ZstdFrameWriter::kMaxFrameContent);
+
 std::size_t check(std::size_t result, const char* what) {
   if (ZSTD_isError(result))
     throw Error(std::string("zstd: ") + what + ": " + ZSTD_getErrorName(result));
@@ -42,6 +45,9 @@ ZstdFrameWriter::ZstdFrameWriter(FdWriter& out, int level, std::string_view what
   // The checksum lets a decoder tell a real frame from bytes that merely
   // look like a frame's start when it resynchronises after damage.
   check(ZSTD_CCtx_setParameter(context_->cctx, ZSTD_c_checksumFlag, 1), "checksum flag");
+  // A frame never holds more than kMaxFrameContent, so a larger window (the
+  // high levels ask for up to 128 MiB) would only cost the decoder memory.
+  check(ZSTD_CCtx_setParameter(context_->cctx, ZSTD_c_windowLog, kWindowLog), "window size");
 }
 
 ZstdFrameWriter::~ZstdFrameWriter() = default;

@@ -3,6 +3,8 @@
 #   1. build-ci/:   RelWithDebInfo (-O2 -g, assertions on), warnings as errors,
 #                   every target; the whole ctest suite.
 #   2. build-tsan/: clang with ThreadSanitizer; the multi-threaded core tests.
+#   3. build-asan/: clang with AddressSanitizer and UBSan, libFuzzer on; the
+#                   binary-log tests, sluice-decode's CLI test and a fuzz smoke run.
 # Exits non-zero as soon as anything fails. See docs/building.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +13,10 @@ scripts/install-deps.sh
 
 # The Catch2 executables that run under ThreadSanitizer: the ones with threads.
 tsan_targets=(test_thread_queue test_backend test_logger test_stress)
+# What runs under AddressSanitizer + UBSan: everything that parses binary logs
+# (untrusted input), and the targets their ctest tests need.
+asan_tests=(test_binary_format test_binary_input test_binary_file_sink)
+asan_targets=("${asan_tests[@]}" sluice-decode fuzz_binary_reader)
 
 total=0
 ctest=(ctest)
@@ -43,4 +49,15 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1"
 run_ctest build-tsan -R "^($(IFS='|'; echo "${tsan_targets[*]}")):"
 
 echo "== build-tsan done after ${SECONDS} s"
+echo "== build-asan: clang, AddressSanitizer + UBSan, libFuzzer: ${asan_targets[*]}"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
+  -DSLUICE_SANITIZE=address,undefined -DSLUICE_FUZZ=ON -DSLUICE_BUILD_BENCH=OFF
+cmake --build build-asan --target "${asan_targets[@]}"
+ctest=(ctest)
+export ASAN_OPTIONS="detect_leaks=1"
+export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
+run_ctest build-asan -R "^($(IFS='|'; echo "${asan_tests[*]}")):|^sluice-decode:|^fuzz:"
+
+echo "== build-asan done after ${SECONDS} s"
 echo "sluice: $total passed, 0 failed"
