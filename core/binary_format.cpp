@@ -160,8 +160,7 @@ void BinaryEncoder::append(std::string_view bytes) {
   used_ += bytes.size();
 }
 
-void BinaryEncoder::write_header_if_missing() {
-  if (header_block_ == block_) return;
+void BinaryEncoder::write_header() {
   header_block_ = block_;
   std::string body;
   put_varint(body, producer_.process_id);
@@ -175,13 +174,13 @@ void BinaryEncoder::write_header_if_missing() {
   append(scratch_);
 }
 
-std::uint64_t BinaryEncoder::intern_site(const CallSite& site) {
+void BinaryEncoder::use_site(const CallSite& site) {
   if (&site != last_site_) {
     last_site_ = &site;
     last_site_entry_ = &sites_.try_emplace(&site, Interned{sites_.size(), 0}).first->second;
   }
   Interned& entry = *last_site_entry_;
-  if (entry.block == block_) return entry.id;
+  if (entry.block == block_) return;
   entry.block = block_;
   std::string body;
   put_varint(body, entry.id);
@@ -198,22 +197,16 @@ std::uint64_t BinaryEncoder::intern_site(const CallSite& site) {
   scratch_.clear();
   put_definition(scratch_, EntryTag::call_site, body);
   append(scratch_);
-  return entry.id;
 }
 
-std::uint64_t BinaryEncoder::intern_logger(std::string_view name) {
-  if (last_logger_.entry == nullptr || name != last_logger_.name) [[unlikely]] {
+void BinaryEncoder::use_logger(std::string_view name) {
+  if (last_logger_.entry == nullptr || name != last_logger_.name) {
     last_logger_.name.assign(name);
     last_logger_.entry =
         &loggers_.try_emplace(last_logger_.name, Interned{loggers_.size(), 0}).first->second;
   }
   Interned& entry = *last_logger_.entry;
-  if (entry.block != block_) [[unlikely]]
-    define_logger(entry, name);
-  return entry.id;
-}
-
-void BinaryEncoder::define_logger(Interned& entry, std::string_view name) {
+  if (entry.block == block_) return;
   entry.block = block_;
   std::string body;
   put_varint(body, entry.id);
@@ -223,9 +216,8 @@ void BinaryEncoder::define_logger(Interned& entry, std::string_view name) {
   append(scratch_);
 }
 
-std::uint64_t BinaryEncoder::intern_thread(std::uint64_t id, std::string_view name) {
-  if (last_thread_.entry == nullptr || id != last_thread_.id || name != last_thread_.name)
-      [[unlikely]] {
+void BinaryEncoder::use_thread(std::uint64_t id, std::string_view name) {
+  if (last_thread_.entry == nullptr || id != last_thread_.id || name != last_thread_.name) {
     last_thread_.id = id;
     last_thread_.name.assign(name);
     scratch_.clear();
@@ -235,12 +227,7 @@ std::uint64_t BinaryEncoder::intern_thread(std::uint64_t id, std::string_view na
         &threads_.try_emplace(scratch_, Interned{threads_.size(), 0}).first->second;
   }
   Interned& entry = *last_thread_.entry;
-  if (entry.block != block_) [[unlikely]]
-    define_thread(entry, id, name);
-  return entry.id;
-}
-
-void BinaryEncoder::define_thread(Interned& entry, std::uint64_t id, std::string_view name) {
+  if (entry.block == block_) return;
   entry.block = block_;
   std::string body;
   put_varint(body, entry.id);
@@ -251,19 +238,63 @@ void BinaryEncoder::define_thread(Interned& entry, std::uint64_t id, std::string
   append(scratch_);
 }
 
+namespace {
+
+// Equality of a short name with the cached one, without a call to memcmp:
+// names are compared on every record.
+bool same_name(std::string_view a, const std::string& b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8 && n <= 16) {  // two overlapping 8-byte words
+    std::uint64_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&x1, x + n - 8, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&y1, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4 && n < 8) {  // two overlapping 4-byte words
+    std::uint32_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 4);
+    std::memcpy(&x1, x + n - 4, 4);
+    std::memcpy(&y0, y, 4);
+    std::memcpy(&y1, y + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  return std::memcmp(x, y, n) == 0;
+}
+
+}  // namespace
+
 void BinaryEncoder::add(const RecordView& record) {
   write_header_if_missing();
+  // The common case, a run of records from one call site, logger and thread
+  // already defined in this block, takes none of the use_*() calls.
   const CallSite& site = record.call_site();
-  const std::uint64_t site_id = intern_site(site);
-  const std::uint64_t logger_id = intern_logger(record.logger_name());
-  const std::uint64_t thread_id = intern_thread(record.thread_id(), record.thread_name());
+  if (&site != last_site_ || last_site_entry_->block != block_) [[unlikely]] {
+    use_site(site);
+  }
+  const std::string_view logger = record.logger_name();
+  if (last_logger_.entry == nullptr || !same_name(logger, last_logger_.name) ||
+      last_logger_.entry->block != block_) [[unlikely]] {
+    use_logger(logger);
+  }
+  const std::uint64_t thread = record.thread_id();
+  const std::string_view thread_name = record.thread_name();
+  if (last_thread_.entry == nullptr || thread != last_thread_.id ||
+      !same_name(thread_name, last_thread_.name) || last_thread_.entry->block != block_)
+      [[unlikely]] {
+    use_thread(thread, thread_name);
+  }
 
   const std::size_t record_start = used_;
   char* at = room(1 + 4 * kMaxVarint);
   *at++ = static_cast<char>(EntryTag::record);
-  at = put_varint(at, site_id);
-  at = put_varint(at, logger_id);
-  at = put_varint(at, thread_id);
+  at = put_varint(at, last_site_entry_->id);
+  at = put_varint(at, last_logger_.entry->id);
+  at = put_varint(at, last_thread_.entry->id);
   at = put_varint(at, zigzag(record.timestamp_ns() - previous_ns_));
   used_ = static_cast<std::size_t>(at - payload_.data());
   if (!put_args(site, record.encoded_args())) {

@@ -82,12 +82,15 @@ class BinaryEncoder {
   }
   void grow(std::size_t n);
   void append(std::string_view bytes);
-  void write_header_if_missing();
-  std::uint64_t intern_site(const CallSite& site);
-  std::uint64_t intern_logger(std::string_view name);
-  std::uint64_t intern_thread(std::uint64_t id, std::string_view name);
-  void define_logger(Interned& entry, std::string_view name);
-  void define_thread(Interned& entry, std::uint64_t id, std::string_view name);
+  void write_header_if_missing() {
+    if (header_block_ != block_) write_header();
+  }
+  void write_header();
+  // Make the site, logger or thread the cached last one, defined in the
+  // open block (the path a record takes when it differs from the last).
+  void use_site(const CallSite& site);
+  void use_logger(std::string_view name);
+  void use_thread(std::uint64_t id, std::string_view name);
   /// Appends the record's arguments; false if `bytes` is shorter than the
   /// site's arguments need.
   bool put_args(const CallSite& site, std::span<const std::byte> bytes);
