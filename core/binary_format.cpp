@@ -177,11 +177,12 @@ void BinaryEncoder::write_header() {
 void BinaryEncoder::use_site(const CallSite& site) {
   if (&site != last_site_) {
     last_site_ = &site;
-    last_site_entry_ = &sites_.try_emplace(&site, Interned{sites_.size(), 0}).first->second;
+    last_site_entry_ = &sites_.try_emplace(&site, SiteEntry{{sites_.size(), 0}, {}}).first->second;
   }
-  Interned& entry = *last_site_entry_;
+  SiteEntry& entry = *last_site_entry_;
   if (entry.block == block_) return;
   entry.block = block_;
+  entry.previous.assign(site.arg_count, 0);  // a definition restarts the differences
   std::string body;
   put_varint(body, entry.id);
   put_u8(body, static_cast<std::uint8_t>(site.level));
@@ -297,8 +298,11 @@ void BinaryEncoder::add(const RecordView& record) {
   at = put_varint(at, last_thread_.entry->id);
   at = put_varint(at, zigzag(record.timestamp_ns() - previous_ns_));
   used_ = static_cast<std::size_t>(at - payload_.data());
-  if (!put_args(site, record.encoded_args())) {
+  if (!put_args(site, record.encoded_args(), last_site_entry_->previous.data())) {
     used_ = record_start;
+    // Some differences were taken from values now rolled back: define the
+    // site again before its next record, which restarts them.
+    last_site_entry_->block = 0;
     throw Error("binary log: a record's arguments are shorter than its call site says");
   }
   previous_ns_ = record.timestamp_ns();
@@ -317,9 +321,18 @@ bool take(const std::byte*& p, const std::byte* end, T& value) noexcept {
 
 }  // namespace
 
-bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> bytes) {
+bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> bytes,
+                             std::uint64_t* previous) {
   const std::byte* p = bytes.data();
   const std::byte* const end = p + bytes.size();
+  // An integer is written as the difference from the same argument of the
+  // previous record of its call site: counters and ids that move little
+  // take a byte or two, and compress to almost nothing.
+  const auto put_difference = [&](char* to, std::uint64_t value, std::uint32_t i) {
+    const std::uint64_t difference = value - previous[i];  // wraps: any two values
+    previous[i] = value;
+    return put_varint(to, zigzag(static_cast<std::int64_t>(difference)));
+  };
   // Room for every fixed-size argument at once; strings make their own.
   char* at = room(std::size_t{site.arg_count} * kMaxVarint);
   for (std::uint32_t i = 0; i < site.arg_count; ++i) {
@@ -341,50 +354,50 @@ bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> by
       case ArgKind::i8: {
         std::int8_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, zigzag(v));
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{v}), i);
         break;
       }
       case ArgKind::i16: {
         std::int16_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, zigzag(v));
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{v}), i);
         break;
       }
       case ArgKind::i32: {
         std::int32_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, zigzag(v));
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{v}), i);
         break;
       }
       case ArgKind::i64: {
         std::int64_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, zigzag(v));
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{v}), i);
         break;
       }
       case ArgKind::u8: {
         std::uint8_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, v);
+        at = put_difference(at, v, i);
         break;
       }
       case ArgKind::u16: {
         std::uint16_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, v);
+        at = put_difference(at, v, i);
         break;
       }
       case ArgKind::u32: {
         std::uint32_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, v);
+        at = put_difference(at, v, i);
         break;
       }
       case ArgKind::u64:
       case ArgKind::pointer: {
         std::uint64_t v;
         if (!take(p, end, v)) return false;
-        at = put_varint(at, v);
+        at = put_difference(at, v, i);
         break;
       }
       case ArgKind::f32: {
@@ -450,6 +463,7 @@ void BinaryEncoder::finish_block(std::string& out) {
 // ---- reader -----------------------------------------------------------------
 
 struct BinaryReader::Site {
+  std::vector<std::uint64_t> previous;  // format 2: each integer argument's last value
   std::string format, file, function;
   std::vector<std::string> field_names;
   std::vector<ArgInfo> args;
@@ -546,12 +560,14 @@ bool BinaryReader::parse_preamble() {
   const std::byte* p = buffer_.data() + position_;
   const auto major = load<std::uint16_t>(p + 8);
   const auto minor = load<std::uint16_t>(p + 10);
-  if (major != kFormatMajor) {
+  if (major < kOldestMajor || major > kFormatMajor) {
     throw Error("binary log format version " + std::to_string(major) + "." + std::to_string(minor) +
-                (major > kFormatMajor ? " is newer than" : " is not") + " this decoder supports (" +
+                (major > kFormatMajor ? " is newer than" : " is older than") +
+                " this decoder supports (" + std::to_string(kOldestMajor) + ".0 to " +
                 std::to_string(kFormatMajor) + "." + std::to_string(kFormatMinor) + ")" +
                 (major > kFormatMajor ? ": use a newer sluice-decode" : ""));
   }
+  major_ = major;
   position_ += kPreambleSize;
   have_preamble_ = true;
   reset_tables();
@@ -650,36 +666,44 @@ bool BinaryReader::next_in_block() {
         std::memcpy(at, &value, sizeof value);  // little-endian: narrowing keeps the low bytes
         at += sizeof value;
       };
-      for (const ArgKind kind : site->wire_kinds) {
-        switch (kind) {
+      // Format 2 writes each integer as the difference from the same
+      // argument of the site's previous record; format 1 writes the value.
+      std::uint64_t* const previous = major_ >= 2 ? site->previous.data() : nullptr;
+      const auto integer = [&](std::size_t i, bool is_signed) -> std::uint64_t {
+        const std::uint64_t raw = in.varint();
+        if (previous == nullptr) return is_signed ? static_cast<std::uint64_t>(unzigzag(raw)) : raw;
+        return previous[i] += static_cast<std::uint64_t>(unzigzag(raw));  // wraps, as written
+      };
+      for (std::size_t i = 0; i < site->wire_kinds.size(); ++i) {
+        switch (site->wire_kinds[i]) {
           case ArgKind::boolean:
           case ArgKind::character:
             *at++ = *in.take(1);
             break;
           case ArgKind::i8:
-            put(static_cast<std::int8_t>(unzigzag(in.varint())));
+            put(static_cast<std::int8_t>(integer(i, true)));
             break;
           case ArgKind::i16:
-            put(static_cast<std::int16_t>(unzigzag(in.varint())));
+            put(static_cast<std::int16_t>(integer(i, true)));
             break;
           case ArgKind::i32:
-            put(static_cast<std::int32_t>(unzigzag(in.varint())));
+            put(static_cast<std::int32_t>(integer(i, true)));
             break;
           case ArgKind::i64:
-            put(unzigzag(in.varint()));
+            put(static_cast<std::int64_t>(integer(i, true)));
             break;
           case ArgKind::u8:
-            put(static_cast<std::uint8_t>(in.varint()));
+            put(static_cast<std::uint8_t>(integer(i, false)));
             break;
           case ArgKind::u16:
-            put(static_cast<std::uint16_t>(in.varint()));
+            put(static_cast<std::uint16_t>(integer(i, false)));
             break;
           case ArgKind::u32:
-            put(static_cast<std::uint32_t>(in.varint()));
+            put(static_cast<std::uint32_t>(integer(i, false)));
             break;
           case ArgKind::u64:
           case ArgKind::pointer:
-            put(in.varint());
+            put(integer(i, false));
             break;
           case ArgKind::f32:
             std::memcpy(at, in.take(4), 4);
@@ -758,7 +782,12 @@ void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> by
       auto& existing = slot(sites_, id);
       // Writers repeat definitions in every block: keep an identical one, so
       // that its address stays the same and nothing is rebuilt.
-      if (existing && same_site(*existing, *site)) break;
+      if (existing && same_site(*existing, *site)) {
+        // A definition restarts the differences (format 2).
+        std::fill(existing->previous.begin(), existing->previous.end(), 0);
+        break;
+      }
+      site->previous.assign(count, 0);
       for (const ArgKind kind : site->wire_kinds) {
         site->fixed_bytes +=
             kind == ArgKind::string || kind == ArgKind::custom ? 4 : encoded_fixed_size(kind);

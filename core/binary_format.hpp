@@ -19,8 +19,11 @@
 
 namespace sluice::detail::binlog {
 
-inline constexpr std::uint16_t kFormatMajor = 1;
+/// The version the encoder writes. The reader also reads every older major
+/// from kOldestMajor on (docs/binary-format.md, "Versions").
+inline constexpr std::uint16_t kFormatMajor = 2;
 inline constexpr std::uint16_t kFormatMinor = 0;
+inline constexpr std::uint16_t kOldestMajor = 1;
 /// "\x89SLG\r\n\x1a\n": not text, and damaged by newline translation.
 inline constexpr std::byte kMagic[8] = {std::byte{0x89}, std::byte{'S'},  std::byte{'L'},
                                         std::byte{'G'},  std::byte{'\r'}, std::byte{'\n'},
@@ -74,6 +77,11 @@ class BinaryEncoder {
     std::uint64_t id;
     std::uint64_t block;  // the last block that defined it
   };
+  struct SiteEntry : Interned {
+    // Each integer argument of the previous record since the definition
+    // (format 2: integers are written as the difference from it).
+    std::vector<std::uint64_t> previous;
+  };
 
   /// Makes room for `n` more payload bytes and returns where they go.
   char* room(std::size_t n) {
@@ -93,7 +101,7 @@ class BinaryEncoder {
   void use_thread(std::uint64_t id, std::string_view name);
   /// Appends the record's arguments; false if `bytes` is shorter than the
   /// site's arguments need.
-  bool put_args(const CallSite& site, std::span<const std::byte> bytes);
+  bool put_args(const CallSite& site, std::span<const std::byte> bytes, std::uint64_t* previous);
 
   ProducerInfo producer_;
   std::uint64_t block_ = 1;  // the open block's sequence number
@@ -103,7 +111,7 @@ class BinaryEncoder {
   std::string payload_;
   std::size_t used_ = 0;
   std::int64_t previous_ns_ = 0;  // 0 at every block start
-  std::unordered_map<const CallSite*, Interned> sites_;
+  std::unordered_map<const CallSite*, SiteEntry> sites_;
   std::unordered_map<std::string, Interned> loggers_;
   std::unordered_map<std::string, Interned> threads_;  // key: id bytes + name
   // The last logger and thread seen, so that a run of records from one
@@ -120,7 +128,7 @@ class BinaryEncoder {
     Interned* entry = nullptr;
   } last_thread_;
   const CallSite* last_site_ = nullptr;
-  Interned* last_site_entry_ = nullptr;
+  SiteEntry* last_site_entry_ = nullptr;
   std::string scratch_;
 };
 
@@ -195,6 +203,7 @@ class BinaryReader {
   std::uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
   bool at_end_ = false;
   bool have_preamble_ = false;
+  std::uint16_t major_ = 0;  // the current file section's
   bool in_bad_region_ = false;
   std::uint64_t bad_start_ = 0;  // stream offset
 

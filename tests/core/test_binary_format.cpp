@@ -189,31 +189,54 @@ TEST_CASE("files concatenated decode as one stream") {
   CHECK(d.json.size() == 12);
 }
 
-TEST_CASE("a newer major version and foreign data are refused with a clear message") {
+TEST_CASE("other major versions and foreign data are refused with a clear message") {
   std::string bytes = make_sample().bytes;
-  bytes[8] = 2;
+  bytes[8] = 3;
   CHECK_THROWS_WITH(decode(bytes),
-                    "binary log format version 2.0 is newer than this decoder "
-                    "supports (1.0): use a newer sluice-decode");
+                    "binary log format version 3.0 is newer than this decoder "
+                    "supports (1.0 to 2.0): use a newer sluice-decode");
+  bytes[8] = 0;
+  bytes[10] = 9;
+  CHECK_THROWS_WITH(
+      decode(bytes),
+      "binary log format version 0.9 is older than this decoder supports (1.0 to 2.0)");
   CHECK_THROWS_WITH(decode("{\"timestamp\":1}\n"),
                     "not a sluice binary log (no file magic at offset 0)");
+}
+
+std::string read_data(const char* name) {
+  std::ifstream in(std::string(SLUICE_TEST_DATA_DIR) + "/" + name, std::ios::binary);
+  REQUIRE(in);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string lines_of(const std::vector<std::string>& json) {
+  std::string lines;
+  for (const std::string& line : json) lines += line + '\n';
+  return lines;
 }
 
 TEST_CASE("the 1.0 sample file decodes as it did when it was written") {
   // tests/data/binlog-1.0.slog is make_sample() as format 1.0 wrote it; its
   // JSON is kept beside it. A change that breaks reading old files fails here.
-  const auto read = [](const char* name) {
-    std::ifstream in(std::string(SLUICE_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-    REQUIRE(in);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  };
-  const Decoded d = decode(read("binlog-1.0.slog"));
+  const Decoded d = decode(read_data("binlog-1.0.slog"));
   CHECK(d.warnings.empty());
-  std::string lines;
-  for (const std::string& line : d.json) lines += line + '\n';
-  CHECK(lines == read("binlog-1.0.jsonl"));
-  // And this version's encoder still writes exactly those bytes.
-  CHECK(make_sample().bytes == read("binlog-1.0.slog"));
+  CHECK(lines_of(d.json) == read_data("binlog-1.0.jsonl"));
+}
+
+TEST_CASE("the 2.0 sample file decodes as it did, and this version writes it byte for byte") {
+  // tests/data/binlog-2.0.slog is make_sample() as format 2.0 writes it
+  // (integers as differences); the same records, so the same JSON.
+  const std::string bytes = read_data("binlog-2.0.slog");
+  CHECK(make_sample().bytes == bytes);
+  const Decoded d = decode(bytes);
+  CHECK(d.warnings.empty());
+  CHECK(lines_of(d.json) == read_data("binlog-2.0.jsonl"));
+  // A 1.0 file and a 2.0 file concatenated (a sink of each version appending
+  // to one file) decode as one stream.
+  const Decoded both = decode(read_data("binlog-1.0.slog") + bytes);
+  CHECK(both.warnings.empty());
+  CHECK(lines_of(both.json) == read_data("binlog-1.0.jsonl") + read_data("binlog-2.0.jsonl"));
 }
 
 TEST_CASE("random corruption never crashes, and what decodes is intact") {

@@ -1,5 +1,5 @@
-# sluice-decode as users run it: the 1.0 sample decodes to its recorded JSON
-# Lines (format compatibility), plain or zstd-compressed (recognised by
+# sluice-decode as users run it: the 1.0 and 2.0 samples decode to their
+# recorded JSON Lines (format compatibility), plain or zstd-compressed (recognised by
 # content) or both concatenated; a truncated copy still prints its complete
 # blocks (frames) and exits 1 with the warning on stderr, usage errors exit 2
 # with their exact message, stats and logfmt work from the command line.
@@ -21,6 +21,16 @@ execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/decoded.jsonl
                         ${DATA}/binlog-1.0.jsonl RESULT_VARIABLE same)
 if(NOT same EQUAL 0)
   message(FATAL_ERROR "the 1.0 sample no longer decodes to binlog-1.0.jsonl")
+endif()
+
+# The 2.0 sample (integers as differences): the same records.
+execute_process(COMMAND ${DECODE} ${DATA}/binlog-2.0.slog OUTPUT_FILE ${WORK}/decoded-2.0.jsonl
+                RESULT_VARIABLE result ERROR_VARIABLE error)
+expect_exit(0 "decoding the 2.0 sample")
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK}/decoded-2.0.jsonl
+                        ${DATA}/binlog-2.0.jsonl RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  message(FATAL_ERROR "the 2.0 sample no longer decodes to binlog-2.0.jsonl")
 endif()
 
 # The sample's blocks end at offsets 267, 537 and 792: cut into the last one.
