@@ -33,6 +33,7 @@ using sluice::testing::RecordMeta;
 
 constexpr SourceLocation kLogin{"user {} logged in from {}", "src/app/pool.cpp", "acquire", 42,
                                 Level::info};
+constexpr SourceLocation kCounters{"{} {} {} {} {}", "c.cc", "count", 9, Level::info};
 constexpr SourceLocation kStats{"{} items, {:.2f} ms, ok={}", "stats.cc", "report", 7,
                                 Level::warning};
 
@@ -262,4 +263,43 @@ TEST_CASE("random corruption never crashes, and what decodes is intact") {
       CHECK(std::find(sample.json.begin(), sample.json.end(), line) != sample.json.end());
     }
   }
+}
+
+TEST_CASE("format 2.0 writes integers as differences from the site's previous record") {
+  const sluice::JsonFormatter json;
+  BinaryEncoder encoder({4242, "h", "", "", 0});
+  RecordFixture record;
+  std::vector<std::string> expected;
+  std::string bytes = BinaryEncoder::preamble();
+  // Neighbours, extremes and wrap-arounds, for every width and signedness.
+  const auto add = [&](std::int64_t a, std::uint64_t b, std::int8_t c, std::uint16_t d,
+                       const void* e) {
+    const sluice::RecordView& view = record.build<kCounters>(RecordMeta{}, a, b, c, d, e);
+    expected.emplace_back();
+    json.format(view, expected.back());
+    encoder.add(view);
+  };
+  add(1000, 7, -128, 65535, nullptr);
+  const std::size_t before = encoder.pending_payload();
+  add(1001, 8, -127, 0, reinterpret_cast<const void*>(8));
+  // tag, site, logger, thread, time delta 0, then the differences
+  // +1 +1 +1 -65535 +8 as svarints.
+  CHECK(encoder.pending_payload() - before == 5 + 1 + 1 + 1 + 3 + 1);
+  add(std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::uint64_t>::max(), 127, 1,
+      reinterpret_cast<const void*>(~std::uintptr_t{0}));
+  add(std::numeric_limits<std::int64_t>::max(), 0, -1, 65535, nullptr);
+  add(-1, 1, 0, 2, reinterpret_cast<const void*>(16));
+  encoder.finish_block(bytes);
+  // The next block restarts from 0: the first record's values are whole.
+  add(5, 5, 5, 5, reinterpret_cast<const void*>(5));
+  add(6, 6, 6, 6, reinterpret_cast<const void*>(6));
+  encoder.finish_block(bytes);
+  const Decoded d = decode(bytes);
+  CHECK(d.warnings.empty());
+  CHECK(d.json == expected);
+  // Either block alone decodes too.
+  const std::size_t second = bytes.find(std::string("\xfa\x1c\xe5\xb1", 4), 16);
+  REQUIRE(second != std::string::npos);
+  const Decoded tail = decode(BinaryEncoder::preamble() + bytes.substr(second));
+  CHECK(tail.json == std::vector<std::string>(expected.end() - 2, expected.end()));
 }
