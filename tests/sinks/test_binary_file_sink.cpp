@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/log.hpp>
 #include <sluice/runtime.hpp>
@@ -20,12 +21,14 @@
 #include <iterator>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "binary_format.hpp"
 #include "binary_input.hpp"
+#include "full_disk.hpp"
 #include "user_types.hpp"
 
 namespace fs = std::filesystem;
@@ -242,4 +245,49 @@ TEST_CASE("a zstd level out of range is refused before the file is created") {
                     "binary file sink \"" + path.string() +
                         "\": zstd compression level 23 is out of range (-131072 to 22)");
   CHECK(!fs::exists(path));
+}
+
+TEST_CASE(
+    "a compressed sink keeps whole frames through a full disk, and writes them once it clears") {
+  TempDir dir;
+  const fs::path path = dir / "app.slog.zst";
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  std::vector<std::string> reports;
+  std::mutex mutex;
+  sluice::set_error_handler([&](std::string_view message) {
+    std::lock_guard lock(mutex);
+    reports.emplace_back(message);
+  });
+  sluice::Logger& log = sluice::get_logger("disk");
+  log.add_sink(live);
+  log.add_sink(binary);
+  sluice::start();
+  SLUICE_INFO(log, "before {}", 1);
+  sluice::flush();
+  const std::string before = read_file(path);
+  {
+    sluice::testing::FullDisk full(sluice::testing::fd_of(path));
+    for (int i = 0; i < 50; ++i) SLUICE_INFO(log, "during {}", i);
+    sluice::flush();  // the frame is kept, and the failure reported
+    CHECK(read_file(path) == before);
+  }
+  SLUICE_INFO(log, "after {}", 2);
+  sluice::flush();  // the kept frame first, then the new one
+  sluice::stop();
+  log.clear_sinks();
+  sluice::set_error_handler(nullptr);
+  {
+    std::lock_guard lock(mutex);
+    REQUIRE(!reports.empty());
+    CHECK_THAT(reports[0],
+               Catch::Matches("binary file sink \"" + path.string() +
+                              "\": flush failed: cannot write to \"" + path.string() +
+                              "\": No space left on device \\([0-9]+ bytes kept for retry\\)"));
+  }
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode_any(read_file(path), warnings);
+  CHECK(warnings.empty());
+  CHECK(decoded == live->lines());
+  CHECK(decoded.size() == 52);
 }

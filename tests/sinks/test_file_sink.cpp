@@ -2,29 +2,31 @@
 // truncate, directory creation, exact error texts, and write failures that
 // keep the unwritten bytes until the fault clears.
 
+#include <catch2/catch.hpp>
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/log.hpp>
+#include <sluice/runtime.hpp>
+#include <sluice/sinks/file_sink.hpp>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
-#include <sluice/error.hpp>
-#include <sluice/formatter.hpp>
-#include <sluice/log.hpp>
-#include <sluice/runtime.hpp>
-#include <sluice/sinks/file_sink.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "fd_writer.hpp"
+#include "full_disk.hpp"
 #include "record_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -36,6 +38,8 @@ using sluice::FileSink;
 using sluice::Level;
 using sluice::detail::FdWriter;
 using sluice::detail::SourceLocation;
+using sluice::testing::fd_of;
+using sluice::testing::FullDisk;
 using sluice::testing::RecordFixture;
 using sluice::testing::RecordMeta;
 
@@ -92,44 +96,6 @@ std::string error_of(const std::function<void()>& action) {
   }
   return "(no error)";
 }
-
-// The descriptor this process has open on `path` (found through /proc).
-int fd_of(const fs::path& path) {
-  const fs::path target = fs::canonical(path);
-  for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
-    std::error_code error;
-    if (fs::read_symlink(entry.path(), error) == target) {
-      return std::stoi(entry.path().filename().string());
-    }
-  }
-  FAIL("no descriptor open on " << path);
-  return -1;
-}
-
-// Points descriptor `fd` at /dev/full (writes fail with ENOSPC) until
-// restore(), which puts the original open file back.
-class FullDisk {
- public:
-  explicit FullDisk(int fd) : fd_(fd), saved_(::dup(fd)) {
-    const int full = ::open("/dev/full", O_WRONLY | O_CLOEXEC);
-    REQUIRE(full >= 0);
-    REQUIRE(::dup2(full, fd_) == fd_);
-    ::close(full);
-  }
-  ~FullDisk() { restore(); }
-  FullDisk(const FullDisk&) = delete;
-  FullDisk& operator=(const FullDisk&) = delete;
-  void restore() {
-    if (saved_ < 0) return;
-    ::dup2(saved_, fd_);
-    ::close(saved_);
-    saved_ = -1;
-  }
-
- private:
-  int fd_;
-  int saved_;
-};
 
 }  // namespace
 
