@@ -2,8 +2,9 @@
 # Quick start: installs the dependencies, builds sluice (Release, build/) and
 # runs the demo server, which logs WARNING and above to the console, every
 # record as text to out/demo/app.log, as JSON lines to out/demo/app.jsonl and
-# in binary to out/demo/app.slog; then decodes the binary log to JSON Lines
-# with sluice-decode and checks it holds the same records as app.jsonl.
+# in binary to out/demo/app.slog (and zstd-compressed to app.slog.zst); then
+# decodes the binary logs to JSON Lines with sluice-decode and checks that
+# they hold the same records as app.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,11 @@ if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
   echo "demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
   exit 1
 fi
+if ! cmp -s "$decoded" <(build/tools/sluice-decode/sluice-decode "$out/app.slog.zst"); then
+  echo "demo.sh: $out/app.slog.zst does not decode to what $out/app.slog does" >&2
+  exit 1
+fi
 echo "== $(wc -l <"$decoded") records decoded from $(wc -c <"$out/app.slog") bytes of binary log," \
-  "the same as app.jsonl; the errors, through jq:"
+  "($(wc -c <"$out/app.slog.zst") bytes compressed, app.slog.zst), the same as app.jsonl;" \
+  "the errors, through jq:"
 jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"

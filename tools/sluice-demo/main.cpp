@@ -2,8 +2,8 @@
 //
 // Worker threads handle fake HTTP requests (started/completed with
 // durations), one user logs in (and one fails to), a slow query warns, and a
-// payment fails with an exception. Text, JSON and a binary log go to files
-// under --out; the console shows WARNING and above.
+// payment fails with an exception. Text, JSON and binary logs (plain and
+// zstd-compressed) go to files under --out; the console shows WARNING and above.
 
 #include <sluice/sinks/binary_file_sink.hpp>
 #include <sluice/sinks/console_sink.hpp>
@@ -37,8 +37,9 @@ int usage(const char* program, int code) {
   std::fprintf(code == 0 ? stdout : stderr,
                "usage: %s [--out DIR] [--workers N] [--requests N]\n"
                "  Plays a small server through sluice's sinks:\n"
-               "  DIR/app.log (text), DIR/app.jsonl (JSON lines), DIR/app.slog (binary\n"
-               "  log: sluice-decode DIR/app.slog), console (WARNING+).\n",
+               "  DIR/app.log (text), DIR/app.jsonl (JSON lines), DIR/app.slog and\n"
+               "  DIR/app.slog.zst (binary logs, plain and compressed: sluice-decode FILE),\n"
+               "  console (WARNING+).\n",
                program);
   return code;
 }
@@ -139,6 +140,10 @@ int main(int argc, char** argv) {
         options.out / "app.slog",
         sluice::BinaryFileOptions{
             .truncate = true, .service_name = "sluice-demo", .service_version = "1.0"}));
+    root.add_sink(std::make_shared<sluice::BinaryFileSink>(
+        options.out / "app.slog.zst",  // zstd-compressed, chosen by the name
+        sluice::BinaryFileOptions{
+            .truncate = true, .service_name = "sluice-demo", .service_version = "1.0"}));
     auto console = std::make_shared<sluice::ConsoleSink>(
         sluice::ConsoleOptions{.split_by_level = true},
         std::make_shared<sluice::PatternFormatter>("{level:<8} {logger}: {message}{fields}"));
@@ -169,7 +174,8 @@ int main(int argc, char** argv) {
   const sluice::Stats stats = sluice::stats();
   sluice::stop();
   std::printf(
-      "sluice-demo: %llu records written to %s/app.log, app.jsonl and app.slog (%llu dropped, "
+      "sluice-demo: %llu records written to %s/app.log, app.jsonl, app.slog and app.slog.zst "
+      "(%llu dropped, "
       "%llu sink errors)\n",
       static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
       static_cast<unsigned long long>(stats.records_dropped),
