@@ -11,7 +11,8 @@ namespace sluice::detail {
 bool tsc_is_invariant() noexcept {
 #if SLUICE_HAS_TSC
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  if (__get_cpuid_max(0x80000000u, nullptr) < 0x80000007u) return false;
+  // GCC declares __get_cpuid_max unsigned, clang int: compare as unsigned.
+  if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) < 0x80000007u) return false;
   __cpuid(0x80000007u, eax, ebx, ecx, edx);
   return (edx & (1u << 8)) != 0;  // "Invariant TSC"
 #else

@@ -38,7 +38,7 @@ echo "== build-ci done after ${SECONDS} s"
 echo "== build-tsan: clang, ThreadSanitizer: ${tsan_targets[*]}"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
-  -DSLUICE_SANITIZE=thread -DSLUICE_BUILD_BENCH=OFF -DSLUICE_BUILD_TOOLS=OFF
+  -DSLUICE_SANITIZE=thread -DSLUICE_BUILD_BENCH=OFF -DSLUICE_BUILD_TOOLS=OFF -DSLUICE_WERROR=ON
 cmake --build build-tsan --target "${tsan_targets[@]}"
 # TSan's shadow memory needs a kernel with at most 28 bits of mmap randomness;
 # on one with more, run the tests with address randomisation off.
@@ -52,7 +52,7 @@ echo "== build-tsan done after ${SECONDS} s"
 echo "== build-asan: clang, AddressSanitizer + UBSan, libFuzzer: ${asan_targets[*]}"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
-  -DSLUICE_SANITIZE=address,undefined -DSLUICE_FUZZ=ON -DSLUICE_BUILD_BENCH=OFF
+  -DSLUICE_SANITIZE=address,undefined -DSLUICE_FUZZ=ON -DSLUICE_BUILD_BENCH=OFF -DSLUICE_WERROR=ON
 cmake --build build-asan --target "${asan_targets[@]}"
 ctest=(ctest)
 export ASAN_OPTIONS="detect_leaks=1"
