@@ -20,6 +20,7 @@
 
 #include "sluice/detail/arg_encoding.hpp"
 #include "sluice/detail/copy_short.hpp"
+#include "sluice/detail/short_decimal.hpp"
 #include "sluice/detail/source_location.hpp"
 
 namespace sluice::detail {
@@ -180,6 +181,15 @@ template <class T>
 void append_plain_field(fmt::memory_buffer& out, const T& value) {
   if constexpr (std::is_same_v<T, bool>) {
     append_text(out, value ? std::string_view("true") : std::string_view("false"));
+  } else if constexpr (std::is_same_v<T, double>) {
+    const std::size_t size = out.size();
+    out.reserve(size + 24);
+    char* const end = write_short_decimal(value, out.data() + size);
+    if (end != nullptr) {
+      out.try_resize(static_cast<std::size_t>(end - out.data()));
+    } else {
+      append_number(out, value);
+    }
   } else if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, char>) {
     append_number(out, value);
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
