@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "sluice/detail/short_decimal.hpp"
 #include "text_util.hpp"
 
 namespace sluice::detail {
@@ -178,9 +179,12 @@ void write_plain(const ArgValue& v, TextBuffer& out) {
       out.commit(
           fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), static_cast<float>(v.d)));
       break;
-    case ArgKind::f64:
-      out.commit(fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), v.d));
+    case ArgKind::f64: {
+      char* const room = out.reserve(kNumberRoom);
+      char* const end = write_short_decimal(v.d, room);  // the live path's fast path too
+      out.commit(end != nullptr ? end : fmt::format_to(room, FMT_COMPILE("{}"), v.d));
       break;
+    }
     case ArgKind::pointer:
       out.commit(fmt::format_to(out.reserve(kNumberRoom), FMT_COMPILE("{}"), v.p));
       break;
