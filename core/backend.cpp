@@ -70,6 +70,7 @@ void Backend::start(const Options& options) {
     source = ClockSource::tsc;
   }
   g_clock_source.store(source, std::memory_order_relaxed);
+  clock_source_ = source;
   adopt_new_queues();  // the backend thread is not running: its state is ours
   for (QueueState& state : queues_) state.queue->set_clock_source(source);
   clock_.start(source, options.clock_resync);
@@ -201,7 +202,9 @@ void Backend::idle_wait() {
     const std::uint64_t now = now_ticks();
     std::uint64_t until = now + clock_.ticks_for_ns(kBusyPollIntervalNs);
     if (next_due_ > until) until = std::min(next_due_, now + window_ticks_);
-    while (now_ticks() < until) {
+    // flush() and stop() must not wait for a long reorder window.
+    while (now_ticks() < until && flush_requests_.size_approx() == 0 &&
+           !stop_requested_.load(std::memory_order_relaxed)) {
 #if defined(__x86_64__)
       _mm_pause();
 #endif
@@ -216,6 +219,9 @@ void Backend::idle_wait() {
 void Backend::adopt_new_queues() {
   std::unique_ptr<ThreadQueue> queue;
   while (new_queues_.try_dequeue(queue)) {
+    // A queue made while a previous run was stopping copied that run's
+    // clock: every queue takes this run's when it is adopted.
+    queue->set_clock_source(clock_source_);
     QueueState state;
     state.queue = std::move(queue);
     queues_.push_back(std::move(state));

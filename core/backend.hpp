@@ -112,6 +112,7 @@ class Backend {
   // When the oldest unwritten record leaves the reorder window (ticks; 0:
   // every queue was empty at the last pass).
   std::uint64_t next_due_ = 0;
+  ClockSource clock_source_ = ClockSource::system;  // this run's, set by start()
   std::vector<Route> routes_;
   std::vector<std::shared_ptr<Sink>> dirty_sinks_;
   std::vector<FlushRequest*> pending_flushes_;
