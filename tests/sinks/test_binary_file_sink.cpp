@@ -12,8 +12,6 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
-#include <stdlib.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -29,6 +27,7 @@
 #include "binary_format.hpp"
 #include "binary_input.hpp"
 #include "full_disk.hpp"
+#include "temp_dir.hpp"
 #include "user_types.hpp"
 
 namespace fs = std::filesystem;
@@ -40,25 +39,7 @@ using sluice::testing::Shade;
 namespace {
 
 using sluice::kv;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "sluice-binary-sink-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const char* name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using sluice::testing::TempDir;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -135,7 +116,7 @@ bool zstd_magic_at_start(const std::string& bytes) { return bytes.starts_with("\
 }  // namespace
 
 TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
-  TempDir dir;
+  TempDir dir("sluice-binary-sink");
   const fs::path path = dir / "logs/app.slog";
   auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
   sluice::BinaryFileOptions options;
@@ -164,7 +145,7 @@ TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
 }
 
 TEST_CASE("a binary file sink appends a second file section that decodes too") {
-  TempDir dir;
+  TempDir dir("sluice-binary-sink");
   const fs::path path = dir / "twice.slog";
   sluice::start();
   for (int run = 0; run < 2; ++run) {
@@ -182,7 +163,7 @@ TEST_CASE("a binary file sink appends a second file section that decodes too") {
 }
 
 TEST_CASE("a .slog.zst file is compressed, whole up to each flush, and decodes as written live") {
-  TempDir dir;
+  TempDir dir("sluice-binary-sink");
   const fs::path path = dir / "logs/app.slog.zst";
   auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
   sluice::BinaryFileOptions options;
@@ -214,7 +195,7 @@ TEST_CASE("a .slog.zst file is compressed, whole up to each flush, and decodes a
 }
 
 TEST_CASE("compression follows the option, and the file name when automatic") {
-  TempDir dir;
+  TempDir dir("sluice-binary-sink");
   const auto first_bytes = [&](const char* name, sluice::Compression compression) {
     sluice::BinaryFileOptions options;
     options.compression = compression;
@@ -237,7 +218,7 @@ TEST_CASE("compression follows the option, and the file name when automatic") {
 }
 
 TEST_CASE("a zstd level out of range is refused before the file is created") {
-  TempDir dir;
+  TempDir dir("sluice-binary-sink");
   sluice::BinaryFileOptions options;
   options.compression_level = 23;
   const fs::path path = dir / "app.slog.zst";
@@ -249,7 +230,7 @@ TEST_CASE("a zstd level out of range is refused before the file is created") {
 
 TEST_CASE(
     "a compressed sink keeps whole frames through a full disk, and writes them once it clears") {
-  TempDir dir;
+  TempDir dir("sluice-binary-sink");
   const fs::path path = dir / "app.slog.zst";
   auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
   auto binary = std::make_shared<sluice::BinaryFileSink>(path);

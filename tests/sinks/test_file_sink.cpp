@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -28,6 +27,7 @@
 #include "fd_writer.hpp"
 #include "full_disk.hpp"
 #include "record_fixture.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -42,30 +42,10 @@ using sluice::testing::fd_of;
 using sluice::testing::FullDisk;
 using sluice::testing::RecordFixture;
 using sluice::testing::RecordMeta;
+using sluice::testing::TempDir;
 
 constexpr SourceLocation kLogin{"user {} logged in", "pool.cpp", "acquire", 42, Level::info};
 constexpr SourceLocation kReady{"ready", "main.cc", "main", 7, Level::warning};
-
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "sluice-file-sink-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const char* name) const { return path_ / name; }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -100,7 +80,7 @@ std::string error_of(const std::function<void()>& action) {
 }  // namespace
 
 TEST_CASE("each record is its formatted text and a newline") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   FileSink sink(dir / "app.log", simple_formatter());
   write_login(sink, "alice");
   RecordFixture record;
@@ -112,7 +92,7 @@ TEST_CASE("each record is its formatted text and a newline") {
 }
 
 TEST_CASE("without a formatter the default pattern is used") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   {
     FileSink sink(dir / "app.log");
     write_login(sink, "bob");
@@ -122,7 +102,7 @@ TEST_CASE("without a formatter the default pattern is used") {
 }
 
 TEST_CASE("append keeps what is there, truncate starts empty") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   const fs::path path = dir / "app.log";
   write_file(path, "old line\n");
   {
@@ -147,7 +127,7 @@ TEST_CASE("append keeps what is there, truncate starts empty") {
 }
 
 TEST_CASE("the file is opened close-on-exec and for appending") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   FileSink sink(dir / "app.log", simple_formatter());
   const int fd = fd_of(dir / "app.log");
   CHECK((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
@@ -155,7 +135,7 @@ TEST_CASE("the file is opened close-on-exec and for appending") {
 }
 
 TEST_CASE("missing parent directories are created") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   const fs::path path = dir.path() / "a" / "b" / "c" / "app.log";
   FileSink sink(path, simple_formatter());
   write_login(sink, "deep");
@@ -164,7 +144,7 @@ TEST_CASE("missing parent directories are created") {
 }
 
 TEST_CASE("open errors name the path and the OS error") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   const fs::path file = dir / "regular";
   write_file(file, "x");
   const std::string file_name = file.string();
@@ -191,7 +171,7 @@ TEST_CASE("open errors name the path and the OS error") {
 }
 
 TEST_CASE("records are buffered up to buffer_size, then written") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   FileOptions options;
   options.buffer_size = 64;
   FileSink sink(dir / "app.log", simple_formatter(), options);
@@ -221,7 +201,7 @@ TEST_CASE("a full disk: exact error, bytes kept and retried on every write") {
 }
 
 TEST_CASE("bytes kept during a write failure are written once it clears") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   const fs::path path = dir / "app.log";
   FileSink sink(path, simple_formatter());
   write_login(sink, "before");
@@ -268,7 +248,7 @@ TEST_CASE("the backend reports a failing file sink and counts it") {
 }
 
 TEST_CASE("FdWriter: a line that does not fit beside the kept bytes is discarded and reported") {
-  TempDir dir;
+  TempDir dir("sluice-file-sink");
   const fs::path path = dir / "out";
   write_file(path, "");
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);

@@ -8,7 +8,6 @@
 #include <sluice/kv.hpp>
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +20,7 @@
 #include "options.hpp"
 #include "record_fixture.hpp"
 #include "run.hpp"
+#include "temp_dir.hpp"
 
 namespace sluice::testing {
 
@@ -83,26 +83,6 @@ inline RecordMeta meta_at(std::int64_t ns, std::string logger = "app",
   meta.thread_name = std::move(thread_name);
   return meta;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "sluice-decode-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string operator/(std::string_view name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline void write_file(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -66,8 +66,8 @@ class FilterTest {
   }
 
  private:
-  TempDir dir_;
-  std::string path_ = dir_ / "filter.slog";
+  TempDir dir_{"sluice-decode-test"};
+  std::string path_ = dir_.file("filter.slog");
   LogBuilder log_;
 };
 

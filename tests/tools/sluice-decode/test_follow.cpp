@@ -93,8 +93,8 @@ class FollowRun {
 }  // namespace
 
 TEST_CASE("follow: a growing file, a torn block when whole, and across a rotation") {
-  TempDir dir;
-  const std::string path = dir / "app.slog";
+  TempDir dir("sluice-decode-test");
+  const std::string path = dir.file("app.slog");
   LogBuilder old_file, new_file;
   std::vector<std::string> expected;
   int n = 0;
@@ -107,7 +107,7 @@ TEST_CASE("follow: a growing file, a torn block when whole, and across a rotatio
 
   add(old_file, 3);
   write_file(path, old_file.take());
-  FollowRun run(path, dir / "out.jsonl");
+  FollowRun run(path, dir.file("out.jsonl"));
   REQUIRE(run.wait_for(lines(expected)));
 
   add(old_file, 2);
@@ -120,15 +120,15 @@ TEST_CASE("follow: a growing file, a torn block when whole, and across a rotatio
   const std::string block = old_file.take();
   append_file(path, block.substr(0, block.size() / 2));
   std::this_thread::sleep_for(100ms);
-  CHECK(slurp(dir / "out.jsonl") == lines(before));
+  CHECK(slurp(dir.file("out.jsonl")) == lines(before));
   append_file(path, block.substr(block.size() / 2));
   REQUIRE(run.wait_for(lines(expected)));
 
   // Rotation: the writer still appends to the renamed file before it opens
   // the new one; those records come before the new file's.
-  std::filesystem::rename(path, dir / "app.slog.1");
+  std::filesystem::rename(path, dir.file("app.slog.1"));
   add(old_file, 2);
-  append_file(dir / "app.slog.1", old_file.take());
+  append_file(dir.file("app.slog.1"), old_file.take());
   add(new_file, 3);
   write_file(path, new_file.take());
   REQUIRE(run.wait_for(lines(expected)));
@@ -143,8 +143,8 @@ TEST_CASE("follow: a growing file, a torn block when whole, and across a rotatio
 }
 
 TEST_CASE("follow: starts again after truncation, and reports a torn rotated file") {
-  TempDir dir;
-  const std::string path = dir / "app.slog";
+  TempDir dir("sluice-decode-test");
+  const std::string path = dir.file("app.slog");
   LogBuilder first, second, third;
   std::vector<std::string> expected;
   int n = 0;
@@ -156,7 +156,7 @@ TEST_CASE("follow: starts again after truncation, and reports a torn rotated fil
   };
   add(first, 5);
   write_file(path, first.take());
-  FollowRun run(path, dir / "out.jsonl");
+  FollowRun run(path, dir.file("out.jsonl"));
   REQUIRE(run.wait_for(lines(expected)));
 
   // copytruncate: the same file, emptied and written anew (shorter than
@@ -171,7 +171,7 @@ TEST_CASE("follow: starts again after truncation, and reports a torn rotated fil
   std::string torn = second.take();
   append_file(path, torn.substr(0, torn.size() - 3));
   expected.pop_back();
-  std::filesystem::rename(path, dir / "app.slog.1");
+  std::filesystem::rename(path, dir.file("app.slog.1"));
   add(third, 1);
   write_file(path, third.take());
   REQUIRE(run.wait_for(lines(expected)));

@@ -36,12 +36,12 @@ TEST_CASE("logfmt quotes what needs quoting and renames standard keys") {
 }
 
 TEST_CASE("sluice-decode --format logfmt writes one line per record") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   LogBuilder log;
   log.add<kLogin>(meta_at(kT0, "app.db", "worker 1", 7), "alice", kv<"user_id">(123), 2);
   log.add<kCache>(meta_at(kT0 + kSecond));
-  write_file(dir / "l.slog", log.bytes());
-  const DecodeResult r = decode({"--format", "logfmt", dir / "l.slog"});
+  write_file(dir.file("l.slog"), log.bytes());
+  const DecodeResult r = decode({"--format", "logfmt", dir.file("l.slog")});
   CHECK(r.status == 0);
   CHECK(r.out ==
         "timestamp=2026-11-23T10:00:00.000000000Z level=INFO logger_name=app.db "

@@ -13,7 +13,7 @@
 using namespace sluice::testing;
 
 TEST_CASE("records interleaved across three files come out in timestamp order") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   // Record i goes to file i % 3 at T0 + i ms, but file 2 starts late and
   // file 0 has a gap: the interleaving is uneven. Blocks of 4 records.
   LogBuilder files[3];
@@ -26,7 +26,7 @@ TEST_CASE("records interleaved across three files come out in timestamp order") 
     expected.push_back(log.json().back());
     if (log.json().size() % 4 == 0) log.end_block();
   }
-  const std::string a = dir / "a.slog", b = dir / "b.slog", c = dir / "c.slog";
+  const std::string a = dir.file("a.slog"), b = dir.file("b.slog"), c = dir.file("c.slog");
   write_file(a, files[0].bytes());
   write_file(b, files[1].bytes());
   write_file(c, files[2].bytes());
@@ -42,50 +42,52 @@ TEST_CASE("records interleaved across three files come out in timestamp order") 
 }
 
 TEST_CASE("equal timestamps keep the order of the inputs, and a file keeps its own order") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   LogBuilder first, second;
   first.add<kCrash>(meta_at(kT0 + 5), 1);
   first.add<kCrash>(meta_at(kT0 + 1), 2);  // out of order within its file
   first.add<kCrash>(meta_at(kT0 + 9), 3);
   second.add<kCrash>(meta_at(kT0 + 5), 10);
   second.add<kCrash>(meta_at(kT0 + 6), 11);
-  write_file(dir / "1.slog", first.bytes());
-  write_file(dir / "2.slog", second.bytes());
-  const DecodeResult r =
-      decode({"--format", "text", "--pattern", "{message}", dir / "1.slog", dir / "2.slog"});
+  write_file(dir.file("1.slog"), first.bytes());
+  write_file(dir.file("2.slog"), second.bytes());
+  const DecodeResult r = decode(
+      {"--format", "text", "--pattern", "{message}", dir.file("1.slog"), dir.file("2.slog")});
   CHECK(r.out ==
         "worker 1 crashed\nworker 2 crashed\nworker 10 crashed\nworker 11 crashed\n"
         "worker 3 crashed\n");
-  const DecodeResult swapped =
-      decode({"--format", "text", "--pattern", "{message}", dir / "2.slog", dir / "1.slog"});
+  const DecodeResult swapped = decode(
+      {"--format", "text", "--pattern", "{message}", dir.file("2.slog"), dir.file("1.slog")});
   CHECK(swapped.out ==
         "worker 10 crashed\nworker 1 crashed\nworker 2 crashed\nworker 11 crashed\n"
         "worker 3 crashed\n");
 }
 
 TEST_CASE("a file that cannot be read or is corrupt does not stop the merge") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   LogBuilder good, other;
   good.add<kCrash>(meta_at(kT0 + 2), 2);
   other.add<kCrash>(meta_at(kT0 + 1), 1);
   other.end_block();
   other.add<kCrash>(meta_at(kT0 + 3), 3);
-  write_file(dir / "good.slog", good.bytes());
+  write_file(dir.file("good.slog"), good.bytes());
   std::string torn = other.bytes();
   torn.resize(torn.size() - 1);
-  write_file(dir / "torn.slog", torn);
-  write_file(dir / "text.log", "hello\n");
+  write_file(dir.file("torn.slog"), torn);
+  write_file(dir.file("text.log"), "hello\n");
 
-  const DecodeResult r = decode({"--format", "text", "--pattern", "{message}", dir / "good.slog",
-                                 dir / "missing.slog", dir / "torn.slog", dir / "text.log"});
+  const DecodeResult r =
+      decode({"--format", "text", "--pattern", "{message}", dir.file("good.slog"),
+              dir.file("missing.slog"), dir.file("torn.slog"), dir.file("text.log")});
   CHECK(r.status == 2);
   CHECK(r.out == "worker 1 crashed\nworker 2 crashed\n");
   // The torn block is the second: from the last sync marker on.
   const std::size_t torn_at = std::string_view(other.bytes()).rfind("\xfa\x1c\xe5\xb1");
-  CHECK(r.err == "sluice-decode: " + dir / "missing.slog" + ": cannot open " +
-                     dir / "missing.slog" + ": No such file or directory\n" + "sluice-decode: " +
-                     dir / "text.log" + ": not a sluice binary log (no file magic at offset 0)\n" +
-                     "sluice-decode: " + dir / "torn.slog" + ": offset " + std::to_string(torn_at) +
-                     ": skipped " + std::to_string(torn.size() - torn_at) +
-                     " bytes (incomplete or corrupt block at end of input)\n");
+  CHECK(r.err ==
+        "sluice-decode: " + dir.file("missing.slog") + ": cannot open " + dir.file("missing.slog") +
+            ": No such file or directory\n" + "sluice-decode: " + dir.file("text.log") +
+            ": not a sluice binary log (no file magic at offset 0)\n" +
+            "sluice-decode: " + dir.file("torn.slog") + ": offset " + std::to_string(torn_at) +
+            ": skipped " + std::to_string(torn.size() - torn_at) +
+            " bytes (incomplete or corrupt block at end of input)\n");
 }

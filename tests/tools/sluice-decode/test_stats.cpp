@@ -29,12 +29,12 @@ void make_log(LogBuilder& log) {
 }  // namespace
 
 TEST_CASE("stats counts by level, logger, call site and minute") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   LogBuilder log;
   make_log(log);
-  write_file(dir / "s.slog", log.bytes());
+  write_file(dir.file("s.slog"), log.bytes());
   const std::string bytes = std::to_string(log.bytes().size());
-  const DecodeResult r = decode({"stats", dir / "s.slog"});
+  const DecodeResult r = decode({"stats", dir.file("s.slog")});
   CHECK(r.status == 0);
   CHECK(r.err.empty());
   CHECK(r.out ==
@@ -71,13 +71,13 @@ TEST_CASE("stats counts by level, logger, call site and minute") {
 }
 
 TEST_CASE("stats as JSON, with --top and filters") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   LogBuilder log;
   make_log(log);
-  write_file(dir / "s.slog", log.bytes());
+  write_file(dir.file("s.slog"), log.bytes());
   const std::string bytes = std::to_string(log.bytes().size());
   const DecodeResult r =
-      decode({"stats", "--format", "json", "--top", "1", "--level", "info", dir / "s.slog"});
+      decode({"stats", "--format", "json", "--top", "1", "--level", "info", dir.file("s.slog")});
   CHECK(r.status == 0);
   CHECK(r.out ==
         "{\"records\":5,\"bytes\":" + bytes +
@@ -91,18 +91,19 @@ TEST_CASE("stats as JSON, with --top and filters") {
 }
 
 TEST_CASE("stats over several files add up, and an empty input reports zero") {
-  TempDir dir;
+  TempDir dir("sluice-decode-test");
   LogBuilder log;
   make_log(log);
-  write_file(dir / "s.slog", log.bytes());
-  write_file(dir / "t.slog", log.bytes());
-  const DecodeResult twice = decode({"stats", "--format", "json", dir / "s.slog", dir / "t.slog"});
+  write_file(dir.file("s.slog"), log.bytes());
+  write_file(dir.file("t.slog"), log.bytes());
+  const DecodeResult twice =
+      decode({"stats", "--format", "json", dir.file("s.slog"), dir.file("t.slog")});
   CHECK(twice.out.starts_with(
       "{\"records\":12,\"bytes\":" + std::to_string(2 * log.bytes().size()) + ","));
   CHECK(twice.out.find("\"loggers\":{\"app.db\":6,\"api\":4,\"\":2}") != std::string::npos);
 
-  write_file(dir / "empty.slog", "");
-  const DecodeResult empty = decode({"stats", dir / "empty.slog"});
+  write_file(dir.file("empty.slog"), "");
+  const DecodeResult empty = decode({"stats", dir.file("empty.slog")});
   CHECK(empty.status == 0);
   CHECK(empty.out == "records   0\nbytes     0\n");
 }
