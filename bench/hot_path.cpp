@@ -27,11 +27,10 @@
 // shared machine, quote only runs where it is near 0.
 
 #include <benchmark/benchmark.h>
+#include <sluice/sluice.hpp>
 
 #include <atomic>
 #include <thread>
-
-#include <sluice/sluice.hpp>
 
 #include "support/bench_util.hpp"
 #include "support/floor_ring.hpp"

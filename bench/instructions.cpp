@@ -6,8 +6,9 @@
 // inclusive count divided by --calls is the cost per call (loop included,
 // ~3 instructions):
 //
-//   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out build-bench/bench/sluice-bench-instructions
-//   callgrind_annotate --inclusive=yes --threshold=100 /tmp/cg.out | grep measure_
+//   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out
+//   build-bench/bench/sluice-bench-instructions callgrind_annotate --inclusive=yes --threshold=100
+//   /tmp/cg.out | grep measure_
 //
 // Without valgrind it just runs (a second or so), which is its smoke test.
 // sluice's ring is made large enough that no call takes the slow path; its
@@ -85,8 +86,8 @@ int main(int argc, char** argv) {
 
 #if SLUICE_BENCH_HAVE_SPDLOG
   const std::string path = log_path("/dev/shm", "spdlog-bench-instructions");
-  SpdlogAsync s = make_spdlog_async(path, std::size_t{1} << 19,
-                                    spdlog::async_overflow_policy::block, -1);
+  SpdlogAsync s =
+      make_spdlog_async(path, std::size_t{1} << 19, spdlog::async_overflow_policy::block, -1);
   measure_spdlog<IntIntDouble>(*s.logger, calls);
   measure_spdlog<IntIntString>(*s.logger, calls);
   measure_spdlog<StaticText>(*s.logger, calls);

@@ -26,15 +26,14 @@
 
 #include <benchmark/benchmark.h>
 #include <concurrentqueue/concurrentqueue.h>
+#include <sluice/detail/thread_queue.hpp>
+#include <sluice/runtime.hpp>
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <thread>
-
-#include <sluice/detail/thread_queue.hpp>
-#include <sluice/runtime.hpp>
 
 #include "support/bench_util.hpp"
 
@@ -243,8 +242,7 @@ void BM_bursts(benchmark::State& state) {
     spin_for_ns(kGapNs);  // the consumer catches up; not timed
   }
   check_and_count(state, *queue, i, consumer.finish(), load);
-  state.counters["ns_per_push"] =
-      i > 0 ? total_ns / static_cast<double>(i) : 0.0;
+  state.counters["ns_per_push"] = i > 0 ? total_ns / static_cast<double>(i) : 0.0;
 }
 
 void bursts_args(benchmark::internal::Benchmark* b) {
