@@ -40,6 +40,7 @@ void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::s
     buffer_ += text;
     buffer_ += suffix;
     if (newline) buffer_ += '\n';
+    accepted_ += size;
   } else {
     ++discarded_lines_;
     discarded_bytes_ += size;

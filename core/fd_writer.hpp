@@ -44,6 +44,7 @@ class FdWriter {
     if (error_ == 0 && after < buffer_size_ && after <= max_pending_) {
       buffer_.append(text);
       buffer_.push_back('\n');
+      accepted_ += text.size() + 1;
       return;
     }
     write_unit({}, text, {}, true);
@@ -57,7 +58,15 @@ class FdWriter {
 
   /// Bytes buffered and not yet written.
   std::size_t pending() const noexcept { return buffer_.size(); }
+  /// Bytes taken (buffered or written) since construction or the last
+  /// set_fd(): what the file will hold from this writer.
+  std::uint64_t accepted() const noexcept { return accepted_; }
   int fd() const noexcept { return fd_; }
+  /// Writes to `fd` from now on (a rotated file). @pre pending() == 0
+  void set_fd(int fd) noexcept {
+    fd_ = fd;
+    accepted_ = 0;
+  }
 
  private:
   void write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
@@ -70,6 +79,7 @@ class FdWriter {
   std::string buffer_;
   std::size_t buffer_size_;
   std::size_t max_pending_;
+  std::uint64_t accepted_ = 0;
   int error_ = 0;                      // errno of the last failed write; 0 after a success
   std::uint64_t discarded_lines_ = 0;  // in all
   std::uint64_t discarded_bytes_ = 0;

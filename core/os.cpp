@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -28,6 +29,11 @@ bool pin_thread(int cpu) noexcept {
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   return pthread_setaffinity_np(pthread_self(), sizeof set, &set) == 0;
+}
+
+void lower_thread_priority() noexcept {
+  // On Linux a nice value belongs to a thread, addressed by its kernel id.
+  ::setpriority(PRIO_PROCESS, static_cast<::id_t>(thread_id()), 19);
 }
 
 bool is_terminal(std::FILE* stream) noexcept { return ::isatty(::fileno(stream)) == 1; }

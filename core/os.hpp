@@ -17,6 +17,9 @@ std::string thread_name();
 void set_thread_name(std::string_view name) noexcept;
 /// Pins the calling thread to one CPU; false if that failed.
 bool pin_thread(int cpu) noexcept;
+/// Gives the calling thread the lowest scheduling priority (nice 19), for
+/// background work that must not take CPU from the logging threads.
+void lower_thread_priority() noexcept;
 bool is_terminal(std::FILE* stream) noexcept;
 /// Host name, for producer info.
 std::string host_name();

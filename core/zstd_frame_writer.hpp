@@ -50,6 +50,9 @@ class ZstdFrameWriter {
 
   /// Uncompressed bytes in the open frame.
   std::size_t frame_content() const noexcept { return content_; }
+  /// Compressed bytes of the open frame produced so far (zstd holds up to a
+  /// block, 128 KiB of content, before it produces any).
+  std::size_t frame_bytes() const noexcept { return frame_.size(); }
 
  private:
   void compress(std::string_view bytes, bool end);

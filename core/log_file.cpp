@@ -1,0 +1,150 @@
+#include "log_file.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <limits>
+#include <string_view>
+#include <system_error>
+
+#include "rotation_schedule.hpp"
+#include "rotation_worker.hpp"
+#include "sluice/error.hpp"
+#include "zstd_frame_writer.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t modified_ns(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto written = std::filesystem::last_write_time(path, error);
+  if (error) return now_ns();
+  // GCC 12's libstdc++ has no clock_cast; file_clock converts itself.
+  const auto system = std::chrono::file_clock::to_sys(written);
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(system.time_since_epoch()).count();
+}
+
+std::uint64_t size_of(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  return error ? 0 : size;
+}
+
+}  // namespace
+
+LogFile::LogFile(std::filesystem::path path, const LogFileOptions& options, std::string description)
+    : files_(std::move(path)),
+      description_(std::move(description)),
+      rotation_(options.rotation),
+      fd_(-1),
+      writer_(-1, quoted(files_.active()), options.buffer_size) {
+  if (rotation_.enabled()) {
+    check_schedule(rotation_.schedule, description_);
+    if (rotation_.compress) ZstdFrameWriter::check_level(rotation_.compression_level, description_);
+    max_bytes_ = rotation_.max_bytes;
+  }
+  fd_ = open_log_file(files_.active(), options.truncate, options.create_directories);
+  writer_.set_fd(fd_);
+  initial_size_ = size_of(files_.active());
+  if (!rotation_.enabled()) return;
+  try {
+    // The worker first finishes what an earlier run left, which must not
+    // race with a rotation of ours: rotate_on_open stages the file before
+    // the worker starts, and the worker takes it as a leftover.
+    if (rotation_.rotate_on_open && initial_size_ != 0) rotate(now_ns());
+    // A file's period is that of its first record: an empty file takes its
+    // boundary from the first record written to it (rotate() with nothing
+    // to rotate). An appended file belongs to the period of its last
+    // write: a daily file left from yesterday rotates at today's first record.
+    next_boundary_ns_ =
+        empty() ? std::numeric_limits<std::int64_t>::min()
+                : next_boundary_ns(rotation_.schedule, rotation_.utc, modified_ns(files_.active()));
+    if (rotation_.schedule.kind == RotationSchedule::Kind::never) {
+      next_boundary_ns_ = std::numeric_limits<std::int64_t>::max();
+    }
+    worker_ = std::make_unique<RotationWorker>(files_, rotation_, description_);
+  } catch (...) {
+    close_fd(fd_);
+    throw;
+  }
+}
+
+LogFile::~LogFile() {
+  try {
+    writer_.flush();
+  } catch (const std::exception&) {
+    // Reported at the backend's last flush already; nobody is left to tell.
+  }
+  close_fd(fd_);
+  worker_.reset();  // finishes its jobs
+}
+
+std::filesystem::path LogFile::free_staging_name(std::int64_t ns) const {
+  const std::string stamp = file_name_stamp(ns, rotation_.utc);
+  const bool live = files_.active_compressed();
+  for (std::uint64_t counter = 0;; ++counter) {
+    // The worker turns name into name.zst: neither may exist.
+    const auto plain = files_.timestamped(stamp, counter, false);
+    const auto compressed = files_.timestamped(stamp, counter, true);
+    std::error_code error;
+    if (!std::filesystem::exists(plain, error) && !std::filesystem::exists(compressed, error)) {
+      return live ? compressed : plain;
+    }
+  }
+}
+
+bool LogFile::rotate(std::int64_t timestamp_ns) {
+  if (empty()) {
+    next_boundary_ns_ = next_boundary_ns(rotation_.schedule, rotation_.utc, timestamp_ns);
+    return false;
+  }
+  // A scheduled rotation is named after its boundary, not the record that
+  // crossed it.
+  const std::int64_t when = time_due(timestamp_ns) ? next_boundary_ns_ : timestamp_ns;
+  writer_.flush();
+  const std::filesystem::path staged = free_staging_name(when);
+  std::error_code error;
+  std::filesystem::rename(files_.active(), staged, error);
+  if (error) {
+    throw Error(description_ + ": cannot rotate: cannot rename " + quoted(files_.active()) +
+                " to " + quoted(staged) + ": " + error.message() + " (still writing to " +
+                quoted(files_.active()) + ")");
+  }
+  int fd = -1;
+  try {
+    fd = open_log_file(files_.active(), false, false);
+  } catch (const Error& e) {
+    // Keep writing to the file we have, under its old name.
+    std::filesystem::rename(staged, files_.active(), error);
+    throw Error(description_ + ": cannot rotate: " + e.what());
+  }
+  close_fd(fd_);
+  fd_ = fd;
+  writer_.set_fd(fd_);
+  initial_size_ = 0;
+  header_size_ = 0;
+  next_boundary_ns_ = next_boundary_ns(rotation_.schedule, rotation_.utc, timestamp_ns);
+  if (worker_) worker_->submit(staged);
+  return true;
+}
+
+void LogFile::report_worker_failures() {
+  if (!worker_) return;
+  const auto failures = worker_->take_failures();
+  if (failures.empty()) return;
+  std::string message = failures.front();
+  if (failures.size() > 1) message += " (and " + std::to_string(failures.size() - 1) + " more)";
+  throw Error(message);
+}
+
+void LogFile::wait_for_rotations() {
+  if (worker_) worker_->wait_idle();
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,99 @@
+#pragma once
+// The file a file sink appends to: opened, buffered, and rotated when its
+// Rotation says so.
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string>
+
+#include "fd_writer.hpp"
+#include "rotated_file_set.hpp"
+#include "sluice/rotation.hpp"
+
+namespace sluice::detail {
+
+class RotationWorker;
+
+struct LogFileOptions {
+  bool truncate = false;
+  bool create_directories = true;
+  std::size_t buffer_size = 64 * 1024;
+  Rotation rotation{};
+};
+
+/// An append-only log file and its FdWriter. Rotation (when enabled) is
+/// decided here and carried out in two halves: rotate() renames the active
+/// file and opens a new one on the caller's (the backend's) thread, and a
+/// RotationWorker compresses, renumbers and prunes on its own.
+///
+/// Not thread-safe, except wait_for_rotations(): the backend thread owns it.
+class LogFile {
+ public:
+  /// Opens `path` (creating its directory if asked). `description` names
+  /// the sink in errors ("file sink \"logs/app.log\"").
+  /// @throws sluice::Error if the file cannot be opened or the rotation
+  /// options are invalid.
+  LogFile(std::filesystem::path path, const LogFileOptions& options, std::string description);
+  /// Flushes what it can (errors were reported at the last flush already),
+  /// closes the file, and waits for the worker to finish its jobs.
+  ~LogFile();
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+
+  FdWriter& writer() noexcept { return writer_; }
+  const std::filesystem::path& path() const noexcept { return files_.active(); }
+
+  /// Bytes in the active file, buffered ones included.
+  std::uint64_t size() const noexcept { return initial_size_ + writer_.accepted(); }
+  /// A record stamped `timestamp_ns` belongs in the next file.
+  bool time_due(std::int64_t timestamp_ns) const noexcept {
+    return timestamp_ns >= next_boundary_ns_;
+  }
+  /// Adding `bytes` would take a non-empty file past max_bytes.
+  bool size_would_exceed(std::uint64_t bytes) const noexcept {
+    return max_bytes_ != 0 && !empty() && size() + bytes > max_bytes_;
+  }
+  /// Nothing but what the sink writes at the start of every file.
+  bool empty() const noexcept { return size() <= header_size_; }
+  /// The sink has written its file header (the binary sink's preamble):
+  /// a file holding only that counts as empty, and is not rotated.
+  void header_written() noexcept { header_size_ = size(); }
+  /// The file, with `pending` bytes still to come, has reached max_bytes.
+  bool size_reached(std::uint64_t pending = 0) const noexcept {
+    return max_bytes_ != 0 && size() + pending >= max_bytes_;
+  }
+
+  /// Flushes the writer to the active file, renames it away and opens a new
+  /// one; the worker takes it from there. An empty file is not rotated (a
+  /// time boundary just moves on). `timestamp_ns` is the record's that
+  /// asked for it.
+  /// @return whether it rotated (false for an empty file).
+  /// @throws sluice::Error if the flush, the rename or the new open fails:
+  /// the active file then stays active, and nothing is lost.
+  bool rotate(std::int64_t timestamp_ns);
+
+  /// @throws sluice::Error with what the worker could not do since the last
+  /// call (a compression that failed), if anything.
+  void report_worker_failures();
+  /// Returns once every rotation so far has been compressed, renumbered and
+  /// pruned. Any thread.
+  void wait_for_rotations();
+
+ private:
+  std::filesystem::path free_staging_name(std::int64_t ns) const;
+
+  RotatedFileSet files_;
+  std::string description_;
+  Rotation rotation_;
+  int fd_ = -1;
+  FdWriter writer_;
+  std::uint64_t initial_size_ = 0;
+  std::uint64_t header_size_ = 0;
+  std::uint64_t max_bytes_ = 0;
+  std::int64_t next_boundary_ns_ = std::numeric_limits<std::int64_t>::max();
+  std::unique_ptr<RotationWorker> worker_;  // when rotation is enabled
+};
+
+}  // namespace sluice::detail

@@ -1,0 +1,260 @@
+#include "rotation_worker.hpp"
+
+#include <chrono>
+#include <system_error>
+#include <unordered_set>
+#include <utility>
+
+#include "fd_writer.hpp"
+#include "file_compression.hpp"
+#include "os.hpp"
+#include "sluice/error.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+std::filesystem::path with_suffix(const std::filesystem::path& path, std::string_view suffix) {
+  std::filesystem::path result = path;
+  result += suffix;
+  return result;
+}
+
+void rename_or_throw(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::error_code error;
+  std::filesystem::rename(from, to, error);
+  if (error)
+    throw Error("cannot rename " + quoted(from) + " to " + quoted(to) + ": " + error.message());
+}
+
+}  // namespace
+
+RotationWorker::RotationWorker(RotatedFileSet files, const Rotation& rotation,
+                               std::string description)
+    : files_(std::move(files)), rotation_(rotation), description_(std::move(description)) {
+  busy_ = true;  // until resume() is done
+  thread_ = std::thread([this, leftovers = files_.list()]() mutable { run(std::move(leftovers)); });
+}
+
+RotationWorker::~RotationWorker() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void RotationWorker::submit(std::filesystem::path staged) {
+  {
+    const std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(staged));
+  }
+  changed_.notify_all();
+}
+
+void RotationWorker::wait_idle() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return jobs_.empty() && !busy_; });
+}
+
+std::vector<std::string> RotationWorker::take_failures() {
+  const std::lock_guard lock(mutex_);
+  return std::exchange(failures_, {});
+}
+
+void RotationWorker::fail(const std::string& message) {
+  const std::lock_guard lock(mutex_);
+  // Bounded: a disk that stays full must not grow this without end.
+  if (failures_.size() < 100) failures_.push_back(description_ + ": " + message);
+}
+
+void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
+  // Compression is background work: the threads that log and the backend
+  // come first.
+  os::set_thread_name("sluice-rotate");
+  os::lower_thread_priority();
+  const auto guarded = [&](auto&& step) {
+    try {
+      step();
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  };
+  guarded([&] { resume(leftovers); });
+  guarded([&] { apply_retention(); });
+  std::unique_lock lock(mutex_);
+  busy_ = false;
+  changed_.notify_all();
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // stopping, and nothing left to do
+    const std::filesystem::path staged = jobs_.front();
+    busy_ = true;
+    lock.unlock();
+    guarded([&] { finish(staged); });
+    lock.lock();
+    jobs_.pop_front();  // after finish(): retention must not see it as done
+    lock.unlock();
+    guarded([&] { apply_retention(); });
+    lock.lock();
+    busy_ = false;
+    changed_.notify_all();
+  }
+}
+
+// What an earlier run may have left, and how it is finished:
+//   *.tmp                         a compression cut short: removed (its
+//                                 source is still there)
+//   STAMP file + STAMP file.zst   killed before removing the source: the
+//                                 .zst is complete (renamed after its sync),
+//                                 so the source goes
+//   STAMP file (index naming, or not yet compressed)   finished as if just
+//                                 submitted, oldest first
+//   base.N uncompressed, compress on   a compression that failed: compressed now
+void RotationWorker::resume(const std::vector<RotatedFileSet::Member>& leftovers) {
+  for (const auto& member : leftovers) {
+    if (!member.temporary) continue;
+    std::error_code error;
+    if (std::filesystem::is_regular_file(member.path, error))
+      std::filesystem::remove(member.path, error);
+  }
+  const bool want_compressed = rotation_.compress && !files_.active_compressed();
+  std::vector<std::filesystem::path> unfinished;
+  for (const auto& m : leftovers) {
+    if (m.temporary) continue;
+    std::error_code gone;
+    if (!std::filesystem::exists(m.path, gone)) continue;  // removed above, as a duplicate
+    if (m.indexed) {
+      if (want_compressed && !m.compressed) {
+        const auto z = files_.indexed(m.index, true);
+        std::error_code error;
+        if (std::filesystem::exists(z, error)) {
+          std::filesystem::remove(m.path, error);
+        } else {
+          try {
+            compress(m.path, z);
+          } catch (const std::exception& e) {
+            fail(e.what());
+          }
+        }
+      }
+      continue;
+    }
+    if (!m.compressed && want_compressed) {
+      std::error_code error;
+      if (std::filesystem::exists(files_.timestamped(m.stamp, m.counter, true), error)) {
+        std::filesystem::remove(m.path, error);
+        continue;
+      }
+      unfinished.push_back(m.path);
+    } else if (rotation_.naming == RotatedNames::index) {
+      unfinished.push_back(m.path);
+    }
+  }
+  for (const auto& path : unfinished) {
+    try {
+      finish(path);
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
+}
+
+void RotationWorker::finish(const std::filesystem::path& staged) {
+  std::filesystem::path file = staged;
+  bool compressed = files_.active_compressed() || file.extension() == ".zst";
+  if (rotation_.compress && !compressed) {
+    try {
+      file = compress(file, with_suffix(file, ".zst"));
+      compressed = true;
+    } catch (const std::exception& e) {
+      fail(std::string(e.what()) + "; " + quoted(file) +
+           " stays uncompressed and is compressed at the next start");
+    }
+  }
+  if (rotation_.naming == RotatedNames::index) make_newest_indexed(file, compressed);
+}
+
+std::filesystem::path RotationWorker::compress(const std::filesystem::path& file,
+                                               const std::filesystem::path& compressed) {
+  const std::filesystem::path temporary = with_suffix(compressed, ".tmp");
+  compress_file(file, temporary, rotation_.compression_level);
+  rename_or_throw(temporary, compressed);
+  // The compressed file's name must be on disk before the original goes.
+  sync_directory(compressed.parent_path());
+  std::error_code error;
+  std::filesystem::remove(file, error);
+  return compressed;
+}
+
+// Renumbers base.1 .. base.K (the run without a gap from 1) to 2 .. K+1,
+// highest first, so that a crash in between leaves a gap (which the next
+// renumbering closes), never two files with one index; then gives `file`
+// index 1.
+void RotationWorker::make_newest_indexed(const std::filesystem::path& file, bool compressed) {
+  const auto exists = [&](std::uint64_t index) {
+    std::error_code error;
+    return std::filesystem::exists(files_.indexed(index, true), error) ||
+           std::filesystem::exists(files_.indexed(index, false), error);
+  };
+  std::uint64_t last = 0;
+  while (exists(last + 1)) ++last;
+  for (std::uint64_t index = last; index >= 1; --index) {
+    for (const bool z : {true, false}) {
+      std::error_code error;
+      if (std::filesystem::exists(files_.indexed(index, z), error)) {
+        rename_or_throw(files_.indexed(index, z), files_.indexed(index + 1, z));
+      }
+    }
+  }
+  rename_or_throw(file, files_.indexed(1, compressed));
+  sync_directory(file.parent_path());
+}
+
+void RotationWorker::apply_retention() {
+  if (rotation_.backup_count == 0 && rotation_.max_total_bytes == 0 &&
+      rotation_.max_age.count() == 0) {
+    return;
+  }
+  std::unordered_set<std::string> queued;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& job : jobs_) queued.insert(job.native());
+  }
+  // Files still queued are neither counted nor deleted: they are newer
+  // than every finished one, and are counted once finished.
+  std::error_code error;
+  std::uint64_t total = std::filesystem::file_size(files_.active(), error);
+  if (error) total = 0;
+  std::vector<RotatedFileSet::Member> candidates;  // oldest first
+  for (auto& m : files_.list()) {
+    if (m.temporary || queued.count(m.path.native()) != 0) continue;
+    const auto size = std::filesystem::file_size(m.path, error);
+    if (!error) total += size;
+    candidates.push_back(std::move(m));
+  }
+  std::size_t rotated = candidates.size();
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (const auto& m : candidates) {
+    const bool too_many = rotation_.backup_count != 0 && rotated > rotation_.backup_count;
+    const bool too_big = rotation_.max_total_bytes != 0 && total > rotation_.max_total_bytes;
+    bool too_old = false;
+    if (rotation_.max_age.count() != 0) {
+      const auto written = std::filesystem::last_write_time(m.path, error);
+      too_old = !error && now - written > rotation_.max_age;
+    }
+    if (!too_many && !too_big && !too_old) continue;
+    const auto size = std::filesystem::file_size(m.path, error);
+    const std::uint64_t freed = error ? 0 : size;
+    std::filesystem::remove(m.path, error);
+    if (error) {
+      fail("cannot delete old log file " + quoted(m.path) + ": " + error.message());
+      continue;
+    }
+    --rotated;
+    total -= freed;
+  }
+}
+
+}  // namespace sluice::detail
