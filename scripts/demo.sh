@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Quick start: installs the dependencies, builds sluice (Release, build/) and
-# runs the demo server, which logs WARNING and above to the console, every
-# record as text to out/demo/app.log, as JSON lines to out/demo/app.jsonl and
-# in binary to out/demo/app.slog (and zstd-compressed to app.slog.zst); then
+# runs the demo server, which logs WARNING and above to the console; every
+# record as text to out/demo/app.log, errors to errors.log and the http tree
+# to requests.log (all three rotated small and compressed, as servers do);
+# every record as JSON lines to out/demo/app.jsonl, in binary to the rotated
+# set out/demo/app.slog* and zstd-compressed to archive.slog.zst. Then it
 # decodes the binary logs to JSON Lines with sluice-decode and checks that
 # they hold the same records as app.jsonl.
 set -euo pipefail
@@ -18,17 +20,22 @@ echo "== build/tools/sluice-demo/sluice-demo --out $out   (console: WARNING and 
 build/tools/sluice-demo/sluice-demo --out "$out"
 
 echo
-echo "== $out/app.log: $(wc -l <"$out/app.log") lines; the first 5:"
-head -n 5 "$out/app.log"
+echo "== $out: general (app.log), errors and requests logs rotate as they grow, old parts zstd-compressed:"
+ls "$out"
+echo
+echo "== $out/app.log (the active file): $(wc -l <"$out/app.log") lines; the first 3:"
+head -n 3 "$out/app.log"
+echo "== zstdcat $out/app.log.1.zst | sed -n 1,2p   (rotated text logs are plain zstd)"
+zstdcat "$out/app.log.1.zst" | sed -n 1,2p  # sed reads it all: no SIGPIPE under pipefail
 echo
 echo "== $out/app.jsonl: $(wc -l <"$out/app.jsonl") lines; the first 3 through jq:"
 jq empty "$out/app.jsonl"  # fails loudly if any line is not valid JSON
 head -n 3 "$out/app.jsonl" | jq -c .
 
 echo
-decoded=$out/app.slog.jsonl
-echo "== build/tools/sluice-decode/sluice-decode $out/app.slog > $decoded"
-build/tools/sluice-decode/sluice-decode "$out/app.slog" >"$decoded"
+decoded=$out/decoded.jsonl  # not app.slog.*: the glob below would take it in
+echo "== build/tools/sluice-decode/sluice-decode $out/app.slog* > $decoded   (the rotated set, in order)"
+build/tools/sluice-decode/sluice-decode "$out"/app.slog* >"$decoded"
 jq empty "$decoded"
 # Same records, in the same order, as the live JSON sink wrote.
 if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
@@ -36,11 +43,11 @@ if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
   echo "demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
   exit 1
 fi
-if ! cmp -s "$decoded" <(build/tools/sluice-decode/sluice-decode "$out/app.slog.zst"); then
-  echo "demo.sh: $out/app.slog.zst does not decode to what $out/app.slog does" >&2
+if ! cmp -s "$decoded" <(build/tools/sluice-decode/sluice-decode "$out/archive.slog.zst"); then
+  echo "demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
   exit 1
 fi
-echo "== $(wc -l <"$decoded") records decoded from $(wc -c <"$out/app.slog") bytes of binary log," \
-  "($(wc -c <"$out/app.slog.zst") bytes compressed, app.slog.zst), the same as app.jsonl;" \
+echo "== $(wc -l <"$decoded") records decoded from $(cat "$out"/app.slog* | wc -c) bytes of rotated binary log" \
+  "($(wc -c <"$out/archive.slog.zst") bytes in archive.slog.zst, compressed as written), the same as app.jsonl;" \
   "the errors, through jq:"
 jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 # The Catch2 executables that run under ThreadSanitizer: the ones with threads.
-tsan_targets=(test_thread_queue test_backend test_logger test_stress)
+tsan_targets=(test_thread_queue test_backend test_logger test_stress test_file_rotation test_rotation_stress)
 # What runs under AddressSanitizer + UBSan: everything that parses binary logs
 # (untrusted input), and the targets their ctest tests need.
 asan_tests=(test_binary_format test_binary_input test_binary_file_sink)

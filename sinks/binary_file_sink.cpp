@@ -1,10 +1,12 @@
 #include "sluice/sinks/binary_file_sink.hpp"
 
 #include <chrono>
+#include <exception>
 #include <optional>
 
 #include "binary_format.hpp"
 #include "fd_writer.hpp"
+#include "log_file.hpp"
 #include "os.hpp"
 #include "sluice/error.hpp"
 #include "zstd_frame_writer.hpp"
@@ -15,13 +17,22 @@ namespace {
 
 bool compressed(const std::filesystem::path& path, Compression compression);
 
-int open_file(const std::filesystem::path& path, const BinaryFileOptions& options) {
+detail::LogFileOptions log_file_options(const std::filesystem::path& path,
+                                        const BinaryFileOptions& options) {
   // A bad option must not leave a new or emptied file behind.
   if (compressed(path, options.compression)) {
     detail::ZstdFrameWriter::check_level(options.compression_level,
                                          "binary file sink " + detail::quoted(path));
   }
-  return detail::open_log_file(path, options.truncate, options.create_directories);
+  detail::LogFileOptions result;
+  result.truncate = options.truncate;
+  result.create_directories = options.create_directories;
+  // The encoder fills whole blocks: the writer only hands them over.
+  result.buffer_size = 1;
+  result.rotation = options.rotation;
+  // A file compressed as it is written is not compressed again.
+  if (compressed(path, options.compression)) result.rotation.compress = false;
+  return result;
 }
 
 detail::binlog::ProducerInfo producer_info(const BinaryFileOptions& options) {
@@ -51,34 +62,31 @@ bool compressed(const std::filesystem::path& path, Compression compression) {
 }  // namespace
 
 struct BinaryFileSink::State {
-  State(std::filesystem::path p, const BinaryFileOptions& options)
-      : path(std::move(p)),
-        fd(open_file(path, options)),
-        // The encoder fills whole blocks: the writer only hands them over.
-        writer(fd, detail::quoted(path), 1),
-        encoder(producer_info(options)),
-        block_size(options.block_size) {
-    try {
-      if (compressed(path, options.compression)) {
-        zstd.emplace(writer, options.compression_level, "binary file sink " + detail::quoted(path));
-      }
-      // Compressed, the preamble opens the first frame: the frames' content
-      // is exactly what the plain sink writes.
-      put(detail::binlog::BinaryEncoder::preamble());
-    } catch (...) {
-      detail::close_fd(fd);  // ~State does not run for a constructor that throws
-      throw;
+  State(const std::filesystem::path& path, const BinaryFileOptions& o)
+      : options(o),
+        file(path, log_file_options(path, o), "binary file sink " + detail::quoted(path)),
+        encoder(producer_info(o)) {
+    if (compressed(path, options.compression)) {
+      zstd.emplace(file.writer(), options.compression_level,
+                   "binary file sink " + detail::quoted(path));
     }
+    start_file();
   }
-  ~State() { detail::close_fd(fd); }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
+
+  // Every file starts with a preamble and (in its first block) a header,
+  // so that each part of a rotated set decodes on its own. Compressed, the
+  // preamble opens the first frame: the frames' content is exactly what the
+  // plain sink writes.
+  void start_file() {
+    put(detail::binlog::BinaryEncoder::preamble());
+    file.header_written();
+  }
 
   void put(std::string_view bytes) {
     if (zstd) {
       zstd->write(bytes);
     } else {
-      writer.write_bytes(bytes);
+      file.writer().write_bytes(bytes);
     }
   }
 
@@ -92,20 +100,28 @@ struct BinaryFileSink::State {
   void flush() {
     write_block();
     if (zstd) zstd->end_frame();
-    writer.flush();
+    file.writer().flush();
   }
 
-  std::filesystem::path path;
-  int fd;
-  detail::FdWriter writer;
+  // Closes this file's last block and frame, and starts the next file with
+  // a fresh encoder (which defines every site, logger and thread again).
+  void rotate(std::int64_t timestamp_ns) {
+    flush();
+    if (file.rotate(timestamp_ns)) {
+      encoder = detail::binlog::BinaryEncoder(producer_info(options));
+      start_file();
+    }
+  }
+
+  BinaryFileOptions options;
+  detail::LogFile file;
   detail::binlog::BinaryEncoder encoder;
-  std::size_t block_size;
   std::string block;
   std::optional<detail::ZstdFrameWriter> zstd;  // when compressed
 };
 
 BinaryFileSink::BinaryFileSink(std::filesystem::path path, BinaryFileOptions options)
-    : state_(std::make_unique<State>(std::move(path), options)) {}
+    : state_(std::make_unique<State>(path, options)) {}
 
 BinaryFileSink::~BinaryFileSink() {
   try {
@@ -117,16 +133,39 @@ BinaryFileSink::~BinaryFileSink() {
 }
 
 void BinaryFileSink::write(const RecordView& record) {
-  state_->encoder.add(record);
-  if (state_->encoder.pending_payload() >= state_->block_size) state_->write_block();
+  State& s = *state_;
+  // A failed rotation must not cost the record: it goes to the active file,
+  // and the failure is reported after.
+  std::exception_ptr rotation_error;
+  const auto rotate = [&] {
+    try {
+      s.rotate(record.timestamp_ns());
+    } catch (const std::exception&) {
+      rotation_error = std::current_exception();
+    }
+  };
+  if (s.file.time_due(record.timestamp_ns())) rotate();
+  s.encoder.add(record);
+  if (s.encoder.pending_payload() >= s.options.block_size) s.write_block();
+  // By size, after the record: the record that reaches the limit closes
+  // the file (blocks are only known once encoded). Compressed live, what
+  // zstd has not produced yet is not counted.
+  const std::size_t pending = s.zstd ? s.zstd->frame_bytes() : s.encoder.pending_payload();
+  if (!rotation_error && s.file.size_reached(pending)) rotate();
+  if (rotation_error) std::rethrow_exception(rotation_error);
 }
 
-void BinaryFileSink::flush() { state_->flush(); }
+void BinaryFileSink::flush() {
+  state_->flush();
+  state_->file.report_worker_failures();
+}
 
 std::string BinaryFileSink::description() const {
-  return "binary file sink " + detail::quoted(state_->path);
+  return "binary file sink " + detail::quoted(path());
 }
 
-const std::filesystem::path& BinaryFileSink::path() const noexcept { return state_->path; }
+const std::filesystem::path& BinaryFileSink::path() const noexcept { return state_->file.path(); }
+
+void BinaryFileSink::wait_for_rotations() { state_->file.wait_for_rotations(); }
 
 }  // namespace sluice

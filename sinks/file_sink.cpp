@@ -1,30 +1,31 @@
 #include "sluice/sinks/file_sink.hpp"
 
+#include <exception>
+
 #include "fd_writer.hpp"
+#include "log_file.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice {
 
 namespace {
 
-int open_file(const std::filesystem::path& path, const FileOptions& options) {
-  return detail::open_log_file(path, options.truncate, options.create_directories);
+detail::LogFileOptions log_file_options(const FileOptions& options) {
+  detail::LogFileOptions result;
+  result.truncate = options.truncate;
+  result.create_directories = options.create_directories;
+  result.buffer_size = options.buffer_size;
+  result.rotation = options.rotation;
+  return result;
 }
 
 }  // namespace
 
 struct FileSink::State {
-  State(std::filesystem::path p, const FileOptions& options)
-      : path(std::move(p)),
-        fd(open_file(path, options)),
-        writer(fd, detail::quoted(path), options.buffer_size) {}
-  ~State() { detail::close_fd(fd); }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
+  State(std::filesystem::path path, const FileOptions& options)
+      : file(path, log_file_options(options), "file sink " + detail::quoted(path)) {}
 
-  std::filesystem::path path;
-  int fd;
-  detail::FdWriter writer;
+  detail::LogFile file;
 };
 
 FileSink::FileSink(std::filesystem::path path, std::shared_ptr<const Formatter> formatter,
@@ -32,23 +33,34 @@ FileSink::FileSink(std::filesystem::path path, std::shared_ptr<const Formatter> 
     : FormattedSink(std::move(formatter)),
       state_(std::make_unique<State>(std::move(path), options)) {}
 
-FileSink::~FileSink() {
-  try {
-    state_->writer.flush();
-  } catch (const std::exception&) {
-    // Nobody is left to tell: the backend reported the failure already when
-    // the bytes could not be written at its last flush.
-  }
-}
+FileSink::~FileSink() = default;
 
 void FileSink::write(const RecordView& record) {
-  state_->writer.write_line(record.formatted(formatter()));
+  const std::string_view line = record.formatted(formatter());
+  detail::LogFile& file = state_->file;
+  std::exception_ptr rotation_error;
+  if (file.time_due(record.timestamp_ns()) || file.size_would_exceed(line.size() + 1)) {
+    // A failed rotation must not cost the record: it goes to the active
+    // file, and the failure is reported after.
+    try {
+      file.rotate(record.timestamp_ns());
+    } catch (const std::exception&) {
+      rotation_error = std::current_exception();
+    }
+  }
+  file.writer().write_line(line);
+  if (rotation_error) std::rethrow_exception(rotation_error);
 }
 
-void FileSink::flush() { state_->writer.flush(); }
+void FileSink::flush() {
+  state_->file.writer().flush();
+  state_->file.report_worker_failures();
+}
 
-std::string FileSink::description() const { return "file sink " + detail::quoted(state_->path); }
+std::string FileSink::description() const { return "file sink " + detail::quoted(path()); }
 
-const std::filesystem::path& FileSink::path() const noexcept { return state_->path; }
+const std::filesystem::path& FileSink::path() const noexcept { return state_->file.path(); }
+
+void FileSink::wait_for_rotations() { state_->file.wait_for_rotations(); }
 
 }  // namespace sluice

@@ -2,9 +2,12 @@
 //
 // Worker threads handle fake HTTP requests (started/completed with
 // durations), one user logs in (and one fails to), a slow query warns, and a
-// payment fails with an exception. Text, JSON and binary logs (plain and
-// zstd-compressed) go to files under --out; the console shows WARNING and above.
+// payment fails with an exception. Text, JSON and binary logs go to files
+// under --out, split the way the seeds' deployments split them (general,
+// errors, requests) and rotated small enough to rotate during the demo; the
+// console shows WARNING and above.
 
+#include <sluice/rotation.hpp>
 #include <sluice/sinks/binary_file_sink.hpp>
 #include <sluice/sinks/console_sink.hpp>
 #include <sluice/sinks/file_sink.hpp>
@@ -37,9 +40,11 @@ int usage(const char* program, int code) {
   std::fprintf(code == 0 ? stdout : stderr,
                "usage: %s [--out DIR] [--workers N] [--requests N]\n"
                "  Plays a small server through sluice's sinks:\n"
-               "  DIR/app.log (text), DIR/app.jsonl (JSON lines), DIR/app.slog and\n"
-               "  DIR/app.slog.zst (binary logs, plain and compressed: sluice-decode FILE),\n"
-               "  console (WARNING+).\n",
+               "  DIR/app.log (text, everything), DIR/errors.log (ERROR and above),\n"
+               "  DIR/requests.log (the http logger tree): rotated small, compressed;\n"
+               "  DIR/app.jsonl (JSON lines, everything, not rotated);\n"
+               "  DIR/app.slog (binary, rotated: sluice-decode DIR/app.slog*) and\n"
+               "  DIR/archive.slog.zst (binary, compressed as written); console (WARNING+).\n",
                program);
   return code;
 }
@@ -129,19 +134,40 @@ int main(int argc, char** argv) {
     root.set_level(sluice::Level::debug);
     auto text = std::make_shared<sluice::PatternFormatter>(
         "{timestamp} {level:<8} [{thread_name}] {logger}: {message}{fields}");
-    root.add_sink(std::make_shared<sluice::FileSink>(options.out / "app.log", text,
-                                                     sluice::FileOptions{.truncate = true}));
+    // Rotation small enough to happen during the demo; real deployments use
+    // megabytes (docs/rotation.md).
+    const auto rotating = [](std::uint64_t max_bytes, std::size_t backups,
+                             sluice::RotatedNames naming = sluice::RotatedNames::index) {
+      sluice::Rotation rotation;
+      rotation.max_bytes = max_bytes;
+      rotation.backup_count = backups;
+      rotation.naming = naming;
+      return rotation;
+    };
+    root.add_sink(std::make_shared<sluice::FileSink>(
+        options.out / "app.log", text,
+        sluice::FileOptions{.truncate = true, .rotation = rotating(16 * 1024, 3)}));
+    auto errors = std::make_shared<sluice::FileSink>(
+        options.out / "errors.log", text,
+        sluice::FileOptions{.truncate = true, .rotation = rotating(1024, 10)});
+    errors->set_level(sluice::Level::error);
+    root.add_sink(errors);
+    sluice::get_logger("http").add_sink(std::make_shared<sluice::FileSink>(
+        options.out / "requests.log", text,
+        sluice::FileOptions{.truncate = true,
+                            .rotation = rotating(8 * 1024, 20, sluice::RotatedNames::timestamp)}));
     root.add_sink(std::make_shared<sluice::FileSink>(
         options.out / "app.jsonl",
         std::make_shared<sluice::JsonFormatter>(sluice::JsonOptions{
             .static_fields = {{"service_name", "sluice-demo"}, {"environment", "demo"}}}),
         sluice::FileOptions{.truncate = true}));
     root.add_sink(std::make_shared<sluice::BinaryFileSink>(
-        options.out / "app.slog",
-        sluice::BinaryFileOptions{
-            .truncate = true, .service_name = "sluice-demo", .service_version = "1.0"}));
+        options.out / "app.slog", sluice::BinaryFileOptions{.truncate = true,
+                                                            .rotation = rotating(4 * 1024, 0),
+                                                            .service_name = "sluice-demo",
+                                                            .service_version = "1.0"}));
     root.add_sink(std::make_shared<sluice::BinaryFileSink>(
-        options.out / "app.slog.zst",  // zstd-compressed, chosen by the name
+        options.out / "archive.slog.zst",  // zstd-compressed, chosen by the name
         sluice::BinaryFileOptions{
             .truncate = true, .service_name = "sluice-demo", .service_version = "1.0"}));
     auto console = std::make_shared<sluice::ConsoleSink>(
@@ -173,10 +199,12 @@ int main(int argc, char** argv) {
   sluice::flush();
   const sluice::Stats stats = sluice::stats();
   sluice::stop();
+  // The sinks' destructors wait for their rotated files to be compressed.
+  sluice::root_logger().clear_sinks();
+  sluice::get_logger("http").clear_sinks();
   std::printf(
-      "sluice-demo: %llu records written to %s/app.log, app.jsonl, app.slog and app.slog.zst "
-      "(%llu dropped, "
-      "%llu sink errors)\n",
+      "sluice-demo: %llu records written to %s: app.log, errors.log, requests.log (rotated),\n"
+      "app.jsonl, app.slog (rotated) and archive.slog.zst (%llu dropped, %llu sink errors)\n",
       static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
       static_cast<unsigned long long>(stats.records_dropped),
       static_cast<unsigned long long>(stats.sink_errors));

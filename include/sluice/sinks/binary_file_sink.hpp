@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "sluice/rotation.hpp"
 #include "sluice/sink.hpp"
 
 namespace sluice {
@@ -39,6 +40,11 @@ struct BinaryFileOptions {
   /// default; levels above it cost backend time and gain little on logs
   /// (docs/performance.md, "Binary sink").
   int compression_level = 3;
+  /// Size- and time-based rotation, compression and retention (off by
+  /// default); see sluice/rotation.hpp and docs/rotation.md. Every file of
+  /// a rotated set starts with its own header and decodes on its own;
+  /// `sluice-decode app.slog*` reads the whole set in order.
+  Rotation rotation{};
   /// Written in the file header, for the decoder's output and stats.
   std::string service_name;
   std::string service_version;
@@ -72,6 +78,9 @@ class BinaryFileSink final : public Sink {
   void flush() override;
   std::string description() const override;
   const std::filesystem::path& path() const noexcept;
+  /// Returns once every rotated file so far has been compressed, renamed
+  /// and pruned (at once without rotation). Any thread.
+  void wait_for_rotations();
 
  private:
   struct State;

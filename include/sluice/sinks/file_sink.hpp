@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "sluice/rotation.hpp"
 #include "sluice/sink.hpp"
 
 namespace sluice {
@@ -17,6 +18,9 @@ struct FileOptions {
   bool create_directories = true;
   /// Bytes buffered before a write(2); the backend also flushes when idle.
   std::size_t buffer_size = 64 * 1024;
+  /// Size- and time-based rotation, compression and retention (off by
+  /// default); see sluice/rotation.hpp and docs/rotation.md.
+  Rotation rotation{};
 };
 
 /// Appends each record, formatted, and a newline to a file, opened with
@@ -30,7 +34,12 @@ struct FileOptions {
 /// an I/O error): the bytes not written are kept (up to 16 MiB; records
 /// beyond that are discarded and counted in the messages) and written first
 /// at the next write() or flush(), so nothing is lost once the fault clears.
-/// Like every sink, it is called by the backend thread only.
+/// With options.rotation, the file is rotated between records (a record is
+/// never split across files); a failed rotation (rename, open) is reported
+/// and the sink goes on writing to the active file.
+///
+/// Like every sink, it is called by the backend thread only, except
+/// wait_for_rotations().
 class FileSink final : public FormattedSink {
  public:
   explicit FileSink(std::filesystem::path path,
@@ -40,6 +49,9 @@ class FileSink final : public FormattedSink {
   void flush() override;
   std::string description() const override;
   const std::filesystem::path& path() const noexcept;
+  /// Returns once every rotated file so far has been compressed, renamed
+  /// and pruned (at once without rotation). Any thread.
+  void wait_for_rotations();
 
  private:
   struct State;

@@ -1,0 +1,383 @@
+// FileSink with rotation: size and time (the records' own timestamps are the
+// injected clock), both namings, compression, retention by count, size and
+// age, an injected compression failure, and what a restart finishes.
+
+#include <catch2/catch.hpp>
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/rotation.hpp>
+#include <sluice/sinks/file_sink.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "file_compression.hpp"
+#include "record_fixture.hpp"
+#include "temp_dir.hpp"
+#include "zstd_file.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+using sluice::FileOptions;
+using sluice::FileSink;
+using sluice::Level;
+using sluice::RotatedNames;
+using sluice::RotationSchedule;
+using sluice::detail::SourceLocation;
+using sluice::testing::read_log;
+using sluice::testing::RecordFixture;
+using sluice::testing::RecordMeta;
+using sluice::testing::TempDir;
+
+constexpr SourceLocation kRequest{"request {}", "api.cpp", "handle", 10, Level::info};
+constexpr std::int64_t kS = 1'000'000'000;
+// 2026-11-22T00:00:00Z
+constexpr std::int64_t kMidnight = 1'795'305'600 * kS;
+
+std::shared_ptr<const sluice::Formatter> message_only() {
+  return std::make_shared<sluice::PatternFormatter>("{message}");
+}
+
+// "request 0".."request 9": 10 bytes a line with the newline.
+void write_requests(FileSink& sink, int from, int to, std::int64_t timestamp_ns = kMidnight + kS) {
+  RecordFixture record;
+  for (int i = from; i < to; ++i) {
+    RecordMeta meta;
+    meta.timestamp_ns = timestamp_ns;
+    sink.write(record.build<kRequest>(meta, i));
+  }
+}
+
+std::vector<std::string> listing(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string lines(int from, int to) {
+  std::string text;
+  for (int i = from; i < to; ++i) text += "request " + std::to_string(i) + "\n";
+  return text;
+}
+
+std::string flush_error(FileSink& sink) {
+  try {
+    sink.flush();
+  } catch (const sluice::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("size rotation, index names, uncompressed: the newest is .1", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 30;  // three lines
+  options.rotation.compress = false;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 8);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
+  CHECK(read_log(dir / "app.log.2") == lines(0, 3));
+  CHECK(read_log(dir / "app.log.1") == lines(3, 6));
+  CHECK(read_log(dir / "app.log") == lines(6, 8));
+}
+
+TEST_CASE("size rotation, compressed: originals go, .zst files hold every byte", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 30;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 10);
+    sink.flush();
+    sink.wait_for_rotations();
+    CHECK(listing(dir.path()) ==
+          std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst", "app.log.3.zst"});
+  }
+  CHECK(read_log(dir / "app.log.3.zst") == lines(0, 3));
+  CHECK(read_log(dir / "app.log.2.zst") == lines(3, 6));
+  CHECK(read_log(dir / "app.log.1.zst") == lines(6, 9));
+  CHECK(read_log(dir / "app.log") == lines(9, 10));
+}
+
+TEST_CASE("a line larger than max_bytes gets a file of its own", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 5;
+  options.rotation.compress = false;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 3);
+    sink.flush();
+  }
+  CHECK(read_log(dir / "app.log.2") == lines(0, 1));
+  CHECK(read_log(dir / "app.log.1") == lines(1, 2));
+  CHECK(read_log(dir / "app.log") == lines(2, 3));
+}
+
+TEST_CASE("daily rotation by the records' timestamps, timestamp names", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.schedule = RotationSchedule::daily();
+  options.rotation.naming = RotatedNames::timestamp;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 2, kMidnight + 10 * 3600 * kS);   // Nov 22, 10:00
+    write_requests(sink, 2, 3, kMidnight + 86'399 * kS);      // Nov 22, 23:59:59
+    write_requests(sink, 3, 5, kMidnight + 86'400 * kS);      // Nov 23, 00:00:00 exactly
+    write_requests(sink, 5, 6, kMidnight + 3 * 86'400 * kS);  // Nov 25 (Nov 24 had none)
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.2026-11-23T00-00-00.log.zst",
+                                                        "app.2026-11-24T00-00-00.log.zst",
+                                                        "app.log"});
+  CHECK(read_log(dir / "app.2026-11-23T00-00-00.log.zst") == lines(0, 3));
+  // Named after the boundary it crossed, the first after the file's start.
+  CHECK(read_log(dir / "app.2026-11-24T00-00-00.log.zst") == lines(3, 5));
+  CHECK(read_log(dir / "app.log") == lines(5, 6));
+}
+
+TEST_CASE("size and time together: whichever comes first; same-second names get _N", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 20;
+  options.rotation.schedule = RotationSchedule::every(1h);
+  options.rotation.naming = RotatedNames::timestamp;
+  options.rotation.compress = false;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 5, kMidnight + 5 * kS);
+    write_requests(sink, 5, 6, kMidnight + 3600 * kS);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.2026-11-22T00-00-05.log",
+                                                        "app.2026-11-22T00-00-05_1.log",
+                                                        "app.2026-11-22T01-00-00.log", "app.log"});
+  CHECK(read_log(dir / "app.2026-11-22T00-00-05.log") == lines(0, 2));
+  CHECK(read_log(dir / "app.2026-11-22T00-00-05_1.log") == lines(2, 4));
+  CHECK(read_log(dir / "app.2026-11-22T01-00-00.log") == lines(4, 5));
+  CHECK(read_log(dir / "app.log") == lines(5, 6));
+}
+
+TEST_CASE("retention by count keeps the newest backup_count files", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;  // one line a file
+  options.rotation.backup_count = 2;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 6);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) ==
+        std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
+  CHECK(read_log(dir / "app.log.2.zst") == lines(3, 4));
+  CHECK(read_log(dir / "app.log.1.zst") == lines(4, 5));
+  CHECK(read_log(dir / "app.log") == lines(5, 6));
+}
+
+TEST_CASE("retention by total size counts the active file and deletes the oldest", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  options.rotation.compress = false;
+  options.rotation.max_total_bytes = 35;  // the active file and two rotated ones
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 7);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
+  CHECK(read_log(dir / "app.log.2") == lines(4, 5));
+  CHECK(read_log(dir / "app.log.1") == lines(5, 6));
+}
+
+TEST_CASE("retention by age deletes files last written before max_age", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  options.rotation.compress = false;
+  options.rotation.max_age = 24h;
+  std::ofstream(dir / "app.log.1") << "old\n";
+  std::ofstream(dir / "app.log.2") << "older\n";
+  fs::last_write_time(dir / "app.log.1", fs::file_time_type::clock::now() - 23h);
+  fs::last_write_time(dir / "app.log.2", fs::file_time_type::clock::now() - 25h);
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    sink.wait_for_rotations();  // the start applies retention too
+    CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1"});
+    write_requests(sink, 0, 2);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
+  CHECK(read_log(dir / "app.log.2") == "old\n");
+  CHECK(read_log(dir / "app.log.1") == lines(0, 1));
+}
+
+TEST_CASE("a failed compression keeps the file, says so, and the next start finishes it",
+          "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  options.rotation.naming = RotatedNames::timestamp;
+  // The compressor's output name is taken by a directory: its open fails.
+  const std::string rotated = "app.2026-11-22T00-00-01.log";
+  fs::create_directories(dir / (rotated + ".zst.tmp") / "keep");
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 2);
+    sink.wait_for_rotations();
+    CHECK(flush_error(sink) == "file sink \"" + (dir / "app.log").string() +
+                                   "\": cannot create \"" + (dir / rotated).string() +
+                                   ".zst.tmp\": Is a directory; \"" + (dir / rotated).string() +
+                                   "\" stays uncompressed and is compressed at the next start");
+    CHECK(flush_error(sink) == "no error");  // reported once
+  }
+  CHECK(read_log(dir / rotated) == lines(0, 1));
+  fs::remove_all(dir / (rotated + ".zst.tmp"));
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    sink.wait_for_rotations();
+    CHECK(flush_error(sink) == "no error");
+  }
+  CHECK(listing(dir.path()) ==
+        std::vector<std::string>{"app.2026-11-22T00-00-01.log.zst", "app.log"});
+  CHECK(read_log(dir / (rotated + ".zst")) == lines(0, 1));
+}
+
+TEST_CASE("a failed compression with index names keeps the order", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  fs::create_directories(dir / "app.2026-11-22T00-00-01.log.zst.tmp" / "keep");
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 2);
+    sink.wait_for_rotations();
+    CHECK(flush_error(sink) != "no error");
+    write_requests(sink, 2, 3, kMidnight + 2 * kS);
+    sink.wait_for_rotations();
+    // The uncompressed one took its place in the order all the same.
+    CHECK(listing(dir.path()) == std::vector<std::string>{"app.2026-11-22T00-00-01.log.zst.tmp",
+                                                          "app.log", "app.log.1.zst", "app.log.2"});
+  }
+  fs::remove_all(dir / "app.2026-11-22T00-00-01.log.zst.tmp");
+  { FileSink sink(dir / "app.log", message_only(), options); }
+  CHECK(listing(dir.path()) ==
+        std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
+  CHECK(read_log(dir / "app.log.2.zst") == lines(0, 1));
+  CHECK(read_log(dir / "app.log.1.zst") == lines(1, 2));
+}
+
+TEST_CASE("restart after a kill mid-rotation: leftovers are finished, nothing lost or doubled",
+          "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 1000;
+  // The state a kill can leave, every step at once:
+  //  - a staged file not yet compressed, with a partial .tmp beside it;
+  //  - a staged file whose .zst was complete but the original not yet removed;
+  //  - index 1..2 renumbered up to 2..3 but a gap left at 1.
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+  };
+  write("app.log.3", "first\n");
+  write("app.log.2", "second\n");
+  write("app.2026-11-22T00-00-00.log", "third\n");
+  write("app.2026-11-22T00-00-00.log.zst.tmp", "partial garbage");
+  write("app.2026-11-22T00-00-05.log", "fourth\n");
+  sluice::detail::compress_file(dir / "app.2026-11-22T00-00-05.log",
+                                dir / "app.2026-11-22T00-00-05.log.zst", 3);
+  write("app.log", "active\n");
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    sink.wait_for_rotations();
+    CHECK(flush_error(sink) == "no error");
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst",
+                                                        "app.log.3.zst", "app.log.4.zst"});
+  CHECK(read_log(dir / "app.log.4.zst") == "first\n");
+  CHECK(read_log(dir / "app.log.3.zst") == "second\n");
+  CHECK(read_log(dir / "app.log.2.zst") == "third\n");
+  CHECK(read_log(dir / "app.log.1.zst") == "fourth\n");
+  CHECK(read_log(dir / "app.log") == "active\n");
+}
+
+TEST_CASE("on start: append to the active file, or rotate it first", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  std::ofstream(dir / "app.log") << "from before\n";
+  FileOptions options;
+  options.rotation.max_bytes = 1000;
+  options.rotation.compress = false;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 1);
+  }
+  CHECK(read_log(dir / "app.log") == "from before\n" + lines(0, 1));
+  options.rotation.rotate_on_open = true;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 1, 2);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1"});
+  CHECK(read_log(dir / "app.log.1") == "from before\n" + lines(0, 1));
+  CHECK(read_log(dir / "app.log") == lines(1, 2));
+}
+
+TEST_CASE("an appended file rotates by the period of its last write", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  std::ofstream(dir / "app.log") << "yesterday\n";
+  fs::last_write_time(dir / "app.log", fs::file_time_type::clock::now() - 48h);
+  FileOptions options;
+  options.rotation.schedule = RotationSchedule::daily();
+  options.rotation.compress = false;
+  const auto now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    write_requests(sink, 0, 1, now_ns);
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  CHECK(read_log(dir / "app.log.1") == "yesterday\n");
+  CHECK(read_log(dir / "app.log") == lines(0, 1));
+}
+
+TEST_CASE("invalid rotation options: exact errors, no file left behind", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  options.rotation.compression_level = 99;
+  CHECK_THROWS_WITH(FileSink(dir / "app.log", nullptr, options),
+                    "file sink \"" + (dir / "app.log").string() +
+                        "\": zstd compression level 99 is out of range (-131072 to 22)");
+  options.rotation.compression_level = 3;
+  options.rotation.schedule = RotationSchedule::every(0s);
+  CHECK_THROWS_WITH(FileSink(dir / "app.log", nullptr, options),
+                    "file sink \"" + (dir / "app.log").string() +
+                        "\": invalid rotation schedule: the period must be at least one second");
+  CHECK(listing(dir.path()).empty());
+}
