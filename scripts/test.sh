@@ -2,9 +2,11 @@
 # Everything CI checks, from the repo root:
 #   1. build-ci/:   RelWithDebInfo (-O2 -g, assertions on), warnings as errors,
 #                   every target; the whole ctest suite.
-#   2. build-tsan/: clang with ThreadSanitizer; the multi-threaded core tests.
+#   2. build-tsan/: clang with ThreadSanitizer; the multi-threaded core tests
+#                   and the rotation tests (the backend and the rotation worker).
 #   3. build-asan/: clang with AddressSanitizer and UBSan, libFuzzer on; the
-#                   binary-log tests, sluice-decode's CLI test and a fuzz smoke run.
+#                   binary-log tests, sluice-decode's CLI test, a fuzz smoke
+#                   run, and the rotation tests (file names read from disk).
 # Exits non-zero as soon as anything fails. See docs/building.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +16,9 @@ scripts/install-deps.sh
 # The Catch2 executables that run under ThreadSanitizer: the ones with threads.
 tsan_targets=(test_thread_queue test_backend test_logger test_stress test_file_rotation test_rotation_stress)
 # What runs under AddressSanitizer + UBSan: everything that parses binary logs
-# (untrusted input), and the targets their ctest tests need.
-asan_tests=(test_binary_format test_binary_input test_binary_file_sink)
+# (untrusted input) or the names of files found on disk, and the targets their
+# ctest tests need.
+asan_tests=(test_binary_format test_binary_input test_binary_file_sink test_rotated_file_set test_file_rotation)
 asan_targets=("${asan_tests[@]}" sluice-decode fuzz_binary_reader)
 
 total=0
