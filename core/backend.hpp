@@ -128,7 +128,7 @@ class Backend {
   std::atomic<std::uint64_t> high_water_{0};
   std::atomic<std::uint64_t> queue_count_{0};
 
-  ErrorReporter errors_;
+  ErrorReporter& errors_ = error_reporter();
 };
 
 }  // namespace sluice::detail

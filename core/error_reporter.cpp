@@ -12,6 +12,11 @@ void write_to_stderr(std::string_view message) {
 
 ErrorReporter::ErrorReporter() : handler_(write_to_stderr) {}
 
+ErrorReporter& error_reporter() {
+  static auto* reporter = new ErrorReporter;  // intentionally leaked, see header
+  return *reporter;
+}
+
 void ErrorReporter::set_handler(ErrorHandler handler) {
   std::lock_guard lock(mutex_);
   handler_ = handler ? std::move(handler) : ErrorHandler(write_to_stderr);

@@ -12,6 +12,8 @@
 
 namespace sluice::detail {
 
+/// Thread-safe: report() may be called from any thread (the backend, a
+/// rotation worker); the handler is called under a lock, one call at a time.
 class ErrorReporter {
  public:
   ErrorReporter();
@@ -29,5 +31,9 @@ class ErrorReporter {
   ErrorHandler handler_;
   std::map<std::string, SourceState, std::less<>> sources_;
 };
+
+/// The process's reporter. Never destroyed: a rotation worker may still
+/// report while static destructors run at exit.
+ErrorReporter& error_reporter();
 
 }  // namespace sluice::detail

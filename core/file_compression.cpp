@@ -1,6 +1,7 @@
 #include "file_compression.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -106,6 +107,13 @@ void compress_file(const std::filesystem::path& from, const std::filesystem::pat
     const Fd in(open_or_throw(from, O_RDONLY, "open"));
     const Fd out(open_or_throw(to, O_WRONLY | O_CREAT | O_TRUNC, "create"));
     compress_into(in.get(), out.get(), level, from, to);
+    // Retention by age reads the modification time: the compressed file
+    // keeps the original's (its last record's), not the compression's.
+    struct stat source {};
+    if (::fstat(in.get(), &source) == 0) {
+      const struct timespec times[2] = {source.st_atim, source.st_mtim};
+      ::futimens(out.get(), times);
+    }
     if (::fsync(out.get()) != 0) throw Error("cannot sync " + quoted(to) + ": " + os_error(errno));
   } catch (...) {
     std::error_code ignored;

@@ -1,5 +1,6 @@
 #include "log_file.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <limits>
@@ -52,6 +53,7 @@ LogFile::LogFile(std::filesystem::path path, const LogFileOptions& options, std:
   fd_ = open_log_file(files_.active(), options.truncate, options.create_directories);
   writer_.set_fd(fd_);
   initial_size_ = size_of(files_.active());
+  has_records_ = initial_size_ != 0;  // appended to: assume it has some
   if (!rotation_.enabled()) return;
   try {
     // The worker first finishes what an earlier run left, which must not
@@ -106,15 +108,28 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   }
   // A scheduled rotation is named after its boundary, not the record that
   // crossed it.
-  const std::int64_t when = time_due(timestamp_ns) ? next_boundary_ns_ : timestamp_ns;
-  writer_.flush();
+  std::int64_t when = time_due(timestamp_ns) ? next_boundary_ns_ : timestamp_ns;
+  when = std::max(when, last_stamp_ns_);
+  // Errors are thrown without the sink's name: the backend adds it.
+  const auto fail = [&](const std::string& why) {
+    retry_at_ns_ = timestamp_ns + 1'000'000'000;
+    throw Error("cannot rotate: " + why);
+  };
+  try {
+    writer_.flush();
+  } catch (const Error& e) {
+    fail(e.what());
+  }
   const std::filesystem::path staged = free_staging_name(when);
+  // Reserved first: the worker's retention must not take the file for an
+  // old one between the rename and the submit.
+  if (worker_) worker_->reserve(staged);
   std::error_code error;
   std::filesystem::rename(files_.active(), staged, error);
   if (error) {
-    throw Error(description_ + ": cannot rotate: cannot rename " + quoted(files_.active()) +
-                " to " + quoted(staged) + ": " + error.message() + " (still writing to " +
-                quoted(files_.active()) + ")");
+    if (worker_) worker_->cancel(staged);
+    fail("cannot rename " + quoted(files_.active()) + " to " + quoted(staged) + ": " +
+         error.message() + "; still writing to " + quoted(files_.active()));
   }
   int fd = -1;
   try {
@@ -122,25 +137,30 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   } catch (const Error& e) {
     // Keep writing to the file we have, under its old name.
     std::filesystem::rename(staged, files_.active(), error);
-    throw Error(description_ + ": cannot rotate: " + e.what());
+    if (worker_) worker_->cancel(staged);
+    if (error) {
+      fail(std::string(e.what()) + "; and cannot rename " + quoted(staged) + " back: " +
+           error.message() + "; records go to " + quoted(staged) + " until this is fixed");
+    }
+    fail(std::string(e.what()) + "; still writing to " + quoted(files_.active()));
   }
   close_fd(fd_);
   fd_ = fd;
   writer_.set_fd(fd_);
   initial_size_ = 0;
-  header_size_ = 0;
+  has_records_ = false;
+  last_stamp_ns_ = when;
   next_boundary_ns_ = next_boundary_ns(rotation_.schedule, rotation_.utc, timestamp_ns);
   if (worker_) worker_->submit(staged);
   return true;
 }
 
-void LogFile::report_worker_failures() {
-  if (!worker_) return;
-  const auto failures = worker_->take_failures();
-  if (failures.empty()) return;
-  std::string message = failures.front();
-  if (failures.size() > 1) message += " (and " + std::to_string(failures.size() - 1) + " more)";
-  throw Error(message);
+void LogFile::flushed() {
+  if (!worker_ || rotation_.max_age.count() == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_retention_ < std::chrono::minutes{1}) return;
+  last_retention_ = now;
+  worker_->request_retention();
 }
 
 void LogFile::wait_for_rotations() {

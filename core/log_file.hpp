@@ -2,6 +2,7 @@
 // The file a file sink appends to: opened, buffered, and rotated when its
 // Rotation says so.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -49,21 +50,22 @@ class LogFile {
   std::uint64_t size() const noexcept { return initial_size_ + writer_.accepted(); }
   /// A record stamped `timestamp_ns` belongs in the next file.
   bool time_due(std::int64_t timestamp_ns) const noexcept {
-    return timestamp_ns >= next_boundary_ns_;
+    return timestamp_ns >= next_boundary_ns_ && timestamp_ns >= retry_at_ns_;
   }
   /// Adding `bytes` would take a non-empty file past max_bytes.
-  bool size_would_exceed(std::uint64_t bytes) const noexcept {
-    return max_bytes_ != 0 && !empty() && size() + bytes > max_bytes_;
+  bool size_would_exceed(std::uint64_t bytes, std::int64_t timestamp_ns) const noexcept {
+    return max_bytes_ != 0 && !empty() && size() + bytes > max_bytes_ &&
+           timestamp_ns >= retry_at_ns_;
   }
-  /// Nothing but what the sink writes at the start of every file.
-  bool empty() const noexcept { return size() <= header_size_; }
-  /// The sink has written its file header (the binary sink's preamble):
-  /// a file holding only that counts as empty, and is not rotated.
-  void header_written() noexcept { header_size_ = size(); }
   /// The file, with `pending` bytes still to come, has reached max_bytes.
-  bool size_reached(std::uint64_t pending = 0) const noexcept {
-    return max_bytes_ != 0 && size() + pending >= max_bytes_;
+  bool size_reached(std::uint64_t pending, std::int64_t timestamp_ns) const noexcept {
+    return max_bytes_ != 0 && !empty() && size() + pending >= max_bytes_ &&
+           timestamp_ns >= retry_at_ns_;
   }
+  /// The sink wrote a record to the file. A file without records (the
+  /// binary sink's preamble and header do not count) is never rotated.
+  void record_written() noexcept { has_records_ = true; }
+  bool empty() const noexcept { return !has_records_; }
 
   /// Flushes the writer to the active file, renames it away and opens a new
   /// one; the worker takes it from there. An empty file is not rotated (a
@@ -74,9 +76,9 @@ class LogFile {
   /// the active file then stays active, and nothing is lost.
   bool rotate(std::int64_t timestamp_ns);
 
-  /// @throws sluice::Error with what the worker could not do since the last
-  /// call (a compression that failed), if anything.
-  void report_worker_failures();
+  /// The sink flushed: now and then, retention runs again, so that
+  /// max_age expires files even when nothing rotates.
+  void flushed();
   /// Returns once every rotation so far has been compressed, renumbered and
   /// pruned. Any thread.
   void wait_for_rotations();
@@ -90,7 +92,13 @@ class LogFile {
   int fd_ = -1;
   FdWriter writer_;
   std::uint64_t initial_size_ = 0;
-  std::uint64_t header_size_ = 0;
+  bool has_records_ = false;
+  // After a failed rotation, no retry before this (records' time): a
+  // rotation that keeps failing must not cost a rename per record.
+  std::int64_t retry_at_ns_ = std::numeric_limits<std::int64_t>::min();
+  // Rotated names never go back in time, so that name order is age order.
+  std::int64_t last_stamp_ns_ = std::numeric_limits<std::int64_t>::min();
+  std::chrono::steady_clock::time_point last_retention_ = std::chrono::steady_clock::now();
   std::uint64_t max_bytes_ = 0;
   std::int64_t next_boundary_ns_ = std::numeric_limits<std::int64_t>::max();
   std::unique_ptr<RotationWorker> worker_;  // when rotation is enabled

@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -55,6 +56,44 @@ std::int64_t next_on_clock_face(const RotationSchedule& s, std::int64_t local) {
   return std::numeric_limits<std::int64_t>::max();
 }
 
+// The first UTC second after `after` at which the local clock shows the
+// schedule's next boundary. Around a DST change two offsets are in play:
+// each gives a candidate, valid if the zone really has that offset there.
+//   - daily/weekly follow the clock face from `after`: at 01:30 on the day
+//     the clocks go back, once (the first time 01:30 shows);
+//   - every N follows each offset's face, so an hourly rotation also
+//     happens at the repeated 01:00;
+//   - a boundary the clock jumps over (02:30 when 02:00 becomes 03:00) is
+//     at the jump.
+std::int64_t next_local(const RotationSchedule& s, std::int64_t after) {
+  const std::int64_t span = s.kind == RotationSchedule::Kind::every   ? s.period.count()
+                            : s.kind == RotationSchedule::Kind::daily ? kDay
+                                                                      : 7 * kDay;
+  const std::int64_t offsets[2] = {local_offset(after), local_offset(after + span + kDay)};
+  std::int64_t best = std::numeric_limits<std::int64_t>::max();
+  std::int64_t low = best, high = std::numeric_limits<std::int64_t>::min();
+  for (const std::int64_t offset : offsets) {
+    const std::int64_t face =
+        (s.kind == RotationSchedule::Kind::every ? after + offset : after + offsets[0]);
+    const std::int64_t candidate = next_on_clock_face(s, face) - offset;
+    low = std::min(low, candidate);
+    high = std::max(high, candidate);
+    if (candidate > after && local_offset(candidate) == offset) best = std::min(best, candidate);
+  }
+  if (best != std::numeric_limits<std::int64_t>::max()) return best;
+  // In a gap: the first second with the offset after the jump.
+  const std::int64_t target = local_offset(high);
+  while (low < high) {
+    const std::int64_t middle = low + (high - low) / 2;
+    if (local_offset(middle) == target) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  return std::max(high, after + 1);
+}
+
 }  // namespace
 
 void check_schedule(const RotationSchedule& schedule, std::string_view what) {
@@ -83,16 +122,8 @@ std::int64_t next_boundary_ns(const RotationSchedule& schedule, bool utc, std::i
   if (schedule.kind == RotationSchedule::Kind::never)
     return std::numeric_limits<std::int64_t>::max();
   const std::int64_t after = floor_div(after_ns, kNsPerSecond);
-  std::int64_t boundary = 0;
-  if (utc) {
-    boundary = next_on_clock_face(schedule, after);
-  } else {
-    // The offset at the boundary may differ from the offset now (DST):
-    // convert with the offset now, then correct with the one found there.
-    const std::int64_t local_boundary = next_on_clock_face(schedule, after + local_offset(after));
-    boundary = local_boundary - local_offset(local_boundary - local_offset(after));
-    if (boundary <= after) boundary = local_boundary - local_offset(after);
-  }
+  const std::int64_t boundary =
+      utc ? next_on_clock_face(schedule, after) : next_local(schedule, after);
   if (boundary > std::numeric_limits<std::int64_t>::max() / kNsPerSecond) {
     return std::numeric_limits<std::int64_t>::max();
   }

@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "error_reporter.hpp"
 #include "fd_writer.hpp"
 #include "file_compression.hpp"
 #include "os.hpp"
@@ -45,10 +46,29 @@ RotationWorker::~RotationWorker() {
   thread_.join();
 }
 
+void RotationWorker::reserve(const std::filesystem::path& staged) {
+  const std::lock_guard lock(mutex_);
+  reserved_.push_back(staged.native());
+}
+
+void RotationWorker::cancel(const std::filesystem::path& staged) {
+  const std::lock_guard lock(mutex_);
+  std::erase(reserved_, staged.native());
+}
+
 void RotationWorker::submit(std::filesystem::path staged) {
   {
     const std::lock_guard lock(mutex_);
+    std::erase(reserved_, staged.native());
     jobs_.push_back(std::move(staged));
+  }
+  changed_.notify_all();
+}
+
+void RotationWorker::request_retention() {
+  {
+    const std::lock_guard lock(mutex_);
+    retention_requested_ = true;
   }
   changed_.notify_all();
 }
@@ -58,15 +78,10 @@ void RotationWorker::wait_idle() {
   changed_.wait(lock, [&] { return jobs_.empty() && !busy_; });
 }
 
-std::vector<std::string> RotationWorker::take_failures() {
-  const std::lock_guard lock(mutex_);
-  return std::exchange(failures_, {});
-}
-
 void RotationWorker::fail(const std::string& message) {
-  const std::lock_guard lock(mutex_);
-  // Bounded: a disk that stays full must not grow this without end.
-  if (failures_.size() < 100) failures_.push_back(description_ + ": " + message);
+  // Its own source, so that the rate limit does not fold it into the sink's
+  // write errors (a full disk causes both at once).
+  error_reporter().report(description_ + " (rotation)", message);
 }
 
 void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
@@ -87,7 +102,17 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
   busy_ = false;
   changed_.notify_all();
   for (;;) {
-    changed_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+    changed_.wait(lock, [&] { return stopping_ || retention_requested_ || !jobs_.empty(); });
+    if (jobs_.empty() && retention_requested_) {
+      retention_requested_ = false;
+      busy_ = true;
+      lock.unlock();
+      guarded([&] { apply_retention(); });
+      lock.lock();
+      busy_ = false;
+      changed_.notify_all();
+      continue;
+    }
     if (jobs_.empty()) return;  // stopping, and nothing left to do
     const std::filesystem::path staged = jobs_.front();
     busy_ = true;
@@ -185,6 +210,13 @@ std::filesystem::path RotationWorker::compress(const std::filesystem::path& file
   sync_directory(compressed.parent_path());
   std::error_code error;
   std::filesystem::remove(file, error);
+  if (error) {
+    // Both must not stay: a restart would take the original for one still
+    // to compress, and the records would be kept twice.
+    std::error_code ignored;
+    std::filesystem::remove(compressed, ignored);
+    throw Error("cannot remove " + quoted(file) + " after compressing it: " + error.message());
+  }
   return compressed;
 }
 
@@ -221,6 +253,7 @@ void RotationWorker::apply_retention() {
   {
     const std::lock_guard lock(mutex_);
     for (const auto& job : jobs_) queued.insert(job.native());
+    queued.insert(reserved_.begin(), reserved_.end());
   }
   // Files still queued are neither counted nor deleted: they are newer
   // than every finished one, and are counted once finished.
@@ -250,8 +283,9 @@ void RotationWorker::apply_retention() {
     std::filesystem::remove(m.path, error);
     if (error) {
       fail("cannot delete old log file " + quoted(m.path) + ": " + error.message());
-      continue;
     }
+    // Counted as gone even when it is not: deleting a newer file in its
+    // place would break "oldest first".
     --rotated;
     total -= freed;
   }

@@ -31,8 +31,9 @@ namespace sluice::detail {
 /// renumbering and retention never touch a file being compressed.
 ///
 /// A step that fails (a full disk) leaves the file uncompressed and is
-/// reported by take_failures(); the next start compresses it.
-/// submit(), wait_idle() and take_failures() may be called from any thread.
+/// reported through the error handler (sluice::set_error_handler), from
+/// this thread; the next start compresses it.
+/// Every public member may be called from any thread.
 class RotationWorker {
  public:
   /// Starts the thread, whose first job is to finish what an earlier run
@@ -44,12 +45,16 @@ class RotationWorker {
   RotationWorker(const RotationWorker&) = delete;
   RotationWorker& operator=(const RotationWorker&) = delete;
 
+  /// Announces a file about to be renamed to `staged`, before the rename:
+  /// from then on retention leaves it alone. Then submit() or cancel().
+  void reserve(const std::filesystem::path& staged);
+  void cancel(const std::filesystem::path& staged);
   /// `staged`: the just-rotated file, under its timestamped name.
   void submit(std::filesystem::path staged);
+  /// Applies retention again (max_age expires files with time alone).
+  void request_retention();
   /// Returns once every job submitted before the call is done.
   void wait_idle();
-  /// Failures since the last call, one message each.
-  std::vector<std::string> take_failures();
 
  private:
   void run(std::vector<RotatedFileSet::Member> leftovers);
@@ -68,9 +73,10 @@ class RotationWorker {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::filesystem::path> jobs_;
+  std::vector<std::string> reserved_;  // renamed (or about to be), not yet submitted
+  bool retention_requested_ = false;
   bool busy_ = false;
   bool stopping_ = false;
-  std::vector<std::string> failures_;
   std::thread thread_;
 };
 

@@ -77,10 +77,7 @@ struct BinaryFileSink::State {
   // so that each part of a rotated set decodes on its own. Compressed, the
   // preamble opens the first frame: the frames' content is exactly what the
   // plain sink writes.
-  void start_file() {
-    put(detail::binlog::BinaryEncoder::preamble());
-    file.header_written();
-  }
+  void start_file() { put(detail::binlog::BinaryEncoder::preamble()); }
 
   void put(std::string_view bytes) {
     if (zstd) {
@@ -106,7 +103,9 @@ struct BinaryFileSink::State {
   // Closes this file's last block and frame, and starts the next file with
   // a fresh encoder (which defines every site, logger and thread again).
   void rotate(std::int64_t timestamp_ns) {
-    flush();
+    // A file without records only moves its time boundary on: the header
+    // block flush() would write must not make it look like one worth keeping.
+    if (!file.empty()) flush();
     if (file.rotate(timestamp_ns)) {
       encoder = detail::binlog::BinaryEncoder(producer_info(options));
       start_file();
@@ -134,30 +133,32 @@ BinaryFileSink::~BinaryFileSink() {
 
 void BinaryFileSink::write(const RecordView& record) {
   State& s = *state_;
+  const std::int64_t now = record.timestamp_ns();
   // A failed rotation must not cost the record: it goes to the active file,
   // and the failure is reported after.
   std::exception_ptr rotation_error;
   const auto rotate = [&] {
     try {
-      s.rotate(record.timestamp_ns());
+      s.rotate(now);
     } catch (const std::exception&) {
       rotation_error = std::current_exception();
     }
   };
-  if (s.file.time_due(record.timestamp_ns())) rotate();
+  if (s.file.time_due(now)) rotate();
   s.encoder.add(record);
+  s.file.record_written();
   if (s.encoder.pending_payload() >= s.options.block_size) s.write_block();
   // By size, after the record: the record that reaches the limit closes
   // the file (blocks are only known once encoded). Compressed live, what
   // zstd has not produced yet is not counted.
   const std::size_t pending = s.zstd ? s.zstd->frame_bytes() : s.encoder.pending_payload();
-  if (!rotation_error && s.file.size_reached(pending)) rotate();
+  if (!rotation_error && s.file.size_reached(pending, now)) rotate();
   if (rotation_error) std::rethrow_exception(rotation_error);
 }
 
 void BinaryFileSink::flush() {
   state_->flush();
-  state_->file.report_worker_failures();
+  state_->file.flushed();
 }
 
 std::string BinaryFileSink::description() const {

@@ -39,22 +39,24 @@ void FileSink::write(const RecordView& record) {
   const std::string_view line = record.formatted(formatter());
   detail::LogFile& file = state_->file;
   std::exception_ptr rotation_error;
-  if (file.time_due(record.timestamp_ns()) || file.size_would_exceed(line.size() + 1)) {
+  const std::int64_t now = record.timestamp_ns();
+  if (file.time_due(now) || file.size_would_exceed(line.size() + 1, now)) {
     // A failed rotation must not cost the record: it goes to the active
     // file, and the failure is reported after.
     try {
-      file.rotate(record.timestamp_ns());
+      file.rotate(now);
     } catch (const std::exception&) {
       rotation_error = std::current_exception();
     }
   }
   file.writer().write_line(line);
+  file.record_written();
   if (rotation_error) std::rethrow_exception(rotation_error);
 }
 
 void FileSink::flush() {
   state_->file.writer().flush();
-  state_->file.report_worker_failures();
+  state_->file.flushed();
 }
 
 std::string FileSink::description() const { return "file sink " + detail::quoted(path()); }

@@ -70,7 +70,8 @@ Stats stats();
 
 /// Receives backend and sink errors (already rate-limited: at most one report
 /// per second per source, with a count of the ones suppressed). The default
-/// writes a line to stderr. Called on the backend thread.
+/// writes a line to stderr. Called on the backend thread, or on a rotating
+/// file sink's worker thread (docs/rotation.md), one call at a time.
 using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 

@@ -117,3 +117,29 @@ TEST_CASE("invalid schedules: exact errors", "[rotation]") {
         "file sink \"a.log\": invalid rotation schedule: invalid weekday");
   CHECK(error_of(RotationSchedule::daily(23h, 59min)) == "no error");
 }
+
+TEST_CASE(
+    "local time: a skipped boundary is at the jump, a repeated one once (daily) or twice "
+    "(hourly)",
+    "[rotation]") {
+  const TimeZone zone("EST5EDT,M3.2.0,M11.1.0");
+  const auto local = [](std::int64_t ns) { return file_name_stamp(ns, false); };
+  // 2026-03-08: 02:00 EST becomes 03:00 EDT (07:00Z); 02:30 does not exist.
+  constexpr std::int64_t kMar7 = 1'772'841'600 * kS;  // 2026-03-07T00:00:00Z
+  const auto at_0230 = RotationSchedule::daily(2h, 30min);
+  const std::int64_t skipped = next_boundary_ns(at_0230, false, kMar7 + 12 * kHour);
+  CHECK(stamp_utc(skipped) == "2026-03-08T07-00-00");
+  CHECK(local(skipped) == "2026-03-08T03-00-00");
+  CHECK(local(next_boundary_ns(at_0230, false, skipped)) == "2026-03-09T02-30-00");
+  // 2026-11-01: 02:00 EDT becomes 01:00 EST (06:00Z); 01:30 shows twice.
+  constexpr std::int64_t kOct31 = 1'793'404'800 * kS;  // 2026-10-31T00:00:00Z
+  const auto at_0130 = RotationSchedule::daily(1h, 30min);
+  const std::int64_t first = next_boundary_ns(at_0130, false, kOct31 + 12 * kHour);
+  CHECK(stamp_utc(first) == "2026-11-01T05-30-00");  // 01:30 EDT
+  CHECK(stamp_utc(next_boundary_ns(at_0130, false, first)) == "2026-11-02T06-30-00");
+  const auto hourly = RotationSchedule::every(1h);
+  const std::int64_t one_edt = 1'793'509'200 * kS;  // 2026-11-01T05:00:00Z, 01:00 EDT
+  const std::int64_t one_est = next_boundary_ns(hourly, false, one_edt);
+  CHECK(stamp_utc(one_est) == "2026-11-01T06-00-00");  // 01:00 EST, the hour again
+  CHECK(stamp_utc(next_boundary_ns(hourly, false, one_est)) == "2026-11-01T07-00-00");
+}

@@ -12,6 +12,8 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -27,6 +29,7 @@
 #include "binary_format.hpp"
 #include "binary_input.hpp"
 #include "full_disk.hpp"
+#include "record_fixture.hpp"
 #include "temp_dir.hpp"
 #include "user_types.hpp"
 
@@ -275,12 +278,19 @@ TEST_CASE(
 
 namespace {
 
-// The rotated set's files, oldest first: app.slog.N ... app.slog.1, app.slog.
+// The rotated set's files, oldest first: app.slog.N ... app.slog.1 (no
+// gap, and no other rotated file beside them).
 std::vector<fs::path> rotated_set_oldest_first(const fs::path& dir, const std::string& active) {
   std::vector<fs::path> files;
   for (int index = 1; fs::exists(dir / (active + "." + std::to_string(index) + ".zst")); ++index) {
     files.insert(files.begin(), dir / (active + "." + std::to_string(index) + ".zst"));
   }
+  std::size_t rotated = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    rotated += name.starts_with(active + ".") && name != active + ".zst";
+  }
+  CHECK(rotated == files.size());
   return files;
 }
 
@@ -318,10 +328,58 @@ TEST_CASE("a rotated binary log: every file decodes on its own, the set in order
       std::vector<std::string> warnings;
       const std::vector<std::string> part = decode_any(read_file(file), warnings);
       CHECK(warnings.empty());
-      CHECK_FALSE(part.empty());
+      if (file != files.back()) CHECK_FALSE(part.empty());  // the active one may have none yet
       all.insert(all.end(), part.begin(), part.end());
     }
     CHECK(all == live->lines());
     CHECK(all.size() == 3 * 209);
   }
+}
+
+TEST_CASE("a binary sink on a daily schedule: one file a day, none without records") {
+  TempDir dir("sluice-binary-rotation");
+  constexpr std::int64_t kS = 1'000'000'000;
+  constexpr std::int64_t kMidnight = 1'795'305'600 * kS;  // 2026-11-22T00:00:00Z
+  static constexpr sluice::detail::SourceLocation kTick{"tick {}", "clock.cpp", "run", 3,
+                                                        sluice::Level::info};
+  sluice::BinaryFileOptions options;
+  options.rotation.schedule = sluice::RotationSchedule::daily();
+  options.rotation.naming = sluice::RotatedNames::timestamp;
+  const auto run = [&](int from, int to, std::int64_t ns) {
+    sluice::BinaryFileSink sink(dir / "app.slog", options);
+    sluice::testing::RecordFixture record;
+    for (int i = from; i < to; ++i) {
+      sluice::testing::RecordMeta meta;
+      meta.timestamp_ns = ns + i;
+      sink.write(record.build<kTick>(meta, i));
+    }
+    sink.flush();
+    sink.wait_for_rotations();
+  };
+  run(0, 2, kMidnight + 3600 * kS);  // a new file: its first record sets its day
+  CHECK(fs::exists(dir / "app.slog"));
+  // An appended file belongs to the day of its last write: as if written
+  // when its records say.
+  const auto written_at = [&](std::int64_t ns) {
+    fs::last_write_time(
+        dir / "app.slog",
+        std::chrono::file_clock::from_sys(
+            std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(ns))));
+  };
+  written_at(kMidnight + 3600 * kS);
+  run(2, 3, kMidnight + 7200 * kS);  // appended, the same day: no rotation
+  written_at(kMidnight + 7200 * kS);
+  run(3, 4, kMidnight + 90'000 * kS);  // the next day
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir.path()))
+    names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"app.2026-11-23T00-00-00.slog.zst", "app.slog"});
+  std::vector<std::string> warnings;
+  const auto first_day = decode_any(read_file(dir / "app.2026-11-23T00-00-00.slog.zst"), warnings);
+  const auto second_day = decode_any(read_file(dir / "app.slog"), warnings);
+  CHECK(warnings.empty());
+  REQUIRE(first_day.size() == 3);
+  REQUIRE(second_day.size() == 1);
+  CHECK(second_day[0].find("tick 3") != std::string::npos);
 }

@@ -43,7 +43,8 @@ struct BinaryFileOptions {
   /// Size- and time-based rotation, compression and retention (off by
   /// default); see sluice/rotation.hpp and docs/rotation.md. Every file of
   /// a rotated set starts with its own header and decodes on its own;
-  /// `sluice-decode app.slog*` reads the whole set in order.
+  /// `sluice-decode app.slog*` (timestamp names: `app.*slog*`) reads the
+  /// whole set in order.
   Rotation rotation{};
   /// Written in the file header, for the decoder's output and stats.
   std::string service_name;
