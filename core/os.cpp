@@ -32,7 +32,11 @@ bool pin_thread(int cpu) noexcept {
 }
 
 void lower_thread_priority() noexcept {
-  // On Linux a nice value belongs to a thread, addressed by its kernel id.
+  // SCHED_IDLE: the thread runs only on a CPU that nothing else wants (a
+  // nice-19 thread still gets a share of a busy CPU). Where the policy is
+  // refused, nice 19, which on Linux belongs to a thread, by its kernel id.
+  const sched_param param{};
+  if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &param) == 0) return;
   ::setpriority(PRIO_PROCESS, static_cast<::id_t>(thread_id()), 19);
 }
 

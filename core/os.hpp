@@ -17,7 +17,8 @@ std::string thread_name();
 void set_thread_name(std::string_view name) noexcept;
 /// Pins the calling thread to one CPU; false if that failed.
 bool pin_thread(int cpu) noexcept;
-/// Gives the calling thread the lowest scheduling priority (nice 19), for
+/// Gives the calling thread the lowest scheduling priority (SCHED_IDLE, or
+/// nice 19 where that is refused), for
 /// background work that must not take CPU from the logging threads.
 void lower_thread_priority() noexcept;
 bool is_terminal(std::FILE* stream) noexcept;

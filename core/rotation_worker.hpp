@@ -16,8 +16,8 @@
 namespace sluice::detail {
 
 /// One per rotating sink. The backend thread renames the active file to a
-/// timestamped name (a cheap rename) and submit()s it; the worker, at low
-/// priority, then:
+/// timestamped name (a cheap rename) and submit()s it; the worker, at the
+/// lowest priority (os::lower_thread_priority), then:
 ///
 ///   1. compresses it to `<name>.zst.tmp`, syncs it, renames it to
 ///      `<name>.zst` and only then removes the original (Rotation::compress);
