@@ -56,7 +56,9 @@ bool RotatedFileSet::Member::older_than(const Member& other) const {
 
 RotatedFileSet::RotatedFileSet(std::filesystem::path active) : active_(std::move(active)) {
   dir_ = active_.parent_path();
-  std::string_view name = active_.filename().native();
+  // filename() is a temporary: keep its text while `name` looks at it.
+  const std::string file_name = active_.filename().string();
+  std::string_view name = file_name;
   active_compressed_ = take_suffix(name, kZst);
   base_ = name;
   const std::size_t dot = base_.rfind('.');
