@@ -12,6 +12,7 @@ packages=(
   libspdlog-dev            # reference benchmarks only
   jq                       # scripts/demo.sh shows JSON lines through it
   valgrind                 # tests/perf: instruction-count gates (skipped without it)
+  libre2-dev libssl-dev    # redaction: RE2 user patterns, HMAC-SHA256 (docs/redaction.md)
 )
 
 missing=()

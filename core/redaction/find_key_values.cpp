@@ -1,0 +1,125 @@
+// `key=value`, `key: value`, `"key": "value"` and their escaped-JSON forms in
+// free text: the value goes when the key is sensitive.
+
+#include <array>
+
+#include "finders.hpp"
+#include "key_matcher.hpp"
+#include "scan_chars.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+constexpr bool key_char(char c) noexcept { return scan::word(c) || c == '-' || c == '.'; }
+
+// What ends an unquoted value: `password=x&remember=1`, `token=x; Path=/`,
+// `{"pin":1234}`, `pwd=x"` inside a JSON string.
+constexpr bool value_end(char c) noexcept {
+  return scan::space(c) || c == '&' || c == ';' || c == ',' || c == '"' || c == '\'' || c == '<' ||
+         c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '{' || c == '}' ||
+         c == '\\';
+}
+
+constexpr std::size_t kMaxGap = 3;  // spaces around the separator
+
+// Values that say there is no secret: `password: null`, already masked
+// (`***`, `[REDACTED]`: redacting twice would count twice).
+bool placeholder_value(std::string_view v) noexcept {
+  static constexpr std::array<std::string_view, 7> kWords{"true", "false",      "null",     "none",
+                                                          "nil",  "[redacted]", "undefined"};
+  bool stars = true;
+  for (const char c : v) stars &= c == '*';
+  if (stars) return true;
+  if (v.size() > 10) return false;
+  for (const std::string_view word : kWords) {
+    if (v.size() == word.size() && scan::has_word_at(v, 0, word)) return true;
+  }
+  return false;
+}
+
+// The key that ends just before `end` (exclusive), quoted or not; empty if
+// there is none.
+std::string_view key_before(std::string_view text, std::size_t end) noexcept {
+  std::size_t gap = 0;
+  while (end > 0 && text[end - 1] == ' ' && gap < kMaxGap) {
+    --end;
+    ++gap;
+  }
+  if (end == 0) return {};
+  const char last = text[end - 1];
+  if (last == '"' || last == '\'') {
+    // `"key":` or, inside a JSON string, `\"key\":`.
+    const bool escaped = end >= 2 && text[end - 2] == '\\';
+    const std::size_t key_end = end - (escaped ? 2 : 1);
+    std::size_t begin = key_end;
+    while (begin > 0 && key_end - begin <= KeyMatcher::kMaxKeyLength && text[begin - 1] != last) {
+      --begin;
+    }
+    if (begin == 0 || text[begin - 1] != last) return {};
+    if (escaped && (begin < 2 || text[begin - 2] != '\\')) return {};
+    return text.substr(begin, key_end - begin);
+  }
+  std::size_t begin = end;
+  while (begin > 0 && end - begin <= KeyMatcher::kMaxKeyLength && key_char(text[begin - 1])) {
+    --begin;
+  }
+  return text.substr(begin, end - begin);
+}
+
+}  // namespace
+
+std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
+                           std::vector<Match>& out) {
+  const std::size_t n = text.size();
+  const char sep = text[at];
+  // `::`, `://`, `==`: not a key-value separator.
+  if (at + 1 < n && (text[at + 1] == sep || (sep == ':' && text[at + 1] == '/'))) return at + 2;
+  const std::string_view key = key_before(text, at);
+  if (key.empty() || !keys.is_sensitive(key)) return at + 1;
+
+  std::size_t i = at + 1;
+  for (std::size_t gap = 0; i < n && text[i] == ' ' && gap < kMaxGap; ++gap) ++i;
+  if (i >= n) return at + 1;
+
+  // `Authorization: Bearer x` keeps its scheme: only the credential goes.
+  std::size_t credential_end;
+  const std::size_t scheme = i + (text[i] == '"' || text[i] == '\'' ? 1 : 0);
+  if (find_scheme_credential(text, scheme, false, out, credential_end)) return at + 1;
+
+  std::size_t begin = i, end = i;
+  char quote = 0;
+  bool escaped = false;
+  if (text[i] == '"' || text[i] == '\'') {
+    quote = text[i];
+    begin = i + 1;
+  } else if (text[i] == '\\' && i + 1 < n && (text[i + 1] == '"' || text[i + 1] == '\'')) {
+    quote = text[i + 1];
+    escaped = true;
+    begin = i + 2;
+  }
+  if (quote != 0) {
+    end = begin;
+    for (; end < n; ++end) {
+      if (text[end] == '\\') {
+        if (escaped && end + 1 < n && text[end + 1] == quote) break;
+        ++end;  // an escaped character, whatever it is
+        continue;
+      }
+      if (!escaped && text[end] == quote) break;
+    }
+    if (end >= n) quote = 0;  // unterminated: take it as unquoted
+  }
+  if (quote == 0) {
+    end = begin;
+    while (end < n && !value_end(text[end])) ++end;
+  }
+  const std::string_view value = text.substr(begin, end - begin);
+  if (!value.empty() && !placeholder_value(value)) {
+    out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
+                        RedactionKind::key_value});
+  }
+  return at + 1;
+}
+
+}  // namespace sluice::detail

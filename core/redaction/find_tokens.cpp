@@ -1,0 +1,201 @@
+// The finders for secrets with a recognisable shape: e-mail addresses, JWTs,
+// AWS access key ids, HTTP credentials and PEM private keys.
+
+#include <array>
+#include <cstring>
+
+#include "finders.hpp"
+#include "scan_chars.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+Match make_match(std::size_t begin, std::size_t end, RedactionKind kind) noexcept {
+  return Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), kind};
+}
+
+// Local-part characters. Not RFC 5322's full set: `=`, `/`, `:` and the
+// like end it, so that `user=alice@example.com` keeps `user=`. Non-ASCII
+// bytes belong to it (internationalised addresses).
+constexpr bool local_part_char(char c) noexcept {
+  return scan::alnum(c) || scan::non_ascii(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+         c == '-' || c == '\'';
+}
+constexpr std::size_t kMaxLocalPart = 64;  // RFC 5321
+
+// Decodes standard base64 (padding optional) and reports whether the result
+// contains ':' (what a Basic credential, base64 of `user:password`, holds).
+bool base64_holds_colon(std::string_view s) noexcept {
+  unsigned buffer = 0;
+  int bits = 0;
+  for (const char c : s) {
+    unsigned v;
+    if (scan::upper(c)) {
+      v = static_cast<unsigned>(c - 'A');
+    } else if (scan::lower(c)) {
+      v = static_cast<unsigned>(c - 'a' + 26);
+    } else if (scan::digit(c)) {
+      v = static_cast<unsigned>(c - '0' + 52);
+    } else if (c == '+') {
+      v = 62;
+    } else if (c == '/') {
+      v = 63;
+    } else if (c == '=') {
+      break;
+    } else {
+      return false;
+    }
+    buffer = (buffer << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      if (((buffer >> bits) & 0xFFu) == ':') return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::size_t find_email(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  std::size_t begin = at;
+  while (begin > 0 && at - begin <= kMaxLocalPart && local_part_char(text[begin - 1])) --begin;
+  if (at - begin > kMaxLocalPart) return at + 1;  // a long run of something else
+  // Quotes and dots before the address are punctuation: `'bob@x.org'`.
+  while (begin < at && (text[begin] == '.' || text[begin] == '\'' || text[begin] == '-')) ++begin;
+  if (begin == at) return at + 1;
+
+  // The domain: labels of letters, digits and inner hyphens, at least two,
+  // the last one letters only (a TLD): `example.co.uk`, not `1.2.3.4`.
+  const std::size_t n = text.size();
+  std::size_t i = at + 1, labels = 0, last_label = i;
+  bool last_alpha = false;
+  for (;;) {
+    const std::size_t label = i;
+    bool alpha = true;
+    while (i < n && (scan::alnum(text[i]) || text[i] == '-' || scan::non_ascii(text[i]))) {
+      alpha &= scan::alpha(text[i]) || scan::non_ascii(text[i]);
+      ++i;
+    }
+    if (i == label || text[label] == '-' || text[i - 1] == '-') {
+      i = label > at + 1 ? label - 1 : label;  // drop the empty label and its dot
+      break;
+    }
+    ++labels;
+    last_label = label;
+    last_alpha = alpha;
+    if (i + 1 < n && text[i] == '.' && scan::alnum(text[i + 1])) {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (labels < 2 || !last_alpha || i - last_label < 2) return at + 1;
+  out.push_back(make_match(begin, at, RedactionKind::email));
+  return i;
+}
+
+std::size_t find_jwt(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  if (at < 2 || text[at - 2] != 'e' || text[at - 1] != 'y') return at + 1;
+  const std::size_t begin = at - 2;
+  if (begin > 0 && (scan::base64url(text[begin - 1]) || text[begin - 1] == '.')) return at + 1;
+  const std::size_t n = text.size();
+  std::array<std::size_t, 3> sizes{};
+  std::size_t i = begin;
+  for (std::size_t segment = 0; segment < 3; ++segment) {
+    const std::size_t start = i;
+    while (i < n && scan::base64url(text[i])) ++i;
+    sizes[segment] = i - start;
+    if (segment < 2) {
+      if (i >= n || text[i] != '.') return at + 1;
+      ++i;
+    }
+  }
+  // A header and a payload of real size; the signature may be empty
+  // (alg "none"). Shorter dotted words are not tokens.
+  if (sizes[0] < 10 || sizes[1] < 10) return at + 1;
+  out.push_back(make_match(begin, i, RedactionKind::jwt));
+  return i;
+}
+
+std::size_t find_aws_key(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  constexpr std::size_t kLength = 20;
+  if (text.size() - at < kLength || (at > 0 && scan::alnum(text[at - 1]))) return at + 1;
+  static constexpr std::array<std::string_view, 10> kPrefixes{
+      "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"};
+  const std::string_view prefix = text.substr(at, 4);
+  bool known = false;
+  for (const std::string_view p : kPrefixes) known |= p == prefix;
+  if (!known) return at + 1;
+  for (std::size_t i = at + 4; i < at + kLength; ++i) {
+    if (!scan::upper(text[i]) && !scan::digit(text[i])) return at + 1;
+  }
+  if (at + kLength < text.size() && scan::alnum(text[at + kLength])) return at + 1;
+  out.push_back(make_match(at, at + kLength, RedactionKind::aws_key));
+  return at + kLength;
+}
+
+bool find_scheme_credential(std::string_view text, std::size_t at, bool require_secret_look,
+                            std::vector<Match>& out, std::size_t& end) {
+  bool basic;
+  std::size_t i;
+  if (scan::has_word_at(text, at, "bearer")) {
+    basic = false;
+    i = at + 6;
+  } else if (scan::has_word_at(text, at, "basic")) {
+    basic = true;
+    i = at + 5;
+  } else {
+    return false;
+  }
+  const std::size_t n = text.size();
+  if (i >= n || (text[i] != ' ' && text[i] != '\t')) return false;
+  while (i < n && (text[i] == ' ' || text[i] == '\t')) ++i;
+  const std::size_t begin = i;
+  while (i < n && scan::token68(text[i])) ++i;
+  while (i < n && text[i] == '=') ++i;
+  if (i < n && scan::word(text[i])) return false;
+  const std::string_view credential = text.substr(begin, i - begin);
+  if (credential.empty()) return false;
+  if (basic ? !base64_holds_colon(credential)
+            : require_secret_look && !scan::looks_like_secret(credential)) {
+    return false;
+  }
+  out.push_back(make_match(begin, i, RedactionKind::auth_credential));
+  end = i;
+  return true;
+}
+
+std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  if (at > 0 && scan::word(text[at - 1])) return at + 1;
+  std::size_t end = at + 1;
+  find_scheme_credential(text, at, true, out, end);
+  return end;
+}
+
+std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  constexpr std::string_view kBegin = "-----BEGIN ";
+  constexpr std::string_view kDashes = "-----";
+  if (text.compare(at, kBegin.size(), kBegin) != 0) return at + 1;
+  const std::size_t label = at + kBegin.size();
+  const std::size_t label_end = text.find(kDashes, label);
+  // "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", ...
+  if (label_end == std::string_view::npos || label_end - label > 40 ||
+      !text.substr(label, label_end - label).ends_with("PRIVATE KEY")) {
+    return at + 1;
+  }
+  const std::size_t body = label_end + kDashes.size();
+  std::size_t body_end = text.find("-----END ", body);
+  std::size_t next = text.size();
+  if (body_end == std::string_view::npos) {
+    body_end = text.size();  // cut off: everything after BEGIN is key
+  } else {
+    const std::size_t close = text.find(kDashes, body_end + 9);
+    next = close == std::string_view::npos ? text.size() : close + kDashes.size();
+  }
+  if (body_end > body) out.push_back(make_match(body, body_end, RedactionKind::private_key));
+  return next;
+}
+
+}  // namespace sluice::detail

@@ -1,0 +1,46 @@
+#pragma once
+// The built-in finders: hand-written linear scanners, one per kind of
+// secret. ValueScanner calls each at the byte that can start (or, for
+// e-mail and key=value, sit inside) what it looks for; each appends what it
+// finds to `out` and returns where scanning goes on (always > at).
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "match.hpp"
+
+namespace sluice::detail {
+
+class KeyMatcher;
+
+/// At a digit: card numbers (13-19 digits, single spaces or dashes between
+/// groups, issuer prefix, Luhn) and SSNs (123-45-6789) in the chain of
+/// digit groups starting there. Returns the end of the chain.
+std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At '@': the local part of an e-mail address (the domain needs a dot and a
+/// letters-only top-level label).
+std::size_t find_email(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At 'J': a JWT if "eyJ" ends here (three base64url segments).
+std::size_t find_jwt(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At 'A': an AWS access key id (AKIA, ASIA, ... and 16 [A-Z0-9]).
+std::size_t find_aws_key(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At 'B' or 'b': the credential after "Bearer " or "Basic " (a Basic one
+/// must decode to `user:password`).
+std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At '-': the body of "-----BEGIN ... PRIVATE KEY-----" up to its END line
+/// (or the end of the text).
+std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At '=' or ':': the value after a sensitive key (`password=x`,
+/// `"api_key": "x"`, `Authorization: Bearer x` takes only `x`). Returns
+/// at + 1: the value is scanned by the other finders too.
+std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
+                           std::vector<Match>& out);
+
+/// The credential after an HTTP auth scheme at `at` ("Bearer x", "Basic x",
+/// case-insensitive), if there is one: appends it and returns true. Shared
+/// by find_auth_credential and find_key_value (`Authorization: Basic x`).
+bool find_scheme_credential(std::string_view text, std::size_t at, bool require_secret_look,
+                            std::vector<Match>& out, std::size_t& end);
+
+}  // namespace sluice::detail

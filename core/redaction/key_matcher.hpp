@@ -1,0 +1,50 @@
+#pragma once
+// Decides whether a key (a field name, a word before `=` or `:`) names a
+// secret, by its word parts.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::detail {
+
+/// Matches keys against a list of sensitive terms, case-insensitively and on
+/// word parts: a key is sensitive when its parts end with a term's parts (or
+/// with parts that spell the term joined up: `Api-Key` for `apikey`), after
+/// dropping trailing qualifiers (`hash`, `value`, `new`, all-digit parts) and
+/// trailing digits of the last part. So `db_password`, `X-Api-Key`,
+/// `newPassword2` and `password_hash` are sensitive; `password_reset_count`,
+/// `tokens` and `cvc_ok` are not.
+///
+/// Immutable after construction; is_sensitive() allocates nothing and may be
+/// called from any thread.
+class KeyMatcher {
+ public:
+  explicit KeyMatcher(const std::vector<std::string>& terms);
+
+  bool is_sensitive(std::string_view key) const noexcept;
+  bool empty() const noexcept { return terms_.empty(); }
+
+  /// Longest key is_sensitive() looks at; longer keys are not sensitive.
+  static constexpr std::size_t kMaxKeyLength = 96;
+
+ private:
+  struct Term {
+    std::vector<std::string> parts;
+    std::string joined;
+  };
+  std::vector<Term> terms_;
+  // Every suffix of every term's joined form: a key whose last part is not
+  // one cannot match, which rules out nearly every key with one lookup.
+  std::vector<std::string> last_words_;  // sorted, unique
+};
+
+/// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at
+/// a lower-to-upper change, and before the last capital of a run followed by
+/// a lower-case letter: `APIKey` -> api, key). Writes at most `max` parts
+/// into `out` as views into `buffer` (at least key.size() bytes); returns the
+/// count.
+std::size_t split_key(std::string_view key, char* buffer, std::string_view* out,
+                      std::size_t max) noexcept;
+
+}  // namespace sluice::detail

@@ -1,0 +1,164 @@
+// Redactor: the policy applied end to end: replacement styles, user
+// patterns, counts.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "redaction/redactor.hpp"
+#include "sluice/error.hpp"
+#include "sluice/redaction.hpp"
+
+using sluice::RedactionKind;
+using sluice::RedactionPolicy;
+using sluice::RedactionStyle;
+using sluice::detail::kind_bit;
+using sluice::detail::Redactor;
+
+namespace {
+std::string redact(const Redactor& redactor, std::string_view text) {
+  std::string out;
+  if (redactor.redact_text(text, out) == 0) return std::string(text);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("redactor: default styles") {
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, "card 4111 1111 1111 1111 ok") == "card [REDACTED] ok");
+  CHECK(redact(r, "mail judy@example.com now") == "mail ***@example.com now");
+  CHECK(redact(r, "password=hunter2 user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "SSN: 513-03-8084") == "SSN: [REDACTED]");
+  CHECK(redact(r, "Authorization: Bearer abcdef123456") == "Authorization: Bearer [REDACTED]");
+  CHECK(redact(r, "nothing here") == "nothing here");
+}
+
+TEST_CASE("redactor: the clean path leaves the output alone") {
+  const Redactor r{RedactionPolicy{}};
+  std::string out = "untouched";
+  CHECK(r.redact_text("status=200 path=/index.html", out) == 0);
+  CHECK(out == "untouched");
+}
+
+TEST_CASE("redactor: mask style") {
+  RedactionPolicy policy;
+  policy.set_style(RedactionKind::card, RedactionStyle::mask);
+  policy.set_style(RedactionKind::key_value, RedactionStyle::mask);
+  policy.set_style(RedactionKind::email, RedactionStyle::mask);
+  const Redactor r{policy};
+  CHECK(redact(r, "card 4111 1111 1111 1111 ok") == "card **** **** **** 1111 ok");
+  CHECK(redact(r, "card 4111-1111-1111-1111") == "card ****-****-****-1111");
+  CHECK(redact(r, "card 378282246310005") == "card ***********0005");
+  CHECK(redact(r, "pwd=x") == "pwd=***");
+  CHECK(redact(r, "to a.b@example.org") == "to ***@example.org");
+}
+
+TEST_CASE("redactor: redacted style everywhere, e-mail included") {
+  RedactionPolicy policy;
+  policy.set_style(RedactionKind::email, RedactionStyle::redacted);
+  const Redactor r{policy};
+  CHECK(redact(r, "to a.b@example.org") == "to [REDACTED]@example.org");
+}
+
+TEST_CASE("redactor: hmac style is keyed and stable") {
+  RedactionPolicy policy;
+  policy.hmac_key = "k1";
+  policy.set_style(RedactionKind::email, RedactionStyle::hmac);
+  policy.set_style(RedactionKind::card, RedactionStyle::hmac);
+  const Redactor r{policy};
+  const std::string a = redact(r, "user judy@example.com");
+  const std::string b = redact(r, "again judy@example.com");
+  const std::string c = redact(r, "other jody@example.com");
+  REQUIRE(a.starts_with("user hmac:"));
+  CHECK(a.size() == std::string("user hmac:").size() + 16 + std::string("@example.com").size());
+  CHECK(a.substr(5) == b.substr(6));  // same value, same hash
+  CHECK(a.substr(5) != c.substr(6));
+  CHECK(a.find("judy") == std::string::npos);
+  // HMAC-SHA256("k1", "judy"), first 8 bytes (checked with openssl dgst -hmac).
+  std::string expected;
+  sluice::detail::append_hmac("k1", "judy", expected);
+  CHECK(a == "user " + expected + "@example.com");
+
+  // A card hashes by its digits, whatever its separators.
+  CHECK(redact(r, "4111 1111 1111 1111") == redact(r, "4111-1111-1111-1111"));
+
+  RedactionPolicy other = policy;
+  other.hmac_key = "k2";
+  const Redactor r2{other};
+  CHECK(redact(r2, "user judy@example.com") != a);
+}
+
+TEST_CASE("redactor: hmac without a key is a configuration error") {
+  RedactionPolicy policy;
+  policy.set_style(RedactionKind::card, RedactionStyle::hmac);
+  CHECK_THROWS_AS(Redactor{policy}, sluice::Error);
+}
+
+TEST_CASE("redactor: user patterns through RE2") {
+  RedactionPolicy policy;
+  policy.patterns = {"badge-[0-9]{4}", "(?i)employee ([A-Z]{2}[0-9]{3})"};
+  const Redactor r{policy};
+  CHECK(redact(r, "door opened by badge-1234 at 9") == "door opened by [REDACTED] at 9");
+  // With a group, only the group goes.
+  CHECK(redact(r, "Employee AB123 left") == "Employee [REDACTED] left");
+  CHECK(redact(r, "badge-1 badge-12345") == "badge-1 [REDACTED]5");
+  // Patterns and built-in finders together, merged.
+  CHECK(redact(r, "badge-1234 pwd=x") == "[REDACTED] pwd=[REDACTED]");
+  std::string out;
+  CHECK(r.redact_text("badge-0000", out) == kind_bit(RedactionKind::pattern));
+}
+
+TEST_CASE("redactor: an invalid pattern is a configuration error naming it") {
+  RedactionPolicy policy;
+  policy.patterns = {"(unclosed"};
+  try {
+    const Redactor r{policy};
+    FAIL("no error");
+  } catch (const sluice::Error& e) {
+    CHECK(std::string(e.what()).find("(unclosed") != std::string::npos);
+  }
+  // Backreferences need backtracking: RE2 refuses them.
+  policy.patterns = {"(a)\\1"};
+  CHECK_THROWS_AS(Redactor{policy}, sluice::Error);
+}
+
+TEST_CASE("redactor: a pattern that matches empty strings terminates") {
+  RedactionPolicy policy;
+  policy.patterns = {"x*"};
+  const Redactor r{policy};
+  CHECK(redact(r, "abxxc") == "ab[REDACTED]c");
+}
+
+TEST_CASE("redactor: scan_values off leaves only user patterns") {
+  RedactionPolicy policy;
+  policy.scan_values = false;
+  policy.patterns = {"secret-[0-9]+"};
+  const Redactor r{policy};
+  CHECK(redact(r, "pwd=x secret-42 4111111111111111") == "pwd=x [REDACTED] 4111111111111111");
+}
+
+TEST_CASE("redactor: counts and kinds") {
+  const Redactor r{RedactionPolicy{}};
+  sluice::RedactionCounts counts{};
+  std::string out;
+  const auto kinds =
+      r.redact_text("a@example.com b@example.com 4111111111111111 password=x", out, &counts);
+  CHECK(kinds == (kind_bit(RedactionKind::email) | kind_bit(RedactionKind::card) |
+                  kind_bit(RedactionKind::key_value)));
+  CHECK(counts[static_cast<std::size_t>(RedactionKind::email)] == 2);
+  CHECK(counts[static_cast<std::size_t>(RedactionKind::card)] == 1);
+  CHECK(counts[static_cast<std::size_t>(RedactionKind::key_value)] == 1);
+  CHECK(counts[static_cast<std::size_t>(RedactionKind::ssn)] == 0);
+}
+
+TEST_CASE("redactor: kind names round-trip") {
+  for (std::size_t k = 0; k < sluice::redaction_kind_count; ++k) {
+    const auto kind = static_cast<RedactionKind>(k);
+    RedactionKind parsed{};
+    REQUIRE(sluice::parse_redaction_kind(sluice::redaction_kind_name(kind), parsed));
+    CHECK(parsed == kind);
+  }
+  RedactionKind parsed{};
+  CHECK_FALSE(sluice::parse_redaction_kind("nope", parsed));
+  CHECK(sluice::redaction_kind_name(RedactionKind::auth_credential) == "auth_credential");
+}

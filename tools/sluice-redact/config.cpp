@@ -1,0 +1,95 @@
+#include "config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "sluice/error.hpp"
+
+namespace sluice::redact_tool {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool parse_bool(std::string_view value, bool& out) {
+  if (value == "true" || value == "yes" || value == "on") {
+    out = true;
+  } else if (value == "false" || value == "no" || value == "off") {
+    out = false;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy) {
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    const std::size_t eol = text.find('\n');
+    const std::string_view line = trim(text.substr(0, eol));
+    text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
+    ++line_number;
+    if (line.empty() || line.front() == '#') continue;
+    const auto fail = [&](const std::string& why) {
+      throw Error(std::string(origin) + ":" + std::to_string(line_number) + ": " + why);
+    };
+    const std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) fail("expected `setting = value`");
+    const std::string_view name = trim(line.substr(0, eq));
+    const std::string value(trim(line.substr(eq + 1)));
+    if (name == "key") {
+      policy.keys.push_back(value);
+    } else if (name == "no-key") {
+      auto& keys = policy.keys;
+      keys.erase(std::remove(keys.begin(), keys.end(), value), keys.end());
+    } else if (name.starts_with("style.")) {
+      RedactionKind kind;
+      if (!parse_redaction_kind(name.substr(6), kind)) fail("unknown kind in " + std::string(name));
+      if (value == "redacted") {
+        policy.set_style(kind, RedactionStyle::redacted);
+      } else if (value == "mask") {
+        policy.set_style(kind, RedactionStyle::mask);
+      } else if (value == "hmac") {
+        policy.set_style(kind, RedactionStyle::hmac);
+      } else {
+        fail("style must be redacted, mask or hmac, not " + value);
+      }
+    } else if (name == "hmac-key") {
+      policy.hmac_key = value;
+    } else if (name == "hmac-key-file") {
+      std::string key = read_file(value);
+      while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+      policy.hmac_key = key;
+    } else if (name == "pattern") {
+      policy.patterns.push_back(value);
+    } else if (name == "scan-values") {
+      if (!parse_bool(value, policy.scan_values)) fail("expected true or false");
+    } else if (name == "integers") {
+      if (!parse_bool(value, policy.scan_integers)) fail("expected true or false");
+    } else {
+      fail("unknown setting " + std::string(name));
+    }
+  }
+}
+
+void load_config(const std::string& path, RedactionPolicy& policy) {
+  apply_config(read_file(path), path, policy);
+}
+
+}  // namespace sluice::redact_tool
