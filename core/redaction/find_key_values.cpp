@@ -122,4 +122,27 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   return at + 1;
 }
 
+std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
+                           std::vector<Match>& out) {
+  // `<name attr="...">`: attributes are not supported, the name must end
+  // at the '>'.
+  std::size_t name = at;
+  while (name > 0 && at - name <= KeyMatcher::kMaxKeyLength &&
+         (key_char(text[name - 1]) || text[name - 1] == ':')) {
+    --name;
+  }
+  if (name == at || name == 0 || text[name - 1] != '<') return at + 1;
+  const std::string_view tag = text.substr(name, at - name);
+  if (!keys.is_sensitive(tag)) return at + 1;
+  const std::size_t begin = at + 1;
+  const std::size_t end = text.find('<', begin);
+  if (end == std::string_view::npos || end == begin || text.compare(end, 2, "</") != 0 ||
+      text.compare(end + 2, tag.size(), tag) != 0) {
+    return at + 1;
+  }
+  out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
+                      RedactionKind::key_value});
+  return end;
+}
+
 }  // namespace sluice::detail

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstring>
+#include <span>
 
 #include "finders.hpp"
 #include "scan_chars.hpp"
@@ -56,7 +57,80 @@ bool base64_holds_colon(std::string_view s) noexcept {
   return false;
 }
 
+// Google API keys: "AIza" and 35 base64url characters.
+std::size_t find_google_key(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  constexpr std::size_t kLength = 39;
+  if (text.size() - at < kLength) return at + 1;
+  for (std::size_t i = at + 4; i < at + kLength; ++i) {
+    if (!scan::base64url(text[i])) return at + 1;
+  }
+  if (at + kLength < text.size() && scan::base64url(text[at + kLength])) return at + 1;
+  out.push_back(make_match(at, at + kLength, RedactionKind::vendor_token));
+  return at + kLength;
+}
+
+// Prefixes vendors put on their secret tokens so that scanners like this one
+// can find them, by the separator that ends the prefix.
+struct VendorPrefix {
+  std::string_view word;  // what precedes the separator
+  std::string_view rest;  // what must follow the separator before the body
+  std::size_t min_body;   // body characters required after `rest`
+  bool dashes;            // the body may hold '-' (and '_')
+};
+constexpr std::array<VendorPrefix, 9> kUnderscorePrefixes{{
+    {"ghp", "", 30, false},  // GitHub personal access token
+    {"gho", "", 30, false},  // GitHub OAuth
+    {"ghu", "", 30, false},  // GitHub user-to-server
+    {"ghs", "", 30, false},  // GitHub server-to-server
+    {"ghr", "", 30, false},  // GitHub refresh
+    {"github", "pat_", 30, true},
+    {"npm", "", 30, false},
+    {"sk", "live_", 16, false},  // Stripe secret key
+    {"rk", "live_", 16, false},  // Stripe restricted key
+}};
+constexpr std::array<VendorPrefix, 8> kDashPrefixes{{
+    {"xoxb", "", 10, true},  // Slack bot
+    {"xoxp", "", 10, true},  // Slack user
+    {"xoxa", "", 10, true},
+    {"xoxr", "", 10, true},
+    {"xoxs", "", 10, true},
+    {"xoxe", "", 10, true},
+    {"glpat", "", 20, true},  // GitLab personal access token
+    {"sk", "", 32, true},     // OpenAI-style secret key
+}};
+
 }  // namespace
+
+std::size_t find_vendor_token(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  // The word before the separator, bounded on the left.
+  std::size_t begin = at;
+  while (begin > 0 && at - begin < 6 && scan::alnum(text[begin - 1])) --begin;
+  if (begin == at || (begin > 0 && scan::word(text[begin - 1]))) return at + 1;
+  const std::string_view word = text.substr(begin, at - begin);
+  const auto& prefixes = text[at] == '_' ? std::span<const VendorPrefix>(kUnderscorePrefixes)
+                                         : std::span<const VendorPrefix>(kDashPrefixes);
+  for (const VendorPrefix& prefix : prefixes) {
+    if (word != prefix.word) continue;
+    std::size_t i = at + 1;
+    if (text.compare(i, prefix.rest.size(), prefix.rest) != 0) {
+      // Stripe's test keys are as secret as live ones.
+      if (prefix.rest != "live_" || text.compare(i, 5, "test_") != 0) continue;
+    }
+    i += prefix.rest.size();
+    const std::size_t body = i;
+    bool digit = false, alpha = false;
+    while (i < text.size() &&
+           (scan::alnum(text[i]) || (prefix.dashes && (text[i] == '-' || text[i] == '_')))) {
+      digit |= scan::digit(text[i]);
+      alpha |= scan::alpha(text[i]);
+      ++i;
+    }
+    if (i - body < prefix.min_body || !digit || !alpha) return at + 1;
+    out.push_back(make_match(begin, i, RedactionKind::vendor_token));
+    return i;
+  }
+  return at + 1;
+}
 
 std::size_t find_email(std::string_view text, std::size_t at, std::vector<Match>& out) {
   std::size_t begin = at;
@@ -125,6 +199,7 @@ std::size_t find_aws_key(std::string_view text, std::size_t at, std::vector<Matc
   static constexpr std::array<std::string_view, 10> kPrefixes{
       "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ABIA", "ACCA"};
   const std::string_view prefix = text.substr(at, 4);
+  if (prefix == "AIza") return find_google_key(text, at, out);
   bool known = false;
   for (const std::string_view p : kPrefixes) known |= p == prefix;
   if (!known) return at + 1;
@@ -138,16 +213,25 @@ std::size_t find_aws_key(std::string_view text, std::size_t at, std::vector<Matc
 
 bool find_scheme_credential(std::string_view text, std::size_t at, bool require_secret_look,
                             std::vector<Match>& out, std::size_t& end) {
-  bool basic;
+  // After a sensitive key (`Authorization:`) any common scheme counts; in
+  // free text only the two that are not everyday words.
+  static constexpr std::array<std::string_view, 5> kKeyedSchemes{"token", "negotiate", "ntlm",
+                                                                 "apikey", "jwt"};
+  bool basic = false;
   std::size_t i;
   if (scan::has_word_at(text, at, "bearer")) {
-    basic = false;
     i = at + 6;
   } else if (scan::has_word_at(text, at, "basic")) {
     basic = true;
     i = at + 5;
   } else {
-    return false;
+    i = at;
+    if (!require_secret_look) {
+      for (const std::string_view scheme : kKeyedSchemes) {
+        if (scan::has_word_at(text, at, scheme)) i = at + scheme.size();
+      }
+    }
+    if (i == at) return false;
   }
   const std::size_t n = text.size();
   if (i >= n || (text[i] != ' ' && text[i] != '\t')) return false;
@@ -158,7 +242,8 @@ bool find_scheme_credential(std::string_view text, std::size_t at, bool require_
   if (i < n && scan::word(text[i])) return false;
   const std::string_view credential = text.substr(begin, i - begin);
   if (credential.empty()) return false;
-  if (basic ? !base64_holds_colon(credential)
+  // A free-text Basic must decode to user:password; after a key, trust it.
+  if (basic ? require_secret_look && !base64_holds_colon(credential)
             : require_secret_look && !scan::looks_like_secret(credential)) {
     return false;
   }
@@ -177,7 +262,7 @@ std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vec
 std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out) {
   constexpr std::string_view kBegin = "-----BEGIN ";
   constexpr std::string_view kDashes = "-----";
-  if (text.compare(at, kBegin.size(), kBegin) != 0) return at + 1;
+  if (text.compare(at, kBegin.size(), kBegin) != 0) return find_vendor_token(text, at, out);
   const std::size_t label = at + kBegin.size();
   const std::size_t label_end = text.find(kDashes, label);
   // "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", ...

@@ -23,14 +23,22 @@ std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Matc
 std::size_t find_email(std::string_view text, std::size_t at, std::vector<Match>& out);
 /// At 'J': a JWT if "eyJ" ends here (three base64url segments).
 std::size_t find_jwt(std::string_view text, std::size_t at, std::vector<Match>& out);
-/// At 'A': an AWS access key id (AKIA, ASIA, ... and 16 [A-Z0-9]).
+/// At 'A': an AWS access key id (AKIA, ASIA, ... and 16 [A-Z0-9]), or a
+/// Google API key (AIza and 35 more).
 std::size_t find_aws_key(std::string_view text, std::size_t at, std::vector<Match>& out);
 /// At 'B' or 'b': the credential after "Bearer " or "Basic " (a Basic one
 /// must decode to `user:password`).
 std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vector<Match>& out);
 /// At '-': the body of "-----BEGIN ... PRIVATE KEY-----" up to its END line
-/// (or the end of the text).
+/// (or the end of the text); else find_vendor_token.
 std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At '_' or '-': a vendor token whose prefix ends here: GitHub `ghp_`,
+/// Stripe `sk_live_`, Slack `xoxb-`, GitLab `glpat-`, npm `npm_`, `sk-`.
+std::size_t find_vendor_token(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At '>': the text of an XML element with a sensitive name
+/// (`<password>x</password>`).
+std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
+                           std::vector<Match>& out);
 /// At '=' or ':': the value after a sensitive key (`password=x`,
 /// `"api_key": "x"`, `Authorization: Bearer x` takes only `x`). Returns
 /// at + 1: the value is scanned by the other finders too.

@@ -81,6 +81,11 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
     }
     terms_.push_back(std::move(term));
   }
+  for (const Term& term : terms_) {
+    if (term.joined.size() >= kMinSuffixTerm) long_terms_.push_back(term.joined);
+  }
+  std::sort(long_terms_.begin(), long_terms_.end());
+  long_terms_.erase(std::unique(long_terms_.begin(), long_terms_.end()), long_terms_.end());
   std::sort(last_words_.begin(), last_words_.end());
   last_words_.erase(std::unique(last_words_.begin(), last_words_.end()), last_words_.end());
 }
@@ -94,6 +99,14 @@ bool KeyMatcher::is_sensitive(std::string_view key) const noexcept {
   for (;;) {
     if (n == 0) return false;
     const std::string_view last = strip_trailing_digits(parts[n - 1]);
+    // A word that ends with a long term is that term: `csrftoken`,
+    // `mytoken`, `dbpassword`. Short terms (`card`, `pin`) end too many
+    // other words (`discard`, `spin`).
+    if (last.size() > kMinSuffixTerm) {
+      for (const std::string& joined : long_terms_) {
+        if (last.size() > joined.size() && last.ends_with(joined)) return true;
+      }
+    }
     // Cheap filter: the last part must end some term's joined form.
     if (std::binary_search(last_words_.begin(), last_words_.end(), last)) {
       for (const Term& term : terms_) {

@@ -12,9 +12,10 @@ namespace sluice::detail {
 /// word parts: a key is sensitive when its parts end with a term's parts (or
 /// with parts that spell the term joined up: `Api-Key` for `apikey`), after
 /// dropping trailing qualifiers (`hash`, `value`, `new`, all-digit parts) and
-/// trailing digits of the last part. So `db_password`, `X-Api-Key`,
-/// `newPassword2` and `password_hash` are sensitive; `password_reset_count`,
-/// `tokens` and `cvc_ok` are not.
+/// trailing digits of the last part; a last part that ends with a term of 5
+/// letters or more (`csrftoken`) counts too. So `db_password`, `X-Api-Key`,
+/// `newPassword2`, `csrftoken` and `password_hash` are sensitive;
+/// `password_reset_count`, `tokens`, `discard` and `cvc_ok` are not.
 ///
 /// Immutable after construction; is_sensitive() allocates nothing and may be
 /// called from any thread.
@@ -37,6 +38,10 @@ class KeyMatcher {
   // Every suffix of every term's joined form: a key whose last part is not
   // one cannot match, which rules out nearly every key with one lookup.
   std::vector<std::string> last_words_;  // sorted, unique
+  // Joined terms of kMinSuffixTerm bytes or more, which also match as the
+  // end of a word (`csrftoken`).
+  std::vector<std::string> long_terms_;
+  static constexpr std::size_t kMinSuffixTerm = 5;
 };
 
 /// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at

@@ -8,8 +8,8 @@ namespace sluice {
 
 namespace {
 constexpr std::array<std::string_view, redaction_kind_count> kKindNames{
-    "field", "argument",        "key_value", "card",        "ssn",    "email",
-    "jwt",   "auth_credential", "aws_key",   "private_key", "pattern"};
+    "field", "argument",        "key_value", "card",        "ssn",          "email",
+    "jwt",   "auth_credential", "aws_key",   "private_key", "vendor_token", "pattern"};
 }  // namespace
 
 std::string_view redaction_kind_name(RedactionKind kind) noexcept {

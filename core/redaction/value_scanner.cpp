@@ -15,11 +15,13 @@ enum Trigger : std::uint8_t {
   kNone = 0,
   kDigit,
   kAt,
-  kSeparator,  // '=' or ':'
-  kJwt,        // 'J', the end of "eyJ"
-  kAws,        // 'A'
-  kScheme,     // 'B' or 'b'
-  kDash,       // '-'
+  kSeparator,   // '=' or ':'
+  kJwt,         // 'J', the end of "eyJ"
+  kAws,         // 'A'
+  kScheme,      // 'B' or 'b'
+  kDash,        // '-'
+  kUnderscore,  // '_' of a vendor prefix (ghp_, sk_live_)
+  kTagEnd,      // '>' of an XML start tag
 };
 
 constexpr std::array<std::uint8_t, 256> make_triggers() {
@@ -33,6 +35,8 @@ constexpr std::array<std::uint8_t, 256> make_triggers() {
   t['B'] = kScheme;
   t['b'] = kScheme;
   t['-'] = kDash;
+  t['_'] = kUnderscore;
+  t['>'] = kTagEnd;
   return t;
 }
 constexpr std::array<std::uint8_t, 256> kTriggers = make_triggers();
@@ -99,6 +103,12 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
         break;
       case kDash:
         i = find_private_key(text, i, out);
+        break;
+      case kUnderscore:
+        i = find_vendor_token(text, i, out);
+        break;
+      case kTagEnd:
+        i = find_xml_value(text, i, *keys_, out);
         break;
       default:
         ++i;

@@ -12,7 +12,8 @@ class KeyMatcher;
 
 /// One pass over the text: a table says which bytes can start something
 /// (digits, '@', '=', ':', 'J' of "eyJ", 'A' of "AKIA", 'B'/'b' of
-/// "Bearer"/"Basic", '-' of "-----BEGIN"), everything else is skipped, and
+/// "Bearer"/"Basic", '-' of "-----BEGIN" and "xoxb-", '_' of "ghp_", '>' of
+/// "<password>"), everything else is skipped, and
 /// each such byte calls its finder. Linear in the text's length: every
 /// finder moves forward or looks back a bounded distance.
 ///

@@ -24,9 +24,10 @@ enum class RedactionKind : std::uint8_t {
   auth_credential,  ///< the credential after `Bearer` or `Basic`
   aws_key,          ///< an AWS access key id (AKIA...)
   private_key,      ///< the body of a PEM private-key block
+  vendor_token,     ///< a token with a vendor's prefix: ghp_, sk_live_, xoxb-, glpat-, AIza
   pattern,          ///< a match of a user pattern (RedactionPolicy::patterns)
 };
-inline constexpr std::size_t redaction_kind_count = 11;
+inline constexpr std::size_t redaction_kind_count = 12;
 
 /// "field", "argument", "key_value", "card", ... (the enumerator's name).
 std::string_view redaction_kind_name(RedactionKind kind) noexcept;

@@ -259,3 +259,39 @@ TEST_CASE("scanner: clean texts stay clean") {
     check_none(text);
   }
 }
+
+TEST_CASE("scanner: vendor tokens by prefix") {
+  const auto vendor = RedactionKind::vendor_token;
+  check_one("push with ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 failed",
+            "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", vendor);
+  check_one("github_pat_11ABCDEFG0abcdefghijklmnopqrstuvwxyz012345",
+            "github_pat_11ABCDEFG0abcdefghijklmnopqrstuvwxyz012345", vendor);
+  check_one("stripe sk_live_51H8abcdEFGH1234ijkl used", "sk_live_51H8abcdEFGH1234ijkl", vendor);
+  check_one("stripe sk_test_51H8abcdEFGH1234ijkl used", "sk_test_51H8abcdEFGH1234ijkl", vendor);
+  check_one("slack xoxb-123456789012-abcdefABCDEF posted", "xoxb-123456789012-abcdefABCDEF",
+            vendor);
+  check_one("gitlab glpat-Ab12Cd34Ef56Gh78Ij90 ok", "glpat-Ab12Cd34Ef56Gh78Ij90", vendor);
+  check_one("maps AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q ok",
+            "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", vendor);
+  check_none("ghp_short1");
+  check_none("sk_live_ is the prefix");
+  check_none("my_ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8x");
+  check_none("xoxb-");
+  check_none("task-runner sk-learn done");
+}
+
+TEST_CASE("scanner: XML elements with a sensitive name") {
+  check_one("<user><name>bob</name><password>hunter2</password></user>", "hunter2",
+            RedactionKind::key_value);
+  check_one("<ns:apiKey>abc123</ns:apiKey>", "abc123", RedactionKind::key_value);
+  check_none("<password></password>");
+  check_none("<passwordHint>colour</passwordHint2>");
+  check_none("a > b and c > d");
+}
+
+TEST_CASE("scanner: more auth schemes after a sensitive key") {
+  check_one("Authorization: Token abc123", "abc123", RedactionKind::auth_credential);
+  check_one("authorization=\"Negotiate YIIGhgYJKoZIhvcS\"", "YIIGhgYJKoZIhvcS",
+            RedactionKind::auth_credential);
+  check_none("Token abc123 issued");  // in free text, "Token" is a word
+}
