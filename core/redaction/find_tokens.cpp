@@ -102,6 +102,16 @@ constexpr std::array<VendorPrefix, 8> kDashPrefixes{{
 }  // namespace
 
 std::size_t find_vendor_token(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  // The two letters before the separator rule out nearly every '_' and '-'
+  // (snake_case keys, `eu-west-1`) before any word is compared.
+  if (at < 2) return at + 1;
+  const char a = text[at - 2], b = text[at - 1];
+  const bool maybe =
+      text[at] == '_' ? (a == 'h' && (b == 'p' || b == 'o' || b == 'u' || b == 's' || b == 'r')) ||
+                            (a == 'u' && b == 'b') || (a == 'p' && b == 'm') ||
+                            ((a == 's' || a == 'r') && b == 'k')
+                      : a == 'x' || (a == 'a' && b == 't') || (a == 's' && b == 'k');
+  if (!maybe) return at + 1;
   // The word before the separator, bounded on the left.
   std::size_t begin = at;
   while (begin > 0 && at - begin < 6 && scan::alnum(text[begin - 1])) --begin;
@@ -262,7 +272,8 @@ std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vec
 std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out) {
   constexpr std::string_view kBegin = "-----BEGIN ";
   constexpr std::string_view kDashes = "-----";
-  if (text.compare(at, kBegin.size(), kBegin) != 0) return find_vendor_token(text, at, out);
+  if (at + 1 >= text.size() || text[at + 1] != '-' || text.compare(at, kBegin.size(), kBegin) != 0)
+    return find_vendor_token(text, at, out);
   const std::size_t label = at + kBegin.size();
   const std::size_t label_end = text.find(kDashes, label);
   // "RSA PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", ...

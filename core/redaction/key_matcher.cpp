@@ -65,6 +65,9 @@ std::size_t split_key(std::string_view key, char* buffer, std::string_view* out,
 KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
   std::array<char, kMaxKeyLength> buffer{};
   std::array<std::string_view, kMaxParts> parts{};
+  // Every suffix of every joined term: what the last part of a sensitive
+  // key can be, `key` of `Api-Key` for `apikey` included.
+  std::vector<std::string> last_words;
   for (const std::string& text : terms) {
     if (text.size() > kMaxKeyLength) continue;
     const std::size_t n = split_key(text, buffer.data(), parts.data(), parts.size());
@@ -74,10 +77,8 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
       term.parts.emplace_back(parts[i]);
       term.joined += parts[i];
     }
-    // Every suffix, so that a key split elsewhere than the term (`Api-Key`
-    // for `apikey`) still passes the filter.
     for (std::size_t i = 0; i + 1 < term.joined.size() || i == 0; ++i) {
-      last_words_.push_back(term.joined.substr(i));
+      last_words.push_back(term.joined.substr(i));
     }
     terms_.push_back(std::move(term));
   }
@@ -86,63 +87,151 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
   }
   std::sort(long_terms_.begin(), long_terms_.end());
   long_terms_.erase(std::unique(long_terms_.begin(), long_terms_.end()), long_terms_.end());
-  std::sort(last_words_.begin(), last_words_.end());
-  last_words_.erase(std::unique(last_words_.begin(), last_words_.end()), last_words_.end());
+  for (std::size_t t = 0; t < terms_.size(); ++t) {
+    by_last_part_.emplace_back(terms_[t].parts.back(), t);
+    joined_terms_.push_back(terms_[t].joined);
+  }
+  std::sort(by_last_part_.begin(), by_last_part_.end());
+  std::sort(joined_terms_.begin(), joined_terms_.end());
+  for (const std::string& word : last_words) words_[word_hash(word)] = true;
+  for (const std::string_view word : kQualifiers) words_[word_hash(word)] = true;
+  for (const std::string& term : long_terms_) tails_[tail_index(term)] = true;
+}
+
+namespace {
+// Alphanumeric bytes lower-cased; 0 for every other byte.
+constexpr std::array<char, 256> make_lower() {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    if (is_alnum(ch)) t[static_cast<std::size_t>(c)] = to_lower(ch);
+  }
+  return t;
+}
+constexpr std::array<char, 256> kLower = make_lower();
+
+// 0 for anything but a lower-case letter or digit, else 1..36.
+constexpr std::size_t letter_index(char c) noexcept {
+  if (c >= 'a' && c <= 'z') return static_cast<std::size_t>(c - 'a') + 1;
+  if (c >= '0' && c <= '9') return static_cast<std::size_t>(c - '0') + 27;
+  return 0;
+}
+}  // namespace
+
+std::size_t KeyMatcher::word_hash(std::string_view lower_word) noexcept {
+  // Over the bytes from last to first, as maybe_sensitive meets them.
+  std::uint32_t h = 2166136261u;  // FNV-1a
+  for (std::size_t i = lower_word.size(); i-- > 0;) {
+    h = (h ^ static_cast<unsigned char>(lower_word[i])) * 16777619u;
+  }
+  return (h ^ (h >> 16)) & (kWordBits - 1);
+}
+
+std::size_t KeyMatcher::tail_index(std::string_view word) noexcept {
+  const std::size_t n = word.size();
+  return (letter_index(word[n - 3]) * 37 + letter_index(word[n - 2])) * 37 +
+         letter_index(word[n - 1]);
+}
+
+bool KeyMatcher::maybe_sensitive(std::string_view key) const noexcept {
+  // The last part, walked backwards with split_key's rules, lower-cased and
+  // hashed on the way (word_hash's order): no copy, no split.
+  std::size_t end = key.size();
+  while (end > 0 && !is_alnum(key[end - 1])) --end;
+  std::size_t stripped = end;
+  while (stripped > 0 && is_digit(key[stripped - 1])) --stripped;
+  if (stripped == 0 || !is_alnum(key[stripped - 1])) {
+    // All digits: `10:30` and `10.0.3.17:8080` have no letter at all and
+    // are no key; `password_2` is, and takes the slow path.
+    return std::any_of(key.begin(), key.end(), [](char c) { return is_upper(c) || is_lower(c); });
+  }
+  std::uint32_t h = 2166136261u;
+  std::size_t length = 0;
+  std::array<std::size_t, 3> tail{};  // letter indices of the last three
+  std::size_t i = stripped;
+  for (;;) {
+    const auto byte = static_cast<unsigned char>(key[i - 1]);
+    const char c = kLower[byte];
+    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    if (length < 3) tail[length] = letter_index(c);
+    ++length;
+    --i;
+    // Part boundary before key[i]? (split_key's rule, seen from the right.)
+    if (i == 0 || kLower[static_cast<unsigned char>(key[i - 1])] == 0) break;
+    if (c != byte) {  // an upper-case letter: maybe a camelCase boundary
+      const char prev = key[i - 1];
+      if (is_lower(prev) || is_digit(prev) ||
+          (is_upper(prev) && i + 1 < stripped && is_lower(key[i + 1]))) {
+        break;
+      }
+    }
+  }
+  const std::size_t last_length = length;
+  if (length <= 2) {
+    // `id` of `request_id` ends `session_id` too: judge `requestid`, this
+    // part and the previous one joined, against the joined terms' suffixes.
+    while (i > 0 && !is_alnum(key[i - 1])) --i;
+    for (std::size_t taken = 0; i > 0 && is_alnum(key[i - 1]) && taken < kMaxKeyLength; ++taken) {
+      h = (h ^ static_cast<unsigned char>(to_lower(key[i - 1]))) * 16777619u;
+      ++length;
+      --i;
+      if (i > 0 && is_upper(key[i]) && is_lower(key[i - 1])) break;
+    }
+  }
+  if (words_[(h ^ (h >> 16)) & (kWordBits - 1)]) return true;
+  return last_length > kMinSuffixTerm && tails_[(tail[2] * 37 + tail[1]) * 37 + tail[0]];
 }
 
 bool KeyMatcher::is_sensitive(std::string_view key) const noexcept {
   if (key.empty() || key.size() > kMaxKeyLength || terms_.empty()) return false;
+  if (!maybe_sensitive(key)) return false;
   std::array<char, kMaxKeyLength> buffer;
   std::array<std::string_view, kMaxParts> parts;
   std::size_t n = split_key(key, buffer.data(), parts.data(), parts.size());
   // Each end: the whole key, then without one more trailing qualifier.
-  for (;;) {
-    if (n == 0) return false;
+  for (; n > 0; --n) {
     const std::string_view last = strip_trailing_digits(parts[n - 1]);
     // A word that ends with a long term is that term: `csrftoken`,
     // `mytoken`, `dbpassword`. Short terms (`card`, `pin`) end too many
     // other words (`discard`, `spin`).
-    if (last.size() > kMinSuffixTerm) {
+    if (last.size() > kMinSuffixTerm && tails_[tail_index(last)]) {
       for (const std::string& joined : long_terms_) {
         if (last.size() > joined.size() && last.ends_with(joined)) return true;
       }
     }
-    // Cheap filter: the last part must end some term's joined form.
-    if (std::binary_search(last_words_.begin(), last_words_.end(), last)) {
-      for (const Term& term : terms_) {
-        // Part by part: parts[n - m .. n) == term.parts.
-        const std::size_t m = term.parts.size();
-        if (m <= n) {
-          bool equal = true;
-          for (std::size_t k = 0; k < m && equal; ++k) {
-            std::string_view part = parts[n - m + k];
-            if (k + 1 == m) part = last;
-            equal = part == term.parts[k];
-          }
-          if (equal) return true;
-        }
-        // Joined up: the last few parts spell the term.
-        std::size_t length = last.size();
-        for (std::size_t j = n - 1; length <= term.joined.size(); --j) {
-          if (length == term.joined.size()) {
-            std::string_view rest = term.joined;
-            bool equal = true;
-            for (std::size_t k = j; k < n && equal; ++k) {
-              const std::string_view part = k + 1 == n ? last : parts[k];
-              equal = rest.starts_with(part);
-              rest.remove_prefix(part.size());
-            }
-            if (equal) return true;
-            break;
-          }
-          if (j == 0) break;
-          length += parts[j - 1].size();
-        }
+    // Part by part: the terms whose last part this is, and their others.
+    const auto [first, stop] = std::equal_range(
+        by_last_part_.begin(), by_last_part_.end(),
+        std::pair<std::string_view, std::size_t>{last, 0}, [](const auto& a, const auto& b) {
+          return std::string_view(a.first) < std::string_view(b.first);
+        });
+    for (auto it = first; it != stop; ++it) {
+      const Term& term = terms_[it->second];
+      const std::size_t m = term.parts.size();
+      if (m > n) continue;
+      bool equal = true;
+      for (std::size_t k = 0; k + 1 < m && equal; ++k) equal = parts[n - m + k] == term.parts[k];
+      if (equal) return true;
+    }
+    // Joined up: the last few parts spell a term (`Api-Key` for `apikey`).
+    std::array<char, kMaxKeyLength> joined;
+    std::size_t length = 0;
+    for (std::size_t j = n; j-- > 0 && n - j <= 4;) {
+      const std::string_view part = j + 1 == n ? last : parts[j];
+      if (length + part.size() > joined.size()) break;
+      // Prepend: move what is there right by part.size().
+      std::copy_backward(joined.begin(), joined.begin() + static_cast<std::ptrdiff_t>(length),
+                         joined.begin() + static_cast<std::ptrdiff_t>(length + part.size()));
+      std::copy(part.begin(), part.end(), joined.begin());
+      length += part.size();
+      if (std::binary_search(joined_terms_.begin(), joined_terms_.end(),
+                             std::string_view(joined.data(), length))) {
+        return true;
       }
     }
     if (!is_qualifier(parts[n - 1])) return false;
-    --n;
   }
+  return false;
 }
 
 }  // namespace sluice::detail

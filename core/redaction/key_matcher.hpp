@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sluice::detail {
@@ -35,13 +36,24 @@ class KeyMatcher {
     std::string joined;
   };
   std::vector<Term> terms_;
-  // Every suffix of every term's joined form: a key whose last part is not
-  // one cannot match, which rules out nearly every key with one lookup.
-  std::vector<std::string> last_words_;  // sorted, unique
+  std::vector<std::pair<std::string, std::size_t>> by_last_part_;  // sorted: part, term
+  std::vector<std::string> joined_terms_;                          // sorted
   // Joined terms of kMinSuffixTerm bytes or more, which also match as the
   // end of a word (`csrftoken`).
   std::vector<std::string> long_terms_;
   static constexpr std::size_t kMinSuffixTerm = 5;
+
+  // Filters over the key's last part that reject nearly every key before
+  // it is split (is_sensitive runs at every '=' and ':' in scanned text): a
+  // hashed bit per string the last part can equal (suffixes of joined
+  // terms, qualifiers), and a bit per last three letters of the long terms
+  // it can end with.
+  static constexpr std::size_t kWordBits = std::size_t{1} << 16;
+  static std::size_t word_hash(std::string_view lower_word) noexcept;
+  static std::size_t tail_index(std::string_view word) noexcept;
+  bool maybe_sensitive(std::string_view key) const noexcept;
+  std::vector<bool> words_ = std::vector<bool>(kWordBits);
+  std::vector<bool> tails_ = std::vector<bool>(37 * 37 * 37);
 };
 
 /// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at
