@@ -38,8 +38,8 @@ bool placeholder_value(std::string_view v) noexcept {
   return false;
 }
 
-// The key that ends just before `end` (exclusive), quoted or not; empty if
-// there is none.
+}  // namespace
+
 std::string_view key_before(std::string_view text, std::size_t end) noexcept {
   std::size_t gap = 0;
   while (end > 0 && text[end - 1] == ' ' && gap < kMaxGap) {
@@ -66,8 +66,6 @@ std::string_view key_before(std::string_view text, std::size_t end) noexcept {
   }
   return text.substr(begin, end - begin);
 }
-
-}  // namespace
 
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                            std::vector<Match>& out) {

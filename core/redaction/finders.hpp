@@ -45,6 +45,10 @@ std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatch
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                            std::vector<Match>& out);
 
+/// The key that ends just before `end` (spaces allowed between), bare
+/// (`password`) or quoted (`"password"`, `\"password\"`); empty if none.
+std::string_view key_before(std::string_view text, std::size_t end) noexcept;
+
 /// The credential after an HTTP auth scheme at `at` ("Bearer x", "Basic x",
 /// case-insensitive), if there is one: appends it and returns true. Shared
 /// by find_auth_credential and find_key_value (`Authorization: Basic x`).

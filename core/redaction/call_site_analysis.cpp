@@ -1,0 +1,114 @@
+#include "call_site_analysis.hpp"
+
+#include <string>
+
+#include "finders.hpp"
+#include "key_matcher.hpp"
+#include "scan_chars.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+std::string_view trim_right_spaces(std::string_view s) noexcept {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// `... Bearer ` before the placeholder: the scheme is not the key, what
+// precedes it is (`Authorization: Bearer {}`).
+std::string_view drop_auth_scheme(std::string_view s) noexcept {
+  for (const std::string_view scheme : {"bearer", "basic", "token"}) {
+    if (s.size() > scheme.size() && scan::has_word_at(s, s.size() - scheme.size(), scheme) &&
+        !scan::word(s[s.size() - scheme.size() - 1])) {
+      s.remove_suffix(scheme.size());
+      if (!s.empty() && s.back() == '"') s.remove_suffix(1);
+      return trim_right_spaces(s);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
+  std::string_view s = literal;
+  // An opening quote of the value: `"{}"`, `'{}'`, `\"{}\"`.
+  if (!s.empty() && (s.back() == '"' || s.back() == '\'')) {
+    s.remove_suffix(1);
+    if (!s.empty() && s.back() == '\\') s.remove_suffix(1);
+  }
+  s = trim_right_spaces(s);
+  s = drop_auth_scheme(s);
+  if (s.empty()) return false;
+  if (s.back() == '>') {
+    // `<password>{}`: the element's name.
+    const std::size_t open = s.rfind('<');
+    if (open == std::string_view::npos) return false;
+    const std::string_view tag = s.substr(open + 1, s.size() - open - 2);
+    return !tag.empty() && tag.front() != '/' && keys.is_sensitive(tag);
+  }
+  if (s.back() != '=' && s.back() != ':') return false;
+  s.remove_suffix(1);
+  // `a == {}` and `std::{}` are not keys.
+  if (!s.empty() && (s.back() == '=' || s.back() == ':' || s.back() == '!' || s.back() == '<' ||
+                     s.back() == '>')) {
+    return false;
+  }
+  const std::string_view key = key_before(s, s.size());
+  return !key.empty() && keys.is_sensitive(key);
+}
+
+std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys) {
+  std::vector<bool> sensitive;
+  std::string literal;  // the text since the previous placeholder, unescaped
+  std::size_t automatic = 0;
+  const auto mark = [&](std::size_t index, bool secret) {
+    if (sensitive.size() <= index) sensitive.resize(index + 1, false);
+    if (secret) sensitive[index] = true;
+  };
+  for (std::size_t i = 0; i < format.size();) {
+    const char c = format[i];
+    if (c == '{' && i + 1 < format.size() && format[i + 1] == '{') {
+      literal += '{';
+      i += 2;
+      continue;
+    }
+    if (c == '}' && i + 1 < format.size() && format[i + 1] == '}') {
+      literal += '}';
+      i += 2;
+      continue;
+    }
+    if (c != '{') {
+      literal += c;
+      ++i;
+      continue;
+    }
+    // A replacement field: `{` [index] [`:` spec] `}`, the spec possibly
+    // holding nested `{}` (dynamic width), which take indexes too.
+    ++i;
+    std::size_t index = 0;
+    bool explicit_index = false;
+    while (i < format.size() && scan::digit(format[i])) {
+      index = index * 10 + static_cast<std::size_t>(format[i] - '0');
+      explicit_index = true;
+      ++i;
+    }
+    if (!explicit_index) index = automatic++;
+    mark(index, literal_marks_secret(literal, keys));
+    int depth = 1;
+    while (i < format.size() && depth > 0) {
+      if (format[i] == '{') {
+        ++depth;
+        if (i + 1 < format.size() && format[i + 1] == '}') mark(automatic++, false);
+      } else if (format[i] == '}') {
+        --depth;
+      }
+      ++i;
+    }
+    literal.clear();
+  }
+  return sensitive;
+}
+
+}  // namespace sluice::detail
