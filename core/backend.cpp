@@ -57,7 +57,15 @@ void Backend::start(const Options& options) {
   if (options.clock == ClockChoice::tsc && !SLUICE_HAS_TSC) {
     throw Error("sluice::start: the TSC clock was asked for, but this CPU has none");
   }
+  // Built before anything starts: a bad pattern or a missing hmac key
+  // throws here, with nothing to undo.
+  std::unique_ptr<RecordRedactor> redactor;
+  if (options.redaction.enabled) {
+    redactor = std::make_unique<RecordRedactor>(options.redaction, redaction_counts_);
+  }
   options_ = options;
+  redactor_ = std::move(redactor);
+  annotate_redactions_ = options.redaction.enabled && options.redaction.annotate;
   queue_capacity_.store(round_up_to_power_of_two(options.queue_capacity));
   queue_policy_.store(options.queue_policy);
 
@@ -128,6 +136,10 @@ Stats Backend::stats() const {
   s.records_out_of_order = out_of_order_.load(std::memory_order_relaxed);
   s.queue_high_water_bytes = high_water_.load(std::memory_order_relaxed);
   s.thread_queues = queue_count_.load(std::memory_order_relaxed);
+  s.records_redacted = records_redacted_.load(std::memory_order_relaxed);
+  for (std::size_t k = 0; k < s.redactions.size(); ++k) {
+    s.redactions[k] = redaction_counts_[k].load(std::memory_order_relaxed);
+  }
   return s;
 }
 
@@ -288,12 +300,21 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
   }
   const Route& route = route_for(header.logger_id);
   const auto* bytes = reinterpret_cast<const std::byte*>(&header);
+  const CallSite* site = header.site;
+  std::span<const std::byte> args(bytes + sizeof(RecordHeader), header.size - sizeof(RecordHeader));
+  KindMask redacted = 0;
+  if (redactor_ != nullptr) {
+    // Before any sink: the secrets must not reach even the binary log.
+    const RecordRedactor::Result result = redactor_->redact(*site, args);
+    site = result.site;
+    args = result.args;
+    redacted = result.kinds;
+    if (redacted != 0) records_redacted_.fetch_add(1, std::memory_order_relaxed);
+  }
   RecordBuilder::reset(
-      view_,
-      RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), header.site, route.logger_name,
-                            process_id_, state.queue->thread_id(), state.name,
-                            std::span<const std::byte>(bytes + sizeof(RecordHeader),
-                                                       header.size - sizeof(RecordHeader))});
+      view_, RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), site, route.logger_name,
+                                   process_id_, state.queue->thread_id(), state.name, args,
+                                   annotate_redactions_ ? redacted : 0});
   deliver(view_, route);
 }
 

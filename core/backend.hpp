@@ -14,6 +14,7 @@
 
 #include "error_reporter.hpp"
 #include "logger_registry.hpp"
+#include "redaction/record_redactor.hpp"
 #include "sluice/detail/thread_queue.hpp"
 #include "sluice/record.hpp"
 #include "sluice/runtime.hpp"
@@ -127,6 +128,13 @@ class Backend {
   std::uint64_t last_timestamp_ = 0;  // backend thread only
   std::atomic<std::uint64_t> high_water_{0};
   std::atomic<std::uint64_t> queue_count_{0};
+
+  // Redaction: made by start() (null when off), used by the backend thread;
+  // the counts outlive runs like the other statistics.
+  std::unique_ptr<RecordRedactor> redactor_;
+  bool annotate_redactions_ = false;
+  AtomicRedactionCounts redaction_counts_{};
+  std::atomic<std::uint64_t> records_redacted_{0};
 
   ErrorReporter& errors_ = error_reporter();
 };

@@ -9,6 +9,7 @@
 #include "sluice/error.hpp"
 #include "sluice/formatter.hpp"
 #include "sluice/record.hpp"
+#include "sluice/redaction.hpp"
 #include "text_util.hpp"
 
 namespace sluice {
@@ -87,6 +88,20 @@ void JsonFormatter::format(const RecordView& record, std::string& text) const {
     out.append(',');
     append_key(field.name, taken, out);
     detail::append_json_value(field.value, out);
+  }
+  if (const std::uint32_t redacted = record.redacted_kinds(); redacted != 0) {
+    // RedactionPolicy::annotate: which kinds were removed.
+    out.append(",\"redacted\":[");
+    bool first = true;
+    for (std::size_t k = 0; k < redaction_kind_count; ++k) {
+      if ((redacted >> k & 1u) == 0) continue;
+      if (!first) out.append(',');
+      first = false;
+      out.append('"');
+      out.append(redaction_kind_name(static_cast<RedactionKind>(k)));
+      out.append('"');
+    }
+    out.append(']');
   }
   out.append('}');
   out.flush();

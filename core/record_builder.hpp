@@ -20,6 +20,7 @@ class RecordBuilder {
     std::uint64_t thread_id;
     std::string_view thread_name;
     std::span<const std::byte> args;
+    std::uint32_t redacted_kinds = 0;  // see RecordView::redacted_kinds
   };
   /// Points `view` at a new record and forgets the previous one's caches.
   static void reset(RecordView& view, const Source& source) noexcept {
@@ -31,6 +32,7 @@ class RecordBuilder {
     view.thread_id_ = source.thread_id;
     view.thread_name_ = source.thread_name;
     view.args_ = source.args;
+    view.redacted_kinds_ = source.redacted_kinds;
     view.decoded_ = false;
     view.message_ready_ = false;
     view.formatted_count_ = 0;

@@ -61,6 +61,11 @@ class RecordView {
   /// The record as `formatter` renders it, without a trailing newline.
   std::string_view formatted(const Formatter& formatter) const;
 
+  /// Bit `1 << RedactionKind` for each kind redacted from this record, when
+  /// RedactionPolicy::annotate is on (0 otherwise, and for records read
+  /// back from a binary log).
+  std::uint32_t redacted_kinds() const noexcept { return redacted_kinds_; }
+
   /// Internal: the call site and its encoded argument bytes.
   const detail::CallSite& call_site() const noexcept { return *site_; }
   std::span<const std::byte> encoded_args() const noexcept { return args_; }
@@ -77,6 +82,7 @@ class RecordView {
   std::uint64_t thread_id_ = 0;
   std::string_view thread_name_;
   std::span<const std::byte> args_;
+  std::uint32_t redacted_kinds_ = 0;
 
   // Lazily computed; reset for every record, storage reused.
   mutable bool decoded_ = false;

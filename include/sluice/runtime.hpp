@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "sluice/redaction.hpp"
+
 namespace sluice {
 
 /// What a full thread queue does with a new record.
@@ -39,6 +41,10 @@ struct Options {
   ClockChoice clock = ClockChoice::automatic;
   /// Pin the backend thread to this CPU (-1: no pinning).
   int backend_cpu = -1;
+  /// Secrets removed from records before any sink sees them (on by default;
+  /// see <sluice/redaction.hpp> and docs/redaction.md). start() throws
+  /// sluice::Error for an invalid pattern or an hmac style without a key.
+  RedactionPolicy redaction;
 };
 
 /// Starts the backend thread. Logging before start() starts it with default
@@ -65,6 +71,10 @@ struct Stats {
   std::uint64_t records_out_of_order = 0;
   std::uint64_t queue_high_water_bytes = 0;  ///< most bytes ever waiting in one queue
   std::uint64_t thread_queues = 0;           ///< queues alive now
+  /// Records that had something redacted, and redactions by kind (indexed
+  /// by RedactionKind; one record can count several).
+  std::uint64_t records_redacted = 0;
+  RedactionCounts redactions{};
 };
 Stats stats();
 

@@ -1,0 +1,304 @@
+#include "record_redactor.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <mutex>
+
+#include "arg_decoding.hpp"
+#include "call_site_analysis.hpp"
+#include "luhn.hpp"
+
+namespace sluice::detail {
+
+namespace {
+
+// A call site with some arguments retyped as strings. Never freed: sinks
+// key their tables by site address, so an address must never be reused.
+struct TextSite {
+  std::string format;
+  std::vector<ArgInfo> args;
+  CallSite site;
+};
+std::mutex g_text_sites_mutex;
+std::deque<TextSite>& text_sites() {
+  static auto* sites = new std::deque<TextSite>;  // intentionally leaked
+  return *sites;
+}
+
+// The format with the spec of every placeholder whose argument becomes a
+// string removed (`{:08d}` -> `{}`): a string cannot take an integer's
+// spec. Specs with nested fields are kept (their argument indexes would
+// shift); a mismatch is then rendered inline by the run-time formatter.
+std::string strip_specs(std::string_view format, const std::vector<bool>& retyped) {
+  std::string out;
+  std::size_t automatic = 0;
+  for (std::size_t i = 0; i < format.size();) {
+    const char c = format[i];
+    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
+      out.append(format, i, 2);
+      i += 2;
+      continue;
+    }
+    if (c != '{') {
+      out += c;
+      ++i;
+      continue;
+    }
+    const std::size_t open = i++;
+    std::size_t index = 0;
+    bool explicit_index = false;
+    while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
+      index = index * 10 + static_cast<std::size_t>(format[i] - '0');
+      explicit_index = true;
+      ++i;
+    }
+    if (!explicit_index) index = automatic++;
+    const std::size_t spec = i;
+    int depth = 1;
+    bool nested = false;
+    while (i < format.size() && depth > 0) {
+      if (format[i] == '{') {
+        ++depth;
+        nested = true;
+        if (i + 1 < format.size() && format[i + 1] == '}') ++automatic;
+      } else if (format[i] == '}') {
+        --depth;
+      }
+      ++i;
+    }
+    if (!nested && index < retyped.size() && retyped[index] && spec < format.size() &&
+        format[spec] == ':') {
+      out.append(format, open, spec - open);
+      out += '}';
+    } else {
+      out.append(format, open, i - open);
+    }
+  }
+  return out;
+}
+
+std::size_t encoded_size_at(const ArgInfo& info, const std::byte* p, const std::byte* end) {
+  if (info.kind == ArgKind::string) {
+    if (end - p < 4) return 0;
+    std::uint32_t n;
+    std::memcpy(&n, p, 4);
+    return static_cast<std::size_t>(end - p - 4) < n ? 0 : 4 + std::size_t{n};
+  }
+  const std::size_t size =
+      info.kind == ArgKind::custom ? info.custom_size : encoded_fixed_size(info.kind);
+  return static_cast<std::size_t>(end - p) < size ? 0 : size;
+}
+
+void put_string(std::vector<std::byte>& out, std::string_view s) {
+  const auto n = static_cast<std::uint32_t>(s.size());
+  const std::size_t at = out.size();
+  out.resize(at + 4 + s.size());
+  std::memcpy(out.data() + at, &n, 4);
+  if (!s.empty()) std::memcpy(out.data() + at + 4, s.data(), s.size());
+}
+
+bool is_wide_integer(ArgKind kind) { return kind == ArgKind::i64 || kind == ArgKind::u64; }
+
+}  // namespace
+
+RecordRedactor::RecordRedactor(const RedactionPolicy& policy, AtomicRedactionCounts& counts)
+    : redactor_(policy), counts_(&counts) {}
+
+RecordRedactor::~RecordRedactor() = default;
+
+void RecordRedactor::count(RedactionKind kind) noexcept {
+  ++pending_[static_cast<std::size_t>(kind)];
+}
+
+RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
+  const RedactionPolicy& policy = redactor_.policy();
+  Plan plan;
+  plan.actions.assign(site.arg_count, Action::keep);
+  plan.secret_kinds.assign(site.arg_count, RedactionKind::field);
+  const bool scan = policy.scan_values || !policy.patterns.empty();
+  std::vector<bool> by_position;
+  if (policy.analyse_call_sites)
+    by_position = sensitive_placeholders(site.format, redactor_.keys());
+  std::size_t message_index = 0;
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    const ArgInfo& info = site.args[i];
+    const bool field = !info.field_name.empty();
+    bool secret = false;
+    if (field) {
+      secret = redactor_.keys().is_sensitive(info.field_name);
+      plan.secret_kinds[i] = RedactionKind::field;
+    } else {
+      secret = message_index < by_position.size() && by_position[message_index];
+      plan.secret_kinds[i] = RedactionKind::argument;
+      ++message_index;
+    }
+    Action action = Action::keep;
+    if (secret) {
+      action = Action::secret;
+    } else if (info.kind == ArgKind::string && scan) {
+      action = Action::scan;
+    } else if (info.kind == ArgKind::custom && scan) {
+      action = Action::scan_text;
+    } else if (is_wide_integer(info.kind) && policy.scan_integers) {
+      action = Action::card_int;
+    }
+    plan.actions[i] = action;
+    plan.nothing = plan.nothing && action == Action::keep;
+    plan.may_become_text =
+        plan.may_become_text || (action != Action::keep && info.kind != ArgKind::string);
+  }
+  return plan;
+}
+
+const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) const {
+  if (plan.text_site != nullptr) return plan.text_site;
+  std::lock_guard lock(g_text_sites_mutex);
+  TextSite& text = text_sites().emplace_back();
+  text.args.assign(site.args, site.args + site.arg_count);
+  std::vector<bool> retyped;
+  std::size_t message_index = 0;
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    ArgInfo& info = text.args[i];
+    const bool retype = plan.actions[i] != Action::keep && info.kind != ArgKind::string;
+    if (info.field_name.empty()) {
+      if (retyped.size() <= message_index) retyped.resize(message_index + 1, false);
+      retyped[message_index++] = retype;
+    }
+    if (retype) info = ArgInfo{ArgKind::string, 0, info.field_name, nullptr};
+  }
+  text.format = strip_specs(site.format, retyped);
+  text.site = CallSite{text.format,      site.file,      site.function,    site.line, site.level,
+                       text.args.data(), site.arg_count, site.field_count, nullptr};
+  plan.text_site = &text.site;
+  return plan.text_site;
+}
+
+RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
+  auto& slot = cache_[(reinterpret_cast<std::uintptr_t>(&site) >> 4) % kCacheSize];
+  if (slot.first == &site) return *slot.second;
+  auto& owned = plans_[&site];
+  if (!owned) owned = std::make_unique<Plan>(make_plan(site));
+  slot = {&site, owned.get()};
+  return *owned;
+}
+
+RecordRedactor::Result RecordRedactor::redact(const CallSite& site,
+                                              std::span<const std::byte> args) {
+  Plan& plan = plan_for(site);
+  if (plan.nothing) return {&site, args, 0};
+
+  const std::size_t arg_count = site.arg_count;
+  if (replacements_.size() < arg_count) replacements_.resize(arg_count);
+  replaced_.assign(arg_count, false);
+  KindMask kinds = 0;
+  bool to_text = false;
+  const std::byte* p = args.data();
+  const std::byte* const end = p + args.size();
+  for (std::size_t i = 0; i < arg_count; ++i) {
+    const ArgInfo& info = site.args[i];
+    const std::size_t size = encoded_size_at(info, p, end);
+    if (size == 0 && info.kind != ArgKind::custom) return {&site, args, 0};  // corrupt: leave it
+    const Action action = plan.actions[i];
+    std::string& replacement = replacements_[i];
+    switch (action) {
+      case Action::keep:
+        break;
+      case Action::scan: {
+        const std::string_view text(reinterpret_cast<const char*>(p + 4), size - 4);
+        const KindMask found = redactor_.redact_text(text, replacement, &pending_);
+        if (found != 0) {
+          kinds |= found;
+          replaced_[i] = true;
+        }
+        break;
+      }
+      case Action::scan_text: {
+        text_.clear();
+        info.format_custom(p, text_);
+        const KindMask found = redactor_.redact_text(text_, replacement, &pending_);
+        if (found != 0) {
+          kinds |= found;
+          replaced_[i] = true;
+          to_text = true;
+        }
+        break;
+      }
+      case Action::secret: {
+        replacement.clear();
+        const RedactionKind kind = plan.secret_kinds[i];
+        if (info.kind == ArgKind::string) {
+          redactor_.replace(std::string_view(reinterpret_cast<const char*>(p + 4), size - 4), kind,
+                            replacement);
+        } else {
+          // The value's text, for the hmac style (the others ignore it).
+          std::string custom;
+          decode_args({&info, 1}, {p, size}, values_, fields_, custom);
+          text_.clear();
+          append_value(values_.empty() ? fields_.front().value : values_.front(), text_);
+          redactor_.replace(text_, kind, replacement);
+          to_text = true;
+        }
+        count(kind);
+        kinds |= kind_bit(kind);
+        replaced_[i] = true;
+        break;
+      }
+      case Action::card_int: {
+        std::uint64_t u;
+        std::memcpy(&u, p, 8);
+        if (info.kind == ArgKind::i64) {
+          std::int64_t v;
+          std::memcpy(&v, p, 8);
+          if (v < 0) break;
+        }
+        if (u < 1'000'000'000'000ull) break;  // fewer than 13 digits: the common case
+        char digits[24];
+        int n = 0;
+        for (std::uint64_t v = u; v != 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+        std::reverse(digits, digits + n);
+        const std::string_view number(digits, static_cast<std::size_t>(n));
+        if (!card_number_valid(number)) break;
+        replacement.clear();
+        redactor_.replace(number, RedactionKind::card, replacement);
+        count(RedactionKind::card);
+        kinds |= kind_bit(RedactionKind::card);
+        replaced_[i] = true;
+        to_text = true;
+        break;
+      }
+    }
+    p += size;
+  }
+  if (kinds == 0) return {&site, args, 0};
+
+  for (std::size_t k = 0; k < pending_.size(); ++k) {
+    if (pending_[k] != 0) {
+      (*counts_)[k].fetch_add(pending_[k], std::memory_order_relaxed);
+      pending_[k] = 0;
+    }
+  }
+  const CallSite* out_site = to_text ? text_site_for(site, plan) : &site;
+  buffer_.clear();
+  p = args.data();
+  for (std::size_t i = 0; i < arg_count; ++i) {
+    const ArgInfo& info = site.args[i];
+    const std::size_t size = encoded_size_at(info, p, end);
+    if (replaced_[i]) {
+      put_string(buffer_, replacements_[i]);
+    } else if (out_site != &site && out_site->args[i].kind != info.kind) {
+      // Retyped but clean in this record: its text, as "{}" renders it.
+      std::string custom;
+      decode_args({&info, 1}, {p, size}, values_, fields_, custom);
+      text_.clear();
+      append_value(values_.empty() ? fields_.front().value : values_.front(), text_);
+      put_string(buffer_, text_);
+    } else {
+      buffer_.insert(buffer_.end(), p, p + size);
+    }
+    p += size;
+  }
+  return {out_site, {buffer_.data(), buffer_.size()}, kinds};
+}
+
+}  // namespace sluice::detail

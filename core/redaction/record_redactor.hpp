@@ -1,0 +1,99 @@
+#pragma once
+// Redaction of live records on the backend thread, between the thread
+// queues and the sinks.
+//
+// A record's arguments stay in their encoded form (what the binary log
+// writes and the typed message formatter reads). When something must go,
+// the record's arguments are re-encoded into a buffer with the secrets
+// replaced, so every sink, binary ones included, sees only the redacted
+// record. A record with nothing to redact is handed on as it came.
+//
+// Per call site, a plan is made once (which arguments to scan, which are
+// secret by key or by the format's call-site analysis); a record of a site
+// with only numbers and no secret costs one cache lookup.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "redactor.hpp"
+#include "sluice/arg_value.hpp"
+#include "sluice/detail/call_site.hpp"
+
+namespace sluice::detail {
+
+using AtomicRedactionCounts = std::array<std::atomic<std::uint64_t>, redaction_kind_count>;
+
+class RecordRedactor {
+ public:
+  /// Throws sluice::Error for a bad policy (see Redactor). `counts` receives
+  /// the redactions by kind and must outlive this object.
+  RecordRedactor(const RedactionPolicy& policy, AtomicRedactionCounts& counts);
+  ~RecordRedactor();
+  RecordRedactor(const RecordRedactor&) = delete;
+  RecordRedactor& operator=(const RecordRedactor&) = delete;
+
+  struct Result {
+    const CallSite* site;             // the record's, or its text variant (see below)
+    std::span<const std::byte> args;  // the record's bytes, or this object's buffer
+    KindMask kinds;                   // what was redacted; 0: the record is unchanged
+  };
+
+  /// The record as sinks may see it. The returned bytes stay valid until the
+  /// next call. When a non-string argument (a secret integer, a card number
+  /// logged as an integer, a custom type's text) had to become text, the
+  /// site is a copy of the record's with those arguments typed as strings
+  /// and formatted at run time; such copies live until the process ends
+  /// (sinks such as the binary log key their tables by site address).
+  /// Backend thread only.
+  Result redact(const CallSite& site, std::span<const std::byte> args);
+
+  const Redactor& redactor() const noexcept { return redactor_; }
+
+ private:
+  enum class Action : std::uint8_t {
+    keep,       // not looked at
+    scan,       // a string: the finders and patterns run over it
+    scan_text,  // a custom value: formatted, then scanned
+    secret,     // replaced whole (sensitive key or call-site position)
+    card_int,   // a 64-bit integer: replaced if it is a card number
+  };
+  struct Plan {
+    std::vector<Action> actions;  // one per ArgInfo
+    std::vector<RedactionKind> secret_kinds;
+    bool nothing = true;
+    bool may_become_text = false;  // some non-string argument may be replaced
+    const CallSite* text_site = nullptr;
+  };
+
+  Plan& plan_for(const CallSite& site);
+  Plan make_plan(const CallSite& site) const;
+  const CallSite* text_site_for(const CallSite& site, Plan& plan) const;
+  void count(RedactionKind kind) noexcept;
+
+  Redactor redactor_;
+  AtomicRedactionCounts* counts_;
+  RedactionCounts pending_{};
+
+  // Sites seen, behind a small direct-mapped cache: the common case is a
+  // handful of hot sites, looked up once per record.
+  static constexpr std::size_t kCacheSize = 256;
+  std::array<std::pair<const CallSite*, Plan*>, kCacheSize> cache_{};
+  std::unordered_map<const CallSite*, std::unique_ptr<Plan>> plans_;
+
+  // Per record, reused.
+  std::vector<std::string> replacements_;
+  std::vector<bool> replaced_;
+  std::vector<std::byte> buffer_;
+  std::vector<ArgValue> values_;
+  std::vector<FieldView> fields_;
+  std::string text_;
+};
+
+}  // namespace sluice::detail

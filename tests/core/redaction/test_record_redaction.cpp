@@ -1,0 +1,230 @@
+// Redaction through the backend: what every sink receives, the binary log
+// included, for each of the three finders; statistics; configuration.
+// ctest runs each case in its own process (fresh global state).
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <sluice/error.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/log.hpp>
+#include <sluice/runtime.hpp>
+#include <sluice/sinks/binary_file_sink.hpp>
+#include <sluice/sinks/capture_sink.hpp>
+#include <sluice/sluice.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "binary_format.hpp"
+#include "capture_fixture.hpp"
+#include "temp_dir.hpp"
+
+namespace {
+
+struct Badge {
+  int number;
+};
+
+using sluice::kv;
+using sluice::RedactionKind;
+using sluice::testing::CaptureFixture;
+
+std::uint64_t redactions(RedactionKind kind) {
+  return sluice::stats().redactions[static_cast<std::size_t>(kind)];
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+// A custom type whose text holds a secret: scanned after formatting.
+template <>
+struct fmt::formatter<Badge> : fmt::formatter<std::string_view> {
+  auto format(const Badge& b, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "badge of jane.doe@example.com #{}", b.number);
+  }
+};
+template <>
+struct sluice::copy_loggable<Badge> : std::true_type {};
+
+TEST_CASE("record redaction: string arguments are scanned by value") {
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "charging {} for {}", std::string("4111 1111 1111 1111"), "bob@example.com");
+  SLUICE_INFO(log, "clean {} {}", std::string("order 1234 shipped"), 42);
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "charging [REDACTED] for ***@example.com");
+  CHECK(records[1].message == "clean order 1234 shipped 42");
+  CHECK(redactions(RedactionKind::card) == 1);
+  CHECK(redactions(RedactionKind::email) == 1);
+  CHECK(sluice::stats().records_redacted == 1);
+}
+
+TEST_CASE("record redaction: fields by key and by value") {
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "login", kv<"user">("bob"), kv<"db_password">("hunter2"), kv<"pin">(1234),
+              kv<"note">("token=abc123"), kv<"attempt">(3));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{"user", "bob"},
+                                    {"db_password", "[REDACTED]"},
+                                    {"pin", "[REDACTED]"},
+                                    {"note", "token=[REDACTED]"},
+                                    {"attempt", "3"}});
+  CHECK(redactions(RedactionKind::field) == 2);
+  CHECK(redactions(RedactionKind::key_value) == 1);
+}
+
+TEST_CASE("record redaction: arguments marked by the call site") {
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  // "hunter2" looks like nothing; its position says it is a password.
+  SLUICE_INFO(log, "login user={} password={}", "bob", "hunter2");
+  SLUICE_INFO(log, "{{\"api_key\": \"{}\", \"n\": {}}}", "k", 5);
+  // A secret integer becomes text; its neighbours keep their format.
+  SLUICE_INFO(log, "pin={:06d} attempts={:03d}", 1234, 7);
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].message == "login user=bob password=[REDACTED]");
+  CHECK(records[1].message == "{\"api_key\": \"[REDACTED]\", \"n\": 5}");
+  CHECK(records[2].message == "pin=[REDACTED] attempts=007");
+  CHECK(redactions(RedactionKind::argument) == 3);
+}
+
+TEST_CASE("record redaction: integers that are card numbers") {
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "card {:>20} order {}", std::uint64_t{4111111111111111}, 77);
+  SLUICE_INFO(log, "order {} total {}", std::uint64_t{4111111111111112}, 77);  // fails Luhn
+  SLUICE_INFO(log, "ts {}", std::int64_t{1732365553467});  // Luhn-valid, no issuer
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].message == "card [REDACTED] order 77");
+  CHECK(records[1].message == "order 4111111111111112 total 77");
+  CHECK(records[2].message == "ts 1732365553467");
+}
+
+TEST_CASE("record redaction: custom types are scanned as text") {
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "scanned {}", Badge{7});
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "scanned badge of ***@example.com #7");
+}
+
+TEST_CASE("record redaction: styles and annotation from Options") {
+  sluice::Options options;
+  options.redaction.set_style(RedactionKind::card, sluice::RedactionStyle::mask);
+  options.redaction.annotate = true;
+  auto json = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  sluice::root_logger().add_sink(json);
+  sluice::start(options);
+  SLUICE_INFO(sluice::get_logger("app"), "card {}", "4111-1111-1111-1111");
+  SLUICE_INFO(sluice::get_logger("app"), "clean {}", "text");
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+  const auto lines = json->lines();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].find("\"message\":\"card ****-****-****-1111\"") != std::string::npos);
+  CHECK(lines[0].ends_with(",\"redacted\":[\"card\"]}"));
+  CHECK(lines[1].find("redacted") == std::string::npos);
+}
+
+TEST_CASE("record redaction: off leaves records alone") {
+  sluice::Options options;
+  options.redaction.enabled = false;
+  CaptureFixture fx(options);
+  SLUICE_INFO(sluice::get_logger("app"), "password={} card {}", "hunter2", "4111111111111111");
+  sluice::flush();
+  REQUIRE(fx.capture->size() == 1);
+  CHECK(fx.capture->records()[0].message == "password=hunter2 card 4111111111111111");
+  CHECK(sluice::stats().records_redacted == 0);
+}
+
+TEST_CASE("record redaction: user patterns, and a bad one stops start()") {
+  sluice::Options options;
+  options.redaction.patterns = {"EMP-[0-9]{5}"};
+  {
+    CaptureFixture fx(options);
+    SLUICE_INFO(sluice::get_logger("app"), "employee {}", "EMP-12345 in");
+    sluice::flush();
+    REQUIRE(fx.capture->size() == 1);
+    CHECK(fx.capture->records()[0].message == "employee [REDACTED] in");
+  }
+  options.redaction.patterns = {"(EMP"};
+  CHECK_THROWS_AS(sluice::start(options), sluice::Error);
+  CHECK_FALSE(sluice::running());
+  options.redaction.patterns.clear();
+  options.redaction.set_style(RedactionKind::email, sluice::RedactionStyle::hmac);
+  CHECK_THROWS_AS(sluice::start(options), sluice::Error);  // no hmac_key
+}
+
+TEST_CASE("record redaction: the binary log holds no secret and decodes redacted") {
+  sluice::testing::TempDir dir("sluice-redaction");
+  const auto path = dir / "app.slog";
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  sluice::root_logger().add_sink(binary);
+  sluice::root_logger().add_sink(live);
+  sluice::start();
+  auto& log = sluice::get_logger("app");
+  for (int i = 0; i < 3; ++i) {
+    SLUICE_INFO(log, "login {} password={} pin={}", "bob@example.com", "hunter2-secret", 987654);
+    SLUICE_INFO(log, "paid with {}", std::uint64_t{5555555555554444},
+                kv<"api_key">("AKIAMRNXJ2BIY17WWW3K"));
+    SLUICE_INFO(log, "plain {}", i);
+  }
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  const std::string bytes = read_file(path);
+  REQUIRE(!bytes.empty());
+  for (const char* secret : {"hunter2-secret", "bob@", "AKIAMRNXJ2BIY17WWW3K"}) {
+    INFO(secret);
+    CHECK(bytes.find(secret) == std::string::npos);
+  }
+  // The integers are not in the file either, in any byte order.
+  const std::uint64_t card = 5555555555554444;
+  CHECK(bytes.find(std::string(reinterpret_cast<const char*>(&card), 8)) == std::string::npos);
+  const std::int32_t pin = 987654;
+  CHECK(bytes.find(std::string(reinterpret_cast<const char*>(&pin), 4)) == std::string::npos);
+
+  // Decoded, it is the live JSON, byte for byte.
+  const sluice::JsonFormatter json;
+  std::vector<std::string> decoded, warnings;
+  sluice::detail::binlog::BinaryReader reader(
+      [&](const sluice::RecordView& r) {
+        decoded.emplace_back();
+        json.format(r, decoded.back());
+      },
+      [&](const std::string& w) { warnings.push_back(w); });
+  reader.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
+  reader.finish();
+  CHECK(warnings.empty());
+  CHECK(decoded == live->lines());
+  REQUIRE(decoded.size() == 9);
+  CHECK(
+      decoded[0].find("\"message\":\"login ***@example.com password=[REDACTED] pin=[REDACTED]\"") !=
+      std::string::npos);
+  CHECK(decoded[1].find("\"message\":\"paid with [REDACTED]\"") != std::string::npos);
+  CHECK(decoded[1].find("\"api_key\":\"[REDACTED]\"") != std::string::npos);
+}
