@@ -38,6 +38,9 @@ Records per second from one thread to a file, until the last one is written.
   --keep-files 0|1   keep the log files (<dir>/<logger>-bench-throughput.<pid>.log)
                      instead of deleting them after the line count (default 0)
   --producer-cpu N   CPU of the logging thread                (default 0)
+  --message M        int_int_double, or string100: "request: {}" with a clean
+                     100-byte string (sluice only)            (default int_int_double)
+  --redaction 0|1    sluice's Options::redaction.enabled      (default 1)
   --backend-cpu N    CPU of sluice's backend and spdlog's worker (default 1)
 
 Both loggers block when their queue is full (sluice: QueuePolicy::block,
@@ -62,14 +65,16 @@ struct Config {
   bool keep_files = false;
   int producer_cpu = 0;
   int backend_cpu = 1;
+  std::string message;
+  bool redaction = true;
 };
 
 struct Result {
   std::string name;
-  double seconds = 0;         // first call to last record written
-  double enqueue_seconds = 0; // first call to last call returning
+  double seconds = 0;          // first call to last record written
+  double enqueue_seconds = 0;  // first call to last call returning
   FileCount file;
-  double foreign_load = 0;    // other processes' share of the CPUs meanwhile
+  double foreign_load = 0;  // other processes' share of the CPUs meanwhile
 };
 
 using Clock = std::chrono::steady_clock;
@@ -96,6 +101,7 @@ Result run_sluice(const Config& c) {
   options.queue_policy = sluice::QueuePolicy::block;
   options.idle_sleep = std::chrono::microseconds{c.idle_sleep_us};
   options.backend_cpu = c.backend_cpu;
+  options.redaction.enabled = c.redaction;
   sluice::start(options);
   const std::string path = log_path(c.dir, "sluice-bench-throughput");
   sluice::Logger& log = sluice::get_logger("bench");
@@ -103,9 +109,19 @@ Result run_sluice(const Config& c) {
   log.add_sink(make_sluice_sink(c.sink, path, c.formatter));
   const sluice::Stats before = sluice::stats();
 
+  // What redaction scans: one clean string of 100 bytes (logs' usual mix of
+  // words, a path, numbers and key=value pairs).
+  const std::string text =
+      "GET /api/v2/orders/search?page=3&limit=50 from 10.0.3.17 status=200 took 12.5 ms, cache "
+      "warm."
+      " ok 123";
   const auto start = Clock::now();
-  for (long long i = 0; i < c.records; ++i) {
-    SLUICE_INFO(log, "Iteration: {} int: {} double: {}", i, i * 2, static_cast<double>(i) * 0.5);
+  if (c.message == "string100") {
+    for (long long i = 0; i < c.records; ++i) SLUICE_INFO(log, "request: {}", text);
+  } else {
+    for (long long i = 0; i < c.records; ++i) {
+      SLUICE_INFO(log, "Iteration: {} int: {} double: {}", i, i * 2, static_cast<double>(i) * 0.5);
+    }
   }
   const auto enqueued = Clock::now();
   sluice::flush();
@@ -126,8 +142,8 @@ Result run_sluice(const Config& c) {
 #if SLUICE_BENCH_HAVE_SPDLOG
 Result run_spdlog(const Config& c) {
   const std::string path = log_path(c.dir, "spdlog-bench-throughput");
-  SpdlogAsync s = make_spdlog_async(path, c.spdlog_queue, spdlog::async_overflow_policy::block,
-                                    c.backend_cpu);
+  SpdlogAsync s =
+      make_spdlog_async(path, c.spdlog_queue, spdlog::async_overflow_policy::block, c.backend_cpu);
   spdlog::async_logger& log = *s.logger;
   const auto start = Clock::now();
   for (long long i = 0; i < c.records; ++i) {
@@ -162,7 +178,9 @@ int main(int argc, char** argv) {
                      {"dir", "/dev/shm"},
                      {"keep-files", "0"},
                      {"producer-cpu", "0"},
-                     {"backend-cpu", "1"}},
+                     {"backend-cpu", "1"},
+                     {"message", "int_int_double"},
+                     {"redaction", "1"}},
                     kUsage);
   Config c;
   c.records = flags.integer("records");
@@ -178,12 +196,19 @@ int main(int argc, char** argv) {
   c.keep_files = flags.integer("keep-files") != 0;
   c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
   c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
+  c.message = flags.list("message", {"int_int_double", "string100"}).at(0);
+  c.redaction = flags.integer("redaction") != 0;
   if (c.records == 0) flags.fail("--records must be > 0");
 
   pin_this_thread(c.producer_cpu);
-  std::printf("sluice-bench-throughput: %lld records of \"Iteration: {} int: {} double: {}\" per case,\n"
-              "one producer on CPU %d, backend on CPU %d; sluice sink: %s, formatter: %s\n",
-              c.records, c.producer_cpu, c.backend_cpu, c.sink.c_str(), c.formatter.c_str());
+  std::printf(
+      "sluice-bench-throughput: %lld records of %s per case (redaction %s),\n"
+      "one producer on CPU %d, backend on CPU %d; sluice sink: %s, formatter: %s\n",
+      c.records,
+      c.message == "string100" ? "\"request: {}\" with a 100-byte string"
+                               : "\"Iteration: {} int: {} double: {}\"",
+      c.redaction ? "on" : "off", c.producer_cpu, c.backend_cpu, c.sink.c_str(),
+      c.formatter.c_str());
   std::fflush(stdout);
 
   std::vector<Result> results;

@@ -12,6 +12,11 @@ constexpr bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
 constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool is_alnum(char c) noexcept { return is_upper(c) || is_lower(c) || is_digit(c); }
 constexpr char to_lower(char c) noexcept { return is_upper(c) ? static_cast<char>(c + 32) : c; }
+// What joins the parts of a key in text (`db_password`, `X-Api-Key`,
+// `auth.token`, `ns:password`).
+constexpr bool is_key_separator(char c) noexcept {
+  return c == '_' || c == '-' || c == '.' || c == ':';
+}
 
 constexpr std::size_t kMaxParts = 16;
 
@@ -96,6 +101,7 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
   for (const std::string& word : last_words) words_[word_hash(word)] = true;
   for (const std::string_view word : kQualifiers) words_[word_hash(word)] = true;
   for (const std::string& term : long_terms_) tails_[tail_index(term)] = true;
+  for (const std::string& term : joined_terms_) exact_[word_hash(term)] = true;
 }
 
 namespace {
@@ -133,49 +139,61 @@ std::size_t KeyMatcher::tail_index(std::string_view word) noexcept {
          letter_index(word[n - 1]);
 }
 
-bool KeyMatcher::maybe_sensitive(std::string_view key) const noexcept {
+bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
+  // Between a key and what follows it: a closing quote, an escape, spaces.
+  std::size_t end = before.size();
+  for (int gap = 0; end > 0 && gap < 5; ++gap) {
+    const char c = before[end - 1];
+    if (c != ' ' && c != '"' && c != '\'' && c != '\\') break;
+    --end;
+  }
   // The last part, walked backwards with split_key's rules, lower-cased and
-  // hashed on the way (word_hash's order): no copy, no split.
-  std::size_t end = key.size();
-  while (end > 0 && !is_alnum(key[end - 1])) --end;
-  std::size_t stripped = end;
-  while (stripped > 0 && is_digit(key[stripped - 1])) --stripped;
-  if (stripped == 0 || !is_alnum(key[stripped - 1])) {
-    // All digits: `10:30` and `10.0.3.17:8080` have no letter at all and
-    // are no key; `password_2` is, and takes the slow path.
-    return std::any_of(key.begin(), key.end(), [](char c) { return is_upper(c) || is_lower(c); });
+  // hashed on the way (word_hash's order): no copy, no split. All-digit
+  // parts are qualifiers (`password_2`): the part before them counts.
+  std::size_t stripped;
+  for (;;) {
+    stripped = end;
+    while (stripped > 0 && is_digit(before[stripped - 1])) --stripped;
+    if (stripped > 0 && is_alnum(before[stripped - 1])) break;
+    if (stripped == end || stripped < 2 || !is_key_separator(before[stripped - 1]) ||
+        !is_alnum(before[stripped - 2])) {
+      return false;  // no letters (`10:30`), or nothing that is a key
+    }
+    end = stripped - 1;
   }
   std::uint32_t h = 2166136261u;
   std::size_t length = 0;
   std::array<std::size_t, 3> tail{};  // letter indices of the last three
   std::size_t i = stripped;
   for (;;) {
-    const auto byte = static_cast<unsigned char>(key[i - 1]);
+    const auto byte = static_cast<unsigned char>(before[i - 1]);
     const char c = kLower[byte];
     h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
     if (length < 3) tail[length] = letter_index(c);
     ++length;
     --i;
-    // Part boundary before key[i]? (split_key's rule, seen from the right.)
-    if (i == 0 || kLower[static_cast<unsigned char>(key[i - 1])] == 0) break;
+    // Part boundary before before[i]? (split_key's rule, seen from the right.)
+    if (i == 0 || kLower[static_cast<unsigned char>(before[i - 1])] == 0) break;
     if (c != byte) {  // an upper-case letter: maybe a camelCase boundary
-      const char prev = key[i - 1];
+      const char prev = before[i - 1];
       if (is_lower(prev) || is_digit(prev) ||
-          (is_upper(prev) && i + 1 < stripped && is_lower(key[i + 1]))) {
+          (is_upper(prev) && i + 1 < stripped && is_lower(before[i + 1]))) {
         break;
       }
     }
+    if (length > kMaxKeyLength) return false;
   }
   const std::size_t last_length = length;
   if (length <= 2) {
     // `id` of `request_id` ends `session_id` too: judge `requestid`, this
     // part and the previous one joined, against the joined terms' suffixes.
-    while (i > 0 && !is_alnum(key[i - 1])) --i;
-    for (std::size_t taken = 0; i > 0 && is_alnum(key[i - 1]) && taken < kMaxKeyLength; ++taken) {
-      h = (h ^ static_cast<unsigned char>(to_lower(key[i - 1]))) * 16777619u;
+    if (i > 0 && is_key_separator(before[i - 1])) --i;
+    for (std::size_t taken = 0; i > 0 && is_alnum(before[i - 1]) && taken < kMaxKeyLength;
+         ++taken) {
+      h = (h ^ static_cast<unsigned char>(to_lower(before[i - 1]))) * 16777619u;
       ++length;
       --i;
-      if (i > 0 && is_upper(key[i]) && is_lower(key[i - 1])) break;
+      if (i > 0 && is_upper(before[i]) && is_lower(before[i - 1])) break;
     }
   }
   if (words_[(h ^ (h >> 16)) & (kWordBits - 1)]) return true;
@@ -185,6 +203,22 @@ bool KeyMatcher::maybe_sensitive(std::string_view key) const noexcept {
 bool KeyMatcher::is_sensitive(std::string_view key) const noexcept {
   if (key.empty() || key.size() > kMaxKeyLength || terms_.empty()) return false;
   if (!maybe_sensitive(key)) return false;
+  {
+    // The common sensitive keys spell a term exactly, once case and
+    // separators are gone (`password`, `API_KEY`, `Authorization`): one hash
+    // probe instead of the part-by-part search below.
+    std::array<char, kMaxKeyLength> joined;
+    std::size_t length = 0;
+    for (const char c : key) {
+      const char lower = kLower[static_cast<unsigned char>(c)];
+      if (lower != 0) joined[length++] = lower;
+    }
+    const std::string_view word(joined.data(), length);
+    const std::size_t slot = word_hash(word);
+    if (exact_[slot] && std::binary_search(joined_terms_.begin(), joined_terms_.end(), word)) {
+      return true;
+    }
+  }
   std::array<char, kMaxKeyLength> buffer;
   std::array<std::string_view, kMaxParts> parts;
   std::size_t n = split_key(key, buffer.data(), parts.data(), parts.size());

@@ -25,6 +25,10 @@ class KeyMatcher {
   explicit KeyMatcher(const std::vector<std::string>& terms);
 
   bool is_sensitive(std::string_view key) const noexcept;
+  /// A filter for scanners: false if the key that ends `before` (the text up
+  /// to a `=` or `:`, closing quote and spaces allowed) cannot be sensitive.
+  /// Looks only at the key's last part or two; rejects nearly every key.
+  bool maybe_sensitive(std::string_view before) const noexcept;
   bool empty() const noexcept { return terms_.empty(); }
 
   /// Longest key is_sensitive() looks at; longer keys are not sensitive.
@@ -51,9 +55,9 @@ class KeyMatcher {
   static constexpr std::size_t kWordBits = std::size_t{1} << 16;
   static std::size_t word_hash(std::string_view lower_word) noexcept;
   static std::size_t tail_index(std::string_view word) noexcept;
-  bool maybe_sensitive(std::string_view key) const noexcept;
   std::vector<bool> words_ = std::vector<bool>(kWordBits);
   std::vector<bool> tails_ = std::vector<bool>(37 * 37 * 37);
+  std::vector<bool> exact_ = std::vector<bool>(kWordBits);  // hashed joined terms
 };
 
 /// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at
