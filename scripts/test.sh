@@ -17,9 +17,11 @@ scripts/install-deps.sh
 tsan_targets=(test_thread_queue test_backend test_logger test_stress test_file_rotation test_rotation_stress)
 # What runs under AddressSanitizer + UBSan: everything that parses binary logs
 # (untrusted input) or the names of files found on disk, and the targets their
-# ctest tests need.
-asan_tests=(test_binary_format test_binary_input test_binary_file_sink test_rotated_file_set test_file_rotation)
-asan_targets=("${asan_tests[@]}" sluice-decode fuzz_binary_reader)
+# ctest tests need. Redaction scans logged text (untrusted too): its tests and
+# fuzz target.
+asan_tests=(test_binary_format test_binary_input test_binary_file_sink test_rotated_file_set test_file_rotation
+            test_redaction test_record_redaction)
+asan_targets=("${asan_tests[@]}" sluice-decode fuzz_binary_reader fuzz_redaction)
 
 total=0
 ctest=(ctest)
