@@ -99,9 +99,17 @@ std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Matc
       std::array<char, 19> buffer{};
       std::size_t total = 0, b = a;
       for (; b < count; ++b) {
-        if (b > a &&
-            (size(b) < 3 || size(b) > 6 || size(a) < 3 || size(a) > 6 || seps[b - 1] != seps[a])) {
+        // Diners' 14 digits are also written 4-4-4-2.
+        const bool diners_tail =
+            size(b) == 2 && b == a + 3 && size(a) == 4 && size(a + 1) == 4 && size(a + 2) == 4;
+        if (b > a && ((size(b) < 3 && !diners_tail) || size(b) > 6 || size(a) < 3 || size(a) > 6 ||
+                      seps[b - 1] != seps[a])) {
           break;
+        }
+        if (diners_tail) {
+          for (std::size_t k = groups[b].begin; k < groups[b].end; ++k) buffer[total++] = text[k];
+          ++b;
+          break;  // nothing follows a 2-digit tail
         }
         if (total + size(b) > 19) break;
         for (std::size_t k = groups[b].begin; k < groups[b].end; ++k) buffer[total++] = text[k];

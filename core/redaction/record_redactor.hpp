@@ -69,6 +69,10 @@ class RecordRedactor {
     std::vector<RedactionKind> secret_kinds;
     bool nothing = true;
     bool may_become_text = false;  // some non-string argument may be replaced
+    // Sites whose only work is card-length integers at fixed offsets (no
+    // string before them): those offsets, tested before anything else.
+    bool integers_only = false;
+    std::vector<std::uint32_t> integer_offsets;
     const CallSite* text_site = nullptr;
   };
 

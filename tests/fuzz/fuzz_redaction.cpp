@@ -27,9 +27,9 @@ const sluice::detail::Redactor& redactor_for(std::uint8_t style) {
     policy.patterns = {"(?i)secret-([a-z0-9]+)"};
     return new sluice::detail::Redactor(policy);  // lives for the whole run
   };
-  static const sluice::detail::Redactor* redactors[3] = {
-      make(sluice::RedactionStyle::redacted), make(sluice::RedactionStyle::mask),
-      make(sluice::RedactionStyle::hmac)};
+  static const sluice::detail::Redactor* redactors[3] = {make(sluice::RedactionStyle::redacted),
+                                                         make(sluice::RedactionStyle::mask),
+                                                         make(sluice::RedactionStyle::hmac)};
   return *redactors[style % 3];
 }
 

@@ -295,3 +295,14 @@ TEST_CASE("scanner: more auth schemes after a sensitive key") {
             RedactionKind::auth_credential);
   check_none("Token abc123 issued");  // in free text, "Token" is a word
 }
+
+TEST_CASE("scanner: test numbers of every network") {
+  for (const char* card :
+       {"4012 8888 8888 1881", "4000056655665556", "3714 496353 98431", "5105-1051-0510-5100",
+        "3056 9309 0259 04", "6011 0009 9013 9424", "3530111333300000", "2223003122003222",
+        "6200000000000005", "4783759356860431598"}) {
+    check_one(std::string("paid with ") + card + " today", card, RedactionKind::card);
+  }
+  // 4-4-4-4-2 is not a Diners layout: the card is the first 16.
+  check_one("card 4111 1111 1111 1111 25", "4111 1111 1111 1111", RedactionKind::card);
+}
