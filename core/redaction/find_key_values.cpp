@@ -1,6 +1,7 @@
 // `key=value`, `key: value`, `"key": "value"` and their escaped-JSON forms in
 // free text: the value goes when the key is sensitive.
 
+#include <algorithm>
 #include <array>
 
 #include "finders.hpp"
@@ -34,6 +35,25 @@ bool placeholder_value(std::string_view v) noexcept {
   if (v.size() > 10) return false;
   for (const std::string_view word : kWords) {
     if (v.size() == word.size() && scan::has_word_at(v, 0, word)) return true;
+  }
+  return false;
+}
+
+// Keys whose secret is a number (a card, an SSN, a PIN): a value without a
+// digit is prose (`card: declined`, `pin: required`), not the secret.
+bool numeric_secret_key(std::string_view key) noexcept {
+  std::size_t end = key.size();
+  while (end > 0 && !scan::alpha(key[end - 1])) --end;
+  std::size_t begin = end;
+  while (begin > 0 && scan::alpha(key[begin - 1]) &&
+         !(scan::upper(key[begin]) && scan::lower(key[begin - 1]))) {
+    --begin;
+  }
+  static constexpr std::array<std::string_view, 9> kNumeric{
+      "card", "cardnumber", "number", "ssn", "cvv", "cvc", "pin", "otp", "pan"};
+  const std::string_view last = key.substr(begin, end - begin);
+  for (const std::string_view word : kNumeric) {
+    if (last.size() == word.size() && scan::has_word_at(last, 0, word)) return true;
   }
   return false;
 }
@@ -112,9 +132,17 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   if (quote == 0) {
     end = begin;
     while (end < n && !value_end(text[end])) ++end;
+    // Digit groups go on across single spaces: `SSN: 123 45 6789`,
+    // `card: 4111 1111 1111 1112` (the key says card even if Luhn does not).
+    while (end + 1 < n && end > begin && text[end] == ' ' && scan::digit(text[end - 1]) &&
+           scan::digit(text[end + 1])) {
+      ++end;
+      while (end < n && !value_end(text[end])) ++end;
+    }
   }
   const std::string_view value = text.substr(begin, end - begin);
-  if (!value.empty() && !placeholder_value(value)) {
+  const bool has_digit = std::any_of(value.begin(), value.end(), scan::digit);
+  if (!value.empty() && !placeholder_value(value) && (has_digit || !numeric_secret_key(key))) {
     out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
                         RedactionKind::key_value});
   }

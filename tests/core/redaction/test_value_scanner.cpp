@@ -306,3 +306,12 @@ TEST_CASE("scanner: test numbers of every network") {
   // 4-4-4-4-2 is not a Diners layout: the card is the first 16.
   check_one("card 4111 1111 1111 1111 25", "4111 1111 1111 1111", RedactionKind::card);
 }
+
+TEST_CASE("scanner: numeric keys want digits, and keep them across spaces") {
+  check_none("card: declined by issuer");
+  check_none("pin: required");
+  check_one("SSN: 123 45 6789 on file", "123 45 6789", RedactionKind::key_value);
+  check_one("card: 4111 1111 1111 1112 expired", "4111 1111 1111 1112", RedactionKind::key_value);
+  check_one("pin=0042 attempts=3", "0042", RedactionKind::key_value);
+  check_one("password: declined", "declined", RedactionKind::key_value);  // any value
+}
