@@ -10,6 +10,8 @@ namespace sluice::detail {
 
 namespace {
 
+constexpr std::size_t kMaxArguments = 256;
+
 std::string_view trim_right_spaces(std::string_view s) noexcept {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -64,6 +66,9 @@ std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatch
   std::string literal;  // the text since the previous placeholder, unescaped
   std::size_t automatic = 0;
   const auto mark = [&](std::size_t index, bool secret) {
+    // A call site has at most a few dozen arguments (fmt checked the format
+    // at compile time); an index beyond this is not one of them.
+    if (index >= kMaxArguments) return;
     if (sensitive.size() <= index) sensitive.resize(index + 1, false);
     if (secret) sensitive[index] = true;
   };
@@ -90,7 +95,7 @@ std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatch
     std::size_t index = 0;
     bool explicit_index = false;
     while (i < format.size() && scan::digit(format[i])) {
-      index = index * 10 + static_cast<std::size_t>(format[i] - '0');
+      if (index < kMaxArguments) index = index * 10 + static_cast<std::size_t>(format[i] - '0');
       explicit_index = true;
       ++i;
     }

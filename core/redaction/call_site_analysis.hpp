@@ -15,7 +15,8 @@ class KeyMatcher;
 /// Returns one flag per argument index the format uses (automatic or
 /// explicit, `{}` / `{1}` / `{:>8}`): true when the literal text right
 /// before one of its placeholders ends with a sensitive key and a
-/// separator. A malformed format gives what could be parsed.
+/// separator. A malformed format gives what could be parsed; indexes of
+/// 256 and more are ignored.
 std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys);
 
 /// The same test on the literal text before one placeholder.

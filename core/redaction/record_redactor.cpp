@@ -49,7 +49,7 @@ std::string strip_specs(std::string_view format, const std::vector<bool>& retype
     std::size_t index = 0;
     bool explicit_index = false;
     while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
-      index = index * 10 + static_cast<std::size_t>(format[i] - '0');
+      if (index < 4096) index = index * 10 + static_cast<std::size_t>(format[i] - '0');
       explicit_index = true;
       ++i;
     }

@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // The bytes as a format string, and as a key.
   const std::vector<bool> sensitive = sluice::detail::sensitive_placeholders(text, redactor.keys());
-  if (sensitive.size() > size + 1) std::abort();
+  if (sensitive.size() > 256) std::abort();  // indexes are capped
   (void)redactor.keys().is_sensitive(text.substr(0, 120));
   return 0;
 }
