@@ -161,27 +161,37 @@ bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
     }
     end = stripped - 1;
   }
-  std::uint32_t h = 2166136261u;
-  std::size_t length = 0;
-  std::array<std::size_t, 3> tail{};  // letter indices of the last three
+  // The alphanumeric run ending at `stripped`, then, only if it has a
+  // capital, where its last camelCase part starts.
   std::size_t i = stripped;
-  for (;;) {
-    const auto byte = static_cast<unsigned char>(before[i - 1]);
-    const char c = kLower[byte];
-    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    if (length < 3) tail[length] = letter_index(c);
-    ++length;
+  bool has_upper = false;
+  while (i > 0 && stripped - i < kMaxKeyLength &&
+         kLower[static_cast<unsigned char>(before[i - 1])]) {
+    has_upper |= is_upper(before[i - 1]);
     --i;
-    // Part boundary before before[i]? (split_key's rule, seen from the right.)
-    if (i == 0 || kLower[static_cast<unsigned char>(before[i - 1])] == 0) break;
-    if (c != byte) {  // an upper-case letter: maybe a camelCase boundary
-      const char prev = before[i - 1];
-      if (is_lower(prev) || is_digit(prev) ||
-          (is_upper(prev) && i + 1 < stripped && is_lower(before[i + 1]))) {
+  }
+  if (i > 0 && kLower[static_cast<unsigned char>(before[i - 1])]) return false;  // too long
+  if (has_upper) {
+    // split_key's rule, from the right: a part starts at a capital after a
+    // lower-case letter or digit, or at the last capital of a run of them
+    // followed by a lower-case letter (`APIKey`).
+    for (std::size_t k = stripped - 1; k > i; --k) {
+      const char here = before[k], prev = before[k - 1];
+      if (is_upper(here) && (is_lower(prev) || is_digit(prev) ||
+                             (is_upper(prev) && k + 1 < stripped && is_lower(before[k + 1])))) {
+        i = k;
         break;
       }
     }
-    if (length > kMaxKeyLength) return false;
+  }
+  std::uint32_t h = 2166136261u;
+  for (std::size_t k = stripped; k-- > i;) {
+    h = (h ^ static_cast<unsigned char>(kLower[static_cast<unsigned char>(before[k])])) * 16777619u;
+  }
+  std::size_t length = stripped - i;
+  std::array<std::size_t, 3> tail{};  // letter indices of the last three
+  for (std::size_t k = 0; k < 3 && k < length; ++k) {
+    tail[k] = letter_index(kLower[static_cast<unsigned char>(before[stripped - 1 - k])]);
   }
   const std::size_t last_length = length;
   if (length <= 2) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #if defined(__SSE2__)
@@ -78,44 +79,74 @@ void merge_matches(std::vector<Match>& matches, std::size_t first) {
 
 namespace {
 
+// 64 bytes at a time, as bit masks (bit k: byte k of the block).
+struct BlockMasks {
+  std::uint64_t digits;    // 0-9
+  std::uint64_t joins;     // ' ' and '-': what joins the digit groups of a card
+  std::uint64_t triggers;  // a superset of the table's other triggers
+};
+
 #if defined(__SSE2__)
-// Where the next byte that may be a trigger is, 16 bytes at a time: bytes
-// 0x30-0x42 (digits : ; < = > ? @ A B), 'J', 'b', '-' and '_'. A superset
-// of the table's triggers; the table decides. Clean prose skips whole blocks.
-std::size_t skip_clean(const unsigned char* bytes, std::size_t i, std::size_t n) noexcept {
-  const __m128i low = _mm_set1_epi8(0x30);
-  const __m128i span = _mm_set1_epi8(0x42 - 0x30);
-  const __m128i j = _mm_set1_epi8('J'), b = _mm_set1_epi8('b'), dash = _mm_set1_epi8('-'),
-                under = _mm_set1_epi8('_');
-  while (i + 16 <= n) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
-    const __m128i offset = _mm_sub_epi8(v, low);
-    const __m128i in_range = _mm_cmpeq_epi8(_mm_min_epu8(offset, span), offset);
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(in_range, _mm_cmpeq_epi8(v, j)),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, b),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, dash), _mm_cmpeq_epi8(v, under))));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-    if (mask != 0) {
-      i += static_cast<std::size_t>(__builtin_ctz(mask));
-      // The superset's extra bytes (; < ? and the like) are skipped here.
-      if (kTriggers[bytes[i]] != kNone) return i;
-      ++i;
-      continue;
-    }
-    i += 16;
+BlockMasks block_masks(const unsigned char* block) noexcept {
+  const __m128i zero_char = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+  // '=' '>' '?' '@' 'A' 'B' are 0x3D-0x42: one range ('?' is filtered out
+  // by the table when dispatched).
+  const __m128i eq_sign = _mm_set1_epi8('='), range = _mm_set1_epi8(0x42 - 0x3D);
+  const __m128i colon = _mm_set1_epi8(':'), j = _mm_set1_epi8('J'), b = _mm_set1_epi8('b'),
+                dash = _mm_set1_epi8('-'), under = _mm_set1_epi8('_'), space = _mm_set1_epi8(' ');
+  BlockMasks m{0, 0, 0};
+  for (int chunk = 0; chunk < 4; ++chunk) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * chunk));
+    const __m128i d = _mm_sub_epi8(v, zero_char);
+    const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+    const __m128i r = _mm_sub_epi8(v, eq_sign);
+    const __m128i in_range = _mm_cmpeq_epi8(_mm_min_epu8(r, range), r);
+    const __m128i is_dash = _mm_cmpeq_epi8(v, dash);
+    const __m128i joins = _mm_or_si128(_mm_cmpeq_epi8(v, space), is_dash);
+    const __m128i triggers =
+        _mm_or_si128(_mm_or_si128(in_range, _mm_cmpeq_epi8(v, colon)),
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, j), _mm_cmpeq_epi8(v, b)),
+                                  _mm_or_si128(is_dash, _mm_cmpeq_epi8(v, under))));
+    const int shift = 16 * chunk;
+    m.digits |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_digit)))
+                << shift;
+    m.joins |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(joins))) << shift;
+    m.triggers |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(triggers)))
+                  << shift;
   }
-  while (i < n && kTriggers[bytes[i]] == kNone) ++i;
-  return i;
+  return m;
 }
 #else
-std::size_t skip_clean(const unsigned char* bytes, std::size_t i, std::size_t n) noexcept {
-  while (i < n && kTriggers[bytes[i]] == kNone) ++i;
-  return i;
+BlockMasks block_masks(const unsigned char* block) noexcept {
+  BlockMasks m{0, 0, 0};
+  for (int k = 0; k < 64; ++k) {
+    const unsigned char c = block[k];
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if (c >= '0' && c <= '9') m.digits |= bit;
+    if (c == ' ' || c == '-') m.joins |= bit;
+    if (kTriggers[c] != kNone && kTriggers[c] != kDigit) m.triggers |= bit;
+  }
+  return m;
 }
 #endif
 
-constexpr bool is_digit(unsigned char c) noexcept { return c >= '0' && c <= '9'; }
+// Where a card or an SSN may start: a run of 9 or more bytes that are
+// digits, or spaces and dashes between digits (neither fits in fewer), and
+// the run that reaches the block's end (it may go on in the next block).
+// Short numbers (`200`, `12.5`, `2026-01-21`) never get here.
+std::uint64_t long_number_starts(const BlockMasks& m) noexcept {
+  const std::uint64_t chain = m.digits | (m.joins & (m.digits >> 1) & (m.digits << 1));
+  std::uint64_t nine = chain;  // bit k: bytes k..k+8 all in the chain
+  for (int k = 1; k < 9; ++k) nine &= chain >> k;
+  const std::uint64_t run_starts = chain & ~(chain << 1);
+  std::uint64_t starts = run_starts & nine;
+  if (chain >> 63) {
+    // The last run's start: just above the highest byte outside the chain.
+    const std::uint64_t gaps = ~chain;
+    starts |= gaps == 0 ? 1 : std::uint64_t{1} << (64 - __builtin_clzll(gaps));
+  }
+  return starts;
+}
 
 }  // namespace
 
@@ -124,59 +155,64 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
   const std::size_t first = out.size();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
+  alignas(16) unsigned char tail[64];
   std::size_t i = 0;
   while (i < n) {
-    // The hot loop: clean text is mostly letters and spaces.
-    i = skip_clean(bytes, i, n);
-    if (i >= n) break;
+    // The masks of the 64 bytes from i (the text's end padded with zeros,
+    // which are in no class).
+    const std::size_t base = i;
+    const unsigned char* block = bytes + base;
+    if (n - base < 64) {
+      std::memset(tail, 0, sizeof tail);
+      std::memcpy(tail, bytes + base, n - base);
+      block = tail;
+    }
+    const BlockMasks masks = block_masks(block);
+    std::uint64_t events = masks.triggers | long_number_starts(masks);
+    const std::size_t next = base + 64;
     // Each case rules out the common non-match inline before calling its
     // finder: triggers are frequent in logs, matches are not.
-    switch (kTriggers[bytes[i]]) {
-      case kDigit: {
-        // A chain of fewer than 9 digits (`200`, `12.5`, `2026-01-21`)
-        // holds neither an SSN nor a card.
-        std::size_t j = i, digits = 0;
-        for (;;) {
-          while (j < n && is_digit(bytes[j])) {
-            ++j;
-            ++digits;
-          }
-          if (j + 1 >= n || (bytes[j] != ' ' && bytes[j] != '-') || !is_digit(bytes[j + 1])) break;
-          ++j;
-        }
-        i = digits < 9 ? j : find_numbers(text, i, out);
-        break;
+    while (events != 0) {
+      const std::size_t at = base + static_cast<std::size_t>(__builtin_ctzll(events));
+      events &= events - 1;
+      if (at < i || at >= n) continue;
+      switch (kTriggers[bytes[at]]) {
+        case kDigit:
+          i = find_numbers(text, at, out);
+          break;
+        case kAt:
+          i = find_email(text, at, out);
+          break;
+        case kSeparator:
+          i = find_key_value(text, at, *keys_, out);
+          break;
+        case kJwt:
+          i = at >= 2 && bytes[at - 1] == 'y' ? find_jwt(text, at, out) : at + 1;
+          break;
+        case kAws:
+          // AKIA, ASIA, ... all end in 'A'; Google's AIza in 'a'.
+          i = at + 3 < n && (bytes[at + 3] | 0x20) == 'a' ? find_aws_key(text, at, out) : at + 1;
+          break;
+        case kScheme:
+          i = at + 1 < n && ((bytes[at + 1] | 0x20) == 'e' || (bytes[at + 1] | 0x20) == 'a')
+                  ? find_auth_credential(text, at, out)
+                  : at + 1;
+          break;
+        case kDash:
+          i = find_private_key(text, at, out);
+          break;
+        case kUnderscore:
+          i = find_vendor_token(text, at, out);
+          break;
+        case kTagEnd:
+          i = find_xml_value(text, at, *keys_, out);
+          break;
+        default:
+          i = at + 1;
       }
-      case kAt:
-        i = find_email(text, i, out);
-        break;
-      case kSeparator:
-        i = find_key_value(text, i, *keys_, out);
-        break;
-      case kJwt:
-        i = i >= 2 && bytes[i - 1] == 'y' ? find_jwt(text, i, out) : i + 1;
-        break;
-      case kAws:
-        // AKIA, ASIA, ... all end in 'A'; Google's AIza in 'a'.
-        i = i + 3 < n && (bytes[i + 3] | 0x20) == 'a' ? find_aws_key(text, i, out) : i + 1;
-        break;
-      case kScheme:
-        i = i + 1 < n && ((bytes[i + 1] | 0x20) == 'e' || (bytes[i + 1] | 0x20) == 'a')
-                ? find_auth_credential(text, i, out)
-                : i + 1;
-        break;
-      case kDash:
-        i = find_private_key(text, i, out);
-        break;
-      case kUnderscore:
-        i = find_vendor_token(text, i, out);
-        break;
-      case kTagEnd:
-        i = find_xml_value(text, i, *keys_, out);
-        break;
-      default:
-        ++i;
+      if (i >= next) break;
     }
+    if (i < next) i = next;
   }
   merge_matches(out, first);
 }
