@@ -100,6 +100,13 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
   std::sort(joined_terms_.begin(), joined_terms_.end());
   for (const std::string& word : last_words) words_[word_hash(word)] = true;
   for (const std::string_view word : kQualifiers) words_[word_hash(word)] = true;
+  // maybe_sensitive's first test: the last three letters of anything that
+  // may pass the two filters above (a long term ends a longer word too).
+  const auto mark_last3 = [this](std::string_view word) {
+    if (word.size() >= 3) last3_[tail_index(word)] = true;
+  };
+  for (const std::string& word : last_words) mark_last3(word);
+  for (const std::string_view word : kQualifiers) mark_last3(word);
   for (const std::string& term : long_terms_) tails_[tail_index(term)] = true;
   for (const std::string& term : joined_terms_) exact_[word_hash(term)] = true;
 }
@@ -160,6 +167,20 @@ bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
       return false;  // no letters (`10:30`), or nothing that is a key
     }
     end = stripped - 1;
+  }
+  // Cheapest test first: the last three letters, when they all belong to
+  // the last part (no part boundary among them), must end some string a
+  // sensitive key's last part can be. `page`, `limit`, `status` stop here.
+  if (stripped >= 3) {
+    const char c1 = before[stripped - 3], c2 = before[stripped - 2], c3 = before[stripped - 1];
+    const std::size_t l1 = letter_index(kLower[static_cast<unsigned char>(c1)]);
+    const std::size_t l2 = letter_index(kLower[static_cast<unsigned char>(c2)]);
+    const std::size_t l3 = letter_index(kLower[static_cast<unsigned char>(c3)]);
+    const bool boundary = (is_upper(c3) && !is_upper(c2)) || (is_upper(c2) && !is_upper(c1)) ||
+                          (is_upper(c2) && is_upper(c1) && is_lower(c3));
+    if (l1 != 0 && l2 != 0 && l3 != 0 && !boundary && !last3_[(l1 * 37 + l2) * 37 + l3]) {
+      return false;
+    }
   }
   // The alphanumeric run ending at `stripped`, then, only if it has a
   // capital, where its last camelCase part starts.

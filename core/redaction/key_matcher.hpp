@@ -58,6 +58,7 @@ class KeyMatcher {
   std::vector<bool> words_ = std::vector<bool>(kWordBits);
   std::vector<bool> tails_ = std::vector<bool>(37 * 37 * 37);
   std::vector<bool> exact_ = std::vector<bool>(kWordBits);  // hashed joined terms
+  std::vector<bool> last3_ = std::vector<bool>(37 * 37 * 37);
 };
 
 /// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at

@@ -98,9 +98,6 @@ void put_string(std::vector<std::byte>& out, std::string_view s) {
   if (!s.empty()) std::memcpy(out.data() + at + 4, s.data(), s.size());
 }
 
-// The smallest 13-digit number: anything below cannot be a card.
-constexpr std::uint64_t kSmallestCard = 1'000'000'000'000ull;
-
 bool is_wide_integer(ArgKind kind) { return kind == ArgKind::i64 || kind == ArgKind::u64; }
 
 }  // namespace
@@ -198,31 +195,35 @@ const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) 
 }
 
 RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
-  auto& slot = cache_[(reinterpret_cast<std::uintptr_t>(&site) >> 4) % kCacheSize];
-  if (slot.first == &site) return *slot.second;
+  CacheEntry& entry = cache_[cache_index(site)];
+  if (entry.site == &site) return *entry.plan;
   auto& owned = plans_[&site];
   if (!owned) owned = std::make_unique<Plan>(make_plan(site));
-  slot = {&site, owned.get()};
-  return *owned;
+  Plan& plan = *owned;
+  entry = CacheEntry{&site, &plan, Mode::other, 0, 0, {}};
+  if (plan.nothing) {
+    entry.mode = Mode::nothing;
+  } else if (plan.integers_only && plan.integer_offsets.size() <= kInlineOffsets &&
+             std::all_of(plan.integer_offsets.begin(), plan.integer_offsets.end(),
+                         [](std::uint32_t o) { return o + 8 <= 0xFFFF; })) {
+    entry.mode = Mode::integers;
+    entry.offset_count = static_cast<std::uint8_t>(plan.integer_offsets.size());
+    for (std::size_t k = 0; k < plan.integer_offsets.size(); ++k) {
+      entry.offsets[k] = static_cast<std::uint16_t>(plan.integer_offsets[k]);
+      entry.bytes_needed = std::max<std::uint16_t>(
+          entry.bytes_needed, static_cast<std::uint16_t>(plan.integer_offsets[k] + 8));
+    }
+  }
+  return plan;
 }
 
-RecordRedactor::Result RecordRedactor::redact(const CallSite& site,
-                                              std::span<const std::byte> args) {
+RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
+                                                   std::span<const std::byte> args) {
   Plan& plan = plan_for(site);
-  if (plan.nothing) return {&site, args, 0};
-  if (plan.integers_only) {
-    // The common numeric record (`{} items in {} ms`): a few loads and
-    // compares, then out.
-    bool candidate = false;
-    for (const std::uint32_t offset : plan.integer_offsets) {
-      std::uint64_t u;
-      if (offset + 8 > args.size()) return {&site, args, 0};
-      std::memcpy(&u, args.data() + offset, 8);
-      // Card length or more; a negative i64 is huge as u64 and is checked
-      // properly below.
-      candidate = candidate || u >= kSmallestCard;
-    }
-    if (!candidate) return {&site, args, 0};
+  const CacheEntry& entry = cache_[cache_index(site)];
+  if (entry.mode == Mode::nothing) return {&site, args, 0};
+  if (entry.mode == Mode::integers && !has_card_length_integer(entry, args)) {
+    return {&site, args, 0};
   }
 
   const std::size_t arg_count = site.arg_count;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
@@ -52,7 +53,18 @@ class RecordRedactor {
   /// and formatted at run time; such copies live until the process ends
   /// (sinks such as the binary log key their tables by site address).
   /// Backend thread only.
-  Result redact(const CallSite& site, std::span<const std::byte> args);
+  Result redact(const CallSite& site, std::span<const std::byte> args) {
+    // Inline: most records stop here (a known site with nothing to scan, or
+    // integers all shorter than a card), reading one cache entry.
+    const CacheEntry& entry = cache_[cache_index(site)];
+    if (entry.site == &site) {
+      if (entry.mode == Mode::nothing) return {&site, args, 0};
+      if (entry.mode == Mode::integers && !has_card_length_integer(entry, args)) {
+        return {&site, args, 0};
+      }
+    }
+    return redact_slow(site, args);
+  }
 
   const Redactor& redactor() const noexcept { return redactor_; }
 
@@ -76,6 +88,36 @@ class RecordRedactor {
     const CallSite* text_site = nullptr;
   };
 
+  Result redact_slow(const CallSite& site, std::span<const std::byte> args);
+
+  // What the inline path needs of a plan, in the cache entry itself.
+  enum class Mode : std::uint8_t { nothing, integers, other };
+  static constexpr std::size_t kInlineOffsets = 4;
+  struct CacheEntry {
+    const CallSite* site = nullptr;
+    Plan* plan = nullptr;
+    Mode mode = Mode::other;
+    std::uint8_t offset_count = 0;
+    std::uint16_t bytes_needed = 0;  // the last integer's end
+    std::array<std::uint16_t, kInlineOffsets> offsets{};
+  };
+  static std::size_t cache_index(const CallSite& site) noexcept {
+    return (reinterpret_cast<std::uintptr_t>(&site) >> 4) % kCacheSize;
+  }
+  // The smallest 13-digit number: anything below cannot be a card.
+  static constexpr std::uint64_t kSmallestCard = 1'000'000'000'000ull;
+  static bool has_card_length_integer(const CacheEntry& entry,
+                                      std::span<const std::byte> args) noexcept {
+    if (entry.bytes_needed > args.size()) return false;  // corrupt: leave it alone
+    bool found = false;
+    for (std::size_t k = 0; k < entry.offset_count; ++k) {
+      std::uint64_t u;
+      std::memcpy(&u, args.data() + entry.offsets[k], 8);
+      // A negative i64 is huge as u64: redact_slow looks at its sign.
+      found |= u >= kSmallestCard;
+    }
+    return found;
+  }
   Plan& plan_for(const CallSite& site);
   Plan make_plan(const CallSite& site) const;
   const CallSite* text_site_for(const CallSite& site, Plan& plan) const;
@@ -88,7 +130,7 @@ class RecordRedactor {
   // Sites seen, behind a small direct-mapped cache: the common case is a
   // handful of hot sites, looked up once per record.
   static constexpr std::size_t kCacheSize = 256;
-  std::array<std::pair<const CallSite*, Plan*>, kCacheSize> cache_{};
+  std::array<CacheEntry, kCacheSize> cache_{};
   std::unordered_map<const CallSite*, std::unique_ptr<Plan>> plans_;
 
   // Per record, reused.
