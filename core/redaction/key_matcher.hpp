@@ -29,6 +29,23 @@ class KeyMatcher {
   /// to a `=` or `:`, closing quote and spaces allowed) cannot be sensitive.
   /// Looks only at the key's last part or two; rejects nearly every key.
   bool maybe_sensitive(std::string_view before) const noexcept;
+  /// The first test of maybe_sensitive, inline for the scanner's loop: true
+  /// if the three letters before `before`'s end (after one closing quote)
+  /// are one last part's and end no string a sensitive key's last part can
+  /// be (`page=`, `limit=`, `status=`). False: no decision, ask
+  /// maybe_sensitive.
+  bool surely_not_sensitive(std::string_view before) const noexcept {
+    std::size_t end = before.size();
+    if (end > 0 && (before[end - 1] == '"' || before[end - 1] == '\'')) --end;
+    if (end < 3) return false;
+    // Lower-case letters only (1..26, as letter_index): anything else (a
+    // capital, a digit) takes the full test, which knows part boundaries.
+    const std::size_t l1 = static_cast<unsigned char>(before[end - 3] - 'a' + 1);
+    const std::size_t l2 = static_cast<unsigned char>(before[end - 2] - 'a' + 1);
+    const std::size_t l3 = static_cast<unsigned char>(before[end - 1] - 'a' + 1);
+    if (l1 - 1 > 25 || l2 - 1 > 25 || l3 - 1 > 25) return false;
+    return !last3_[(l1 * 37 + l2) * 37 + l3];
+  }
   bool empty() const noexcept { return terms_.empty(); }
 
   /// Longest key is_sensitive() looks at; longer keys are not sensitive.
