@@ -95,7 +95,7 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   if (at + 1 < n && (text[at + 1] == sep || (sep == ':' && text[at + 1] == '/'))) return at + 2;
   if (!keys.maybe_sensitive(text.substr(0, at))) return at + 1;  // nearly every key
   const std::string_view key = key_before(text, at);
-  if (key.empty() || !keys.is_sensitive(key)) return at + 1;
+  if (key.empty() || !keys.is_sensitive_filtered(key)) return at + 1;
 
   std::size_t i = at + 1;
   for (std::size_t gap = 0; i < n && text[i] == ' ' && gap < kMaxGap; ++gap) ++i;

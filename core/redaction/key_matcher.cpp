@@ -233,7 +233,11 @@ bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
 
 bool KeyMatcher::is_sensitive(std::string_view key) const noexcept {
   if (key.empty() || key.size() > kMaxKeyLength || terms_.empty()) return false;
-  if (!maybe_sensitive(key)) return false;
+  return maybe_sensitive(key) && is_sensitive_filtered(key);
+}
+
+bool KeyMatcher::is_sensitive_filtered(std::string_view key) const noexcept {
+  if (key.empty() || key.size() > kMaxKeyLength || terms_.empty()) return false;
   {
     // The common sensitive keys spell a term exactly, once case and
     // separators are gone (`password`, `API_KEY`, `Authorization`): one hash

@@ -25,6 +25,9 @@ class KeyMatcher {
   explicit KeyMatcher(const std::vector<std::string>& terms);
 
   bool is_sensitive(std::string_view key) const noexcept;
+  /// is_sensitive for a key whose text already passed maybe_sensitive (the
+  /// scanner filters first): the same answer, without filtering twice.
+  bool is_sensitive_filtered(std::string_view key) const noexcept;
   /// A filter for scanners: false if the key that ends `before` (the text up
   /// to a `=` or `:`, closing quote and spaces allowed) cannot be sensitive.
   /// Looks only at the key's last part or two; rejects nearly every key.
