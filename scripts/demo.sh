@@ -6,7 +6,8 @@
 # every record as JSON lines to out/demo/app.jsonl, in binary to the rotated
 # set out/demo/app.slog* and zstd-compressed to archive.slog.zst. Then it
 # decodes the binary logs to JSON Lines with sluice-decode and checks that
-# they hold the same records as app.jsonl.
+# they hold the same records as app.jsonl, and that the password, card number
+# and API key the demo logs on purpose were redacted from every file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +48,14 @@ if ! cmp -s "$decoded" <(build/tools/sluice-decode/sluice-decode "$out/archive.s
   echo "demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
   exit 1
 fi
+# The demo logs a password, a card number and an API key on purpose: redaction
+# must have removed them from every file, the binary log included.
+if grep -qE 'hunter2|4111 1111|sk_live_' "$out"/app.log "$out"/app.jsonl "$decoded"; then
+  echo "demo.sh: a secret reached a log file" >&2
+  exit 1
+fi
 echo "== $(wc -l <"$decoded") records decoded from $(cat "$out"/app.slog* | wc -c) bytes of rotated binary log" \
   "($(wc -c <"$out/archive.slog.zst") bytes in archive.slog.zst, compressed as written), the same as app.jsonl;" \
-  "the errors, through jq:"
+  "no secret in any of them; the redacted records, then the errors, through jq:"
+jq -c 'select(.logger_name == "app.auth") | {message, api_key}' "$decoded"
 jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"

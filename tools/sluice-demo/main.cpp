@@ -2,10 +2,10 @@
 //
 // Worker threads handle fake HTTP requests (started/completed with
 // durations), one user logs in (and one fails to), a slow query warns, and a
-// payment fails with an exception. Text, JSON and binary logs go to files
-// under --out, split the way the seeds' deployments split them (general,
-// errors, requests) and rotated small enough to rotate during the demo; the
-// console shows WARNING and above.
+// payment fails with an exception, and some code logs a password, a card
+// number and an API key (redacted before any sink sees them). Text, JSON and binary logs go to
+// files under --out, split the way the seeds' deployments split them (general, errors, requests)
+// and rotated small enough to rotate during the demo; the console shows WARNING and above.
 
 #include <sluice/rotation.hpp>
 #include <sluice/sinks/binary_file_sink.hpp>
@@ -105,6 +105,16 @@ void security_events() {
                  sluice::kv<"event_type">("login_failed"));
 }
 
+// Secrets that people log by accident. Redaction (on by default) removes
+// them on the backend, before any sink: scripts/demo.sh checks that none
+// reaches a file.
+void careless_logging() {
+  const sluice::Logger& auth = sluice::get_logger("app.auth");
+  SLUICE_INFO(auth, "login user={} password={}", "alice@example.com", "hunter2");
+  SLUICE_WARNING(auth, "payment declined card={} cvv={}", "4111 1111 1111 1111", 123,
+                 sluice::kv<"api_key">("sk_live_51H8abcdEFGH1234ijkl"));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,6 +195,7 @@ int main(int argc, char** argv) {
   const sluice::Logger& app = sluice::get_logger("app");
   SLUICE_INFO(app, "demo server starting with {} workers", options.workers);
   security_events();
+  careless_logging();
 
   std::vector<std::thread> workers;
   for (int w = 0; w < options.workers; ++w) {
