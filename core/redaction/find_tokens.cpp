@@ -104,14 +104,7 @@ constexpr std::array<VendorPrefix, 8> kDashPrefixes{{
 std::size_t find_vendor_token(std::string_view text, std::size_t at, std::vector<Match>& out) {
   // The two letters before the separator rule out nearly every '_' and '-'
   // (snake_case keys, `eu-west-1`) before any word is compared.
-  if (at < 2) return at + 1;
-  const char a = text[at - 2], b = text[at - 1];
-  const bool maybe =
-      text[at] == '_' ? (a == 'h' && (b == 'p' || b == 'o' || b == 'u' || b == 's' || b == 'r')) ||
-                            (a == 'u' && b == 'b') || (a == 'p' && b == 'm') ||
-                            ((a == 's' || a == 'r') && b == 'k')
-                      : a == 'x' || (a == 'a' && b == 't') || (a == 's' && b == 'k');
-  if (!maybe) return at + 1;
+  if (!vendor_prefix_may_end(text, at)) return at + 1;
   // The word before the separator, bounded on the left.
   std::size_t begin = at;
   while (begin > 0 && at - begin < 6 && scan::alnum(text[begin - 1])) --begin;

@@ -35,6 +35,19 @@ std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<
 /// At '_' or '-': a vendor token whose prefix ends here: GitHub `ghp_`,
 /// Stripe `sk_live_`, Slack `xoxb-`, GitLab `glpat-`, npm `npm_`, `sk-`.
 std::size_t find_vendor_token(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// The first test of find_vendor_token, inline for the scanner's loop: can
+/// a vendor prefix end at the '_' or '-' at `at`? Looks at the two letters
+/// before it only, which rules out nearly every snake_case key and
+/// `eu-west-1`, UUID or date dash, without a call.
+inline bool vendor_prefix_may_end(std::string_view text, std::size_t at) noexcept {
+  if (at < 2) return false;
+  const char a = text[at - 2], b = text[at - 1];
+  return text[at] == '_'
+             ? (a == 'h' && (b == 'p' || b == 'o' || b == 'u' || b == 's' || b == 'r')) ||
+                   (a == 'u' && b == 'b') || (a == 'p' && b == 'm') ||
+                   ((a == 's' || a == 'r') && b == 'k')
+             : a == 'x' || (a == 'a' && b == 't') || (a == 's' && b == 'k');
+}
 /// At '>': the text of an XML element with a sensitive name
 /// (`<password>x</password>`).
 std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,

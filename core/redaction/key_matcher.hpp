@@ -49,6 +49,29 @@ class KeyMatcher {
     if (l1 - 1 > 25 || l2 - 1 > 25 || l3 - 1 > 25) return false;
     return !last3_[(l1 * 37 + l2) * 37 + l3];
   }
+  /// The second inline test: true if what ends `before` (after
+  /// maybe_sensitive's gap of spaces, quotes and escapes) is a number with
+  /// no letter reachable through digits and key separators (`eta 00:14`,
+  /// `10.0.3.17:8080`): maybe_sensitive looks past all-digit parts only
+  /// through those bytes, so it would find no key there either. False: no
+  /// decision.
+  static bool surely_a_number(std::string_view before) noexcept {
+    std::size_t end = before.size();
+    for (int gap = 0; end > 0 && gap < 5; ++gap) {
+      const char c = before[end - 1];
+      if (c != ' ' && c != '"' && c != '\'' && c != '\\') break;
+      --end;
+    }
+    if (end == 0 || before[end - 1] < '0' || before[end - 1] > '9') return false;
+    while (end > 0) {
+      const char c = before[end - 1];
+      if (!((c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':')) break;
+      --end;
+    }
+    if (end == 0) return true;
+    const char c = static_cast<char>(before[end - 1] | 0x20);
+    return c < 'a' || c > 'z';
+  }
   bool empty() const noexcept { return terms_.empty(); }
 
   /// Longest key is_sensitive() looks at; longer keys are not sensitive.

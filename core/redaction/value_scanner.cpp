@@ -87,8 +87,10 @@ struct BlockMasks {
   std::uint64_t triggers;  // a superset of the table's other triggers
 };
 
+// `chunks`: how many of the block's four 16-byte chunks hold text (the
+// text's last block is often short; the others are zero, in no class).
 #if defined(__SSE2__)
-BlockMasks block_masks(const unsigned char* block) noexcept {
+BlockMasks block_masks(const unsigned char* block, int chunks) noexcept {
   const __m128i zero_char = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
   // '=' '>' '?' '@' 'A' 'B' are 0x3D-0x42: one range ('?' is filtered out
   // by the table when dispatched).
@@ -96,7 +98,7 @@ BlockMasks block_masks(const unsigned char* block) noexcept {
   const __m128i colon = _mm_set1_epi8(':'), j = _mm_set1_epi8('J'), b = _mm_set1_epi8('b'),
                 dash = _mm_set1_epi8('-'), under = _mm_set1_epi8('_'), space = _mm_set1_epi8(' ');
   BlockMasks m{0, 0, 0};
-  for (int chunk = 0; chunk < 4; ++chunk) {
+  for (int chunk = 0; chunk < chunks; ++chunk) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * chunk));
     const __m128i d = _mm_sub_epi8(v, zero_char);
     const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
@@ -118,9 +120,9 @@ BlockMasks block_masks(const unsigned char* block) noexcept {
   return m;
 }
 #else
-BlockMasks block_masks(const unsigned char* block) noexcept {
+BlockMasks block_masks(const unsigned char* block, int chunks) noexcept {
   BlockMasks m{0, 0, 0};
-  for (int k = 0; k < 64; ++k) {
+  for (int k = 0; k < 16 * chunks; ++k) {
     const unsigned char c = block[k];
     const std::uint64_t bit = std::uint64_t{1} << k;
     if (c >= '0' && c <= '9') m.digits |= bit;
@@ -137,8 +139,10 @@ BlockMasks block_masks(const unsigned char* block) noexcept {
 // Short numbers (`200`, `12.5`, `2026-01-21`) never get here.
 std::uint64_t long_number_starts(const BlockMasks& m) noexcept {
   const std::uint64_t chain = m.digits | (m.joins & (m.digits >> 1) & (m.digits << 1));
-  std::uint64_t nine = chain;  // bit k: bytes k..k+8 all in the chain
-  for (int k = 1; k < 9; ++k) nine &= chain >> k;
+  // bit k: bytes k..k+8 all in the chain, by doubling runs (2, 4, 8, 9).
+  const std::uint64_t two = chain & (chain >> 1);
+  const std::uint64_t four = two & (two >> 2);
+  const std::uint64_t nine = four & (four >> 4) & (chain >> 8);
   const std::uint64_t run_starts = chain & ~(chain << 1);
   std::uint64_t starts = run_starts & nine;
   if (chain >> 63) {
@@ -163,12 +167,14 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
     // which are in no class).
     const std::size_t base = i;
     const unsigned char* block = bytes + base;
+    int chunks = 4;
     if (n - base < 64) {
       std::memset(tail, 0, sizeof tail);
       std::memcpy(tail, bytes + base, n - base);
       block = tail;
+      chunks = static_cast<int>((n - base + 15) / 16);
     }
-    const BlockMasks masks = block_masks(block);
+    const BlockMasks masks = block_masks(block, chunks);
     std::uint64_t events = masks.triggers | long_number_starts(masks);
     const std::size_t next = base + 64;
     // Each case rules out the common non-match inline before calling its
@@ -186,8 +192,12 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
           break;
         case kSeparator:
           // Nearly every key in a clean log (`page=`, `status=`) is ruled
-          // out by its last three letters, without a call.
-          i = keys_->surely_not_sensitive(text.substr(0, at))
+          // out by its last three letters, and times and addresses
+          // (`00:14:32`, `10.0.3.17:8080`) by having none, without a call.
+          // (Skipping find_key_value's `::` and `==` step is harmless: at
+          // the second byte, the text before ends in a separator, no key.)
+          i = keys_->surely_not_sensitive(text.substr(0, at)) ||
+                      KeyMatcher::surely_a_number(text.substr(0, at))
                   ? at + 1
                   : find_key_value(text, at, *keys_, out);
           break;
@@ -204,10 +214,19 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
                   : at + 1;
           break;
         case kDash:
-          i = find_private_key(text, at, out);
+          // Dates, UUIDs and `eu-west-1` are full of single dashes: a PEM
+          // block starts with "--", a vendor token's dash follows one of a
+          // few two-letter endings.
+          if (at + 1 < n && bytes[at + 1] == '-') {
+            i = find_private_key(text, at, out);
+          } else {
+            i = vendor_prefix_may_end(text, at) ? find_vendor_token(text, at, out) : at + 1;
+          }
           break;
         case kUnderscore:
-          i = find_vendor_token(text, at, out);
+          // Most '_' are in snake_case keys (`request_id`), not vendor
+          // prefixes (`ghp_`, `sk_live_`).
+          i = vendor_prefix_may_end(text, at) ? find_vendor_token(text, at, out) : at + 1;
           break;
         case kTagEnd:
           i = find_xml_value(text, at, *keys_, out);
