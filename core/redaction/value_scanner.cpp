@@ -208,11 +208,16 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
           // AKIA, ASIA, ... all end in 'A'; Google's AIza in 'a'.
           i = at + 3 < n && (bytes[at + 3] | 0x20) == 'a' ? find_aws_key(text, at, out) : at + 1;
           break;
-        case kScheme:
-          i = at + 1 < n && ((bytes[at + 1] | 0x20) == 'e' || (bytes[at + 1] | 0x20) == 'a')
+        case kScheme: {
+          // In free text only "Bearer" and "Basic" count: "be" + 'a' or
+          // "ba" + 's' ("by", "batch", "bytes" stop here).
+          const auto lower = [&](std::size_t k) { return k < n ? bytes[k] | 0x20 : 0; };
+          const int second = lower(at + 1), third = lower(at + 2);
+          i = (second == 'e' && third == 'a') || (second == 'a' && third == 's')
                   ? find_auth_credential(text, at, out)
                   : at + 1;
           break;
+        }
         case kDash:
           // Dates, UUIDs and `eu-west-1` are full of single dashes: a PEM
           // block starts with "--", a vendor token's dash follows one of a
@@ -238,7 +243,8 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
     }
     if (i < next) i = next;
   }
-  merge_matches(out, first);
+  // Nothing to merge in nearly every text: no call.
+  if (out.size() - first >= 2) merge_matches(out, first);
 }
 
 }  // namespace sluice::detail
