@@ -109,6 +109,12 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
   for (const std::string_view word : kQualifiers) mark_last3(word);
   for (const std::string& term : long_terms_) tails_[tail_index(term)] = true;
   for (const std::string& term : joined_terms_) exact_[word_hash(term)] = true;
+  for (const std::string& term : joined_terms_) {
+    if (term.size() == 2 && is_lower(term[0]) && is_lower(term[1])) {
+      two_letter_terms_[static_cast<std::size_t>(term[0] - 'a') * 26 +
+                        static_cast<std::size_t>(term[1] - 'a')] = true;
+    }
+  }
 }
 
 namespace {

@@ -49,19 +49,14 @@ class KeyMatcher {
     if (l1 - 1 > 25 || l2 - 1 > 25 || l3 - 1 > 25) return false;
     return !last3_[(l1 * 37 + l2) * 37 + l3];
   }
-  /// The second inline test: true if what ends `before` (after
-  /// maybe_sensitive's gap of spaces, quotes and escapes) is a number with
-  /// no letter reachable through digits and key separators (`eta 00:14`,
-  /// `10.0.3.17:8080`): maybe_sensitive looks past all-digit parts only
-  /// through those bytes, so it would find no key there either. False: no
-  /// decision.
-  static bool surely_a_number(std::string_view before) noexcept {
-    std::size_t end = before.size();
-    for (int gap = 0; end > 0 && gap < 5; ++gap) {
-      const char c = before[end - 1];
-      if (c != ' ' && c != '"' && c != '\'' && c != '\\') break;
-      --end;
-    }
+  /// The second inline test, for what ends in a digit (after
+  /// maybe_sensitive's gap of spaces, quotes and escapes): maybe_sensitive
+  /// looks past all-digit parts only through digits and key separators, so
+  /// if those lead to no letter (`eta 00:14`, `10.0.3.17:8080`) there is no
+  /// key, and if they lead to one, its last three letters decide as in
+  /// surely_not_sensitive (`product:48213`). False: no decision.
+  bool surely_not_sensitive_number(std::string_view before) const noexcept {
+    std::size_t end = skip_gap(before);
     if (end == 0 || before[end - 1] < '0' || before[end - 1] > '9') return false;
     while (end > 0) {
       const char c = before[end - 1];
@@ -70,7 +65,26 @@ class KeyMatcher {
     }
     if (end == 0) return true;
     const char c = static_cast<char>(before[end - 1] | 0x20);
-    return c < 'a' || c > 'z';
+    if (c < 'a' || c > 'z') return true;
+    return surely_not_sensitive(before.substr(0, end));
+  }
+  /// The third inline test, for a last part of two lower-case letters after
+  /// a separator and a lower-case letter (`request_id`, `duration_ms`):
+  /// maybe_sensitive judges it joined to the part before (`requestid`),
+  /// which can be sensitive only if its last three letters end some string
+  /// a sensitive key's last part can be, or if the two letters are a term
+  /// themselves. False: no decision.
+  bool surely_not_sensitive_short_part(std::string_view before) const noexcept {
+    const std::size_t end = skip_gap(before);
+    if (end < 4) return false;
+    const std::size_t l0 = static_cast<unsigned char>(before[end - 4] - 'a');
+    const std::size_t l1 = static_cast<unsigned char>(before[end - 2] - 'a');
+    const std::size_t l2 = static_cast<unsigned char>(before[end - 1] - 'a');
+    const char sep = before[end - 3];
+    if (l0 > 25 || l1 > 25 || l2 > 25 || !(sep == '_' || sep == '-' || sep == '.' || sep == ':')) {
+      return false;
+    }
+    return !two_letter_terms_[l1 * 26 + l2] && !last3_[((l0 + 1) * 37 + (l1 + 1)) * 37 + (l2 + 1)];
   }
   bool empty() const noexcept { return terms_.empty(); }
 
@@ -102,6 +116,18 @@ class KeyMatcher {
   std::vector<bool> tails_ = std::vector<bool>(37 * 37 * 37);
   std::vector<bool> exact_ = std::vector<bool>(kWordBits);  // hashed joined terms
   std::vector<bool> last3_ = std::vector<bool>(37 * 37 * 37);
+  std::vector<bool> two_letter_terms_ = std::vector<bool>(26 * 26);  // joined terms `ab`
+
+  // maybe_sensitive's gap: what it skips between a key and its separator.
+  static std::size_t skip_gap(std::string_view before) noexcept {
+    std::size_t end = before.size();
+    for (int gap = 0; end > 0 && gap < 5; ++gap) {
+      const char c = before[end - 1];
+      if (c != ' ' && c != '"' && c != '\'' && c != '\\') break;
+      --end;
+    }
+    return end;
+  }
 };
 
 /// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at

@@ -191,13 +191,15 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
           i = find_email(text, at, out);
           break;
         case kSeparator:
-          // Nearly every key in a clean log (`page=`, `status=`) is ruled
-          // out by its last three letters, and times and addresses
-          // (`00:14:32`, `10.0.3.17:8080`) by having none, without a call.
+          // Nearly every key in a clean log is ruled out without a call:
+          // by its last three letters (`page=`, `status=`), times and
+          // addresses by having none (`00:14:32`, `10.0.3.17:8080`), short
+          // last parts by their join (`request_id=`).
           // (Skipping find_key_value's `::` and `==` step is harmless: at
           // the second byte, the text before ends in a separator, no key.)
           i = keys_->surely_not_sensitive(text.substr(0, at)) ||
-                      KeyMatcher::surely_a_number(text.substr(0, at))
+                      keys_->surely_not_sensitive_number(text.substr(0, at)) ||
+                      keys_->surely_not_sensitive_short_part(text.substr(0, at))
                   ? at + 1
                   : find_key_value(text, at, *keys_, out);
           break;
