@@ -109,6 +109,7 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
   for (const std::string_view word : kQualifiers) mark_last3(word);
   for (const std::string& term : long_terms_) tails_[tail_index(term)] = true;
   for (const std::string& term : joined_terms_) exact_[word_hash(term)] = true;
+  for (const auto& [part, term] : by_last_part_) last_parts_[word_hash(part)] = true;
   for (const std::string& term : joined_terms_) {
     if (term.size() == 2 && is_lower(term[0]) && is_lower(term[1])) {
       two_letter_terms_[static_cast<std::size_t>(term[0] - 'a') * 26 +
@@ -274,12 +275,16 @@ bool KeyMatcher::is_sensitive_filtered(std::string_view key) const noexcept {
         if (last.size() > joined.size() && last.ends_with(joined)) return true;
       }
     }
-    // Part by part: the terms whose last part this is, and their others.
-    const auto [first, stop] = std::equal_range(
-        by_last_part_.begin(), by_last_part_.end(),
-        std::pair<std::string_view, std::size_t>{last, 0}, [](const auto& a, const auto& b) {
-          return std::string_view(a.first) < std::string_view(b.first);
-        });
+    // Part by part: the terms whose last part this is, and their others
+    // (none, nearly always: a hashed bit says so without a search).
+    const auto [first, stop] =
+        !last_parts_[word_hash(last)]
+            ? std::pair{by_last_part_.end(), by_last_part_.end()}
+            : std::equal_range(by_last_part_.begin(), by_last_part_.end(),
+                               std::pair<std::string_view, std::size_t>{last, 0},
+                               [](const auto& a, const auto& b) {
+                                 return std::string_view(a.first) < std::string_view(b.first);
+                               });
     for (auto it = first; it != stop; ++it) {
       const Term& term = terms_[it->second];
       const std::size_t m = term.parts.size();
@@ -299,8 +304,9 @@ bool KeyMatcher::is_sensitive_filtered(std::string_view key) const noexcept {
                          joined.begin() + static_cast<std::ptrdiff_t>(length + part.size()));
       std::copy(part.begin(), part.end(), joined.begin());
       length += part.size();
-      if (std::binary_search(joined_terms_.begin(), joined_terms_.end(),
-                             std::string_view(joined.data(), length))) {
+      const std::string_view word(joined.data(), length);
+      if (exact_[word_hash(word)] &&
+          std::binary_search(joined_terms_.begin(), joined_terms_.end(), word)) {
         return true;
       }
     }

@@ -114,7 +114,8 @@ class KeyMatcher {
   static std::size_t tail_index(std::string_view word) noexcept;
   std::vector<bool> words_ = std::vector<bool>(kWordBits);
   std::vector<bool> tails_ = std::vector<bool>(37 * 37 * 37);
-  std::vector<bool> exact_ = std::vector<bool>(kWordBits);  // hashed joined terms
+  std::vector<bool> exact_ = std::vector<bool>(kWordBits);       // hashed joined terms
+  std::vector<bool> last_parts_ = std::vector<bool>(kWordBits);  // hashed terms' last parts
   std::vector<bool> last3_ = std::vector<bool>(37 * 37 * 37);
   std::vector<bool> two_letter_terms_ = std::vector<bool>(26 * 26);  // joined terms `ab`
 
