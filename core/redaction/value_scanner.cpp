@@ -138,6 +138,7 @@ BlockMasks block_masks(const unsigned char* block, int chunks) noexcept {
 // the run that reaches the block's end (it may go on in the next block).
 // Short numbers (`200`, `12.5`, `2026-01-21`) never get here.
 std::uint64_t long_number_starts(const BlockMasks& m) noexcept {
+  if (m.digits == 0) return 0;  // most blocks of prose: nothing to chain
   const std::uint64_t chain = m.digits | (m.joins & (m.digits >> 1) & (m.digits << 1));
   // bit k: bytes k..k+8 all in the chain, by doubling runs (2, 4, 8, 9).
   const std::uint64_t two = chain & (chain >> 1);
