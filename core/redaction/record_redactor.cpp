@@ -213,6 +213,11 @@ RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
       entry.bytes_needed = std::max<std::uint16_t>(
           entry.bytes_needed, static_cast<std::uint16_t>(plan.integer_offsets[k] + 8));
     }
+    // Unused slots repeat the first offset, so that the inline test reads
+    // all kInlineOffsets slots without a count (a site has at least one).
+    for (std::size_t k = plan.integer_offsets.size(); k < kInlineOffsets; ++k) {
+      entry.offsets[k] = entry.offsets[0];
+    }
   }
   return plan;
 }

@@ -109,8 +109,11 @@ class RecordRedactor {
   static bool has_card_length_integer(const CacheEntry& entry,
                                       std::span<const std::byte> args) noexcept {
     if (entry.bytes_needed > args.size()) return false;  // corrupt: leave it alone
+    // Every slot, without a count: unused ones repeat the first offset, and
+    // a fixed trip count unrolls into straight loads and compares (this runs
+    // for every record of such a site).
     bool found = false;
-    for (std::size_t k = 0; k < entry.offset_count; ++k) {
+    for (std::size_t k = 0; k < kInlineOffsets; ++k) {
       std::uint64_t u;
       std::memcpy(&u, args.data() + entry.offsets[k], 8);
       // A negative i64 is huge as u64: redact_slow looks at its sign.
