@@ -200,14 +200,13 @@ RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
   auto& owned = plans_[&site];
   if (!owned) owned = std::make_unique<Plan>(make_plan(site));
   Plan& plan = *owned;
-  entry = CacheEntry{&site, &plan, Mode::other, 0, 0, {}};
+  entry = CacheEntry{&site, &plan, Mode::other, 0, {}};
   if (plan.nothing) {
     entry.mode = Mode::nothing;
   } else if (plan.integers_only && plan.integer_offsets.size() <= kInlineOffsets &&
              std::all_of(plan.integer_offsets.begin(), plan.integer_offsets.end(),
                          [](std::uint32_t o) { return o + 8 <= 0xFFFF; })) {
     entry.mode = Mode::integers;
-    entry.offset_count = static_cast<std::uint8_t>(plan.integer_offsets.size());
     for (std::size_t k = 0; k < plan.integer_offsets.size(); ++k) {
       entry.offsets[k] = static_cast<std::uint16_t>(plan.integer_offsets[k]);
       entry.bytes_needed = std::max<std::uint16_t>(

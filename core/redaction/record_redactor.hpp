@@ -97,7 +97,6 @@ class RecordRedactor {
     const CallSite* site = nullptr;
     Plan* plan = nullptr;
     Mode mode = Mode::other;
-    std::uint8_t offset_count = 0;
     std::uint16_t bytes_needed = 0;  // the last integer's end
     std::array<std::uint16_t, kInlineOffsets> offsets{};
   };
