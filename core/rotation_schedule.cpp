@@ -3,10 +3,10 @@
 #include <time.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 
 #include "sluice/error.hpp"
+#include "text_util.hpp"
 
 namespace sluice::detail {
 
@@ -131,12 +131,12 @@ std::int64_t next_boundary_ns(const RotationSchedule& schedule, bool utc, std::i
 }
 
 std::string file_name_stamp(std::int64_t ns, bool utc) {
-  const ::time_t t = static_cast<::time_t>(floor_div(ns, kNsPerSecond));
-  struct tm parts {};
-  if ((utc ? ::gmtime_r(&t, &parts) : ::localtime_r(&t, &parts)) == nullptr) return "unknown-time";
-  char text[96];  // room for any int fields, so that nothing can truncate
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d-%02d-%02d", parts.tm_year + 1900,
-                parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec);
+  // The formatters' ISO 8601 ("2026-11-22T00:00:00.000000000Z"), cut to the
+  // second, with '-' for ':'.
+  std::string text;
+  append_iso8601(ns, !utc, text);
+  text.resize(19);
+  std::replace(text.begin(), text.end(), ':', '-');
   return text;
 }
 
