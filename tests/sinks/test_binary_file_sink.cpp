@@ -12,7 +12,6 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -370,11 +369,7 @@ TEST_CASE("a binary sink on a daily schedule: one file a day, none without recor
   run(2, 3, kMidnight + 7200 * kS);  // appended, the same day: no rotation
   written_at(kMidnight + 7200 * kS);
   run(3, 4, kMidnight + 90'000 * kS);  // the next day
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir.path()))
-    names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  CHECK(names == std::vector<std::string>{"app.2026-11-23T00-00-00.slog.zst", "app.slog"});
+  CHECK(dir.names() == std::vector<std::string>{"app.2026-11-23T00-00-00.slog.zst", "app.slog"});
   std::vector<std::string> warnings;
   const auto first_day = decode_any(read_file(dir / "app.2026-11-23T00-00-00.slog.zst"), warnings);
   const auto second_day = decode_any(read_file(dir / "app.slog"), warnings);

@@ -9,7 +9,6 @@
 #include <sluice/runtime.hpp>
 #include <sluice/sinks/file_sink.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -58,13 +57,6 @@ void write_requests(FileSink& sink, int from, int to, std::int64_t timestamp_ns 
     meta.timestamp_ns = timestamp_ns;
     sink.write(record.build<kRequest>(meta, i));
   }
-}
-
-std::vector<std::string> listing(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  return names;
 }
 
 std::string lines(int from, int to) {
@@ -118,7 +110,7 @@ TEST_CASE("size rotation, index names, uncompressed: the newest is .1", "[rotati
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
   CHECK(read_log(dir / "app.log.2") == lines(0, 3));
   CHECK(read_log(dir / "app.log.1") == lines(3, 6));
   CHECK(read_log(dir / "app.log") == lines(6, 8));
@@ -133,7 +125,7 @@ TEST_CASE("size rotation, compressed: originals go, .zst files hold every byte",
     write_requests(sink, 0, 10);
     sink.flush();
     sink.wait_for_rotations();
-    CHECK(listing(dir.path()) ==
+    CHECK(dir.names() ==
           std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst", "app.log.3.zst"});
   }
   CHECK(read_log(dir / "app.log.3.zst") == lines(0, 3));
@@ -171,9 +163,8 @@ TEST_CASE("daily rotation by the records' timestamps, timestamp names", "[rotati
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.2026-11-23T00-00-00.log.zst",
-                                                        "app.2026-11-24T00-00-00.log.zst",
-                                                        "app.log"});
+  CHECK(dir.names() == std::vector<std::string>{"app.2026-11-23T00-00-00.log.zst",
+                                                "app.2026-11-24T00-00-00.log.zst", "app.log"});
   CHECK(read_log(dir / "app.2026-11-23T00-00-00.log.zst") == lines(0, 3));
   // Named after the boundary it crossed, the first after the file's start.
   CHECK(read_log(dir / "app.2026-11-24T00-00-00.log.zst") == lines(3, 5));
@@ -194,9 +185,9 @@ TEST_CASE("size and time together: whichever comes first; same-second names get 
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.2026-11-22T00-00-05.log",
-                                                        "app.2026-11-22T00-00-05_1.log",
-                                                        "app.2026-11-22T01-00-00.log", "app.log"});
+  CHECK(dir.names() == std::vector<std::string>{"app.2026-11-22T00-00-05.log",
+                                                "app.2026-11-22T00-00-05_1.log",
+                                                "app.2026-11-22T01-00-00.log", "app.log"});
   CHECK(read_log(dir / "app.2026-11-22T00-00-05.log") == lines(0, 2));
   CHECK(read_log(dir / "app.2026-11-22T00-00-05_1.log") == lines(2, 4));
   CHECK(read_log(dir / "app.2026-11-22T01-00-00.log") == lines(4, 5));
@@ -214,8 +205,7 @@ TEST_CASE("retention by count keeps the newest backup_count files", "[rotation]"
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) ==
-        std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
   CHECK(read_log(dir / "app.log.2.zst") == lines(3, 4));
   CHECK(read_log(dir / "app.log.1.zst") == lines(4, 5));
   CHECK(read_log(dir / "app.log") == lines(5, 6));
@@ -233,7 +223,7 @@ TEST_CASE("retention by total size counts the active file and deletes the oldest
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
   CHECK(read_log(dir / "app.log.2") == lines(4, 5));
   CHECK(read_log(dir / "app.log.1") == lines(5, 6));
 }
@@ -251,12 +241,12 @@ TEST_CASE("retention by age deletes files last written before max_age", "[rotati
   {
     FileSink sink(dir / "app.log", message_only(), options);
     sink.wait_for_rotations();  // the start applies retention too
-    CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1"});
+    CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1"});
     write_requests(sink, 0, 2);
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1", "app.log.2"});
   CHECK(read_log(dir / "app.log.2") == "old\n");
   CHECK(read_log(dir / "app.log.1") == lines(0, 1));
 }
@@ -289,8 +279,7 @@ TEST_CASE("a failed compression keeps the file, says so, and the next start fini
     sink.wait_for_rotations();
   }
   CHECK(errors.take().empty());
-  CHECK(listing(dir.path()) ==
-        std::vector<std::string>{"app.2026-11-22T00-00-01.log.zst", "app.log"});
+  CHECK(dir.names() == std::vector<std::string>{"app.2026-11-22T00-00-01.log.zst", "app.log"});
   CHECK(read_log(dir / (rotated + ".zst")) == lines(0, 1));
 }
 
@@ -308,8 +297,8 @@ TEST_CASE("a failed compression with index names keeps the order", "[rotation]")
     write_requests(sink, 2, 3, kMidnight + 2 * kS);
     sink.wait_for_rotations();
     // The uncompressed one took its place in the order all the same.
-    CHECK(listing(dir.path()) == std::vector<std::string>{"app.2026-11-22T00-00-01.log.zst.tmp",
-                                                          "app.log", "app.log.1.zst", "app.log.2"});
+    CHECK(dir.names() == std::vector<std::string>{"app.2026-11-22T00-00-01.log.zst.tmp", "app.log",
+                                                  "app.log.1.zst", "app.log.2"});
   }
   fs::remove_all(dir / "app.2026-11-22T00-00-01.log.zst.tmp");
   {
@@ -317,8 +306,7 @@ TEST_CASE("a failed compression with index names keeps the order", "[rotation]")
     sink.wait_for_rotations();
   }
   CHECK(errors.take().empty());
-  CHECK(listing(dir.path()) ==
-        std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
   CHECK(read_log(dir / "app.log.2.zst") == lines(0, 1));
   CHECK(read_log(dir / "app.log.1.zst") == lines(1, 2));
 }
@@ -349,8 +337,8 @@ TEST_CASE("restart after a kill mid-rotation: leftovers are finished, nothing lo
     sink.wait_for_rotations();
   }
   CHECK(errors.take().empty());
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst",
-                                                        "app.log.3.zst", "app.log.4.zst"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst",
+                                                "app.log.3.zst", "app.log.4.zst"});
   CHECK(read_log(dir / "app.log.4.zst") == "first\n");
   CHECK(read_log(dir / "app.log.3.zst") == "second\n");
   CHECK(read_log(dir / "app.log.2.zst") == "third\n");
@@ -376,7 +364,7 @@ TEST_CASE("on start: append to the active file, or rotate it first", "[rotation]
     sink.flush();
     sink.wait_for_rotations();
   }
-  CHECK(listing(dir.path()) == std::vector<std::string>{"app.log", "app.log.1"});
+  CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1"});
   CHECK(read_log(dir / "app.log.1") == "from before\n" + lines(0, 1));
   CHECK(read_log(dir / "app.log") == lines(1, 2));
 }
@@ -414,7 +402,7 @@ TEST_CASE("invalid rotation options: exact errors, no file left behind", "[rotat
   CHECK_THROWS_WITH(FileSink(dir / "app.log", nullptr, options),
                     "file sink \"" + (dir / "app.log").string() +
                         "\": invalid rotation schedule: the period must be at least one second");
-  CHECK(listing(dir.path()).empty());
+  CHECK(dir.names().empty());
 }
 
 TEST_CASE("a rotation that fails is reported and retried a second later, not at every record",
@@ -441,5 +429,5 @@ TEST_CASE("a rotation that fails is reported and retried a second later, not at 
   CHECK(error_of(2, kMidnight + kS / 2) == "no error");  // within the second: not retried
   CHECK(error_of(3, kMidnight + kS) != "no error");      // a second later: retried
   sink.wait_for_rotations();
-  CHECK(listing(dir.path()).empty());
+  CHECK(dir.names().empty());
 }

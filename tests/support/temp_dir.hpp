@@ -6,10 +6,12 @@
 
 #include <stdlib.h>  // mkdtemp
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace sluice::testing {
 
@@ -34,6 +36,15 @@ class TempDir {
   /// The same as a string, for code that takes paths as text.
   std::string file(std::string_view name) const { return (path_ / name).string(); }
   const std::filesystem::path& path() const { return path_; }
+  /// The names of the files in it, sorted: what `ls` shows.
+  std::vector<std::string> names() const {
+    std::vector<std::string> result;
+    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+      result.push_back(entry.path().filename().string());
+    }
+    std::sort(result.begin(), result.end());
+    return result;
+  }
 
  private:
   std::filesystem::path path_;
