@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "json_fragments.hpp"
 #include "sluice/error.hpp"
 #include "sluice/formatter.hpp"
 #include "sluice/record.hpp"
@@ -45,6 +46,9 @@ JsonFormatter::JsonFormatter(JsonOptions options) : options_(std::move(options))
     throw Error("invalid JsonOptions::logger_key \"" + options_.logger_key +
                 "\": it must be non-empty and differ from the other standard keys");
   }
+  detail::TextBuffer key_text(logger_key_);
+  append_key(logger_key, false, key_text);
+  key_text.flush();
   detail::TextBuffer out(static_suffix_);
   for (const auto& [key, value] : options_.static_fields) {
     out.append(',');
@@ -55,28 +59,22 @@ JsonFormatter::JsonFormatter(JsonOptions options) : options_(std::move(options))
 }
 
 void JsonFormatter::format(const RecordView& record, std::string& text) const {
+  // What is constant per call site, logger and thread comes pre-rendered
+  // (json_fragments.hpp): escaping it again for every record cost more than
+  // the rest of the object.
+  detail::JsonFragments& fragments = detail::json_fragments();
   detail::TextBuffer out(text);
   out.append("{\"timestamp\":\"");
   detail::append_iso8601(record.timestamp_ns(), false, out);
   out.append("\",\"level\":\"");
   out.append(level_name(record.level()));
   out.append("\",");
-  append_key(options_.logger_key, false, out);
-  detail::append_json_string(record.logger_name(), out);
+  out.append(logger_key_);
+  out.append(fragments.logger(record.logger_name()));
   out.append(",\"message\":");
   detail::append_json_string(record.message(), out);
-  out.append(",\"module\":");
-  detail::append_json_string(record.module(), out);
-  out.append(",\"function\":");
-  detail::append_json_string(record.function(), out);
-  out.append(",\"line\":");
-  detail::append_decimal(record.line(), out);
-  out.append(",\"process\":");
-  detail::append_decimal(record.process_id(), out);
-  out.append(",\"thread\":");
-  detail::append_decimal(record.thread_id(), out);
-  out.append(",\"thread_name\":");
-  detail::append_json_string(record.thread_name(), out);
+  out.append(fragments.site(record.call_site()));
+  out.append(fragments.thread(record.process_id(), record.thread_id(), record.thread_name()));
   out.append(static_suffix_);
   const std::size_t count = record.field_count();
   for (std::size_t i = 0; i < count; ++i) {

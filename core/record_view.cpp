@@ -2,6 +2,7 @@
 #include "sluice/detail/call_site.hpp"
 #include "sluice/formatter.hpp"
 #include "sluice/record.hpp"
+#include "text_util.hpp"
 
 namespace sluice {
 
@@ -18,17 +19,7 @@ std::string_view RecordView::file() const noexcept { return site_->file; }
 std::string_view RecordView::function() const noexcept { return site_->function; }
 std::uint32_t RecordView::line() const noexcept { return site_->line; }
 
-std::string_view RecordView::module() const noexcept {
-  // Hand-written backward scans: this runs for every JSON record.
-  const std::string_view file = site_->file;
-  std::size_t start = file.size();
-  while (start > 0 && file[start - 1] != '/' && file[start - 1] != '\\') --start;
-  std::string_view name = file.substr(start);
-  std::size_t dot = name.size();
-  while (dot > 0 && name[dot - 1] != '.') --dot;
-  if (dot > 1) name = name.substr(0, dot - 1);  // a leading dot is not an extension
-  return name;
-}
+std::string_view RecordView::module() const noexcept { return detail::module_of(site_->file); }
 
 void RecordView::decode() const {
   if (decoded_) return;

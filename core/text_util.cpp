@@ -454,6 +454,18 @@ void append_logfmt_field_value(const ArgValue& value, std::string& out) {
   through_buffer(out, [&](TextBuffer& buffer) { append_logfmt_field_value(value, buffer); });
 }
 
+std::string_view module_of(std::string_view file) noexcept {
+  // Hand-written backward scans: the pattern formatter's {module} runs this
+  // for every record.
+  std::size_t start = file.size();
+  while (start > 0 && file[start - 1] != '/' && file[start - 1] != '\\') --start;
+  std::string_view name = file.substr(start);
+  std::size_t dot = name.size();
+  while (dot > 0 && name[dot - 1] != '.') --dot;
+  if (dot > 1) name = name.substr(0, dot - 1);  // a leading dot is not an extension
+  return name;
+}
+
 void append_decimal(std::uint64_t value, TextBuffer& out) {
   const fmt::format_int digits(value);
   out.append(std::string_view(digits.data(), digits.size()));

@@ -114,6 +114,10 @@ void append_logfmt_value(std::string_view text, std::string& out);
 void append_logfmt_field_value(const ArgValue& value, TextBuffer& out);
 void append_logfmt_field_value(const ArgValue& value, std::string& out);
 
+/// The base name of `file` without its extension (Python's `module`):
+/// "src/app/main.cpp" -> "main", ".hidden" -> ".hidden". A view into `file`.
+std::string_view module_of(std::string_view file) noexcept;
+
 /// Appends the decimal digits of `value`.
 void append_decimal(std::uint64_t value, TextBuffer& out);
 

@@ -53,7 +53,8 @@ struct JsonOptions {
 /// function, line, process, thread, thread_name, then static and structured
 /// fields. Strings are escaped per RFC 8259; invalid UTF-8 becomes U+FFFD.
 /// See docs/patterns.md. Throws sluice::Error if options.logger_key is empty
-/// or another standard key.
+/// or another standard key. format() may be called from any thread (what it
+/// caches between records is kept per thread, not in the formatter).
 class JsonFormatter final : public Formatter {
  public:
   explicit JsonFormatter(JsonOptions options = {});
@@ -61,6 +62,7 @@ class JsonFormatter final : public Formatter {
 
  private:
   JsonOptions options_;
+  std::string logger_key_;     // pre-rendered `"logger_name":`
   std::string static_suffix_;  // pre-rendered static fields
 };
 

@@ -14,6 +14,12 @@ namespace sluice::detail {
 
 /// A call site's full static metadata. Records carry a pointer to it; the
 /// backend registers it (gives it a dense id) the first time it sees it.
+///
+/// One with a format_message is a static CallSiteOf<>::value: it lives,
+/// unchanged, as long as the process, so its address identifies it (the
+/// binary encoder, the redactor and the JSON fragments key on it). Run-time
+/// ones (format_message null: read back from a binary log, or a redactor's
+/// text variant) may be freed and their address reused by another site.
 struct CallSite {
   std::string_view format;
   std::string_view file;
