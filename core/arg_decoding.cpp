@@ -2,6 +2,7 @@
 
 #include <fmt/compile.h>
 
+#include <array>
 #include <cstring>
 #include <iterator>
 
@@ -19,30 +20,54 @@ T load(const std::byte* p) noexcept {
 
 }  // namespace
 
-std::size_t encoded_fixed_size(ArgKind kind) noexcept {
+ArgValue load_fixed(ArgKind kind, const std::byte* p) noexcept {
+  ArgValue v;
+  v.kind = kind;
   switch (kind) {
     case ArgKind::boolean:
+      v.b = load<std::uint8_t>(p) != 0;
+      break;
     case ArgKind::character:
+      v.c = load<char>(p);
+      break;
     case ArgKind::i8:
-    case ArgKind::u8:
-      return 1;
+      v.i = load<std::int8_t>(p);
+      break;
     case ArgKind::i16:
-    case ArgKind::u16:
-      return 2;
+      v.i = load<std::int16_t>(p);
+      break;
     case ArgKind::i32:
-    case ArgKind::u32:
-    case ArgKind::f32:
-      return 4;
+      v.i = load<std::int32_t>(p);
+      break;
     case ArgKind::i64:
+      v.i = load<std::int64_t>(p);
+      break;
+    case ArgKind::u8:
+      v.u = load<std::uint8_t>(p);
+      break;
+    case ArgKind::u16:
+      v.u = load<std::uint16_t>(p);
+      break;
+    case ArgKind::u32:
+      v.u = load<std::uint32_t>(p);
+      break;
     case ArgKind::u64:
+      v.u = load<std::uint64_t>(p);
+      break;
+    case ArgKind::f32:
+      v.d = load<float>(p);
+      break;
     case ArgKind::f64:
+      v.d = load<double>(p);
+      break;
     case ArgKind::pointer:
-      return 8;
+      v.p = reinterpret_cast<const void*>(load<std::uint64_t>(p));
+      break;
     case ArgKind::string:
     case ArgKind::custom:
-      return 0;
+      break;
   }
-  return 0;
+  return v;
 }
 
 bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> bytes,
@@ -79,53 +104,11 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
     }
     if (static_cast<std::size_t>(end - p) < size) return false;
     std::size_t custom_offset = 0;
-    switch (info.kind) {
-      case ArgKind::boolean:
-        v.b = load<std::uint8_t>(p) != 0;
-        break;
-      case ArgKind::character:
-        v.c = load<char>(p);
-        break;
-      case ArgKind::i8:
-        v.i = load<std::int8_t>(p);
-        break;
-      case ArgKind::i16:
-        v.i = load<std::int16_t>(p);
-        break;
-      case ArgKind::i32:
-        v.i = load<std::int32_t>(p);
-        break;
-      case ArgKind::i64:
-        v.i = load<std::int64_t>(p);
-        break;
-      case ArgKind::u8:
-        v.u = load<std::uint8_t>(p);
-        break;
-      case ArgKind::u16:
-        v.u = load<std::uint16_t>(p);
-        break;
-      case ArgKind::u32:
-        v.u = load<std::uint32_t>(p);
-        break;
-      case ArgKind::u64:
-        v.u = load<std::uint64_t>(p);
-        break;
-      case ArgKind::f32:
-        v.d = load<float>(p);
-        break;
-      case ArgKind::f64:
-        v.d = load<double>(p);
-        break;
-      case ArgKind::pointer:
-        v.p = reinterpret_cast<const void*>(load<std::uint64_t>(p));
-        break;
-      case ArgKind::string:
-        break;
-      case ArgKind::custom: {
-        custom_offset = custom_text.size();
-        info.format_custom(p, custom_text);
-        break;
-      }
+    if (info.kind == ArgKind::custom) {
+      custom_offset = custom_text.size();
+      info.format_custom(p, custom_text);
+    } else if (info.kind != ArgKind::string) {
+      v = load_fixed(info.kind, p);
     }
     ArgValue* stored = nullptr;
     if (info.field_name.empty()) {
@@ -200,13 +183,16 @@ void write_plain(const ArgValue& v, TextBuffer& out) {
 bool MessageFormatter::split_plain(std::string_view format) {
   plain_format_.assign(format);
   pieces_.clear();
+  json_text_.clear();
+  json_pieces_valid_ = true;
   plain_args_ = 0;
   const std::size_t size = format.size();
   std::size_t at = 0;
   while (at < size) {
     std::size_t brace = at;
     while (brace < size && format[brace] != '{' && format[brace] != '}') ++brace;
-    Piece piece{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(brace - at), false};
+    Piece piece{static_cast<std::uint32_t>(at), static_cast<std::uint32_t>(brace - at), 0, 0,
+                false};
     if (brace < size) {
       const char second = brace + 1 < size ? format[brace + 1] : '\0';
       if (format[brace] == '{' && second == '}') {
@@ -218,10 +204,132 @@ bool MessageFormatter::split_plain(std::string_view format) {
         return false;  // a spec, a position, or an error: fmt's job
       }
     }
+    const std::string_view literal = format.substr(piece.offset, piece.length);
+    // A valid piece escapes alike wherever it stands: it neither ends inside
+    // a UTF-8 sequence nor starts with a continuation byte.
+    if (!is_valid_utf8(literal)) json_pieces_valid_ = false;
+    piece.json_offset = static_cast<std::uint32_t>(json_text_.size());
+    append_json_escaped(literal, json_text_);
+    piece.json_length = static_cast<std::uint32_t>(json_text_.size() - piece.json_offset);
     pieces_.push_back(piece);
     at = brace + 2;
   }
   return true;
+}
+
+namespace {
+
+// Bytes of each fixed-size kind in a record (encoded_fixed_size, as a table
+// for the per-argument loop); 0 for strings and custom values.
+constexpr auto kFixedSizes = [] {
+  std::array<std::uint8_t, 16> sizes{};
+  for (std::size_t k = 0; k <= static_cast<std::size_t>(ArgKind::custom); ++k) {
+    sizes[k] = static_cast<std::uint8_t>(encoded_fixed_size(static_cast<ArgKind>(k)));
+  }
+  return sizes;
+}();
+
+}  // namespace
+
+// The encoded arguments walked once: fields are stepped over, each message
+// argument written where its {} is. False (with `out` restored by the caller)
+// wherever format() could render differently.
+template <bool kJson>
+bool MessageFormatter::write_encoded(std::span<const ArgInfo> infos,
+                                     std::span<const std::byte> bytes, TextBuffer& out) const {
+  if constexpr (kJson) {
+    if (!json_pieces_valid_) return false;
+  }
+  const std::byte* p = bytes.data();
+  const std::byte* const end = p + bytes.size();
+  const ArgInfo* info = infos.data();
+  const ArgInfo* const last = info + infos.size();
+  bool after_text = false;  // the last thing written was a string or character argument
+  for (const Piece& piece : pieces_) {
+    if constexpr (kJson) {
+      out.append(std::string_view(json_text_).substr(piece.json_offset, piece.json_length));
+      if (piece.length > 0) after_text = false;
+    } else {
+      out.append(std::string_view(plain_format_).substr(piece.offset, piece.length));
+    }
+    if (!piece.arg) continue;
+    // The next message argument, stepping over the fields before it.
+    for (;; ++info) {
+      if (info == last) return false;  // fewer arguments than {}: fmt's error text
+      const ArgKind kind = info->kind;
+      const auto room = static_cast<std::size_t>(end - p);
+      const bool field = !info->field_name.empty();
+      if (kind == ArgKind::string) {
+        if (room < 4) return false;
+        const std::size_t size = load<std::uint32_t>(p);
+        if (room - 4 < size) return false;
+        const std::string_view text(reinterpret_cast<const char*>(p + 4), size);
+        p += 4 + size;
+        if (field) continue;
+        if constexpr (kJson) {
+          if (after_text) return false;
+          append_json_escaped(text, out);
+          after_text = true;
+        } else {
+          out.append(text);
+        }
+      } else if (kind == ArgKind::custom) {
+        // Message arguments of a custom type are formatted by decode_args.
+        if (!field || room < info->custom_size) return false;
+        p += info->custom_size;
+        continue;
+      } else {
+        const std::size_t size = kFixedSizes[static_cast<std::size_t>(kind) & 15];
+        if (room < size) return false;
+        const std::byte* const value = p;
+        p += size;
+        if (field) continue;
+        if (kind == ArgKind::character) {
+          const char c = load<char>(value);
+          if constexpr (kJson) {
+            if (after_text) return false;
+            append_json_escaped(std::string_view(&c, 1), out);
+            after_text = true;
+          } else {
+            out.append(c);
+          }
+        } else {
+          write_plain(load_fixed(kind, value), out);  // ASCII: the same escaped
+          after_text = false;
+        }
+      }
+      ++info;
+      break;
+    }
+  }
+  return true;
+}
+
+bool MessageFormatter::format_encoded(std::string_view format, std::span<const ArgInfo> infos,
+                                      std::span<const std::byte> bytes, std::string& out) {
+  if (!plain(format)) return false;
+  const std::size_t start = out.size();
+  TextBuffer buffer(out);
+  if (!write_encoded<false>(infos, bytes, buffer)) {
+    out.resize(start);  // the buffer may have flushed part of the message
+    return false;
+  }
+  buffer.flush();
+  return true;
+}
+
+bool MessageFormatter::format_encoded_json(std::string_view format, std::span<const ArgInfo> infos,
+                                           std::span<const std::byte> bytes, TextBuffer& out) {
+  if (!plain(format)) return false;
+  const std::size_t start = out.size();
+  if (write_encoded<true>(infos, bytes, out)) return true;
+  out.truncate(start);
+  return false;
+}
+
+MessageFormatter& message_formatter() {
+  thread_local MessageFormatter formatter;
+  return formatter;
 }
 
 void MessageFormatter::format(std::string_view format, std::span<const ArgValue> args,

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "arg_decoding.hpp"
 #include "json_fragments.hpp"
 #include "sluice/error.hpp"
 #include "sluice/formatter.hpp"
@@ -71,9 +72,17 @@ void JsonFormatter::format(const RecordView& record, std::string& text) const {
   out.append("\",");
   out.append(logger_key_);
   out.append(fragments.logger(record.logger_name()));
-  out.append(",\"message\":");
-  detail::append_json_string(record.message(), out);
-  out.append(fragments.site(record.call_site()));
+  out.append(",\"message\":\"");
+  // A message formatted at run time (decoded records) is escaped piece by
+  // piece: its literal text once per format, numbers not at all.
+  const detail::CallSite& site = record.call_site();
+  if (site.format_message != nullptr ||
+      !detail::message_formatter().format_encoded_json(site.format, {site.args, site.arg_count},
+                                                       record.encoded_args(), out)) {
+    detail::append_json_escaped(record.message(), out);
+  }
+  out.append('"');
+  out.append(fragments.site(site));
   out.append(fragments.thread(record.process_id(), record.thread_id(), record.thread_name()));
   out.append(static_suffix_);
   const std::size_t count = record.field_count();

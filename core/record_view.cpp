@@ -6,11 +6,6 @@
 
 namespace sluice {
 
-namespace {
-// One per thread that renders records: the backend, or a decoder.
-thread_local detail::MessageFormatter t_message_formatter;
-}  // namespace
-
 RecordView::RecordView() = default;
 RecordView::~RecordView() = default;
 
@@ -43,9 +38,11 @@ std::string_view RecordView::message() const {
         message_ += "] ";
         message_ += site_->format;
       }
-    } else {
+    } else if (detail::MessageFormatter& formatter = detail::message_formatter();
+               !formatter.format_encoded(site_->format, {site_->args, site_->arg_count}, args_,
+                                         message_)) {
       decode();
-      t_message_formatter.format(site_->format, args_decoded_, message_);
+      formatter.format(site_->format, args_decoded_, message_);
     }
     message_ready_ = true;
   }

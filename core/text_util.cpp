@@ -356,6 +356,21 @@ void append_json_escaped(std::string_view text, TextBuffer& out) {
   }
 }
 
+bool is_valid_utf8(std::string_view text) noexcept {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size;) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const int length = utf8_sequence(s + i, size - i);
+    if (length < 0) return false;
+    i += static_cast<std::size_t>(length);
+  }
+  return true;
+}
+
 void append_json_escaped(std::string_view text, std::string& out) {
   through_buffer(out, [&](TextBuffer& buffer) { append_json_escaped(text, buffer); });
 }

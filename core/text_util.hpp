@@ -55,6 +55,19 @@ class TextBuffer {
   }
   void commit(char* end) noexcept { size_ = static_cast<std::size_t>(end - data_); }
 
+  /// Bytes appended to the string so far, staged ones included.
+  std::size_t size() const noexcept { return out_.size() + size_; }
+  /// Drops what was appended after size() was `size` (for a writer that
+  /// gives up half way).
+  void truncate(std::size_t size) {
+    if (size >= out_.size()) {
+      size_ = size - out_.size();
+    } else {
+      out_.resize(size);
+      size_ = 0;
+    }
+  }
+
   /// Appends what is staged to the string.
   void flush();
   /// The string, flushed (for code that must work on it directly).
@@ -89,6 +102,9 @@ void append_iso8601(std::int64_t ns, bool local, std::string& out);
 /// of maximal subparts" (what Python's errors="replace" does).
 void append_json_escaped(std::string_view text, TextBuffer& out);
 void append_json_escaped(std::string_view text, std::string& out);
+
+/// True if `text` is well-formed UTF-8 (append_json_escaped replaces nothing).
+bool is_valid_utf8(std::string_view text) noexcept;
 
 /// `"` + append_json_escaped(text) + `"`.
 void append_json_string(std::string_view text, TextBuffer& out);
