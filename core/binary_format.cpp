@@ -470,9 +470,48 @@ struct BinaryReader::Site {
   std::vector<ArgKind> wire_kinds;  // as written: custom stays custom
   std::size_t fixed_bytes = 0;      // a record's arguments in memory, strings' text aside
   CallSite call_site{};
+  CallSite without_args{};  // call_site listing no arguments: Arguments::skip's views
 };
 
 namespace {
+
+void note_definitions_freed() noexcept {
+  g_definitions_freed.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Moves over one record's arguments as decoding them would, throwing the same
+// Malformed at the same bytes, but keeps nothing.
+void skip_arguments(Cursor& in, std::span<const ArgKind> kinds) {
+  for (const ArgKind kind : kinds) {
+    switch (kind) {
+      case ArgKind::boolean:
+      case ArgKind::character:
+        in.take(1);
+        break;
+      case ArgKind::i8:
+      case ArgKind::i16:
+      case ArgKind::i32:
+      case ArgKind::i64:
+      case ArgKind::u8:
+      case ArgKind::u16:
+      case ArgKind::u32:
+      case ArgKind::u64:
+      case ArgKind::pointer:
+        in.varint();
+        break;
+      case ArgKind::f32:
+        in.take(4);
+        break;
+      case ArgKind::f64:
+        in.take(8);
+        break;
+      case ArgKind::string:
+      case ArgKind::custom:
+        in.string();
+        break;
+    }
+  }
+}
 
 bool same_site(const auto& a, const auto& b) noexcept {
   return a.call_site.level == b.call_site.level && a.call_site.line == b.call_site.line &&
@@ -482,12 +521,15 @@ bool same_site(const auto& a, const auto& b) noexcept {
 
 }  // namespace
 
-BinaryReader::BinaryReader(RecordHandler on_record, WarningHandler on_warning)
-    : on_record_(std::move(on_record)), on_warning_(std::move(on_warning)) {}
+BinaryReader::BinaryReader(RecordHandler on_record, WarningHandler on_warning, Arguments arguments)
+    : on_record_(std::move(on_record)), on_warning_(std::move(on_warning)), arguments_(arguments) {}
 
-BinaryReader::BinaryReader(WarningHandler on_warning) : on_warning_(std::move(on_warning)) {}
+BinaryReader::BinaryReader(WarningHandler on_warning, Arguments arguments)
+    : on_warning_(std::move(on_warning)), arguments_(arguments) {}
 
-BinaryReader::~BinaryReader() = default;
+BinaryReader::~BinaryReader() {
+  if (!sites_.empty() || !loggers_.empty()) note_definitions_freed();
+}
 
 void BinaryReader::warn(std::string message) {
   ++warnings_;
@@ -495,6 +537,7 @@ void BinaryReader::warn(std::string message) {
 }
 
 void BinaryReader::reset_tables() {
+  if (!sites_.empty() || !loggers_.empty()) note_definitions_freed();
   producer_ = {};
   sites_.clear();
   loggers_.clear();
@@ -657,6 +700,19 @@ bool BinaryReader::next_in_block() {
       const Thread* thread = lookup(threads_, in.varint(), "thread");
       const std::int64_t timestamp = previous_ns_ + unzigzag(in.varint());
       previous_ns_ = timestamp;
+      if (arguments_ == Arguments::skip) {
+        skip_arguments(in, site->wire_kinds);
+        entry_ += static_cast<std::size_t>(in.position() - rest.data());
+        RecordBuilder::reset(view_, {timestamp,
+                                     &site->without_args,
+                                     *logger,
+                                     producer_.process_id,
+                                     thread->id,
+                                     thread->name,
+                                     {}});
+        ++records_;
+        return true;
+      }
       // The arguments, re-encoded in the in-memory layout decode_args reads.
       // Fixed kinds are written at constant widths (the copies inline), into
       // room reserved once per record; strings make more room as needed.
@@ -807,6 +863,11 @@ void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> by
                                  static_cast<std::uint32_t>(count),
                                  fields,
                                  nullptr};
+      site->without_args = site->call_site;
+      site->without_args.args = nullptr;
+      site->without_args.arg_count = 0;
+      site->without_args.field_count = 0;
+      if (existing) note_definitions_freed();
       existing = std::move(site);
       break;
     }
@@ -814,7 +875,10 @@ void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> by
       const std::uint64_t id = body.varint();
       const std::string_view name = body.string();
       auto& existing = slot(loggers_, id);
-      if (!existing || *existing != name) existing = std::make_unique<std::string>(name);
+      if (!existing || *existing != name) {
+        if (existing) note_definitions_freed();
+        existing = std::make_unique<std::string>(name);
+      }
       break;
     }
     case EntryTag::thread: {

@@ -4,6 +4,7 @@
 // reader hands out RecordViews, so decoded records go through the very
 // formatters live records do.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -132,6 +133,39 @@ class BinaryEncoder {
   std::string scratch_;
 };
 
+/// What a BinaryReader does with each record's arguments, fixed when it is
+/// constructed.
+enum class Arguments : bool {
+  /// Decoded: the views carry them, messages and fields render.
+  decode,
+  /// Skipped (the cursor only moves over their bytes), for readers whose
+  /// records are only counted (`sluice-decode stats`). The views carry no
+  /// arguments: their call site lists none (field_count() is 0) and
+  /// message() is not the record's message. Malformed or truncated
+  /// arguments are reported exactly as in `decode` mode. Format 2 integers
+  /// are differences from the site's previous record, which a skipping
+  /// reader does not follow: its previous values go stale, which is why the
+  /// mode cannot change.
+  skip,
+};
+
+/// Bumped by every BinaryReader that frees definitions (see below).
+inline std::atomic<std::uint64_t> g_definitions_freed{0};
+
+/// How many times any BinaryReader in this process has freed call-site or
+/// logger definitions (one replaced by a different one, a new file section,
+/// a reader destroyed). While it stays the same, no address a reader handed
+/// out for a definition (`&RecordView::call_site()`, the bytes of
+/// `RecordView::logger_name()`) has been reused for another one, so a
+/// consumer may key on those addresses and drop such keys when it changes
+/// (sluice-decode's stats do). Process-wide rather than per reader because
+/// such a consumer sees records from several readers, and readers come and
+/// go (sluice-decode starts a new one when a followed file is rotated).
+/// Inline: it is read once per record.
+inline std::uint64_t definitions_freed() noexcept {
+  return g_definitions_freed.load(std::memory_order_relaxed);
+}
+
 /// Parses a byte stream (one file, or several concatenated) into records.
 ///
 /// Two ways to use it. Push: feed() bytes as they come, then finish() at the
@@ -149,9 +183,10 @@ class BinaryReader {
   using RecordHandler = std::function<void(const RecordView&)>;
   using WarningHandler = std::function<void(const std::string&)>;
 
-  BinaryReader(RecordHandler on_record, WarningHandler on_warning);
+  BinaryReader(RecordHandler on_record, WarningHandler on_warning,
+               Arguments arguments = Arguments::decode);
   /// For pull-style use: records are taken with next().
-  explicit BinaryReader(WarningHandler on_warning = {});
+  explicit BinaryReader(WarningHandler on_warning = {}, Arguments arguments = Arguments::decode);
   ~BinaryReader();
   BinaryReader(const BinaryReader&) = delete;
   BinaryReader& operator=(const BinaryReader&) = delete;
@@ -198,6 +233,7 @@ class BinaryReader {
 
   RecordHandler on_record_;
   WarningHandler on_warning_;
+  Arguments arguments_;
   std::vector<std::byte> buffer_;
   std::size_t position_ = 0;         // in buffer_: the next byte not parsed
   std::uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]

@@ -4,6 +4,7 @@
 // offset and size, and decoding resumes after it; newer majors are refused.
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/kv.hpp>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "binary_format.hpp"
+#include "binlog_block.hpp"
 #include "record_fixture.hpp"
 
 namespace {
@@ -26,6 +28,7 @@ namespace {
 using sluice::kv;
 using sluice::Level;
 using sluice::detail::SourceLocation;
+using sluice::detail::binlog::Arguments;
 using sluice::detail::binlog::BinaryEncoder;
 using sluice::detail::binlog::BinaryReader;
 using sluice::testing::RecordFixture;
@@ -302,4 +305,132 @@ TEST_CASE("format 2.0 writes integers as differences from the site's previous re
   REQUIRE(second != std::string::npos);
   const Decoded tail = decode(BinaryEncoder::preamble() + bytes.substr(second));
   CHECK(tail.json == std::vector<std::string>(expected.end() - 2, expected.end()));
+}
+
+namespace {
+
+// A record as Arguments::skip keeps it: everything but the arguments.
+struct Outlines {
+  std::vector<std::string> records;
+  std::vector<std::string> warnings;
+  bool any_arguments = false;  // a view that lists arguments or fields
+};
+
+Outlines outline(std::string_view bytes, Arguments arguments, std::size_t chunk) {
+  Outlines out;
+  BinaryReader reader(
+      [&](const sluice::RecordView& r) {
+        out.records.push_back(fmt::format("{} {} {} {} {} {}:{} {} {} {}", r.timestamp_ns(),
+                                          sluice::level_name(r.level()), r.logger_name(),
+                                          r.thread_id(), r.thread_name(), r.file(), r.line(),
+                                          r.function(), r.format_string(), r.process_id()));
+        out.any_arguments |= r.call_site().arg_count != 0 || r.field_count() != 0;
+      },
+      [&](const std::string& w) { out.warnings.push_back(w); }, arguments);
+  const auto* data = reinterpret_cast<const std::byte*>(bytes.data());
+  for (std::size_t at = 0; at < bytes.size(); at += chunk) {
+    reader.feed({data + at, std::min(chunk, bytes.size() - at)});
+  }
+  reader.finish();
+  return out;
+}
+
+// Decoding and skipping must agree on every record and every warning.
+void check_skip_matches_decode(std::string_view bytes, std::size_t chunk = 4096) {
+  const Outlines decoded = outline(bytes, Arguments::decode, chunk);
+  const Outlines skipped = outline(bytes, Arguments::skip, chunk);
+  CHECK(skipped.records == decoded.records);
+  CHECK(skipped.warnings == decoded.warnings);
+  CHECK_FALSE(skipped.any_arguments);
+}
+
+std::string block_of(const Sample& sample, std::size_t index) {
+  const std::size_t start =
+      index == 0 ? sluice::detail::binlog::kPreambleSize : sample.block_end[index - 1];
+  return sample.bytes.substr(start, sample.block_end[index] - start);
+}
+
+}  // namespace
+
+TEST_CASE("skipping arguments reads the same records and warnings as decoding them") {
+  const Sample sample = make_sample();
+  const Outlines whole = outline(sample.bytes, Arguments::skip, 4096);
+  CHECK(whole.warnings.empty());
+  REQUIRE(whole.records.size() == 6);
+  CHECK(whole.records[1] ==
+        "1795434651123458289 INFO app.db 777 worker-1 src/app/pool.cpp:42 acquire "
+        "user {} logged in from {} 4242");
+  check_skip_matches_decode(sample.bytes);
+  check_skip_matches_decode(sample.bytes + sample.bytes, 5);  // two file sections
+  for (std::size_t cut = 0; cut <= sample.bytes.size(); ++cut) {
+    INFO("cut at " << cut);
+    check_skip_matches_decode(std::string_view(sample.bytes).substr(0, cut));
+  }
+}
+
+TEST_CASE("skipping arguments reports malformed entries exactly as decoding does") {
+  // The middle block's payload, cut at every byte or with one byte changed
+  // and framed again: its checksum matches, so the reader parses its entries
+  // and meets every way an argument can run past the block or be malformed.
+  const Sample sample = make_sample();
+  const std::string first = block_of(sample, 0), last = block_of(sample, 2);
+  const std::string payload(sluice::testing::block_payload(block_of(sample, 1)));
+  std::vector<std::string> reasons;
+  const auto with_middle = [&](std::string_view middle_payload) {
+    return BinaryEncoder::preamble() + first + sluice::testing::frame_block(middle_payload) + last;
+  };
+  for (std::size_t cut = 0; cut < payload.size(); ++cut) {
+    INFO("payload cut at " << cut);
+    const std::string bytes = with_middle(std::string_view(payload).substr(0, cut));
+    check_skip_matches_decode(bytes);
+    for (const std::string& w : outline(bytes, Arguments::skip, 4096).warnings) {
+      reasons.push_back(w.substr(w.find('(')));
+    }
+  }
+  for (std::size_t at = 0; at < payload.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x80, 0xff}) {
+      INFO("payload byte " << at << " ^ " << int{flip});
+      std::string changed = payload;
+      changed[at] = static_cast<char>(changed[at] ^ static_cast<char>(flip));
+      check_skip_matches_decode(with_middle(changed));
+    }
+  }
+  // The arguments' own errors were among those met.
+  CHECK(std::count(reasons.begin(), reasons.end(), "(string runs past the block)") > 0);
+  CHECK(std::count(reasons.begin(), reasons.end(), "(entry runs past the block)") > 0);
+}
+
+TEST_CASE("definitions_freed() moves when a reader frees definitions, not for repeats") {
+  using sluice::detail::binlog::definitions_freed;
+  const Sample sample = make_sample();
+  const auto* data = reinterpret_cast<const std::byte*>(sample.bytes.data());
+  const std::uint64_t start = definitions_freed();
+  std::uint64_t seen = start;
+  {
+    BinaryReader reader(nullptr, nullptr, Arguments::skip);
+    // One section: every block defines its sites, loggers and threads again,
+    // with the same content, so the reader keeps its objects.
+    reader.feed({data, sample.bytes.size()});
+    CHECK(reader.records() == 6);
+    CHECK(definitions_freed() == start);
+    // A second section starts with a preamble: its ids are its own.
+    reader.feed({data, sample.bytes.size()});
+    CHECK(reader.records() == 12);
+    CHECK(definitions_freed() > seen);
+    seen = definitions_freed();
+    // A block of another encoder in the same section (id 0 is now another
+    // site and logger) replaces the definitions.
+    BinaryEncoder other({1, "h", "", "", 0});
+    RecordFixture record;
+    RecordMeta meta;
+    meta.logger = "other";
+    other.add(record.build<kCounters>(meta, 1, 2, 3, 4, 5));
+    std::string block;
+    other.finish_block(block);
+    reader.feed({reinterpret_cast<const std::byte*>(block.data()), block.size()});
+    CHECK(reader.records() == 13);
+    CHECK(definitions_freed() > seen);
+    seen = definitions_freed();
+  }
+  CHECK(definitions_freed() > seen);  // the reader's own, at its end
 }
