@@ -49,10 +49,11 @@ std::unique_ptr<ByteSource> open_file(const std::string& name) {
 }
 
 RecordStream::RecordStream(std::unique_ptr<ByteSource> source, std::string label,
-                           Diagnostics& diagnostics)
+                           Diagnostics& diagnostics, binlog::Arguments arguments)
     : source_(std::move(source)),
       label_(std::move(label)),
       diagnostics_(diagnostics),
+      arguments_(arguments),
       chunk_(kChunkSize) {
   start_reader();
 }
@@ -60,7 +61,7 @@ RecordStream::RecordStream(std::unique_ptr<ByteSource> source, std::string label
 void RecordStream::start_reader() {
   const auto warn = [this](const std::string& warning) { diagnostics_.warning(label_, warning); };
   input_.reset();  // it refers to the reader
-  reader_ = std::make_unique<binlog::BinaryReader>(warn);
+  reader_ = std::make_unique<binlog::BinaryReader>(warn, arguments_);
   input_ = std::make_unique<binlog::BinaryInput>(*reader_, warn);
 }
 

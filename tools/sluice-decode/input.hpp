@@ -47,7 +47,10 @@ std::string input_label(const std::string& name);
 /// ends.
 class RecordStream {
  public:
-  RecordStream(std::unique_ptr<ByteSource> source, std::string label, Diagnostics& diagnostics);
+  /// `arguments`: whether the records need their arguments (see
+  /// binlog::Arguments; stats without --field or --grep do not).
+  RecordStream(std::unique_ptr<ByteSource> source, std::string label, Diagnostics& diagnostics,
+               binlog::Arguments arguments = binlog::Arguments::decode);
 
   /// The next record, valid until the next call; nullptr at the end.
   const RecordView* next();
@@ -60,6 +63,7 @@ class RecordStream {
   std::unique_ptr<ByteSource> source_;
   std::string label_;
   Diagnostics& diagnostics_;
+  binlog::Arguments arguments_;
   std::unique_ptr<binlog::BinaryReader> reader_;
   std::unique_ptr<binlog::BinaryInput> input_;  // decompresses into reader_
   std::vector<std::byte> chunk_;

@@ -48,8 +48,7 @@ bool RecordFilter::fields_match(const RecordView& record) {
   return true;
 }
 
-bool RecordFilter::accepts(const RecordView& record) {
-  if (empty_) return true;
+bool RecordFilter::matches(const RecordView& record) {
   const FilterOptions& o = options_;
   if (o.min_level && record.level() < *o.min_level) return false;
   if (o.since_ns && record.timestamp_ns() < *o.since_ns) return false;

@@ -56,6 +56,12 @@ int run(const Options& options, const Environment& env) {
     for (const auto& input : inputs) total += input->bytes_read();
     return total;
   };
+  RecordFilter filter(options.filter);
+  // Only records that are formatted, or filtered on their fields or
+  // message, need their arguments; stats alone read none.
+  const binlog::Arguments arguments = options.command == Command::stats && !filter.needs_arguments()
+                                          ? binlog::Arguments::skip
+                                          : binlog::Arguments::decode;
   Progress progress(env.err, env.progress, bytes_read);
   diagnostics.before_message([&] {
     progress.clear();
@@ -70,8 +76,8 @@ int run(const Options& options, const Environment& env) {
       } else {
         source = open_file(name);
       }
-      inputs.push_back(
-          std::make_unique<RecordStream>(std::move(source), input_label(name), diagnostics));
+      inputs.push_back(std::make_unique<RecordStream>(std::move(source), input_label(name),
+                                                      diagnostics, arguments));
     } catch (const Error& e) {
       diagnostics.error(input_label(name), e.what());
     }
@@ -79,7 +85,6 @@ int run(const Options& options, const Environment& env) {
   std::vector<RecordStream*> streams;
   for (const auto& input : inputs) streams.push_back(input.get());
   MergedRecords records(std::move(streams));
-  RecordFilter filter(options.filter);
 
   if (options.command == Command::stats) {
     Stats stats;

@@ -5,13 +5,14 @@
 #include <algorithm>
 #include <functional>
 
+#include "binary_format.hpp"
 #include "text_util.hpp"
 
 namespace sluice::detail::decode {
 
 namespace {
 
-constexpr std::int64_t kNsPerMinute = 60'000'000'000;
+constexpr std::int64_t kNsPerMinute = Stats::kNsPerMinute;
 
 std::int64_t minute_of(std::int64_t ns) noexcept {
   const std::int64_t q = ns / kNsPerMinute;
@@ -27,48 +28,40 @@ std::size_t Stats::SiteKeyHash::operator()(const SiteKey& key) const noexcept {
   return h(key.file) ^ (h(key.format) * 31) ^ (std::size_t{key.line} << 3);
 }
 
-std::uint64_t& Stats::logger_count(std::string_view name) {
-  if (last_logger_ != nullptr && *last_logger_ == name) return *last_logger_count_;
-  auto& entry = *loggers_.try_emplace(std::string(name), 0).first;
-  last_logger_ = &entry.first;
-  last_logger_count_ = &entry.second;
-  return entry.second;
+void Stats::forget_addresses() {
+  // A definition may have been freed and its address reused by another.
+  addresses_of_ = binlog::definitions_freed();
+  site_by_address_.clear();
+  logger_by_address_.clear();
+  last_logger_ = nullptr;
+  last_logger_count_ = nullptr;
+  last_site_ = nullptr;
+  last_site_count_ = nullptr;
 }
 
-std::uint64_t& Stats::site_count(const RecordView& record) {
-  const SiteKey* last = last_site_;
-  if (last != nullptr && last->line == record.line() && last->level == record.level() &&
-      last->format == record.format_string() && last->file == record.file()) {
-    return *last_site_count_;
+std::uint64_t& Stats::logger_count(std::string_view name) {
+  std::uint64_t*& by_address = logger_by_address_[name.data()];
+  if (by_address == nullptr) by_address = &loggers_.try_emplace(std::string(name), 0).first->second;
+  last_logger_ = name.data();
+  last_logger_count_ = by_address;
+  return *by_address;
+}
+
+std::uint64_t& Stats::site_count(const CallSite& site) {
+  std::uint64_t*& by_address = site_by_address_[&site];
+  if (by_address == nullptr) {
+    SiteKey key{std::string(site.file), site.line, std::string(site.format), site.level};
+    by_address = &sites_.try_emplace(std::move(key), 0).first->second;
   }
-  SiteKey key{std::string(record.file()), record.line(), std::string(record.format_string()),
-              record.level()};
-  auto& entry = *sites_.try_emplace(std::move(key), 0).first;
-  last_site_ = &entry.first;
-  last_site_count_ = &entry.second;
-  return entry.second;
+  last_site_ = &site;
+  last_site_count_ = by_address;
+  return *by_address;
 }
 
 std::uint64_t& Stats::minute_count(std::int64_t timestamp_ns) {
-  // Most records fall in the last record's minute: no division for them.
-  if (last_minute_count_ != nullptr && timestamp_ns >= last_minute_ &&
-      timestamp_ns - last_minute_ < kNsPerMinute) {
-    return *last_minute_count_;
-  }
   last_minute_ = minute_of(timestamp_ns);
   last_minute_count_ = &minutes_[last_minute_];
   return *last_minute_count_;
-}
-
-void Stats::add(const RecordView& record) {
-  ++records_;
-  ++levels_[std::min<std::size_t>(static_cast<std::size_t>(record.level()), levels_.size() - 1)];
-  const std::int64_t ns = record.timestamp_ns();
-  first_ns_ = std::min(first_ns_, ns);
-  last_ns_ = std::max(last_ns_, ns);
-  ++logger_count(record.logger_name());
-  ++site_count(record);
-  ++minute_count(ns);
 }
 
 std::uint64_t Stats::count(Level level) const noexcept {
