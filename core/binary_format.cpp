@@ -582,13 +582,11 @@ void BinaryReader::finish() {
   drain();
 }
 
-const RecordView* BinaryReader::next() {
+const RecordView* BinaryReader::next_from_block() {
   for (;;) {
-    if (in_block_) {
-      if (next_in_block()) return &view_;
-      in_block_ = false;
-    }
+    in_block_ = false;
     if (!find_block()) return nullptr;
+    if (next_in_block()) return &view_;
   }
 }
 

@@ -208,7 +208,11 @@ class BinaryReader {
   /// valid until the next call of next(), feed() or finish(); append() does
   /// not invalidate it (records never point into the input bytes).
   /// @throws sluice::Error as feed() does.
-  const RecordView* next();
+  /// Inline: most records are the next one in the current block.
+  const RecordView* next() {
+    if (in_block_ && next_in_block()) return &view_;
+    return next_from_block();
+  }
   /// True once end_input() was called and every record has been taken.
   bool exhausted() const noexcept { return at_end_ && !in_block_ && position_ == buffer_.size(); }
 
@@ -226,6 +230,7 @@ class BinaryReader {
   bool find_block();
   bool parse_preamble();
   bool next_in_block();
+  const RecordView* next_from_block();  // next() once the current block is done
   void decode_definition(EntryTag tag, std::span<const std::byte> body);
   void drain();
   void warn(std::string message);
