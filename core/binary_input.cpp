@@ -62,6 +62,7 @@ BinaryInput::BinaryInput(BinaryReader& reader, WarningHandler on_warning)
 BinaryInput::~BinaryInput() = default;
 
 void BinaryInput::warn(std::string message) {
+  flush_plain();  // the reader's warnings about earlier bytes come first
   ++warnings_;
   if (on_warning_) on_warning_(message);
 }
@@ -88,6 +89,18 @@ void BinaryInput::end_input() {
 }
 
 void BinaryInput::deliver(std::span<const std::byte> plain) {
+  flush_plain();
+  hand_over(plain);
+}
+
+void BinaryInput::flush_plain() {
+  if (plain_to_ == plain_from_) return;
+  const std::span<const std::byte> plain(pending_.data() + plain_from_, plain_to_ - plain_from_);
+  plain_from_ = plain_to_;
+  hand_over(plain);
+}
+
+void BinaryInput::hand_over(std::span<const std::byte> plain) {
   if (pull_) {
     reader_.append(plain);
   } else {
@@ -117,6 +130,7 @@ void BinaryInput::run(bool at_end) {
     }
     if (!progress) break;
   }
+  flush_plain();
   // Drop what is consumed; inside a frame, keep its start for a resync.
   std::size_t keep = position_;
   if (mode_ == Mode::frame) {
@@ -128,6 +142,7 @@ void BinaryInput::run(bool at_end) {
     pending_offset_ += keep;
     position_ -= keep;
   }
+  plain_from_ = plain_to_ = position_;
 }
 
 bool BinaryInput::step_sniff(bool at_end) {
@@ -188,9 +203,12 @@ bool BinaryInput::step_skippable(bool at_end) {
 
 void BinaryInput::feed_reader(std::size_t end) {
   if (end <= position_) return;
-  const std::size_t start = position_;
+  if (plain_to_ != position_) {  // not right after the bytes held back
+    flush_plain();
+    plain_from_ = position_;
+  }
+  plain_to_ = end;
   position_ = end;
-  deliver({pending_.data() + start, end - start});
 }
 
 bool BinaryInput::step_plain(bool at_end) {

@@ -78,8 +78,10 @@ class BinaryInput {
   bool step_frame(bool at_end);
   bool step_skippable(bool at_end);
   bool step_resync(bool at_end);
-  void feed_reader(std::size_t end);               // pending_[position_, end) as plain
-  void deliver(std::span<const std::byte> plain);  // to the reader, push or pull
+  void feed_reader(std::size_t end);                 // pending_[position_, end) as plain
+  void flush_plain();                                // the plain bytes held back, to the reader
+  void deliver(std::span<const std::byte> plain);    // to the reader, after those
+  void hand_over(std::span<const std::byte> plain);  // to the reader, push or pull
   static constexpr std::size_t kNotFound = ~std::size_t{0};
   /// The first zstd frame (or, unless frames_only, preamble) at or after
   /// pending_[from], or kNotFound; `wait` when what is there may be a
@@ -92,8 +94,14 @@ class BinaryInput {
   BinaryReader& reader_;
   WarningHandler on_warning_;
   std::unique_ptr<Decompressor> zstd_;
-  std::vector<std::byte> pending_;    // input not yet consumed (and a frame's start)
-  std::size_t position_ = 0;          // in pending_
+  std::vector<std::byte> pending_;  // input not yet consumed (and a frame's start)
+  std::size_t position_ = 0;        // in pending_
+  // pending_[plain_from_, plain_to_): plain bytes already consumed, held back
+  // so that consecutive blocks reach the reader in one append (not one per
+  // block); passed on before anything else reaches the reader or the
+  // warnings, and at the end of run().
+  std::size_t plain_from_ = 0;
+  std::size_t plain_to_ = 0;
   std::uint64_t pending_offset_ = 0;  // input offset of pending_[0]
   Mode mode_ = Mode::sniff;
   std::uint64_t next_boundary_ = 0;  // plain: input offset where a block may start
