@@ -15,6 +15,7 @@
 
 #include "arg_decoding.hpp"
 #include "record_builder.hpp"
+#include "same_text.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice::detail::binlog {
@@ -246,36 +247,6 @@ void BinaryEncoder::use_thread(std::uint64_t id, std::string_view name) {
   append(scratch_);
 }
 
-namespace {
-
-// Equality of a short name with the cached one, without a call to memcmp:
-// names are compared on every record.
-bool same_name(std::string_view a, const std::string& b) noexcept {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n >= 8 && n <= 16) {  // two overlapping 8-byte words
-    std::uint64_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 8);
-    std::memcpy(&x1, x + n - 8, 8);
-    std::memcpy(&y0, y, 8);
-    std::memcpy(&y1, y + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4 && n < 8) {  // two overlapping 4-byte words
-    std::uint32_t x0, x1, y0, y1;
-    std::memcpy(&x0, x, 4);
-    std::memcpy(&x1, x + n - 4, 4);
-    std::memcpy(&y0, y, 4);
-    std::memcpy(&y1, y + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  return std::memcmp(x, y, n) == 0;
-}
-
-}  // namespace
-
 void BinaryEncoder::add(const RecordView& record) {
   write_header_if_missing();
   // The common case, a run of records from one call site, logger and thread
@@ -285,14 +256,14 @@ void BinaryEncoder::add(const RecordView& record) {
     use_site(site);
   }
   const std::string_view logger = record.logger_name();
-  if (last_logger_.entry == nullptr || !same_name(logger, last_logger_.name) ||
+  if (last_logger_.entry == nullptr || !same_text(logger, last_logger_.name) ||
       last_logger_.entry->block != block_) [[unlikely]] {
     use_logger(logger);
   }
   const std::uint64_t thread = record.thread_id();
   const std::string_view thread_name = record.thread_name();
   if (last_thread_.entry == nullptr || thread != last_thread_.id ||
-      !same_name(thread_name, last_thread_.name) || last_thread_.entry->block != block_)
+      !same_text(thread_name, last_thread_.name) || last_thread_.entry->block != block_)
       [[unlikely]] {
     use_thread(thread, thread_name);
   }

@@ -16,6 +16,7 @@
 #include "binary_format.hpp"
 #include "json_fragments.hpp"
 #include "record_fixture.hpp"
+#include "same_text.hpp"
 
 namespace {
 
@@ -180,16 +181,16 @@ TEST_CASE("decoded: a thread renamed mid-file, sites with one file and two funct
 }
 
 TEST_CASE("same_text compares every length exactly") {
-  using sluice::detail::JsonFragments;
+  using sluice::detail::same_text;
   const std::string base = "abcdefghijklmnopqrstuvwxyz0123456789";
   for (std::size_t n = 0; n <= base.size(); ++n) {
     const std::string a = base.substr(0, n);
-    CHECK(JsonFragments::same_text(a, std::string(a)));
+    CHECK(same_text(a, std::string(a)));
     for (std::size_t i = 0; i < n; ++i) {
       std::string b = a;
       b[i] = '#';
-      CHECK_FALSE(JsonFragments::same_text(a, b));
+      CHECK_FALSE(same_text(a, b));
     }
-    if (n < base.size()) CHECK_FALSE(JsonFragments::same_text(a, base.substr(0, n + 1)));
+    if (n < base.size()) CHECK_FALSE(same_text(a, base.substr(0, n + 1)));
   }
 }
