@@ -18,6 +18,12 @@ constexpr std::size_t kSkippableHeader = 8;
 constexpr int kMaxWindowLog = 27;
 // A zstd frame header's first bytes: magic and descriptor, which tell its size.
 constexpr std::size_t kFrameHeaderPrefix = 5;
+// A zstd block header's size (RFC 8878 3.1.1.2; zstd's kZstdBlockHeaderSize,
+// which only its experimental API names). ZSTD_decompressStream returns it
+// exactly when it stands at a block boundary with nothing of the next
+// header loaded: its hint is the next block's size plus this inside a block,
+// the rest of the block alone inside the last, 4 before the checksum.
+constexpr std::size_t kZstdBlockHeaderSize = 3;
 // After a corrupt frame, resync searches from just after the frame's start,
 // because zstd may have consumed bytes beyond the damage (a damaged block
 // size reads on into the next frame). Kept up to this many bytes of a frame.
@@ -31,6 +37,18 @@ std::uint32_t load_u32(const std::byte* p) noexcept {
 
 bool is_preamble_start(const std::byte* p) noexcept {  // 4 bytes of the magic
   return std::memcmp(p, kMagic, 4) == 0;
+}
+
+// A zstd frame header's size from its descriptor byte (RFC 8878 3.1.1.1):
+// magic, descriptor, window descriptor unless single-segment, dictionary id,
+// content size.
+std::size_t frame_header_size(std::byte descriptor) noexcept {
+  const auto d = static_cast<unsigned>(descriptor);
+  const bool single_segment = (d >> 5 & 1) != 0;
+  constexpr std::size_t kDictionaryId[] = {0, 1, 2, 4};
+  constexpr std::size_t kContentSize[] = {0, 2, 4, 8};
+  const std::size_t content = d >> 6 == 0 && single_segment ? 1 : kContentSize[d >> 6];
+  return 4 + 1 + (single_segment ? 0 : 1) + kDictionaryId[d & 3] + content;
 }
 
 }  // namespace
@@ -50,10 +68,47 @@ struct BinaryInput::Decompressor {
   ~Decompressor() { ZSTD_freeDCtx(dctx); }
   Decompressor(const Decompressor&) = delete;
   Decompressor& operator=(const Decompressor&) = delete;
+
+  // A new frame starts at input offset `at`.
+  void start(std::uint64_t at) {
+    ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+    stage = Stage::header;
+    unit_end = 0;
+    hint = 0;
+    blocks = 0;
+    scan_from = at + 1;
+    holding = false;
+    held_at_frame = false;
+    block_output.clear();
+    held.clear();
+  }
+
+  // Where the frame is; what is fed to zstd is cut at unit_end, so that
+  // each call ends at the end of the frame header or of a block.
+  enum class Stage {
+    header,    // the frame header; unit_end its end once known (0 before)
+    boundary,  // a block header is due
+    block,     // inside a block that ends at unit_end
+    checksum,  // after the last block: the checksum, if any
+  };
   ZSTD_DCtx* dctx;
   std::size_t out_size;
   std::unique_ptr<std::byte[]> out;
-  std::size_t hint = 0;  // input size zstd asked for next
+  Stage stage = Stage::header;
+  std::uint64_t unit_end = 0;
+  std::size_t hint = 0;      // what zstd's last call returned: input it wants next
+  bool last_block = false;   // the block being decoded is the frame's last
+  std::uint64_t blocks = 0;  // blocks decoded in this frame
+  // Restart points (see find_restart) in the input before scan_from have
+  // been looked for.
+  std::uint64_t scan_from = 0;
+  // Output is held back since a block whose input held a restart point:
+  // `held`, until the frame ends well; held_at_frame: that point is a zstd
+  // frame (else a preamble).
+  bool holding = false;
+  bool held_at_frame = false;
+  std::vector<std::byte> block_output;  // the block being decoded, so far
+  std::vector<std::byte> held;
 };
 
 BinaryInput::BinaryInput(BinaryReader& reader, WarningHandler on_warning)
@@ -160,8 +215,7 @@ bool BinaryInput::step_sniff(bool at_end) {
     const std::uint32_t magic = load_u32(pending_.data() + position_);
     if (magic == kZstdMagic) {
       if (!zstd_) zstd_ = std::make_unique<Decompressor>();
-      ZSTD_DCtx_reset(zstd_->dctx, ZSTD_reset_session_only);
-      zstd_->hint = kFrameHeaderPrefix;  // zstd asks for the rest of the header
+      zstd_->start(offset());
       mode_ = Mode::frame;
       frame_start_ = offset();
       rescan_from_ = frame_start_ + 1;
@@ -258,53 +312,164 @@ bool BinaryInput::step_plain(bool at_end) {
 }
 
 bool BinaryInput::step_frame(bool at_end) {
-  const std::byte* const base = pending_.data() + position_;
-  const std::size_t total = pending_.size() - position_;
-  std::byte* const buffer = zstd_->out.get();
-  std::size_t consumed = 0;
-  bool frame_done = false;
+  Decompressor& z = *zstd_;
   for (;;) {
-    // At most what zstd asks for next (about a block): a call that fails
-    // reports none of its output, so each call decodes one block, and the
-    // blocks before a damaged one (or a damaged checksum) all come out.
-    ZSTD_inBuffer in{base + consumed, std::min(total - consumed, zstd_->hint), 0};
-    ZSTD_outBuffer out{buffer, zstd_->out_size, 0};
-    const std::size_t result = ZSTD_decompressStream(zstd_->dctx, &out, &in);
-    consumed += in.pos;
-    if (out.pos > 0) deliver({buffer, out.pos});
-    if (ZSTD_isError(result)) {
-      frame_error_ = ZSTD_getErrorName(result);
-      mode_ = Mode::resync;
-      position_ = static_cast<std::size_t>(rescan_from_ - pending_offset_);
+    const std::uint64_t end = pending_offset_ + pending_.size();
+    if (z.stage == Decompressor::Stage::header && z.unit_end == 0) {
+      if (end - offset() < kFrameHeaderPrefix) return frame_input_ends(at_end);
+      z.unit_end = offset() + frame_header_size(pending_[position_ + 4]);
+    }
+    if (z.stage == Decompressor::Stage::boundary) {
+      if (!frame_boundary(at_end)) return false;
+      if (mode_ != Mode::frame) return true;
+    }
+    // Up to the end of the header or block, so that zstd stops there (it
+    // would otherwise go on into the next block header); the checksum as
+    // zstd asks for it.
+    const std::uint64_t limit =
+        z.stage == Decompressor::Stage::checksum ? offset() + z.hint : z.unit_end;
+    const std::size_t n = static_cast<std::size_t>(std::min(limit, end) - offset());
+    if (n == 0) return frame_input_ends(at_end);
+    ZSTD_inBuffer in{pending_.data() + position_, n, 0};
+    std::size_t result = 0;
+    for (;;) {
+      ZSTD_outBuffer out{z.out.get(), z.out_size, 0};
+      result = ZSTD_decompressStream(z.dctx, &out, &in);
+      if (ZSTD_isError(result)) return frame_failed(ZSTD_getErrorName(result));
+      z.block_output.insert(z.block_output.end(), z.out.get(), z.out.get() + out.pos);
+      if (out.pos < out.size) break;  // all output out
+    }
+    position_ += in.pos;
+    z.hint = result;
+    if (result == 0) {  // the frame is whole, its checksum (if any) verified
+      if (z.stage == Decompressor::Stage::block) take_block_output();
+      if (z.holding) deliver(z.held);
+      z.held.clear();
+      mode_ = Mode::sniff;
       return true;
     }
-    if (result == 0) {
-      frame_done = true;
-      break;
+    if (offset() < limit) return frame_input_ends(at_end);  // the rest has not arrived
+    switch (z.stage) {
+      case Decompressor::Stage::header:
+        z.stage = Decompressor::Stage::boundary;
+        break;
+      case Decompressor::Stage::block:
+        take_block_output();
+        z.stage = z.last_block ? Decompressor::Stage::checksum : Decompressor::Stage::boundary;
+        break;
+      case Decompressor::Stage::boundary:
+      case Decompressor::Stage::checksum:
+        break;
     }
-    zstd_->hint = result;
-    const bool output_full = out.pos == out.size;
-    if (!output_full && (consumed == total || in.pos == 0)) break;  // wants more input
   }
-  position_ += consumed;
-  if (frame_done) {
-    mode_ = Mode::sniff;
-    return true;
+}
+
+// At a block boundary: reads the block header. False when waiting for input.
+bool BinaryInput::frame_boundary(bool at_end) {
+  Decompressor& z = *zstd_;
+  const std::byte* p = pending_.data() + position_;
+  const std::size_t available = pending_.size() - position_;
+  if (available < kZstdBlockHeaderSize) return frame_input_ends(at_end);
+  // Block header: bit 0 last block, bits 1-2 type (1: RLE, one byte of
+  // input), bits 3-23 size.
+  const std::uint32_t header = static_cast<std::uint32_t>(p[0]) |
+                               static_cast<std::uint32_t>(p[1]) << 8 |
+                               static_cast<std::uint32_t>(p[2]) << 16;
+  const std::uint32_t type = (header >> 1) & 3;
+  z.last_block = (header & 1) != 0;
+  z.unit_end = offset() + kZstdBlockHeaderSize + (type == 1 ? 1 : header >> 3);
+  z.stage = Decompressor::Stage::block;
+  return true;
+}
+
+bool BinaryInput::restart_candidate(std::size_t at, bool& is_frame) const {
+  const std::size_t available = pending_.size() - at;
+  if (available < 4) return false;
+  const std::byte* q = pending_.data() + at;
+  is_frame = load_u32(q) == kZstdMagic;
+  // A preamble cut by the end of the input so far counts: holding back is
+  // the safe side.
+  return is_frame || std::memcmp(q, kMagic, std::min(available, sizeof kMagic)) == 0;
+}
+
+// The block ending at offset() is decoded: its output goes to the reader,
+// unless its input holds a restart point.
+void BinaryInput::take_block_output() {
+  Decompressor& z = *zstd_;
+  const std::size_t to = position_;
+  std::size_t found = 0, preambles = 0;
+  bool first_is_frame = false;
+  for (std::size_t at =
+           static_cast<std::size_t>(std::max(z.scan_from, pending_offset_) - pending_offset_);
+       at < to; ++at) {
+    bool is_frame = false;
+    if (!restart_candidate(at, is_frame)) continue;
+    if (found++ == 0) first_is_frame = is_frame;
+    preambles += is_frame ? 0 : 1;
   }
+  z.scan_from = offset();
+  ++z.blocks;
+  if (!z.holding) {
+    // The first block of a file's first frame holds the file's preamble,
+    // usually as literal bytes: that one is the frame's own content.
+    const bool own_preamble = z.blocks == 1 && found == 1 && preambles == 1 &&
+                              z.block_output.size() >= sizeof kMagic &&
+                              std::memcmp(z.block_output.data(), kMagic, sizeof kMagic) == 0;
+    if (found == 0 || own_preamble) {
+      deliver(z.block_output);
+      z.block_output.clear();
+      rescan_from_ = offset();
+      return;
+    }
+    z.holding = true;
+    z.held_at_frame = first_is_frame;
+  }
+  z.held.insert(z.held.end(), z.block_output.begin(), z.block_output.end());
+  z.block_output.clear();
+  if (z.held.size() > kMaxRetained) {
+    // Bounded memory over duplicate protection: a frame from elsewhere
+    // (one `zstd` frame for a whole file) whose data happens to hold a
+    // restart point's bytes streams on.
+    deliver(z.held);
+    z.held.clear();
+    z.holding = false;
+    rescan_from_ = offset();
+  }
+}
+
+bool BinaryInput::frame_failed(std::string error) {
+  Decompressor& z = *zstd_;
+  z.block_output.clear();
+  z.held.clear();
+  z.holding = false;
+  frame_error_ = std::move(error);
+  mode_ = Mode::resync;
+  position_ = static_cast<std::size_t>(rescan_from_ - pending_offset_);
+  return true;
+}
+
+bool BinaryInput::frame_input_ends(bool at_end) {
   if (!at_end) return false;
-  // The input ends inside the frame. If another frame starts after this
-  // one's start, this one is damaged (a corrupt block size read on past it):
-  // resume there. Otherwise the file was cut (a killed writer). Preambles do
-  // not count here: a frame's first block holds one as literal bytes.
+  Decompressor& z = *zstd_;
+  // A block cut short: what it gave so far (zstd streams raw blocks).
+  if (z.stage == Decompressor::Stage::block && !z.block_output.empty()) take_block_output();
+  if (z.holding) {
+    return frame_failed(z.held_at_frame ? "a block runs past the next frame's start"
+                                        : "a block runs past the next file's start");
+  }
+  // If another frame starts after this one's start, this one is damaged (a
+  // corrupt block size read on past it): resume there. Otherwise the file
+  // was cut (a killed writer). Preambles do not count here: a frame's first
+  // block holds one as literal bytes.
   bool wait = false;
   const std::size_t restart =
       find_restart(static_cast<std::size_t>(rescan_from_ - pending_offset_), true, true, wait);
   if (restart != kNotFound) {
-    frame_error_ = "a block runs past the next frame's start";
-    mode_ = Mode::resync;
+    frame_failed("a block runs past the next frame's start");
     position_ = restart;
     return true;
   }
+  position_ = pending_.size();  // a block header cut short is not taken by zstd
   warn("offset " + std::to_string(frame_start_) + ": incomplete zstd frame at end of input (" +
        std::to_string(offset() - frame_start_) +
        " bytes; the records it held up to the cut are decoded)");

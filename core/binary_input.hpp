@@ -26,9 +26,16 @@ inline constexpr std::uint32_t kZstdMagic = 0xFD2FB528u;
 /// - Plain data is followed block by block (preamble, then sync marker and
 ///   length), so that a zstd frame is recognised where a file or block could
 ///   start; inside damaged plain data, at the next zstd magic.
+/// - Frames are decompressed a zstd block at a time, and each block's output
+///   goes to the reader once the block is whole.
 /// - A corrupt frame is reported, with what it decompressed to before the
 ///   damage kept, and decoding resumes at the next zstd frame or binary-log
-///   preamble after the frame's start.
+///   preamble after the frame's start (after its last block that reached the
+///   reader). A block whose input holds such a restart point (a damaged block
+///   size may read on into the next frame, whose bytes a raw block then
+///   copies out verbatim) is held back, with every block after it, until the
+///   frame ends well, and dropped if it fails: what resync decodes again never
+///   reaches the reader twice.
 /// - Input that ends inside a frame is reported by finish(), after
 ///   everything decompressed so far has been fed to the reader.
 ///
@@ -76,6 +83,11 @@ class BinaryInput {
   bool step_sniff(bool at_end);
   bool step_plain(bool at_end);
   bool step_frame(bool at_end);
+  bool frame_boundary(bool at_end);      // step_frame, where a block header is due
+  bool frame_input_ends(bool at_end);    // step_frame, all input so far consumed
+  bool frame_failed(std::string error);  // to resync, dropping what was held back
+  void take_block_output();              // the block just decoded: deliver or hold
+  bool restart_candidate(std::size_t at, bool& is_frame) const;
   bool step_skippable(bool at_end);
   bool step_resync(bool at_end);
   void feed_reader(std::size_t end);                 // pending_[position_, end) as plain
@@ -107,8 +119,10 @@ class BinaryInput {
   std::uint64_t next_boundary_ = 0;  // plain: input offset where a block may start
   std::uint64_t skip_left_ = 0;      // skippable
   std::uint64_t frame_start_ = 0;    // frame, resync: input offset of the frame
-  std::uint64_t rescan_from_ = 0;    // frame: where resync would search from
-  std::string frame_error_;          // resync: what was wrong with the frame
+  // frame: where resync would search from: just after the frame's start, or
+  // after the last block whose output went to the reader.
+  std::uint64_t rescan_from_ = 0;
+  std::string frame_error_;  // resync: what was wrong with the frame
   std::uint64_t frames_ = 0;
   std::uint64_t warnings_ = 0;
   bool pull_ = false;  // append() rather than feed()

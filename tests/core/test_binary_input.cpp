@@ -2,7 +2,8 @@
 // recognised by content and decode to the records of the plain stream, alone
 // or concatenated with plain ones; a file cut at any byte yields exactly the
 // records of its whole frames (plain: blocks); corruption never crashes, is
-// reported, and what decodes is a subsequence of the original records.
+// reported, and what decodes is a subsequence of the original records, each
+// at most once.
 
 #include <catch2/catch.hpp>
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "binlog_sample.hpp"
+#include "zstd_raw_frame.hpp"
 
 namespace {
 
@@ -237,4 +239,67 @@ TEST_CASE("the compressed 1.0 sample decodes as the plain one") {
   std::string lines;
   for (const std::string& line : d.json) lines += line + '\n';
   CHECK(lines == read("binlog-1.0.jsonl"));
+}
+
+TEST_CASE("a block size damaged to read into the next frame decodes no record twice") {
+  // Frames of raw blocks (small incompressible blocks are stored raw): the
+  // first holds the preamble and block A, the next ones B and C. A damaged
+  // size makes frame 1's block run on to the end of frame 2's block, so that
+  // zstd copies frame 2's header and block C, verbatim, into frame 1's
+  // output; frame 1 then fails on its checksum (frame 2's), and decoding
+  // resumes at frame 2, which gives C again unless frame 1's output from
+  // beyond frame 2's start was held back.
+  const auto sample = make_binlog_sample(3, 2);
+  using sluice::testing::kRawBlockHeaderSize;
+  using sluice::testing::kRawFrameHeaderSize;
+  using sluice::testing::raw_block_header;
+  using sluice::testing::raw_frame;
+  const std::string preamble = sluice::detail::binlog::BinaryEncoder::preamble();
+  const std::string f0 = raw_frame({preamble + sample.blocks[0]});
+  const std::string f1 = raw_frame({sample.blocks[1]});
+  const std::string f2 = raw_frame({sample.blocks[2]});
+  const std::string good = f0 + f1 + f2;
+  {
+    const Decoded d = decode_input(good);
+    CHECK(d.input_warnings.empty());
+    CHECK(d.reader_warnings.empty());
+    CHECK(d.json == sample.json);
+  }
+  std::string bytes = good;
+  const std::size_t long_size = sample.blocks[1].size() + 4 + kRawFrameHeaderSize +
+                                kRawBlockHeaderSize + sample.blocks[2].size();
+  bytes.replace(f0.size() + kRawFrameHeaderSize, kRawBlockHeaderSize,
+                raw_block_header(long_size, true));
+  for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{5}}) {
+    INFO("fed " << chunk << " bytes at a time");
+    const Decoded d = decode_input(bytes, chunk, chunk == 5 ? Style::pull : Style::push);
+    CHECK(d.error.empty());
+    // Frame 1's records (B) are lost with it; A and C decode once each.
+    CHECK(d.json ==
+          std::vector<std::string>{sample.json[0], sample.json[1], sample.json[4], sample.json[5]});
+    CHECK(d.input_warnings ==
+          std::vector<std::string>{"offset " + std::to_string(f0.size()) +
+                                   ": corrupt zstd frame (Restored data doesn't match checksum); "
+                                   "resumed at offset " +
+                                   std::to_string(f0.size() + f1.size())});
+    CHECK(d.reader_warnings.empty());
+  }
+  // Cut before frame 2's checksum: frame 1 never ends, and the block that
+  // ran past frame 2's start is dropped; frame 2 is then cut too.
+  const Decoded cut = decode_input(std::string_view(bytes).substr(0, bytes.size() - 4));
+  CHECK(cut.json ==
+        std::vector<std::string>{sample.json[0], sample.json[1], sample.json[4], sample.json[5]});
+  CHECK(cut.input_warnings ==
+        std::vector<std::string>{
+            "offset " + std::to_string(f0.size()) +
+                ": corrupt zstd frame (a block runs past the next frame's start); resumed at "
+                "offset " +
+                std::to_string(f0.size() + f1.size()),
+            "offset " + std::to_string(f0.size() + f1.size()) +
+                ": incomplete zstd frame at end of input (" + std::to_string(f2.size() - 4) +
+                " bytes; the records it held up to the cut are decoded)"});
+  // The first frame's own preamble, stored verbatim, holds nothing back: its
+  // records are out before the frame ends.
+  const Decoded first = decode_input(std::string_view(f0).substr(0, f0.size() - 4));
+  CHECK(first.json == std::vector<std::string>{sample.json[0], sample.json[1]});
 }
