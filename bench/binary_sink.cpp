@@ -15,6 +15,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "binary_format.hpp"
@@ -37,6 +38,9 @@ the last record is in its file.
   --block-size N     BinaryFileOptions::block_size           (default 65536)
   --queue-bytes N    Options::queue_capacity                 (default 1048576)
   --idle-sleep-us N  Options::idle_sleep                     (default 100)
+  --interval-us N    one record every N us, not as fast as possible: a
+                     light load, where the backend goes idle and flushes
+                     between records; for bytes/record (default 0)
   --dir PATH         directory for the files                 (default /dev/shm)
   --keep-files 0|1   keep the files instead of deleting them (default 0)
   --producer-cpu N   CPU of the logging thread               (default 0)
@@ -46,6 +50,7 @@ The queue blocks when full (QueuePolicy::block), so no record may be lost;
 the run fails (exit 1) unless each file holds exactly --records records.
 
 Smoke run: --records 10000
+Light load (2 s at one record per ms): --records 2000 --interval-us 1000
 )";
 
 struct Config {
@@ -55,6 +60,7 @@ struct Config {
   std::size_t block_size = 0;
   std::size_t queue_bytes = 0;
   long long idle_sleep_us = 0;
+  long long interval_us = 0;
   std::string dir;
   bool keep_files = false;
   int backend_cpu = 1;
@@ -116,6 +122,8 @@ Result run_case(const Config& c, const std::string& name) {
   ForeignLoad load;
   const auto start = Clock::now();
   for (long long i = 0; i < c.records; ++i) {
+    if (c.interval_us != 0)
+      std::this_thread::sleep_until(start + std::chrono::microseconds{c.interval_us * i});
     SLUICE_INFO(log, "Iteration: {} int: {} double: {}", i, i * 2, static_cast<double>(i) * 0.5);
   }
   sluice::flush();
@@ -152,6 +160,7 @@ int main(int argc, char** argv) {
                      {"block-size", "65536"},
                      {"queue-bytes", "1048576"},
                      {"idle-sleep-us", "100"},
+                     {"interval-us", "0"},
                      {"dir", "/dev/shm"},
                      {"keep-files", "0"},
                      {"producer-cpu", "0"},
@@ -164,6 +173,7 @@ int main(int argc, char** argv) {
   c.block_size = static_cast<std::size_t>(flags.integer("block-size"));
   c.queue_bytes = static_cast<std::size_t>(flags.integer("queue-bytes"));
   c.idle_sleep_us = flags.integer("idle-sleep-us");
+  c.interval_us = flags.integer("interval-us");
   c.dir = flags.str("dir");
   c.keep_files = flags.integer("keep-files") != 0;
   c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
