@@ -51,6 +51,32 @@ std::size_t frame_header_size(std::byte descriptor) noexcept {
   return 4 + 1 + (single_segment ? 0 : 1) + kDictionaryId[d & 3] + content;
 }
 
+enum class Next { yes, maybe, no };
+
+// Whether the `available` bytes at `p` start a zstd frame, a skippable frame
+// or a binary-log preamble (maybe: they are a prefix of one, or none).
+Next starts_next(const std::byte* p, std::size_t available) noexcept {
+  if (available == 0) return Next::maybe;
+  std::byte frame[4], skippable[4];
+  std::memcpy(frame, &kZstdMagic, 4);
+  std::memcpy(skippable, &kSkippableMagic, 4);
+  const auto prefix_of = [&](const std::byte* magic, std::size_t size, bool ignore_low_nibble) {
+    const std::size_t n = std::min(available, size);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::byte mask = i == 0 && ignore_low_nibble ? std::byte{0xF0} : std::byte{0xFF};
+      if ((p[i] & mask) != (magic[i] & mask)) return Next::no;
+    }
+    return n == size ? Next::yes : Next::maybe;
+  };
+  Next result = Next::no;
+  for (const Next next : {prefix_of(frame, 4, false), prefix_of(skippable, 4, true),
+                          prefix_of(kMagic, sizeof kMagic, false)}) {
+    if (next == Next::yes) return next;
+    if (next == Next::maybe) result = next;
+  }
+  return result;
+}
+
 }  // namespace
 
 struct BinaryInput::Decompressor {
@@ -364,11 +390,33 @@ bool BinaryInput::step_frame(bool at_end) {
   }
 }
 
-// At a block boundary: reads the block header. False when waiting for input.
+// At a block boundary: reads the block header, or ends a frame left open
+// (mode_ changes). False when waiting for input.
 bool BinaryInput::frame_boundary(bool at_end) {
   Decompressor& z = *zstd_;
   const std::byte* p = pending_.data() + position_;
   const std::size_t available = pending_.size() - position_;
+  // A writer leaves a frame open at a block boundary (ZSTD_e_flush) and
+  // starts a new frame after a restart or a lost write; neither a zstd or
+  // skippable magic nor a preamble reads as a valid block header (each
+  // gives a raw block of over 128 KiB), so they end the open frame. zstd
+  // agrees that a block header is due: it asks for kZstdBlockHeaderSize.
+  // Only when the frame is sound so far: a held-back block means its input
+  // ran past such a point, and zstd's error on this "header" resyncs there.
+  if (!z.holding && z.blocks > 0 && z.hint == kZstdBlockHeaderSize) {
+    switch (starts_next(p, available)) {
+      case Next::yes:
+        mode_ = Mode::sniff;  // the open frame ends here
+        return true;
+      case Next::maybe:
+        if (!at_end) return false;  // the rest of the magic may come
+        if (available == 0) return frame_input_ends(at_end);
+        mode_ = Mode::sniff;  // sniff or the reader reports the torn magic
+        return true;
+      case Next::no:
+        break;
+    }
+  }
   if (available < kZstdBlockHeaderSize) return frame_input_ends(at_end);
   // Block header: bit 0 last block, bits 1-2 type (1: RLE, one byte of
   // input), bits 3-23 size.
@@ -451,6 +499,13 @@ bool BinaryInput::frame_failed(std::string error) {
 bool BinaryInput::frame_input_ends(bool at_end) {
   if (!at_end) return false;
   Decompressor& z = *zstd_;
+  // Ended at a block boundary with every block sound: a frame still being
+  // written, or whose writer was killed after a flush.
+  if (z.stage == Decompressor::Stage::boundary && !z.holding && z.blocks > 0 &&
+      z.hint == kZstdBlockHeaderSize && position_ == pending_.size()) {
+    mode_ = Mode::sniff;
+    return false;
+  }
   // A block cut short: what it gave so far (zstd streams raw blocks).
   if (z.stage == Decompressor::Stage::block && !z.block_output.empty()) take_block_output();
   if (z.holding) {

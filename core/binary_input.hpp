@@ -28,6 +28,10 @@ inline constexpr std::uint32_t kZstdMagic = 0xFD2FB528u;
 ///   start; inside damaged plain data, at the next zstd magic.
 /// - Frames are decompressed a zstd block at a time, and each block's output
 ///   goes to the reader once the block is whole.
+/// - A frame may be left open: input that ends at a block boundary inside a
+///   frame (a file still being written, or a writer killed after a flush) is
+///   a clean end, and so is a block boundary followed by a new frame,
+///   skippable frame or preamble (a writer restarted on the same file).
 /// - A corrupt frame is reported, with what it decompressed to before the
 ///   damage kept, and decoding resumes at the next zstd frame or binary-log
 ///   preamble after the frame's start (after its last block that reached the
@@ -36,7 +40,7 @@ inline constexpr std::uint32_t kZstdMagic = 0xFD2FB528u;
 ///   copies out verbatim) is held back, with every block after it, until the
 ///   frame ends well, and dropped if it fails: what resync decodes again never
 ///   reaches the reader twice.
-/// - Input that ends inside a frame is reported by finish(), after
+/// - Input that ends elsewhere inside a frame is reported by finish(), after
 ///   everything decompressed so far has been fed to the reader.
 ///
 /// Warnings name offsets in the input (the compressed file); the reader's own

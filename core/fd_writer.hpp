@@ -62,6 +62,10 @@ class FdWriter {
   /// set_fd(): what the file will hold from this writer.
   std::uint64_t accepted() const noexcept { return accepted_; }
   int fd() const noexcept { return fd_; }
+  /// Lines or units discarded since construction (never reset): a caller
+  /// whose units depend on one another (a zstd frame written a flush at a
+  /// time) compares it before and after a write.
+  std::uint64_t discarded_units() const noexcept { return discarded_lines_; }
   /// Writes to `fd` from now on (a rotated file). @pre pending() == 0
   void set_fd(int fd) noexcept {
     fd_ = fd;

@@ -52,40 +52,72 @@ ZstdFrameWriter::ZstdFrameWriter(FdWriter& out, int level, std::string_view what
 
 ZstdFrameWriter::~ZstdFrameWriter() = default;
 
-void ZstdFrameWriter::compress(std::string_view bytes, bool end) {
+void ZstdFrameWriter::compress(std::string_view bytes, Directive directive) {
   ZSTD_inBuffer in{bytes.data(), bytes.size(), 0};
+  const ZSTD_EndDirective mode = directive == Directive::end     ? ZSTD_e_end
+                                 : directive == Directive::flush ? ZSTD_e_flush
+                                                                 : ZSTD_e_continue;
   const std::size_t step = ZSTD_CStreamOutSize();
   for (;;) {
-    std::size_t used = frame_.size();
-    frame_.resize(used + step);
-    ZSTD_outBuffer out{frame_.data() + used, step, 0};
+    const std::size_t used = output_.size();
+    output_.resize(used + step);
+    ZSTD_outBuffer out{output_.data() + used, step, 0};
     const std::size_t left =
-        check(ZSTD_compressStream2(context_->cctx, &out, &in, end ? ZSTD_e_end : ZSTD_e_continue),
-              "compression failed");
-    frame_.resize(used + out.pos);
-    // e_continue: done when all input is taken; e_end: when nothing is left
-    // to flush (left == 0).
-    if (end ? left == 0 : in.pos == in.size) break;
+        check(ZSTD_compressStream2(context_->cctx, &out, &in, mode), "compression failed");
+    output_.resize(used + out.pos);
+    // e_continue: done when all input is taken; e_flush and e_end: when
+    // nothing is left to write out (left == 0).
+    if (directive == Directive::carry_on ? in.pos == in.size : left == 0) break;
   }
 }
 
 void ZstdFrameWriter::write(std::string_view bytes) {
-  compress(bytes, false);
+  compress(bytes, Directive::carry_on);
   content_ += bytes.size();
+  unflushed_ = true;
   if (content_ >= kMaxFrameContent) end_frame();
+}
+
+void ZstdFrameWriter::flush() {
+  if (!unflushed_) return;
+  compress({}, Directive::flush);
+  unflushed_ = false;
+  hand_over();
 }
 
 void ZstdFrameWriter::end_frame() {
   if (content_ == 0) return;
-  compress({}, true);
+  compress({}, Directive::end);
   content_ = 0;
-  // The frame leaves this object before the write can throw: FdWriter owns
-  // it from here (kept for retry, or discarded and counted).
-  std::string frame;
-  frame.swap(frame_);
-  out_.write_bytes(frame);
-  frame_.swap(frame);
-  frame_.clear();
+  unflushed_ = false;
+  hand_over();
+}
+
+void ZstdFrameWriter::hand_over() {
+  // The bytes leave this object before the write can throw: FdWriter owns
+  // them from here (kept for retry, or discarded and counted).
+  std::string bytes;
+  bytes.swap(output_);
+  const std::uint64_t discarded = out_.discarded_units();
+  const auto after = [&] {
+    if (out_.discarded_units() != discarded && content_ != 0) {
+      // The open frame has lost a piece: what follows would not decode.
+      // Give it up: it stays unclosed in the file, ending at the last block
+      // before the hole, and the next write starts a new frame (a decoder
+      // reads an unclosed frame followed by a new one without a warning).
+      ZSTD_CCtx_reset(context_->cctx, ZSTD_reset_session_only);
+      content_ = 0;
+    }
+    bytes.clear();
+    output_.swap(bytes);  // keeps the buffer's capacity
+  };
+  try {
+    out_.write_bytes(bytes);
+  } catch (...) {
+    after();
+    throw;
+  }
+  after();
 }
 
 }  // namespace sluice::detail

@@ -93,10 +93,18 @@ struct BinaryFileSink::State {
     if (!block.empty()) put(block);
   }
 
-  // Everything so far to the kernel: the open block, and the open frame.
-  void flush() {
+  // Everything so far to the kernel: the open block, and the open frame up
+  // to it (kept open, so that a light load does not pay a frame per flush;
+  // closed at rotation and close: `end_frame`).
+  void flush(bool end_frame = false) {
     write_block();
-    if (zstd) zstd->end_frame();
+    if (zstd) {
+      if (end_frame) {
+        zstd->end_frame();
+      } else {
+        zstd->flush();
+      }
+    }
     file.writer().flush();
   }
 
@@ -105,7 +113,7 @@ struct BinaryFileSink::State {
   void rotate(std::int64_t timestamp_ns) {
     // A file without records only moves its time boundary on: the header
     // block flush() would write must not make it look like one worth keeping.
-    if (!file.empty()) flush();
+    if (!file.empty()) flush(true);
     if (file.rotate(timestamp_ns)) {
       encoder = detail::binlog::BinaryEncoder(producer_info(options));
       start_file();
@@ -124,7 +132,7 @@ BinaryFileSink::BinaryFileSink(std::filesystem::path path, BinaryFileOptions opt
 
 BinaryFileSink::~BinaryFileSink() {
   try {
-    state_->flush();
+    state_->flush(true);
   } catch (const std::exception&) {
     // Nobody is left to tell: the backend reported the failure already when
     // the bytes could not be written at its last flush.
@@ -151,7 +159,7 @@ void BinaryFileSink::write(const RecordView& record) {
   // By size, after the record: the record that reaches the limit closes
   // the file (blocks are only known once encoded). Compressed live, what
   // zstd has not produced yet is not counted.
-  const std::size_t pending = s.zstd ? s.zstd->frame_bytes() : s.encoder.pending_payload();
+  const std::size_t pending = s.zstd ? s.zstd->unwritten_bytes() : s.encoder.pending_payload();
   if (!rotation_error && s.file.size_reached(pending, now)) rotate();
   if (rotation_error) std::rethrow_exception(rotation_error);
 }

@@ -1,12 +1,16 @@
 // BinaryInput, the decoder's input layer: zstd-compressed binary logs are
 // recognised by content and decode to the records of the plain stream, alone
 // or concatenated with plain ones; a file cut at any byte yields exactly the
-// records of its whole frames (plain: blocks); corruption never crashes, is
-// reported, and what decodes is a subsequence of the original records, each
-// at most once.
+// records of its whole frames or flushes (plain: blocks), silently when cut
+// at a flush; corruption never crashes, is reported, and what decodes is a
+// subsequence of the original records, each at most once. Also
+// ZstdFrameWriter, which writes what this reads.
 
 #include <catch2/catch.hpp>
 
+#include <zstd.h>
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -16,10 +20,12 @@
 #include <vector>
 
 #include "binlog_sample.hpp"
+#include "full_disk.hpp"
 #include "zstd_raw_frame.hpp"
 
 namespace {
 
+using sluice::testing::compress_flushed;
 using sluice::testing::compress_per_block;
 using sluice::testing::CompressedSample;
 using sluice::testing::decode_input;
@@ -241,6 +247,102 @@ TEST_CASE("the compressed 1.0 sample decodes as the plain one") {
   CHECK(lines == read("binlog-1.0.jsonl"));
 }
 
+TEST_CASE("a frame flushed after every block: a cut at any byte yields every record flushed") {
+  const auto sample = make_binlog_sample(4, 3);
+  const CompressedSample z = compress_flushed(sample);
+  // One frame: its checksum and end come after the last flush.
+  REQUIRE(ZSTD_findFrameCompressedSize(z.bytes.data(), z.bytes.size()) == z.bytes.size());
+  REQUIRE(z.frame_end.back() < z.bytes.size());
+  for (std::size_t cut = 0; cut <= z.bytes.size(); ++cut) {
+    INFO("cut at " << cut);
+    std::size_t complete = 0;
+    for (std::size_t f = 0; f < z.frame_end.size(); ++f) {
+      if (z.frame_end[f] <= cut) complete = sample.records_by[f];
+    }
+    const Decoded d = decode_input(std::string_view(z.bytes).substr(0, cut), 1 + cut % 5,
+                                   cut % 2 ? Style::pull : Style::push);
+    CHECK(d.error.empty());
+    REQUIRE(d.json.size() == complete);
+    CHECK(std::equal(d.json.begin(), d.json.end(), sample.json.begin()));
+    const bool at_flush =
+        cut == 0 || cut == z.bytes.size() ||
+        std::find(z.frame_end.begin(), z.frame_end.end(), cut) != z.frame_end.end();
+    if (at_flush) {
+      // The normal state of a file being written, or of a writer killed
+      // after a flush.
+      CHECK(d.input_warnings.empty());
+      CHECK(d.reader_warnings.empty());
+    } else {
+      REQUIRE(d.input_warnings.size() == 1);
+      CHECK(d.input_warnings[0] ==
+            "offset 0: incomplete zstd frame at end of input (" + std::to_string(cut) +
+                (cut < 4 ? " bytes)" : " bytes; the records it held up to the cut are decoded)"));
+    }
+  }
+}
+
+TEST_CASE("a growing compressed file decodes each flush as it arrives") {
+  // What sluice-decode --follow does: append what the file has so far, take
+  // the records, wait, append more; never end_input().
+  const auto sample = make_binlog_sample(5, 2);
+  const CompressedSample z = compress_flushed(sample, false);
+  std::vector<std::string> warnings;
+  const auto warn = [&](const std::string& w) { warnings.push_back(w); };
+  sluice::detail::binlog::BinaryReader reader(warn);
+  sluice::detail::binlog::BinaryInput input(reader, warn);
+  const sluice::JsonFormatter json;
+  std::vector<std::string> lines;
+  std::size_t from = 0;
+  for (std::size_t f = 0; f < z.frame_end.size(); ++f) {
+    INFO("flush " << f);
+    // In two pieces: half a flush gives nothing.
+    const std::size_t half = from + (z.frame_end[f] - from) / 2;
+    for (const std::size_t to : {half, z.frame_end[f]}) {
+      input.append({reinterpret_cast<const std::byte*>(z.bytes.data()) + from, to - from});
+      from = to;
+      while (const sluice::RecordView* r = reader.next()) {
+        lines.emplace_back();
+        json.format(*r, lines.back());
+      }
+      CHECK(lines.size() == (to == half && f > 0 ? sample.records_by[f - 1]
+                             : to == half        ? 0
+                                                 : sample.records_by[f]));
+    }
+  }
+  input.end_input();
+  CHECK(reader.next() == nullptr);
+  CHECK(warnings.empty());
+  CHECK(lines == sample.json);
+}
+
+TEST_CASE("a frame left open, then a new frame, a plain file or a skippable frame: no warning") {
+  // A writer killed after a flush, then restarted on the same file (which
+  // starts a new frame), or the file concatenated with others.
+  const auto sample = make_binlog_sample(2, 3);
+  const std::string open = compress_flushed(sample, false).bytes;
+  const std::string closed = compress_flushed(sample).bytes;
+  const std::string skippable("\x5a\x2a\x4d\x18\x03\x00\x00\x00xyz", 11);
+  for (const std::string& bytes :
+       {open + closed, open + open, open + sample.plain, open + skippable + open,
+        open + compress_per_block(sample).bytes, sample.plain + open}) {
+    for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+      INFO("fed " << chunk << " bytes at a time");
+      const Decoded d = decode_input(bytes, chunk, chunk == 3 ? Style::pull : Style::push);
+      CHECK(d.error.empty());
+      CHECK(d.input_warnings.empty());
+      CHECK(d.reader_warnings.empty());
+      REQUIRE(d.json.size() == 2 * sample.json.size());
+      for (std::size_t i = 0; i < d.json.size(); ++i) CHECK(d.json[i] == sample.json[i % 6]);
+    }
+  }
+  // A torn magic after an open frame is reported as at any frame start.
+  const Decoded torn = decode_input(open + closed.substr(0, 3));
+  CHECK(torn.json == sample.json);
+  CHECK(torn.input_warnings ==
+        std::vector<std::string>{"offset " + std::to_string(open.size()) +
+                                 ": incomplete zstd frame at end of input (3 bytes)"});
+}
+
 TEST_CASE("a block size damaged to read into the next frame decodes no record twice") {
   // Frames of raw blocks (small incompressible blocks are stored raw): the
   // first holds the preamble and block A, the next ones B and C. A damaged
@@ -302,4 +404,89 @@ TEST_CASE("a block size damaged to read into the next frame decodes no record tw
   // records are out before the frame ends.
   const Decoded first = decode_input(std::string_view(f0).substr(0, f0.size() - 4));
   CHECK(first.json == std::vector<std::string>{sample.json[0], sample.json[1]});
+}
+
+TEST_CASE("ZstdFrameWriter closes a frame once it has taken kMaxFrameContent bytes") {
+  constexpr std::size_t kMax = sluice::detail::ZstdFrameWriter::kMaxFrameContent;
+  const auto sample = make_binlog_sample(1, 40);
+  const int fd = ::memfd_create("frames", MFD_CLOEXEC);
+  REQUIRE(fd >= 0);
+  std::size_t blocks = 0;
+  {
+    sluice::detail::FdWriter writer(fd, "frames", 1);
+    sluice::detail::ZstdFrameWriter zstd(writer, 3, "frames");
+    zstd.write(sluice::detail::binlog::BinaryEncoder::preamble());
+    // Each block decodes on its own: the same one again and again is a
+    // valid log.
+    while (blocks * sample.blocks[0].size() < kMax * 3 / 2) {
+      zstd.write(sample.blocks[0]);
+      zstd.flush();
+      ++blocks;
+    }
+    // The first frame closed after the write that took it to the limit.
+    const std::size_t size = sample.blocks[0].size();
+    const std::size_t first = (kMax - sluice::detail::binlog::kPreambleSize + size - 1) / size;
+    CHECK(zstd.frame_content() == (blocks - first) * size);
+    zstd.end_frame();
+  }
+  std::string bytes(static_cast<std::size_t>(::lseek(fd, 0, SEEK_CUR)), '\0');
+  REQUIRE(::pread(fd, bytes.data(), bytes.size(), 0) == static_cast<::ssize_t>(bytes.size()));
+  ::close(fd);
+  std::vector<std::size_t> frame_sizes;
+  for (std::size_t at = 0; at < bytes.size();) {
+    const std::size_t size = ZSTD_findFrameCompressedSize(bytes.data() + at, bytes.size() - at);
+    REQUIRE(!ZSTD_isError(size));
+    frame_sizes.push_back(size);
+    at += size;
+  }
+  CHECK(frame_sizes.size() == 2);
+  const Decoded d = decode_input(bytes, 4096);
+  CHECK(d.input_warnings.empty());
+  CHECK(d.reader_warnings.empty());
+  REQUIRE(d.json.size() == blocks * 40);
+  CHECK(d.json[blocks * 40 - 1] == sample.json[39]);
+}
+
+TEST_CASE("ZstdFrameWriter starts a new frame after a flush the FdWriter discarded") {
+  // A full disk: the first failed flush is kept for retry, the next does not
+  // fit beside it (max_pending) and is discarded whole. The frame it
+  // belonged to cannot go on across the hole.
+  const auto sample = make_binlog_sample(4, 3);
+  const int fd = ::memfd_create("discard", MFD_CLOEXEC);
+  REQUIRE(fd >= 0);
+  std::vector<std::string> errors;
+  {
+    sluice::detail::FdWriter writer(fd, "discard", 1, 64);
+    sluice::detail::ZstdFrameWriter zstd(writer, 3, "discard");
+    zstd.write(sluice::detail::binlog::BinaryEncoder::preamble());
+    zstd.write(sample.blocks[0]);
+    zstd.flush();
+    {
+      sluice::testing::FullDisk full(fd);
+      for (const std::size_t b : {1, 2}) {
+        zstd.write(sample.blocks[b]);
+        try {
+          zstd.flush();
+        } catch (const sluice::Error& e) {
+          errors.emplace_back(e.what());
+        }
+      }
+    }
+    zstd.write(sample.blocks[3]);
+    zstd.flush();  // the kept flush, then block 3 in a new frame
+    zstd.end_frame();
+  }
+  REQUIRE(errors.size() == 2);
+  CHECK_THAT(errors[1], Catch::Contains("1 line ("));
+  CHECK_THAT(errors[1], Catch::Contains("bytes) discarded so far"));
+  std::string bytes(static_cast<std::size_t>(::lseek(fd, 0, SEEK_CUR)), '\0');
+  REQUIRE(::pread(fd, bytes.data(), bytes.size(), 0) == static_cast<::ssize_t>(bytes.size()));
+  ::close(fd);
+  const Decoded d = decode_input(bytes);
+  CHECK(d.input_warnings.empty());
+  CHECK(d.reader_warnings.empty());
+  // Blocks 0, 1 and 3: block 2's records are the ones discarded.
+  std::vector<std::string> expected(sample.json.begin(), sample.json.begin() + 6);
+  expected.insert(expected.end(), sample.json.begin() + 9, sample.json.end());
+  CHECK(d.json == expected);
 }

@@ -1,6 +1,7 @@
 #pragma once
-// A small binary log with known records, plain and zstd-compressed the way
-// BinaryFileSink compresses (one frame per flush; here, per block), and a
+// A small binary log with known records, plain and zstd-compressed (a frame
+// per block, as BinaryFileSink wrote before it kept frames open across
+// flushes, and a flush per block in one frame, as it writes now), and a
 // decode helper that goes through BinaryInput as sluice-decode does.
 
 #include <sluice/error.hpp>
@@ -74,12 +75,15 @@ inline BinlogSample make_binlog_sample(int blocks, int per_block) {
 
 struct CompressedSample {
   std::string bytes;
-  std::vector<std::size_t> frame_end;  // offset after each frame (one per block)
+  // Offset after each frame (compress_per_block) or flush (compress_flushed):
+  // one per block.
+  std::vector<std::size_t> frame_end;
 };
 
-/// The sample as BinaryFileSink writes it compressed with a flush after every
-/// block: the preamble and the first block in the first frame, then a frame
-/// per block.
+/// The sample as a frame per block (as BinaryFileSink wrote it compressed,
+/// with a flush after every block, before frames stayed open across
+/// flushes): the preamble and the first block in the first frame, then a
+/// frame per block.
 inline CompressedSample compress_per_block(const BinlogSample& sample, int level = 3) {
   const int fd = ::memfd_create("binlog-sample", MFD_CLOEXEC);
   if (fd < 0) throw std::runtime_error("memfd_create failed");
@@ -95,6 +99,34 @@ inline CompressedSample compress_per_block(const BinlogSample& sample, int level
     }
   }
   out.bytes.resize(out.frame_end.back());
+  if (::pread(fd, out.bytes.data(), out.bytes.size(), 0) !=
+      static_cast<::ssize_t>(out.bytes.size())) {
+    throw std::runtime_error("pread failed");
+  }
+  ::close(fd);
+  return out;
+}
+
+/// The sample as BinaryFileSink writes it compressed under a light load: one
+/// frame, flushed (ZSTD_e_flush) after every block, closed at the end unless
+/// `close` is false (a writer killed after its last flush).
+inline CompressedSample compress_flushed(const BinlogSample& sample, bool close = true,
+                                         int level = 3) {
+  const int fd = ::memfd_create("binlog-sample", MFD_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("memfd_create failed");
+  CompressedSample out;
+  {
+    detail::FdWriter writer(fd, "sample", 1);
+    detail::ZstdFrameWriter zstd(writer, level, "sample");
+    zstd.write(detail::binlog::BinaryEncoder::preamble());
+    for (const std::string& block : sample.blocks) {
+      zstd.write(block);
+      zstd.flush();
+      out.frame_end.push_back(static_cast<std::size_t>(::lseek(fd, 0, SEEK_CUR)));
+    }
+    if (close) zstd.end_frame();
+  }
+  out.bytes.resize(static_cast<std::size_t>(::lseek(fd, 0, SEEK_CUR)));
   if (::pread(fd, out.bytes.data(), out.bytes.size(), 0) !=
       static_cast<::ssize_t>(out.bytes.size())) {
     throw std::runtime_error("pread failed");

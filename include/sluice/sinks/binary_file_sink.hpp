@@ -60,17 +60,20 @@ struct BinaryFileOptions {
 /// goes idle, and on sluice::flush()), so a killed process leaves a file that
 /// decodes up to its last complete block.
 ///
-/// Compressed (zstd), blocks are gathered into zstd frames instead, and a
-/// frame is written at every flush() and whenever it holds 1 MiB of blocks:
-/// a killed process leaves a file that decodes up to its last whole frame.
+/// Compressed (zstd), blocks are compressed into zstd frames instead: every
+/// flush() ends a zstd block and writes it, keeping the frame (and the
+/// compression window) open, and a frame is closed once it holds 1 MiB of
+/// blocks, at rotation and when the sink is destroyed. A killed process
+/// leaves a file that decodes up to its last flush, without a warning.
 /// sluice-decode recognises compressed files by their content.
 ///
 /// The constructor throws sluice::Error when the file cannot be opened or its
 /// directory created, or when compression_level is not a zstd level. write()
 /// and flush() throw sluice::Error when write(2) fails; the unwritten bytes
-/// are kept and written first next time, as in FileSink (compressed: whole
-/// frames are kept, or discarded whole beyond 16 MiB). Like every sink, it is called by the backend
-/// thread only.
+/// are kept and written first next time, as in FileSink (compressed: what a
+/// flush wrote is kept whole, or discarded whole beyond 16 MiB, and the
+/// next flush then starts a new frame). Like every sink, it is called by
+/// the backend thread only.
 class BinaryFileSink final : public Sink {
  public:
   explicit BinaryFileSink(std::filesystem::path path, BinaryFileOptions options = {});
