@@ -356,19 +356,36 @@ bool BinaryInput::step_frame(bool at_end) {
         z.stage == Decompressor::Stage::checksum ? offset() + z.hint : z.unit_end;
     const std::size_t n = static_cast<std::size_t>(std::min(limit, end) - offset());
     if (n == 0) return frame_input_ends(at_end);
+    // The usual case, without a copy: a whole block whose input holds no
+    // restart point goes straight to the reader.
+    const bool direct =
+        z.stage == Decompressor::Stage::block && !z.holding && z.block_output.empty() &&
+        limit <= end &&
+        restart_points(
+            static_cast<std::size_t>(std::max(z.scan_from, pending_offset_) - pending_offset_),
+            static_cast<std::size_t>(limit - pending_offset_))
+                .count == 0;
     ZSTD_inBuffer in{pending_.data() + position_, n, 0};
     std::size_t result = 0;
     for (;;) {
       ZSTD_outBuffer out{z.out.get(), z.out_size, 0};
       result = ZSTD_decompressStream(z.dctx, &out, &in);
       if (ZSTD_isError(result)) return frame_failed(ZSTD_getErrorName(result));
-      z.block_output.insert(z.block_output.end(), z.out.get(), z.out.get() + out.pos);
+      if (direct) {
+        if (out.pos > 0) deliver({z.out.get(), out.pos});
+      } else {
+        z.block_output.insert(z.block_output.end(), z.out.get(), z.out.get() + out.pos);
+      }
       if (out.pos < out.size) break;  // all output out
     }
     position_ += in.pos;
     z.hint = result;
+    if (direct) {
+      ++z.blocks;
+      z.scan_from = rescan_from_ = offset();
+    }
     if (result == 0) {  // the frame is whole, its checksum (if any) verified
-      if (z.stage == Decompressor::Stage::block) take_block_output();
+      if (z.stage == Decompressor::Stage::block && !direct) take_block_output();
       if (z.holding) deliver(z.held);
       z.held.clear();
       mode_ = Mode::sniff;
@@ -380,7 +397,7 @@ bool BinaryInput::step_frame(bool at_end) {
         z.stage = Decompressor::Stage::boundary;
         break;
       case Decompressor::Stage::block:
-        take_block_output();
+        if (!direct) take_block_output();
         z.stage = z.last_block ? Decompressor::Stage::checksum : Decompressor::Stage::boundary;
         break;
       case Decompressor::Stage::boundary:
@@ -430,47 +447,48 @@ bool BinaryInput::frame_boundary(bool at_end) {
   return true;
 }
 
-bool BinaryInput::restart_candidate(std::size_t at, bool& is_frame) const {
-  const std::size_t available = pending_.size() - at;
-  if (available < 4) return false;
-  const std::byte* q = pending_.data() + at;
-  is_frame = load_u32(q) == kZstdMagic;
-  // A preamble cut by the end of the input so far counts: holding back is
-  // the safe side.
-  return is_frame || std::memcmp(q, kMagic, std::min(available, sizeof kMagic)) == 0;
+BinaryInput::RestartPoints BinaryInput::restart_points(std::size_t from, std::size_t to) const {
+  RestartPoints points;
+  const auto first = static_cast<std::byte>(kZstdMagic & 0xFF);
+  for (std::size_t at = from; at < to; ++at) {
+    // Most bytes begin neither: one comparison each.
+    if (pending_[at] != first && pending_[at] != kMagic[0]) continue;
+    const std::size_t available = pending_.size() - at;
+    if (available < 4) continue;
+    const std::byte* q = pending_.data() + at;
+    const bool is_frame = load_u32(q) == kZstdMagic;
+    // A preamble cut by the end of the input so far counts: holding back is
+    // the safe side.
+    if (!is_frame && std::memcmp(q, kMagic, std::min(available, sizeof kMagic)) != 0) continue;
+    if (points.count++ == 0) points.first_is_frame = is_frame;
+    points.preambles += is_frame ? 0 : 1;
+  }
+  return points;
 }
 
 // The block ending at offset() is decoded: its output goes to the reader,
 // unless its input holds a restart point.
 void BinaryInput::take_block_output() {
   Decompressor& z = *zstd_;
-  const std::size_t to = position_;
-  std::size_t found = 0, preambles = 0;
-  bool first_is_frame = false;
-  for (std::size_t at =
-           static_cast<std::size_t>(std::max(z.scan_from, pending_offset_) - pending_offset_);
-       at < to; ++at) {
-    bool is_frame = false;
-    if (!restart_candidate(at, is_frame)) continue;
-    if (found++ == 0) first_is_frame = is_frame;
-    preambles += is_frame ? 0 : 1;
-  }
+  const RestartPoints points = restart_points(
+      static_cast<std::size_t>(std::max(z.scan_from, pending_offset_) - pending_offset_),
+      position_);
   z.scan_from = offset();
   ++z.blocks;
   if (!z.holding) {
     // The first block of a file's first frame holds the file's preamble,
     // usually as literal bytes: that one is the frame's own content.
-    const bool own_preamble = z.blocks == 1 && found == 1 && preambles == 1 &&
+    const bool own_preamble = z.blocks == 1 && points.count == 1 && points.preambles == 1 &&
                               z.block_output.size() >= sizeof kMagic &&
                               std::memcmp(z.block_output.data(), kMagic, sizeof kMagic) == 0;
-    if (found == 0 || own_preamble) {
+    if (points.count == 0 || own_preamble) {
       deliver(z.block_output);
       z.block_output.clear();
       rescan_from_ = offset();
       return;
     }
     z.holding = true;
-    z.held_at_frame = first_is_frame;
+    z.held_at_frame = points.first_is_frame;
   }
   z.held.insert(z.held.end(), z.block_output.begin(), z.block_output.end());
   z.block_output.clear();

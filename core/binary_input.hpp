@@ -91,7 +91,14 @@ class BinaryInput {
   bool frame_input_ends(bool at_end);    // step_frame, all input so far consumed
   bool frame_failed(std::string error);  // to resync, dropping what was held back
   void take_block_output();              // the block just decoded: deliver or hold
-  bool restart_candidate(std::size_t at, bool& is_frame) const;
+  struct RestartPoints {
+    std::size_t count = 0;
+    std::size_t preambles = 0;
+    bool first_is_frame = false;
+  };
+  // In pending_[from, to): zstd magics and preambles (one cut by the end of
+  // the input so far counts).
+  RestartPoints restart_points(std::size_t from, std::size_t to) const;
   bool step_skippable(bool at_end);
   bool step_resync(bool at_end);
   void feed_reader(std::size_t end);                 // pending_[position_, end) as plain
