@@ -150,7 +150,17 @@ constexpr std::size_t kMaxVarint = 10;
 
 }  // namespace
 
-BinaryEncoder::BinaryEncoder(ProducerInfo producer) : producer_(std::move(producer)) {}
+BinaryEncoder::BinaryEncoder(const ProducerInfo& producer) {
+  std::string body;
+  put_varint(body, producer.process_id);
+  put_string(body, producer.host);
+  put_string(body, producer.service_name);
+  put_string(body, producer.service_version);
+  put_u8(body, 0);  // clock: record timestamps are wall-clock ns since the Unix epoch
+  put_varint(body, zigzag(producer.created_ns));
+  checksum_seed_ = XXH3_64bits(body.data(), body.size());
+  put_definition(header_entry_, EntryTag::file_header, body);
+}
 
 std::string BinaryEncoder::preamble() {
   std::string out(reinterpret_cast<const char*>(kMagic), sizeof kMagic);
@@ -169,28 +179,22 @@ void BinaryEncoder::append(std::string_view bytes) {
 }
 
 void BinaryEncoder::write_header() {
-  header_block_ = block_;
-  std::string body;
-  put_varint(body, producer_.process_id);
-  put_string(body, producer_.host);
-  put_string(body, producer_.service_name);
-  put_string(body, producer_.service_version);
-  put_u8(body, 0);  // clock: record timestamps are wall-clock ns since the Unix epoch
-  put_varint(body, zigzag(producer_.created_ns));
-  scratch_.clear();
-  put_definition(scratch_, EntryTag::file_header, body);
-  append(scratch_);
+  header_segment_ = segment_;
+  append(header_entry_);
 }
 
 void BinaryEncoder::use_site(const CallSite& site) {
   if (&site != last_site_) {
     last_site_ = &site;
-    last_site_entry_ = &sites_.try_emplace(&site, SiteEntry{{sites_.size(), 0}, {}}).first->second;
+    last_site_entry_ =
+        &sites_.try_emplace(&site, SiteEntry{{sites_.size(), 0}, 0, {}}).first->second;
   }
   SiteEntry& entry = *last_site_entry_;
   if (entry.block == block_) return;
   entry.block = block_;
-  entry.previous.assign(site.arg_count, 0);  // a definition restarts the differences
+  entry.previous.assign(site.arg_count, 0);  // every block restarts the differences
+  if (entry.segment == segment_) return;
+  entry.segment = segment_;
   std::string body;
   put_varint(body, entry.id);
   put_u8(body, static_cast<std::uint8_t>(site.level));
@@ -215,8 +219,8 @@ void BinaryEncoder::use_logger(std::string_view name) {
         &loggers_.try_emplace(last_logger_.name, Interned{loggers_.size(), 0}).first->second;
   }
   Interned& entry = *last_logger_.entry;
-  if (entry.block == block_) return;
-  entry.block = block_;
+  if (entry.segment == segment_) return;
+  entry.segment = segment_;
   std::string body;
   put_varint(body, entry.id);
   put_string(body, name);
@@ -236,8 +240,8 @@ void BinaryEncoder::use_thread(std::uint64_t id, std::string_view name) {
         &threads_.try_emplace(scratch_, Interned{threads_.size(), 0}).first->second;
   }
   Interned& entry = *last_thread_.entry;
-  if (entry.block == block_) return;
-  entry.block = block_;
+  if (entry.segment == segment_) return;
+  entry.segment = segment_;
   std::string body;
   put_varint(body, entry.id);
   put_varint(body, id);
@@ -257,13 +261,13 @@ void BinaryEncoder::add(const RecordView& record) {
   }
   const std::string_view logger = record.logger_name();
   if (last_logger_.entry == nullptr || !same_text(logger, last_logger_.name) ||
-      last_logger_.entry->block != block_) [[unlikely]] {
+      last_logger_.entry->segment != segment_) [[unlikely]] {
     use_logger(logger);
   }
   const std::uint64_t thread = record.thread_id();
   const std::string_view thread_name = record.thread_name();
   if (last_thread_.entry == nullptr || thread != last_thread_.id ||
-      !same_text(thread_name, last_thread_.name) || last_thread_.entry->block != block_)
+      !same_text(thread_name, last_thread_.name) || last_thread_.entry->segment != segment_)
       [[unlikely]] {
     use_thread(thread, thread_name);
   }
@@ -279,8 +283,9 @@ void BinaryEncoder::add(const RecordView& record) {
   if (!put_args(site, record.encoded_args(), last_site_entry_->previous.data())) {
     used_ = record_start;
     // Some differences were taken from values now rolled back: define the
-    // site again before its next record, which restarts them.
+    // site again before its next record, which restarts them for the reader.
     last_site_entry_->block = 0;
+    last_site_entry_->segment = 0;
     throw Error("binary log: a record's arguments are shorter than its call site says");
   }
   previous_ns_ = record.timestamp_ns();
@@ -431,17 +436,26 @@ void BinaryEncoder::finish_block(std::string& out) {
   if (used_ == 0) return;
   put_raw(out, kSyncMarker);
   put_raw(out, static_cast<std::uint32_t>(used_));
-  put_raw(out, static_cast<std::uint64_t>(XXH3_64bits(payload_.data(), used_)));
+  put_raw(out,
+          static_cast<std::uint64_t>(XXH3_64bits_withSeed(payload_.data(), used_, checksum_seed_)));
   out.append(payload_.data(), used_);
+  segment_bytes_ += used_;
   used_ = 0;
-  previous_ns_ = 0;  // every block decodes alone
+  previous_ns_ = 0;  // a block needs only its segment's definitions
   ++block_;
+  if (segment_bytes_ >= kSegmentBytes) {
+    ++segment_;
+    segment_bytes_ = 0;
+  }
 }
 
 // ---- reader -----------------------------------------------------------------
 
 struct BinaryReader::Site {
-  std::vector<std::uint64_t> previous;  // format 2: each integer argument's last value
+  // Format 2 and later: each integer argument's last value, restarted by a
+  // definition and (format 3) at every block.
+  std::vector<std::uint64_t> previous;
+  std::uint64_t block = 0;  // the reader's block_count_ when `previous` was last restarted
   std::string format, file, function;
   std::vector<std::string> field_names;
   std::vector<ArgInfo> args;
@@ -590,6 +604,42 @@ bool BinaryReader::parse_preamble() {
   position_ += kPreambleSize;
   have_preamble_ = true;
   reset_tables();
+  // Format 3 blocks are checked with their file's seed, which the first
+  // block (a segment's start) names; older formats have none.
+  checksum_seed_ = 0;
+  seed_known_ = major < 3;
+  return true;
+}
+
+bool BinaryReader::verify_block(std::span<const std::byte> payload, std::uint64_t checksum) {
+  if (seed_known_ &&
+      XXH3_64bits_withSeed(payload.data(), payload.size(), checksum_seed_) == checksum) {
+    return true;
+  }
+  // Not a block of the current file section, or damaged. The first block of
+  // a segment starts with the file header whose hash is its seed: that is
+  // how a reader that lost a file's preamble (damage between concatenated
+  // files) or its earlier blocks finds where that file's blocks start,
+  // instead of applying one file's ids to another's records.
+  if (payload.empty() || payload[0] != static_cast<std::byte>(EntryTag::file_header)) return false;
+  Cursor in(payload.subspan(1));
+  std::uint64_t body_size = 0;
+  try {
+    body_size = in.varint();
+  } catch (const Malformed&) {
+    return false;
+  }
+  if (body_size > static_cast<std::uint64_t>(payload.data() + payload.size() - in.position())) {
+    return false;
+  }
+  const std::uint64_t seed = XXH3_64bits(in.position(), body_size);
+  if (XXH3_64bits_withSeed(payload.data(), payload.size(), seed) != checksum) return false;
+  // Another file section (one with the same header would be a copy of this
+  // one, whose ids mean the same).
+  reset_tables();
+  major_ = std::max<std::uint16_t>(major_, 3);
+  checksum_seed_ = seed;
+  seed_known_ = true;
   return true;
 }
 
@@ -614,7 +664,7 @@ bool BinaryReader::find_block() {
       const std::size_t length = available >= 8 ? load<std::uint32_t>(p + 4) : 0;
       if (available < kBlockHeaderSize || available - kBlockHeaderSize < length) {
         if (!at_end_) return false;  // wait for the rest of the block
-      } else if (XXH3_64bits(p + kBlockHeaderSize, length) == load<std::uint64_t>(p + 8)) {
+      } else if (verify_block({p + kBlockHeaderSize, length}, load<std::uint64_t>(p + 8))) {
         if (in_bad_region_) {
           in_bad_region_ = false;
           warn("offset " + std::to_string(bad_start_) + ": skipped " +
@@ -625,6 +675,7 @@ bool BinaryReader::find_block() {
         block_end_ = entry_ + length;
         block_offset_ = offset;
         previous_ns_ = 0;
+        ++block_count_;
         position_ = block_end_;
         return true;
       }
@@ -672,6 +723,12 @@ bool BinaryReader::next_in_block() {
         continue;
       }
       Site* site = lookup(sites_, in.varint(), "call site");
+      if (site->block != block_count_) {
+        // Format 3 restarts the differences at every block. Format 2 writers
+        // defined every site again in each block, which restarted them.
+        std::fill(site->previous.begin(), site->previous.end(), 0);
+        site->block = block_count_;
+      }
       const std::string* logger = lookup(loggers_, in.varint(), "logger");
       const Thread* thread = lookup(threads_, in.varint(), "thread");
       const std::int64_t timestamp = previous_ns_ + unzigzag(in.varint());
@@ -812,14 +869,16 @@ void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> by
       site->call_site.level = static_cast<Level>(level);
       site->call_site.line = static_cast<std::uint32_t>(line);
       auto& existing = slot(sites_, id);
-      // Writers repeat definitions in every block: keep an identical one, so
+      // Writers repeat definitions in every segment: keep an identical one, so
       // that its address stays the same and nothing is rebuilt.
       if (existing && same_site(*existing, *site)) {
-        // A definition restarts the differences (format 2).
+        // A definition restarts the differences (format 2 and later).
         std::fill(existing->previous.begin(), existing->previous.end(), 0);
+        existing->block = block_count_;
         break;
       }
       site->previous.assign(count, 0);
+      site->block = block_count_;
       for (const ArgKind kind : site->wire_kinds) {
         site->fixed_bytes +=
             kind == ArgKind::string || kind == ArgKind::custom ? 4 : encoded_fixed_size(kind);

@@ -22,7 +22,7 @@ namespace sluice::detail::binlog {
 
 /// The version the encoder writes. The reader also reads every older major
 /// from kOldestMajor on (docs/binary-format.md, "Versions").
-inline constexpr std::uint16_t kFormatMajor = 2;
+inline constexpr std::uint16_t kFormatMajor = 3;
 inline constexpr std::uint16_t kFormatMinor = 0;
 inline constexpr std::uint16_t kOldestMajor = 1;
 /// "\x89SLG\r\n\x1a\n": not text, and damaged by newline translation.
@@ -34,6 +34,13 @@ inline constexpr std::size_t kPreambleSize = 12;  // magic, major u16, minor u16
 inline constexpr std::uint32_t kSyncMarker = 0xB1E51CFAu;
 inline constexpr std::size_t kBlockHeaderSize = 16;  // marker, length, xxh3-64
 inline constexpr std::uint32_t kMaxPayload = std::uint32_t{1} << 24;
+/// Format 3: the file header and the definitions are repeated once per
+/// segment, a run of blocks holding at least this much payload (a full-size
+/// block is a segment of its own). Format 2 repeated them in every block,
+/// which made a sink flushed after every few records (a lightly loaded
+/// server: the backend flushes whenever it goes idle) write each call site's
+/// format string, file and function again with every record.
+inline constexpr std::size_t kSegmentBytes = 64 * 1024;
 
 enum class EntryTag : std::uint8_t {
   file_header = 1,
@@ -53,14 +60,17 @@ struct ProducerInfo {
 };
 
 /// Turns records into framed blocks for one file. Call sites, loggers and
-/// threads get dense ids per encoder; every block is self-contained: it starts
-/// with the file header and holds the definition of everything its records
-/// use, before the first record that uses it, so that a block decodes even
-/// when the blocks before it are lost.
+/// threads get dense ids per encoder, never reused within the file. Every
+/// segment (see kSegmentBytes) is self-contained: its first block starts with
+/// the file header, and it defines everything its records use before the
+/// first record that uses it, so that a segment decodes even when the blocks
+/// before it are lost. Within a block, an integer argument is the difference
+/// from its site's previous record in the same block: a block decodes with
+/// the definitions alone.
 /// Not thread-safe (the backend thread owns it).
 class BinaryEncoder {
  public:
-  explicit BinaryEncoder(ProducerInfo producer);
+  explicit BinaryEncoder(const ProducerInfo& producer);
 
   /// The 12 bytes a file starts with.
   static std::string preamble();
@@ -76,11 +86,13 @@ class BinaryEncoder {
  private:
   struct Interned {
     std::uint64_t id;
-    std::uint64_t block;  // the last block that defined it
+    std::uint64_t segment;  // the last segment that defined it
   };
   struct SiteEntry : Interned {
-    // Each integer argument of the previous record since the definition
-    // (format 2: integers are written as the difference from it).
+    std::uint64_t block = 0;  // the last block that used it
+    // Each integer argument of the site's previous record in this block
+    // (integers are written as the difference from it; format 3 restarts
+    // at every block, so that a lost block breaks no later one).
     std::vector<std::uint64_t> previous;
   };
 
@@ -92,7 +104,7 @@ class BinaryEncoder {
   void grow(std::size_t n);
   void append(std::string_view bytes);
   void write_header_if_missing() {
-    if (header_block_ != block_) write_header();
+    if (header_segment_ != segment_) write_header();
   }
   void write_header();
   // Make the site, logger or thread the cached last one, defined in the
@@ -104,9 +116,14 @@ class BinaryEncoder {
   /// site's arguments need.
   bool put_args(const CallSite& site, std::span<const std::byte> bytes, std::uint64_t* previous);
 
-  ProducerInfo producer_;
-  std::uint64_t block_ = 1;  // the open block's sequence number
-  std::uint64_t header_block_ = 0;
+  // The file header entry, the same in every segment; the hash of its body
+  // seeds every block's checksum, which ties each block to its file.
+  std::string header_entry_;
+  std::uint64_t checksum_seed_;
+  std::uint64_t block_ = 1;        // the open block's sequence number
+  std::uint64_t segment_ = 1;      // the open segment's (see kSegmentBytes)
+  std::size_t segment_bytes_ = 0;  // payload in the segment's finished blocks
+  std::uint64_t header_segment_ = 0;
   // The open block's payload is payload_[0, used_): payload_ only grows, so
   // that appending never zero-fills.
   std::string payload_;
@@ -229,6 +246,9 @@ class BinaryReader {
 
   bool find_block();
   bool parse_preamble();
+  /// Whether a block with this payload and checksum is good; a format 3
+  /// segment start of another file section starts that section.
+  bool verify_block(std::span<const std::byte> payload, std::uint64_t checksum);
   bool next_in_block();
   const RecordView* next_from_block();  // next() once the current block is done
   void decode_definition(EntryTag tag, std::span<const std::byte> body);
@@ -244,7 +264,9 @@ class BinaryReader {
   std::uint64_t buffer_offset_ = 0;  // stream offset of buffer_[0]
   bool at_end_ = false;
   bool have_preamble_ = false;
-  std::uint16_t major_ = 0;  // the current file section's
+  std::uint16_t major_ = 0;          // the current file section's
+  std::uint64_t checksum_seed_ = 0;  // format 3: the hash of the section's file header body
+  bool seed_known_ = false;
   bool in_bad_region_ = false;
   std::uint64_t bad_start_ = 0;  // stream offset
 
@@ -254,6 +276,7 @@ class BinaryReader {
   std::size_t block_end_ = 0;
   std::uint64_t block_offset_ = 0;  // stream offset of its header, for warnings
   std::int64_t previous_ns_ = 0;
+  std::uint64_t block_count_ = 0;  // blocks started so far
 
   std::uint64_t records_ = 0;
   std::uint64_t warnings_ = 0;

@@ -177,13 +177,101 @@ TEST_CASE("a corrupt block is skipped with its offset and size, and decoding res
     std::string bytes = sample.bytes;
     bytes[at] = static_cast<char>(bytes[at] ^ 0x40);
     const Decoded d = decode(bytes);
-    REQUIRE(d.warnings.size() == 1);
+    REQUIRE(d.warnings.size() == 2);
     CHECK(d.warnings[0] == "offset " + std::to_string(start) + ": skipped " +
                                std::to_string(end - start) + " bytes (corrupt block)");
-    const std::vector<std::string> expected{sample.json[0], sample.json[1], sample.json[4],
-                                            sample.json[5]};
+    // The lost block defined thread "worker-2", which the last block uses:
+    // a block needs its segment's earlier definitions (format 3).
+    CHECK(d.warnings[1] == "offset " + std::to_string(end) +
+                               ": rest of block skipped (a record refers to thread 1, which is "
+                               "not defined (its definition may have been in skipped data))");
+    const std::vector<std::string> expected{sample.json[0], sample.json[1]};
     CHECK(d.json == expected);
   }
+}
+
+TEST_CASE("after a corrupt block, blocks whose definitions came earlier decode whole") {
+  // Every site, logger and thread is defined in the first block: losing the
+  // second costs its records only, and the third block's integer differences
+  // do not depend on it (they restart at every block).
+  const sluice::JsonFormatter json;
+  BinaryEncoder encoder({4242, "h", "", "", 0});
+  RecordFixture record;
+  std::vector<std::string> expected;
+  std::string bytes = BinaryEncoder::preamble();
+  std::vector<std::size_t> block_end;
+  for (int i = 0; i < 9; ++i) {
+    RecordMeta meta;
+    meta.timestamp_ns += i * 1'000;
+    const sluice::RecordView& view = record.build<kCounters>(
+        meta, std::int64_t{100} * i, std::uint64_t{7} + static_cast<std::uint64_t>(i),
+        static_cast<std::int8_t>(-i), static_cast<std::uint16_t>(i), nullptr);
+    expected.emplace_back();
+    json.format(view, expected.back());
+    encoder.add(view);
+    if (i % 3 == 2) {
+      encoder.finish_block(bytes);
+      block_end.push_back(bytes.size());
+    }
+  }
+  bytes[block_end[0] + 20] = static_cast<char>(bytes[block_end[0] + 20] ^ 0x01);
+  const Decoded d = decode(bytes);
+  REQUIRE(d.warnings.size() == 1);
+  CHECK(d.warnings[0] == "offset " + std::to_string(block_end[0]) + ": skipped " +
+                             std::to_string(block_end[1] - block_end[0]) +
+                             " bytes (corrupt block)");
+  const std::vector<std::string> kept{expected[0], expected[1], expected[2],
+                                      expected[6], expected[7], expected[8]};
+  CHECK(d.json == kept);
+}
+
+TEST_CASE("definitions are written once per segment, not once per block") {
+  // A sink flushed after every record (a lightly loaded server) finishes a
+  // block per record: format 2 repeated the header and every definition in
+  // each of them.
+  RecordFixture record;
+  BinaryEncoder encoder({1, "host", "service", "1.0", 0});
+  std::string bytes = BinaryEncoder::preamble();
+  std::vector<std::size_t> sizes;
+  std::size_t blocks = 0;
+  // Two whole segments and the start of a third, counted in payload bytes.
+  for (std::size_t payload = 0; payload < 2 * sluice::detail::binlog::kSegmentBytes + 100;) {
+    const std::size_t before = bytes.size();
+    encoder.add(record.build<kLogin>(RecordMeta{}, "alice", kv<"id">(7), 1));
+    encoder.finish_block(bytes);
+    sizes.push_back(bytes.size() - before);
+    payload += sizes.back() - sluice::detail::binlog::kBlockHeaderSize;
+    ++blocks;
+  }
+  // The first block of a segment holds the header and the definitions; the
+  // others hold one record and the 16-byte block header.
+  const std::size_t first = sizes[0], plain = sizes[1];
+  CHECK(plain < 40);
+  CHECK(first > plain + 60);
+  std::size_t segment_starts = 0, payload = 0;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    INFO("block " << i);
+    const bool starts = i == 0 || payload >= sluice::detail::binlog::kSegmentBytes;
+    if (starts) payload = 0;
+    CHECK(sizes[i] == (starts ? first : plain));
+    payload += sizes[i] - sluice::detail::binlog::kBlockHeaderSize;
+    segment_starts += starts ? 1 : 0;
+  }
+  CHECK(segment_starts == 3);
+  const Decoded d = decode(bytes);
+  CHECK(d.warnings.empty());
+  CHECK(d.json.size() == blocks);
+  // The second segment decodes without the first.
+  std::size_t second = sluice::detail::binlog::kPreambleSize, first_segment_blocks = 0;
+  for (std::size_t payload_so_far = 0; payload_so_far < sluice::detail::binlog::kSegmentBytes;
+       ++first_segment_blocks) {
+    payload_so_far += sizes[first_segment_blocks] - sluice::detail::binlog::kBlockHeaderSize;
+    second += sizes[first_segment_blocks];
+  }
+  const Decoded rest = decode(BinaryEncoder::preamble() + bytes.substr(second));
+  CHECK(rest.warnings.empty());
+  CHECK(rest.json.size() == blocks - first_segment_blocks);
+  CHECK(rest.json.back() == d.json.back());
 }
 
 TEST_CASE("files concatenated decode as one stream") {
@@ -193,17 +281,88 @@ TEST_CASE("files concatenated decode as one stream") {
   CHECK(d.json.size() == 12);
 }
 
+// Another file: its call site 0 is kCounters, where make_sample()'s is
+// kStats; three blocks of two records, one segment.
+Sample make_other_file() {
+  const sluice::JsonFormatter json;
+  Sample sample;
+  sample.bytes = BinaryEncoder::preamble();
+  BinaryEncoder encoder({4243, "host-b", "", "", 1'700'000'000'000'000'001});
+  RecordFixture record;
+  for (int i = 0; i < 6; ++i) {
+    RecordMeta meta;
+    meta.timestamp_ns += i * 1'000;
+    meta.process_id = 4243;
+    const sluice::RecordView& view = record.build<kCounters>(
+        meta, std::int64_t{-3} * i, std::uint64_t{5}, static_cast<std::int8_t>(i),
+        static_cast<std::uint16_t>(900 + i), nullptr);
+    sample.json.emplace_back();
+    json.format(view, sample.json.back());
+    encoder.add(view);
+    if (i % 2 == 1) {
+      encoder.finish_block(sample.bytes);
+      sample.block_end.push_back(sample.bytes.size());
+    }
+  }
+  return sample;
+}
+
+TEST_CASE("a file whose preamble was lost is told from the one before it") {
+  // Two files concatenated and damaged where they meet. Format 3 blocks do
+  // not define what earlier blocks of their segment did, and the ids of two
+  // files mean different call sites: the second file's blocks must never be
+  // read with the first file's definitions. Each block's checksum is seeded
+  // with its file's header, which a segment's first block carries.
+  const Sample a = make_sample(), b = make_other_file();
+  const std::size_t preamble = sluice::detail::binlog::kPreambleSize;
+  std::vector<std::string> both = a.json;
+  both.insert(both.end(), b.json.begin(), b.json.end());
+
+  SECTION("the preamble alone: the file's first block starts it") {
+    std::string damaged = b.bytes;
+    damaged[3] = 'X';
+    const Decoded d = decode(a.bytes + damaged);
+    CHECK(d.json == both);
+    CHECK(d.warnings == std::vector<std::string>{"offset " + std::to_string(a.bytes.size()) +
+                                                 ": skipped 12 bytes (corrupt block)"});
+  }
+  SECTION("the preamble and the segment's first block: the rest of the segment is skipped") {
+    std::string damaged = b.bytes;
+    damaged[3] = 'X';
+    damaged[preamble + 30] = static_cast<char>(damaged[preamble + 30] ^ 0x04);
+    // A third file after it: its blocks are recognised even though its
+    // preamble is inside the damaged stretch (where preambles are not looked
+    // for).
+    const Decoded d = decode(a.bytes + damaged + a.bytes);
+    std::vector<std::string> expected = a.json;
+    expected.insert(expected.end(), a.json.begin(), a.json.end());
+    CHECK(d.json == expected);
+    CHECK(d.warnings == std::vector<std::string>{
+                            "offset " + std::to_string(a.bytes.size()) + ": skipped " +
+                            std::to_string(damaged.size() + preamble) + " bytes (corrupt block)"});
+  }
+  SECTION("the same file twice: a copy's blocks are its own") {
+    std::string second = a.bytes;
+    second[3] = 'X';
+    const Decoded d = decode(a.bytes + second);
+    std::vector<std::string> expected = a.json;
+    expected.insert(expected.end(), a.json.begin(), a.json.end());
+    CHECK(d.json == expected);
+    CHECK(d.warnings.size() == 1);
+  }
+}
+
 TEST_CASE("other major versions and foreign data are refused with a clear message") {
   std::string bytes = make_sample().bytes;
-  bytes[8] = 3;
+  bytes[8] = 4;
   CHECK_THROWS_WITH(decode(bytes),
-                    "binary log format version 3.0 is newer than this decoder "
-                    "supports (1.0 to 2.0): use a newer sluice-decode");
+                    "binary log format version 4.0 is newer than this decoder "
+                    "supports (1.0 to 3.0): use a newer sluice-decode");
   bytes[8] = 0;
   bytes[10] = 9;
   CHECK_THROWS_WITH(
       decode(bytes),
-      "binary log format version 0.9 is older than this decoder supports (1.0 to 2.0)");
+      "binary log format version 0.9 is older than this decoder supports (1.0 to 3.0)");
   CHECK_THROWS_WITH(decode("{\"timestamp\":1}\n"),
                     "not a sluice binary log (no file magic at offset 0)");
 }
@@ -228,11 +387,11 @@ TEST_CASE("the 1.0 sample file decodes as it did when it was written") {
   CHECK(lines_of(d.json) == read_data("binlog-1.0.jsonl"));
 }
 
-TEST_CASE("the 2.0 sample file decodes as it did, and this version writes it byte for byte") {
-  // tests/data/binlog-2.0.slog is make_sample() as format 2.0 writes it
-  // (integers as differences); the same records, so the same JSON.
+TEST_CASE("the 2.0 sample file decodes as it did when it was written") {
+  // tests/data/binlog-2.0.slog is make_sample() as format 2.0 wrote it
+  // (integers as differences, definitions in every block); the same
+  // records, so the same JSON.
   const std::string bytes = read_data("binlog-2.0.slog");
-  CHECK(make_sample().bytes == bytes);
   const Decoded d = decode(bytes);
   CHECK(d.warnings.empty());
   CHECK(lines_of(d.json) == read_data("binlog-2.0.jsonl"));
@@ -241,6 +400,20 @@ TEST_CASE("the 2.0 sample file decodes as it did, and this version writes it byt
   const Decoded both = decode(read_data("binlog-1.0.slog") + bytes);
   CHECK(both.warnings.empty());
   CHECK(lines_of(both.json) == read_data("binlog-1.0.jsonl") + read_data("binlog-2.0.jsonl"));
+}
+
+TEST_CASE("the 3.0 sample file decodes as it did, and this version writes it byte for byte") {
+  // tests/data/binlog-3.0.slog is make_sample() as format 3.0 writes it
+  // (definitions once per segment); the same records, so the same JSON.
+  const std::string bytes = read_data("binlog-3.0.slog");
+  CHECK(make_sample().bytes == bytes);
+  const Decoded d = decode(bytes);
+  CHECK(d.warnings.empty());
+  CHECK(lines_of(d.json) == read_data("binlog-3.0.jsonl"));
+  const Decoded all = decode(read_data("binlog-1.0.slog") + read_data("binlog-2.0.slog") + bytes);
+  CHECK(all.warnings.empty());
+  CHECK(lines_of(all.json) == read_data("binlog-1.0.jsonl") + read_data("binlog-2.0.jsonl") +
+                                  read_data("binlog-3.0.jsonl"));
 }
 
 TEST_CASE("random corruption never crashes, and what decodes is intact") {
@@ -268,7 +441,7 @@ TEST_CASE("random corruption never crashes, and what decodes is intact") {
   }
 }
 
-TEST_CASE("format 2.0 writes integers as differences from the site's previous record") {
+TEST_CASE("integers are written as differences from the site's previous record in the block") {
   const sluice::JsonFormatter json;
   BinaryEncoder encoder({4242, "h", "", "", 0});
   RecordFixture record;
@@ -300,11 +473,6 @@ TEST_CASE("format 2.0 writes integers as differences from the site's previous re
   const Decoded d = decode(bytes);
   CHECK(d.warnings.empty());
   CHECK(d.json == expected);
-  // Either block alone decodes too.
-  const std::size_t second = bytes.find(std::string("\xfa\x1c\xe5\xb1", 4), 16);
-  REQUIRE(second != std::string::npos);
-  const Decoded tail = decode(BinaryEncoder::preamble() + bytes.substr(second));
-  CHECK(tail.json == std::vector<std::string>(expected.end() - 2, expected.end()));
 }
 
 namespace {
@@ -377,7 +545,8 @@ TEST_CASE("skipping arguments reports malformed entries exactly as decoding does
   const std::string payload(sluice::testing::block_payload(block_of(sample, 1)));
   std::vector<std::string> reasons;
   const auto with_middle = [&](std::string_view middle_payload) {
-    return BinaryEncoder::preamble() + first + sluice::testing::frame_block(middle_payload) + last;
+    return BinaryEncoder::preamble() + first +
+           sluice::testing::frame_block(middle_payload, sluice::testing::file_seed(first)) + last;
   };
   for (std::size_t cut = 0; cut < payload.size(); ++cut) {
     INFO("payload cut at " << cut);

@@ -207,7 +207,9 @@ TEST_CASE("stats over damaged input: the warnings and counts of decoding everyth
   const std::string_view payload = block_payload(block2);
   const std::size_t in_string = payload.find("bobby") + 2;
   REQUIRE(in_string != std::string::npos + 2);
-  const std::string cut_block = frame_block(payload.substr(0, in_string));
+  const std::string cut_block = frame_block(
+      payload.substr(0, in_string),
+      file_seed(std::string_view(block1).substr(sluice::detail::binlog::kPreambleSize)));
   const std::string file = dir.file("damaged.slog");
   write_file(file, block1 + cut_block + block3.substr(0, 20));
   const std::size_t torn_at = block1.size() + cut_block.size();
