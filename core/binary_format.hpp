@@ -82,6 +82,14 @@ class BinaryEncoder {
   /// Closes the open block and appends it, framed, to `out`. The first
   /// block is written even without records (it holds the file header).
   void finish_block(std::string& out);
+  /// The next block starts a new segment, defining again everything its
+  /// records use: for a writer that lost a finished block (a full disk),
+  /// which may have held definitions the segment's later blocks rely on.
+  /// @pre pending_payload() == 0 (called between blocks)
+  void start_segment() noexcept {
+    ++segment_;
+    segment_bytes_ = 0;
+  }
 
  private:
   struct Interned {

@@ -90,7 +90,28 @@ struct BinaryFileSink::State {
   void write_block() {
     block.clear();
     encoder.finish_block(block);
-    if (!block.empty()) put(block);
+    if (!block.empty()) watching_discards([&] { put(block); });
+  }
+
+  // A block the writer discarded (a full disk, with more waiting than it
+  // keeps) may have held definitions that later blocks of its segment
+  // would rely on: the next block starts a segment of its own.
+  template <class Write>
+  void watching_discards(Write&& write) {
+    const auto note = [this] {
+      const std::uint64_t discarded = file.writer().discarded_units();
+      if (discarded != discarded_seen) {
+        discarded_seen = discarded;
+        encoder.start_segment();
+      }
+    };
+    try {
+      write();
+    } catch (...) {
+      note();
+      throw;
+    }
+    note();
   }
 
   // Everything so far to the kernel: the open block, and the open frame up
@@ -99,11 +120,13 @@ struct BinaryFileSink::State {
   void flush(bool end_frame = false) {
     write_block();
     if (zstd) {
-      if (end_frame) {
-        zstd->end_frame();
-      } else {
-        zstd->flush();
-      }
+      watching_discards([&] {
+        if (end_frame) {
+          zstd->end_frame();
+        } else {
+          zstd->flush();
+        }
+      });
     }
     file.writer().flush();
   }
@@ -125,6 +148,7 @@ struct BinaryFileSink::State {
   detail::binlog::BinaryEncoder encoder;
   std::string block;
   std::optional<detail::ZstdFrameWriter> zstd;  // when compressed
+  std::uint64_t discarded_seen = 0;             // the writer's discarded_units()
 };
 
 BinaryFileSink::BinaryFileSink(std::filesystem::path path, BinaryFileOptions options)

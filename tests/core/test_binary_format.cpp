@@ -225,6 +225,44 @@ TEST_CASE("after a corrupt block, blocks whose definitions came earlier decode w
   CHECK(d.json == kept);
 }
 
+TEST_CASE("start_segment(): after a block the writer lost, the next one defines again") {
+  // A full disk: the sink's writer discarded the block that first used
+  // kLogin; without a new segment the next block would refer to kLogin's
+  // id undefined, and its records would be lost with it.
+  for (const bool restart : {false, true}) {
+    INFO("start_segment: " << restart);
+    const sluice::JsonFormatter json;
+    BinaryEncoder encoder({4242, "h", "", "", 0});
+    RecordFixture record;
+    RecordMeta meta;
+    meta.process_id = 4242;
+    std::vector<std::string> expected(1);
+    std::string bytes = BinaryEncoder::preamble(), lost;
+    const sluice::RecordView& stats =
+        record.build<kStats>(meta, std::uint64_t{1}, 2.5, true, kv<"ratio">(0.5f));
+    json.format(stats, expected[0]);
+    encoder.add(stats);
+    encoder.finish_block(bytes);
+    encoder.add(record.build<kLogin>(meta, std::string_view("alice"), kv<"id">(1), 1));
+    encoder.finish_block(lost);
+    if (restart) encoder.start_segment();
+    const sluice::RecordView& login =
+        record.build<kLogin>(meta, std::string_view("bob"), kv<"id">(2), 2);
+    expected.emplace_back();
+    json.format(login, expected.back());
+    encoder.add(login);
+    encoder.finish_block(bytes);
+    const Decoded d = decode(bytes);
+    if (restart) {
+      CHECK(d.warnings.empty());
+      CHECK(d.json == expected);
+    } else {
+      CHECK(d.json == std::vector<std::string>{expected[0]});
+      CHECK(d.warnings.size() == 1);
+    }
+  }
+}
+
 TEST_CASE("definitions are written once per segment, not once per block") {
   // A sink flushed after every record (a lightly loaded server) finishes a
   // block per record: format 2 repeated the header and every definition in
