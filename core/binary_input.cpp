@@ -77,6 +77,57 @@ Next starts_next(const std::byte* p, std::size_t available) noexcept {
   return result;
 }
 
+// zstd's largest block (RFC 8878 3.1.1.2.3, Block_Maximum_Size).
+constexpr std::uint64_t kZstdMaxBlock = std::uint64_t{128} << 10;
+
+// Whether the `available` bytes at `p` start a zstd frame this decoder could
+// decode: the magic, a frame header with the reserved bit clear, no
+// dictionary, a window of at most 2^kMaxWindowLog, then a first block
+// header of a defined type and a size within the window. Ordinary record
+// bytes (a string holding 28 B5 2F FD) pass this rarely (about one in 60),
+// a real frame always. maybe: the magic is there, the rest not yet (or, with
+// fewer than 4 bytes, a prefix of the magic).
+Next frame_at(const std::byte* p, std::size_t available) noexcept {
+  std::byte magic[4];
+  std::memcpy(magic, &kZstdMagic, 4);
+  if (std::memcmp(p, magic, std::min<std::size_t>(available, 4)) != 0) return Next::no;
+  if (available <= 4) return Next::maybe;
+  const auto d = static_cast<unsigned>(p[4]);
+  if ((d & 0x08) != 0 || (d & 3) != 0) return Next::no;
+  const std::size_t header = frame_header_size(p[4]);
+  if (available < header + kZstdBlockHeaderSize) return Next::maybe;
+  std::uint64_t window = 0;
+  if ((d >> 5 & 1) == 0) {
+    const auto w = static_cast<unsigned>(p[5]);
+    const unsigned log = 10 + (w >> 3);
+    if (log > kMaxWindowLog) return Next::no;
+    window = (std::uint64_t{1} << log) + (std::uint64_t{1} << log) / 8 * (w & 7);
+  } else {
+    // Single segment: the window is the content size, little-endian (2
+    // bytes: plus 256) after the descriptor.
+    const std::size_t size = header - 5;
+    for (std::size_t i = size; i-- > 0;) window = window << 8 | static_cast<unsigned>(p[5 + i]);
+    if (size == 2) window += 256;
+    if (window > std::uint64_t{1} << kMaxWindowLog) return Next::no;
+  }
+  const std::byte* block = p + header;
+  const std::uint32_t h = static_cast<std::uint32_t>(block[0]) |
+                          static_cast<std::uint32_t>(block[1]) << 8 |
+                          static_cast<std::uint32_t>(block[2]) << 16;
+  if ((h >> 1 & 3) == 3) return Next::no;  // reserved block type
+  return (h >> 3) <= std::min(kZstdMaxBlock, window) ? Next::yes : Next::no;
+}
+
+// Whether the `available` bytes at `p` start a binary-log preamble of a
+// version the reader knows. maybe: a prefix of one.
+Next preamble_at(const std::byte* p, std::size_t available) noexcept {
+  if (std::memcmp(p, kMagic, std::min(available, sizeof kMagic)) != 0) return Next::no;
+  if (available < sizeof kMagic + 2) return Next::maybe;
+  const unsigned major =
+      static_cast<unsigned>(p[sizeof kMagic]) | static_cast<unsigned>(p[sizeof kMagic + 1]) << 8;
+  return major >= kOldestMajor && major <= kFormatMajor ? Next::yes : Next::no;
+}
+
 }  // namespace
 
 struct BinaryInput::Decompressor {
@@ -418,16 +469,25 @@ bool BinaryInput::frame_boundary(bool at_end) {
   // skippable magic nor a preamble reads as a valid block header (each
   // gives a raw block of over 128 KiB), so they end the open frame. zstd
   // agrees that a block header is due: it asks for kZstdBlockHeaderSize.
-  // Only when the frame is sound so far: a held-back block means its input
-  // ran past such a point, and zstd's error on this "header" resyncs there.
-  if (!z.holding && z.blocks > 0 && z.hint == kZstdBlockHeaderSize) {
+  // Such a clean end lets out what was held back too: the frame's blocks
+  // all decoded, and nothing after them will be decoded again (a held block
+  // that ran past a restart point is lost only on an error, or where the
+  // input ends inside a block).
+  if (z.blocks > 0 && z.hint == kZstdBlockHeaderSize) {
     switch (starts_next(p, available)) {
       case Next::yes:
+        release_held();
         mode_ = Mode::sniff;  // the open frame ends here
         return true;
       case Next::maybe:
+        if (available == 0) {
+          // The end of the input so far: as far as the frame goes, its
+          // blocks are sound, and a followed file must not wait for more.
+          release_held();
+          return at_end ? frame_input_ends(at_end) : false;
+        }
         if (!at_end) return false;  // the rest of the magic may come
-        if (available == 0) return frame_input_ends(at_end);
+        release_held();
         mode_ = Mode::sniff;  // sniff or the reader reports the torn magic
         return true;
       case Next::no:
@@ -456,10 +516,10 @@ BinaryInput::RestartPoints BinaryInput::restart_points(std::size_t from, std::si
     const std::size_t available = pending_.size() - at;
     if (available < 4) continue;
     const std::byte* q = pending_.data() + at;
-    const bool is_frame = load_u32(q) == kZstdMagic;
-    // A preamble cut by the end of the input so far counts: holding back is
-    // the safe side.
-    if (!is_frame && std::memcmp(q, kMagic, std::min(available, sizeof kMagic)) != 0) continue;
+    // One whose end has not arrived yet counts: holding back is the safe
+    // side.
+    const bool is_frame = frame_at(q, available) != Next::no;
+    if (!is_frame && preamble_at(q, available) == Next::no) continue;
     if (points.count++ == 0) points.first_is_frame = is_frame;
     points.preambles += is_frame ? 0 : 1;
   }
@@ -503,6 +563,15 @@ void BinaryInput::take_block_output() {
   }
 }
 
+void BinaryInput::release_held() {
+  Decompressor& z = *zstd_;
+  if (!z.holding) return;
+  deliver(z.held);
+  z.held.clear();
+  z.holding = false;
+  rescan_from_ = offset();
+}
+
 bool BinaryInput::frame_failed(std::string error) {
   Decompressor& z = *zstd_;
   z.block_output.clear();
@@ -526,6 +595,9 @@ bool BinaryInput::frame_input_ends(bool at_end) {
   }
   // A block cut short: what it gave so far (zstd streams raw blocks).
   if (z.stage == Decompressor::Stage::block && !z.block_output.empty()) take_block_output();
+  // Ended inside a block, a block header or the checksum, with output held
+  // back: the block that ran past a restart point may be the one cut short
+  // (a damaged size reads on to the end of the input).
   if (z.holding) {
     return frame_failed(z.held_at_frame ? "a block runs past the next frame's start"
                                         : "a block runs past the next file's start");
@@ -553,16 +625,33 @@ bool BinaryInput::frame_input_ends(bool at_end) {
 std::size_t BinaryInput::find_restart(std::size_t from, bool at_end, bool frames_only,
                                       bool& wait) const {
   wait = false;
-  for (std::size_t at = from; at + 4 <= pending_.size(); ++at) {
+  for (std::size_t at = from; at < pending_.size(); ++at) {
     const std::byte* q = pending_.data() + at;
-    if (load_u32(q) == kZstdMagic) return at;
-    if (frames_only || !is_preamble_start(q)) continue;
-    if (at + sizeof kMagic > pending_.size()) {
-      if (at_end) continue;  // too short to be a preamble
-      wait = true;           // the rest of the magic may come
-      return at;
+    const std::size_t available = pending_.size() - at;
+    switch (frame_at(q, available)) {
+      case Next::yes:
+        return at;
+      case Next::maybe:
+        if (!at_end) {
+          wait = true;  // the rest of the header may come
+          return at;
+        }
+        if (available >= 4) return at;  // a frame cut short: sniff reports it
+        break;
+      case Next::no:
+        break;
     }
-    if (std::memcmp(q, kMagic, sizeof kMagic) == 0) return at;
+    if (frames_only) continue;
+    switch (preamble_at(q, available)) {
+      case Next::yes:
+        return at;
+      case Next::maybe:
+        if (at_end) break;  // too short to be a preamble
+        wait = true;        // the rest of the magic may come
+        return at;
+      case Next::no:
+        break;
+    }
   }
   return kNotFound;
 }
@@ -592,8 +681,7 @@ bool BinaryInput::step_resync(bool at_end) {
     mode_ = Mode::sniff;
     return false;
   }
-  // The last seven bytes may begin a preamble.
-  position_ = std::max(position_, pending_.size() >= 7 ? pending_.size() - 7 : 0);
+  position_ = pending_.size();  // a restart point's start would have been waited at
   return false;
 }
 

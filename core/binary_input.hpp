@@ -33,13 +33,15 @@ inline constexpr std::uint32_t kZstdMagic = 0xFD2FB528u;
 ///   a clean end, and so is a block boundary followed by a new frame,
 ///   skippable frame or preamble (a writer restarted on the same file).
 /// - A corrupt frame is reported, with what it decompressed to before the
-///   damage kept, and decoding resumes at the next zstd frame or binary-log
-///   preamble after the frame's start (after its last block that reached the
-///   reader). A block whose input holds such a restart point (a damaged block
-///   size may read on into the next frame, whose bytes a raw block then
-///   copies out verbatim) is held back, with every block after it, until the
-///   frame ends well, and dropped if it fails: what resync decodes again never
-///   reaches the reader twice.
+///   damage kept, and decoding resumes at the next restart point (a zstd
+///   frame header it would take, or a binary-log preamble of a known version)
+///   after the frame's start (after its last block that reached the reader).
+///   A block whose input holds a restart point (a damaged block size may read
+///   on into the next frame, whose bytes a raw block then copies out
+///   verbatim) is held back, with every block after it, until the frame ends
+///   well or reaches a clean block boundary (as above, or the end of the
+///   input so far), and dropped if it fails or its input ends elsewhere: what
+///   resync decodes again never reaches the reader twice.
 /// - Input that ends elsewhere inside a frame is reported by finish(), after
 ///   everything decompressed so far has been fed to the reader.
 ///
@@ -91,13 +93,14 @@ class BinaryInput {
   bool frame_input_ends(bool at_end);    // step_frame, all input so far consumed
   bool frame_failed(std::string error);  // to resync, dropping what was held back
   void take_block_output();              // the block just decoded: deliver or hold
+  void release_held();                   // at a clean block boundary: deliver what was held
   struct RestartPoints {
     std::size_t count = 0;
     std::size_t preambles = 0;
     bool first_is_frame = false;
   };
-  // In pending_[from, to): zstd magics and preambles (one cut by the end of
-  // the input so far counts).
+  // In pending_[from, to): restart points (see find_restart; one cut by the
+  // end of the input so far counts).
   RestartPoints restart_points(std::size_t from, std::size_t to) const;
   bool step_skippable(bool at_end);
   bool step_resync(bool at_end);
@@ -106,9 +109,10 @@ class BinaryInput {
   void deliver(std::span<const std::byte> plain);    // to the reader, after those
   void hand_over(std::span<const std::byte> plain);  // to the reader, push or pull
   static constexpr std::size_t kNotFound = ~std::size_t{0};
-  /// The first zstd frame (or, unless frames_only, preamble) at or after
-  /// pending_[from], or kNotFound; `wait` when what is there may be a
-  /// preamble's start whose rest has not arrived.
+  /// The first restart point at or after pending_[from]: a zstd frame header
+  /// this decoder would take (or, unless frames_only, a preamble of a known
+  /// version), or kNotFound; `wait` when what is there may be the start of
+  /// one whose rest has not arrived.
   std::size_t find_restart(std::size_t from, bool at_end, bool frames_only, bool& wait) const;
   std::uint64_t offset() const noexcept { return pending_offset_ + position_; }
   void warn(std::string message);

@@ -490,3 +490,139 @@ TEST_CASE("ZstdFrameWriter starts a new frame after a flush the FdWriter discard
   expected.insert(expected.end(), sample.json.begin() + 9, sample.json.end());
   CHECK(d.json == expected);
 }
+
+namespace {
+
+// The sample as a light-load sink writes it, a zstd block per flush of one
+// record, either compressed by zstd or (as zstd does with incompressible
+// data) as raw blocks. The frame is left open, or closed after the last.
+std::vector<CompressedSample> flushed_frames(const sluice::testing::BinlogSample& sample,
+                                             bool close) {
+  using sluice::testing::raw_block_header;
+  CompressedSample raw;
+  raw.bytes = sluice::testing::raw_frame_header(false);
+  std::string preamble = sluice::detail::binlog::BinaryEncoder::preamble();
+  for (const std::string& block : sample.blocks) {
+    raw.bytes += raw_block_header(preamble.size() + block.size(), false) + preamble + block;
+    preamble.clear();
+    raw.frame_end.push_back(raw.bytes.size());
+  }
+  if (close) raw.bytes += raw_block_header(0, true);
+  return {compress_flushed(sample, close), raw};
+}
+
+// Records whose bytes hold a point where decoding could resume: a bare zstd
+// magic, a magic with a frame header zstd would take, a binary-log preamble.
+std::vector<std::string> restart_lookalikes() {
+  return {std::string("\x28\xb5\x2f\xfd", 4), sluice::testing::raw_frame({"x"}).substr(0, 9),
+          sluice::detail::binlog::BinaryEncoder::preamble()};
+}
+
+}  // namespace
+
+TEST_CASE("a record holding a zstd magic or a preamble in an open frame decodes whole") {
+  // Record 3's string is literal bytes in its zstd block. Nothing but the
+  // bytes of a record: no warning, no record lost.
+  for (const std::string& user : restart_lookalikes()) {
+    INFO("user " << Catch::Detail::stringify(user));
+    const auto sample = make_binlog_sample(8, 1, 3, user);
+    const std::vector<CompressedSample> open = flushed_frames(sample, false);
+    const std::vector<CompressedSample> closed = flushed_frames(sample, true);
+    // zstd stores the magics as they are (the preamble matches the file's
+    // own, at its start); raw blocks store everything as it is.
+    if (user.size() < 12) REQUIRE(open[0].bytes.find(user, 20) != std::string::npos);
+    REQUIRE(open[1].bytes.find(user, 20) != std::string::npos);
+    for (std::size_t kind = 0; kind < open.size(); ++kind) {
+      INFO((kind == 0 ? "zstd" : "raw blocks"));
+      for (const std::string& bytes : {open[kind].bytes, closed[kind].bytes}) {
+        for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}, std::size_t{3}}) {
+          INFO("fed " << chunk << " bytes at a time");
+          const Decoded d = decode_input(bytes, chunk, chunk == 3 ? Style::pull : Style::push);
+          CHECK(d.error.empty());
+          CHECK(d.input_warnings.empty());
+          CHECK(d.reader_warnings.empty());
+          CHECK(d.json == sample.json);
+        }
+      }
+      // The writer restarted on the file: a new frame after the open one.
+      const Decoded twice = decode_input(open[kind].bytes + closed[0].bytes);
+      CHECK(twice.input_warnings.empty());
+      CHECK(twice.reader_warnings.empty());
+      std::vector<std::string> expected = sample.json;
+      expected.insert(expected.end(), sample.json.begin(), sample.json.end());
+      CHECK(twice.json == expected);
+    }
+  }
+}
+
+TEST_CASE("a record holding a zstd magic or a preamble in an open frame: followed, each flush") {
+  // As sluice-decode --follow reads a growing file: every flush's records
+  // come out as soon as the flush is in, the ones after that record too.
+  for (const std::string& user : restart_lookalikes()) {
+    INFO("user " << Catch::Detail::stringify(user));
+    const auto sample = make_binlog_sample(8, 1, 3, user);
+    const std::vector<CompressedSample> frames = flushed_frames(sample, false);
+    for (std::size_t kind = 0; kind < frames.size(); ++kind) {
+      INFO((kind == 0 ? "zstd" : "raw blocks"));
+      const CompressedSample& z = frames[kind];
+      std::vector<std::string> warnings;
+      const auto warn = [&](const std::string& w) { warnings.push_back(w); };
+      sluice::detail::binlog::BinaryReader reader(warn);
+      sluice::detail::binlog::BinaryInput input(reader, warn);
+      const sluice::JsonFormatter json;
+      std::vector<std::string> lines;
+      std::size_t from = 0;
+      for (std::size_t f = 0; f < z.frame_end.size(); ++f) {
+        INFO("flush " << f);
+        input.append(
+            {reinterpret_cast<const std::byte*>(z.bytes.data()) + from, z.frame_end[f] - from});
+        from = z.frame_end[f];
+        while (const sluice::RecordView* r = reader.next()) {
+          lines.emplace_back();
+          json.format(*r, lines.back());
+        }
+        CHECK(lines.size() == sample.records_by[f]);
+      }
+      input.end_input();
+      CHECK(reader.next() == nullptr);
+      CHECK(warnings.empty());
+      CHECK(lines == sample.json);
+    }
+  }
+}
+
+TEST_CASE("a record holding a bare zstd magic, then a torn flush: every record flushed decodes") {
+  // A magic that no frame header follows is no restart point: nothing is
+  // held back, so a torn write after it costs only the torn flush.
+  const auto sample = make_binlog_sample(6, 1, 3, std::string("\x28\xb5\x2f\xfd", 4));
+  const std::vector<CompressedSample> frames = flushed_frames(sample, false);
+  for (std::size_t kind = 0; kind < frames.size(); ++kind) {
+    INFO((kind == 0 ? "zstd" : "raw blocks"));
+    const CompressedSample& z = frames[kind];
+    const std::size_t last = z.frame_end[z.frame_end.size() - 2];
+    for (std::size_t cut = last + 3; cut < z.bytes.size(); ++cut) {
+      INFO("cut at " << cut << " of " << z.bytes.size());
+      const Decoded d = decode_input(std::string_view(z.bytes).substr(0, cut));
+      CHECK(d.error.empty());
+      CHECK(d.json == std::vector<std::string>(sample.json.begin(), sample.json.end() - 1));
+      CHECK(d.input_warnings ==
+            std::vector<std::string>{"offset 0: incomplete zstd frame at end of input (" +
+                                     std::to_string(cut) +
+                                     " bytes; the records it held up to the cut are decoded)"});
+      // A raw block (as zstd stores a small incompressible one too) streams
+      // out as it comes: the reader sees the torn plain block, as in a torn
+      // plain file.
+      const bool raw = (static_cast<unsigned char>(z.bytes[last]) >> 1 & 3) == 0;
+      const std::size_t torn = cut - std::min(cut, last + sluice::testing::kRawBlockHeaderSize);
+      if (!raw || torn == 0) {
+        CHECK(d.reader_warnings.empty());
+      } else {
+        CHECK(d.reader_warnings ==
+              std::vector<std::string>{
+                  "offset " + std::to_string(sample.plain.size() - sample.blocks.back().size()) +
+                  ": skipped " + std::to_string(torn) +
+                  " bytes (incomplete or corrupt block at end of input)"});
+      }
+    }
+  }
+}

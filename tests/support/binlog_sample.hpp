@@ -42,8 +42,10 @@ struct BinlogSample {
 };
 
 /// `blocks` blocks of `per_block` records, alternating two call sites,
-/// loggers and threads.
-inline BinlogSample make_binlog_sample(int blocks, int per_block) {
+/// loggers and threads. Record `odd_at` (odd: a login) has `odd_user` as its
+/// user, to put chosen bytes in one record.
+inline BinlogSample make_binlog_sample(int blocks, int per_block, int odd_at = -1,
+                                       std::string_view odd_user = {}) {
   const JsonFormatter json;
   BinlogSample sample;
   sample.plain = detail::binlog::BinaryEncoder::preamble();
@@ -56,7 +58,7 @@ inline BinlogSample make_binlog_sample(int blocks, int per_block) {
     meta.thread_name = i % 3 ? "worker-1" : "worker-2";
     meta.logger = i % 2 ? "app.db" : "app";
     const RecordView& view =
-        i % 2 ? record.build<kSampleLogin>(meta, "alice", kv<"id">(-i), i)
+        i % 2 ? record.build<kSampleLogin>(meta, i == odd_at ? odd_user : "alice", kv<"id">(-i), i)
               : record.build<kSampleStats>(meta, std::uint64_t{1} << 40, 3.25 * i, i % 4 == 0,
                                            kv<"ratio">(0.1f * static_cast<float>(i)));
     sample.json.emplace_back();

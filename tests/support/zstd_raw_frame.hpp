@@ -22,15 +22,21 @@ inline std::string raw_block_header(std::size_t size, bool last) {
           static_cast<char>(h >> 16 & 0xFF)};
 }
 
+/// The header of a frame of raw_frame() or raw_open_frame().
+inline std::string raw_frame_header(bool checksum) {
+  // Descriptor: no content size, not single-segment, checksum flag (bit 2),
+  // no dictionary; window descriptor 0x50: 1 MiB.
+  std::string header("\x28\xb5\x2f\xfd", 4);
+  header += static_cast<char>(checksum ? 0x04 : 0x00);
+  header += '\x50';
+  return header;
+}
+
 /// `content` as one zstd frame of raw blocks (one per element of `blocks`,
 /// which concatenated are the content), with a content checksum unless
 /// `checksum` is false.
 inline std::string raw_frame(std::initializer_list<std::string_view> blocks, bool checksum = true) {
-  // Descriptor: no content size, not single-segment, checksum flag (bit 2),
-  // no dictionary; window descriptor 0x50: 1 MiB.
-  std::string frame("\x28\xb5\x2f\xfd", 4);
-  frame += static_cast<char>(checksum ? 0x04 : 0x00);
-  frame += '\x50';
+  std::string frame = raw_frame_header(checksum);
   std::string content;
   std::size_t left = blocks.size();
   for (const std::string_view block : blocks) {
