@@ -487,6 +487,9 @@ bool BinaryInput::frame_boundary(bool at_end) {
           return at_end ? frame_input_ends(at_end) : false;
         }
         if (!at_end) return false;  // the rest of the magic may come
+        // One or two bytes may as well be a block header torn short: the
+        // open frame is cut (reported from its start, as any other cut).
+        if (available < kZstdBlockHeaderSize) return frame_input_ends(at_end);
         release_held();
         mode_ = Mode::sniff;  // sniff or the reader reports the torn magic
         return true;

@@ -343,6 +343,26 @@ TEST_CASE("a frame left open, then a new frame, a plain file or a skippable fram
                                  ": incomplete zstd frame at end of input (3 bytes)"});
 }
 
+TEST_CASE("one or two bytes after an open frame are its torn end, whatever magic they begin") {
+  // A flush torn after one or two bytes of its block header: those may
+  // begin a zstd, skippable or preamble magic as well as any other bytes,
+  // and the open frame is what was cut.
+  const auto sample = make_binlog_sample(2, 3);
+  const std::string open = compress_flushed(sample, false).bytes;
+  for (const std::string tail : {"\x28", "\x28\xb5", "\x5a", "\x5a\x2a", "\x89", "\x89S", "\x10"}) {
+    for (const std::size_t chunk : {std::size_t{0}, std::size_t{1}}) {
+      INFO("tail " << Catch::Detail::stringify(tail) << ", fed " << chunk << " bytes at a time");
+      const Decoded d = decode_input(open + tail, chunk, chunk ? Style::pull : Style::push);
+      CHECK(d.json == sample.json);
+      CHECK(d.input_warnings ==
+            std::vector<std::string>{"offset 0: incomplete zstd frame at end of input (" +
+                                     std::to_string(open.size() + tail.size()) +
+                                     " bytes; the records it held up to the cut are decoded)"});
+      CHECK(d.reader_warnings.empty());
+    }
+  }
+}
+
 TEST_CASE("a block size damaged to read into the next frame decodes no record twice") {
   // Frames of raw blocks (small incompressible blocks are stored raw): the
   // first holds the preamble and block A, the next ones B and C. A damaged
@@ -600,7 +620,7 @@ TEST_CASE("a record holding a bare zstd magic, then a torn flush: every record f
     INFO((kind == 0 ? "zstd" : "raw blocks"));
     const CompressedSample& z = frames[kind];
     const std::size_t last = z.frame_end[z.frame_end.size() - 2];
-    for (std::size_t cut = last + 3; cut < z.bytes.size(); ++cut) {
+    for (std::size_t cut = last + 1; cut < z.bytes.size(); ++cut) {
       INFO("cut at " << cut << " of " << z.bytes.size());
       const Decoded d = decode_input(std::string_view(z.bytes).substr(0, cut));
       CHECK(d.error.empty());
