@@ -633,12 +633,21 @@ bool BinaryReader::verify_block(std::span<const std::byte> payload, std::uint64_
     return false;
   }
   const std::uint64_t seed = XXH3_64bits(in.position(), body_size);
-  if (XXH3_64bits_withSeed(payload.data(), payload.size(), seed) != checksum) return false;
   // Another file section (one with the same header would be a copy of this
-  // one, whose ids mean the same).
+  // one, whose ids mean the same): a format 3 one, or one of format 2,
+  // whose blocks all start with the file header and use seed 0 (a 2.0 sink
+  // appending to a file a 3.0 one left torn). Format 1 blocks are the same
+  // but for their integers, and cannot be told from format 2 ones: the
+  // newer is assumed.
+  std::uint16_t major = 3;
+  if (XXH3_64bits_withSeed(payload.data(), payload.size(), seed) != checksum) {
+    if (checksum_seed_ == 0 && seed_known_) return false;  // seed 0 failed above
+    if (XXH3_64bits_withSeed(payload.data(), payload.size(), 0) != checksum) return false;
+    major = 2;
+  }
   reset_tables();
-  major_ = std::max<std::uint16_t>(major_, 3);
-  checksum_seed_ = seed;
+  major_ = major == 3 ? std::max<std::uint16_t>(major_, 3) : major;
+  checksum_seed_ = major == 3 ? seed : 0;
   seed_known_ = true;
   return true;
 }

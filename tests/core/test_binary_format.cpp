@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -640,4 +641,31 @@ TEST_CASE("definitions_freed() moves when a reader frees definitions, not for re
     seen = definitions_freed();
   }
   CHECK(definitions_freed() > seen);  // the reader's own, at its end
+}
+
+TEST_CASE("a 3.0 file and a 2.0 file joined at a torn block: the 2.0 file's blocks decode") {
+  // A 3.0 sink killed mid-write, then a 2.0 one appending to the file: the
+  // torn block swallows the 2.0 preamble. Its blocks (seed 0, the file
+  // header in each) must still be found, and read by the 2.0 rules.
+  const std::string v3 = read_data("binlog-3.0.slog");
+  std::size_t last_block = sluice::detail::binlog::kPreambleSize;
+  for (std::size_t at = last_block; at < v3.size();) {
+    last_block = at;
+    std::uint32_t length = 0;
+    std::memcpy(&length, v3.data() + at + 4, 4);
+    at += sluice::detail::binlog::kBlockHeaderSize + length;
+  }
+  const std::string torn = v3.substr(0, v3.size() - 5);
+  const Decoded alone = decode(torn);
+  REQUIRE(alone.json.size() < decode(v3).json.size());
+  const std::string v2 = read_data("binlog-2.0.slog");
+  for (const std::size_t chunk : {std::size_t{0}, std::size_t{7}}) {
+    INFO("fed " << chunk << " bytes at a time");
+    const Decoded d = decode(torn + v2, chunk);
+    CHECK(lines_of(d.json) == lines_of(alone.json) + read_data("binlog-2.0.jsonl"));
+    CHECK(d.warnings ==
+          std::vector<std::string>{"offset " + std::to_string(last_block) + ": skipped " +
+                                   std::to_string(torn.size() - last_block + 12) +
+                                   " bytes (corrupt block)"});
+  }
 }
