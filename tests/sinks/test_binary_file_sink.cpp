@@ -437,3 +437,55 @@ TEST_CASE(
   CHECK(decode_any(bytes, warnings) == expected);
   CHECK(warnings.empty());
 }
+
+TEST_CASE("a binary sink whose writer discarded a block defines again what that block defined") {
+  // A full disk: the first block that fails is kept for retry (one of
+  // almost 16 MiB, the writer's max_pending, which ends its segment), the
+  // next does not fit beside it and is discarded. That one started a
+  // segment, with the file header, and was the first to use the call site
+  // kLost: the block after it must not rely on what it defined.
+  static constexpr sluice::detail::SourceLocation kKept{"kept {}", "disk.cpp", "fill", 1,
+                                                        sluice::Level::info};
+  static constexpr sluice::detail::SourceLocation kLost{"lost {}", "disk.cpp", "drop", 2,
+                                                        sluice::Level::warning};
+  TempDir dir("sluice-binary-sink");
+  const fs::path path = dir / "discard.slog";
+  const sluice::JsonFormatter json;
+  std::vector<std::string> expected;
+  std::vector<std::string> errors;
+  {
+    sluice::BinaryFileSink sink(path);
+    sluice::testing::RecordFixture record;
+    sluice::testing::RecordMeta meta;
+    meta.process_id = static_cast<std::uint32_t>(::getpid());  // the file header's
+    const auto write = [&](const sluice::RecordView& view, bool kept) {
+      if (kept) {
+        expected.emplace_back();
+        json.format(view, expected.back());
+      }
+      try {
+        sink.write(view);
+        sink.flush();
+      } catch (const sluice::Error& e) {
+        errors.emplace_back(e.what());
+      }
+    };
+    write(record.build<kKept>(meta, 1), true);
+    {
+      sluice::testing::FullDisk full(sluice::testing::fd_of(path));
+      const std::string big((std::size_t{16} << 20) - 120, 'x');
+      write(record.build<kKept>(meta, big), true);
+      write(record.build<kLost>(meta, 2), false);
+    }
+    write(record.build<kLost>(meta, 3), true);
+    write(record.build<kKept>(meta, 4), true);
+  }
+  REQUIRE(errors.size() == 2);
+  CHECK_THAT(errors[0], Catch::Contains("bytes kept for retry"));
+  CHECK_THAT(errors[1], Catch::Contains("1 line ("));
+  CHECK_THAT(errors[1], Catch::Contains("bytes) discarded so far"));
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode_json(read_file(path), warnings);
+  CHECK(warnings.empty());
+  CHECK(decoded == expected);
+}
