@@ -272,23 +272,52 @@ std::size_t Backend::drain_once(bool force) {
       next_due_ = oldest->head->timestamp + window_ticks_;
       break;
     }
-    const RecordHeader& header = *oldest->head;
-    process(header, *oldest);
-    oldest->queue->pop(header.size);
-    oldest->head = oldest->queue->peek();
-    ++processed;
+    processed += process_run(*oldest, run_limit(*oldest, cutoff), kMaxRecordsPerPass - processed);
   }
   for (QueueState& state : queues_) state.queue->release_consumed();
   processed_.fetch_add(processed, std::memory_order_relaxed);
   return processed;
 }
 
-void Backend::refresh_thread_name(QueueState& state) {
-  const std::uint64_t version = state.queue->thread_name_version();
-  if (version != state.name_version) {
-    state.name = state.queue->thread_name();
-    state.name_version = version;
+std::uint64_t Backend::run_limit(const QueueState& oldest, std::uint64_t cutoff) const noexcept {
+  // The selection in drain_once takes the first queue with the smallest
+  // head: a queue listed before `oldest` wins a tie, one listed after loses
+  // it. Other heads stay as they are during a pass (only the queue popped
+  // from is peeked again), so the limit holds for the whole run.
+  std::uint64_t limit = cutoff;
+  bool before = true;
+  for (const QueueState& state : queues_) {
+    if (&state == &oldest) {
+      before = false;
+      continue;
+    }
+    if (state.head == nullptr) continue;
+    // A head listed before is strictly newer than oldest's: no underflow.
+    const std::uint64_t bound = before ? state.head->timestamp - 1 : state.head->timestamp;
+    limit = std::min(limit, bound);
   }
+  return limit;
+}
+
+std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::size_t max) {
+  // The records of one queue that come next in the merge order, without
+  // selecting the oldest head again before each: with one busy producer,
+  // that is every record of the pass.
+  std::size_t processed = 0;
+  do {
+    const RecordHeader& header = *state.head;
+    process(header, state);
+    state.queue->pop(header.size);
+    state.head = state.queue->peek();
+    ++processed;
+  } while (processed < max && state.head != nullptr && state.head->timestamp <= limit);
+  return processed;
+}
+
+void Backend::reload_thread_name(QueueState& state) {
+  const std::uint64_t version = state.queue->thread_name_version();
+  state.name = state.queue->thread_name();
+  state.name_version = version;
 }
 
 void Backend::process(const RecordHeader& header, QueueState& state) {
@@ -298,7 +327,7 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
   } else {
     last_timestamp_ = header.timestamp;
   }
-  const Route& route = route_for(header.logger_id);
+  Route& route = route_for(header.logger_id);
   const auto* bytes = reinterpret_cast<const std::byte*>(&header);
   const CallSite* site = header.site;
   std::span<const std::byte> args(bytes + sizeof(RecordHeader), header.size - sizeof(RecordHeader));
@@ -318,7 +347,7 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
   deliver(view_, route);
 }
 
-const Backend::Route& Backend::route_for(std::uint32_t logger_id) {
+Backend::Route& Backend::resolve_route(std::uint32_t logger_id) {
   LoggerRegistry& registry = registry_;
   const std::uint64_t version = registry.version();
   if (version != registry_version_) {
@@ -331,19 +360,28 @@ const Backend::Route& Backend::route_for(std::uint32_t logger_id) {
     const Logger* logger = registry.by_id(logger_id);
     route.logger_name = logger != nullptr ? std::string_view(logger->name()) : "?";
     route.sinks = registry.resolve_sinks(logger_id);
+    route.dirty_epoch.assign(route.sinks.size(), 0);
     route.resolved = true;
   }
   return route;
 }
 
-void Backend::deliver(const RecordView& record, const Route& route) {
-  for (const auto& sink : route.sinks) {
+void Backend::mark_dirty(Route& route, std::size_t index) {
+  if (route.dirty_epoch[index] == flush_epoch_) return;  // on dirty_sinks_ already
+  route.dirty_epoch[index] = flush_epoch_;
+  const std::shared_ptr<Sink>& sink = route.sinks[index];
+  if (std::find(dirty_sinks_.begin(), dirty_sinks_.end(), sink) == dirty_sinks_.end()) {
+    dirty_sinks_.push_back(sink);  // flushed when the backend goes idle
+  }
+}
+
+void Backend::deliver(const RecordView& record, Route& route) {
+  for (std::size_t i = 0; i < route.sinks.size(); ++i) {
+    const std::shared_ptr<Sink>& sink = route.sinks[i];
     if (record.level() < sink->level()) continue;
     try {
       sink->write(record);
-      if (std::find(dirty_sinks_.begin(), dirty_sinks_.end(), sink) == dirty_sinks_.end()) {
-        dirty_sinks_.push_back(sink);  // flushed when the backend goes idle
-      }
+      mark_dirty(route, i);
     } catch (const std::exception& e) {
       sink_errors_.fetch_add(1, std::memory_order_relaxed);
       errors_.report(sink->description(), std::string("write failed: ") + e.what());
@@ -357,6 +395,7 @@ void Backend::deliver(const RecordView& record, const Route& route) {
 void Backend::flush_sinks() {
   std::vector<std::shared_ptr<Sink>> dirty;
   dirty.swap(dirty_sinks_);
+  ++flush_epoch_;  // every route's marks are stale now
   for (auto& sink : dirty) {
     try {
       sink->flush();
@@ -384,7 +423,7 @@ void Backend::report_drops() {
   if (!logger.should_log(Level::warning)) return;
   std::byte args[sizeof delta];
   std::memcpy(args, &delta, sizeof delta);
-  const Route& route = route_for(logger.id());
+  Route& route = route_for(logger.id());
   RecordBuilder::reset(
       view_,
       RecordBuilder::Source{clock_.to_wall_ns(now_ticks()), &DropSite::value, route.logger_name,

@@ -60,6 +60,9 @@ class Backend {
     bool resolved = false;
     std::string_view logger_name;  // Loggers never die: safe to keep
     std::vector<std::shared_ptr<Sink>> sinks;
+    // Per sink: the flush_epoch_ in which it was last put on dirty_sinks_,
+    // so that a run of records does not search dirty_sinks_ per record.
+    std::vector<std::uint64_t> dirty_epoch;
   };
   struct QueueState {
     std::unique_ptr<ThreadQueue> queue;
@@ -73,16 +76,37 @@ class Backend {
   /// Processes every visible record older than the reorder window (all of
   /// them if `force`), oldest first. Returns how many it processed.
   std::size_t drain_once(bool force);
+  /// The newest timestamp a record of `oldest` (the queue holding the
+  /// oldest head) may have and still come next in the merge order.
+  std::uint64_t run_limit(const QueueState& oldest, std::uint64_t cutoff) const noexcept;
+  /// Processes `state`'s head and the records after it while they are no
+  /// newer than `limit`, at most `max` of them (at least one). Returns how
+  /// many it processed.
+  std::size_t process_run(QueueState& state, std::uint64_t limit, std::size_t max);
   void process(const RecordHeader& header, QueueState& state);
-  void deliver(const RecordView& record, const Route& route);
+  void deliver(const RecordView& record, Route& route);
+  void mark_dirty(Route& route, std::size_t index);
   void adopt_new_queues();
-  void refresh_thread_name(QueueState& state);
+  void refresh_thread_name(QueueState& state) {
+    if (state.queue->thread_name_version() != state.name_version) [[unlikely]] {
+      reload_thread_name(state);
+    }
+  }
+  void reload_thread_name(QueueState& state);
   void report_drops();
   void reap_exited_queues();
   void flush_sinks();
   void serve_flush_requests(bool final);
   void idle_wait();
-  const Route& route_for(std::uint32_t logger_id);
+  /// The logger's route; inline for a known logger (every record asks).
+  Route& route_for(std::uint32_t logger_id) {
+    if (registry_.version() == registry_version_ && logger_id < routes_.size() &&
+        routes_[logger_id].resolved) [[likely]] {
+      return routes_[logger_id];
+    }
+    return resolve_route(logger_id);
+  }
+  Route& resolve_route(std::uint32_t logger_id);
 
   // Set by start/stop under lifecycle_mutex_.
   std::mutex lifecycle_mutex_;
@@ -116,6 +140,7 @@ class Backend {
   ClockSource clock_source_ = ClockSource::system;  // this run's, set by start()
   std::vector<Route> routes_;
   std::vector<std::shared_ptr<Sink>> dirty_sinks_;
+  std::uint64_t flush_epoch_ = 1;  // bumped whenever dirty_sinks_ is taken
   std::vector<FlushRequest*> pending_flushes_;
   std::uint64_t dropped_reported_ = 0;
   std::uint64_t dropped_by_reaped_ = 0;

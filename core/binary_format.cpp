@@ -147,8 +147,120 @@ char* put_raw(char* at, T v) noexcept {
 }
 
 constexpr std::size_t kMaxVarint = 10;
+// A record's tag, its three ids and its time difference.
+constexpr std::size_t kMaxRecordHeader = 1 + 4 * kMaxVarint;
+
+// The in-memory size of an argument of fixed size, or 0 for strings and
+// custom values.
+constexpr std::size_t fixed_arg_size(ArgKind kind) noexcept {
+  switch (kind) {
+    case ArgKind::boolean:
+    case ArgKind::character:
+    case ArgKind::i8:
+    case ArgKind::u8:
+      return 1;
+    case ArgKind::i16:
+    case ArgKind::u16:
+      return 2;
+    case ArgKind::i32:
+    case ArgKind::u32:
+    case ArgKind::f32:
+      return 4;
+    case ArgKind::i64:
+    case ArgKind::u64:
+    case ArgKind::pointer:
+    case ArgKind::f64:
+      return 8;
+    case ArgKind::string:
+    case ArgKind::custom:
+      break;
+  }
+  return 0;
+}
+
+template <class T>
+T load_arg(const std::byte*& p) noexcept {
+  const T value = load_as<T>(p);
+  p += sizeof(T);
+  return value;
+}
+
+// An integer as the difference from the same argument of the site's
+// previous record (see put_args).
+char* put_difference(char* at, std::uint64_t value, std::uint64_t& previous) noexcept {
+  const std::uint64_t difference = value - previous;  // wraps: any two values
+  previous = value;
+  return put_varint(at, zigzag(static_cast<std::int64_t>(difference)));
+}
+
+// The arguments of a site whose arguments all have a fixed size, from `p`,
+// which holds all of them (the caller checked the length once), into room
+// for kMaxVarint bytes per argument. The same bytes as put_args writes, with
+// no per-argument length check, and with everything in locals: a store
+// through `at` may alias any member the loop would otherwise reload.
+char* put_fixed_args(char* at, const ArgInfo* info, std::uint32_t count, const std::byte* p,
+                     std::uint64_t* previous) noexcept {
+  for (std::uint32_t i = 0; i < count; ++i) {
+    switch (info[i].kind) {
+      case ArgKind::boolean:
+        *at++ = static_cast<char>(load_arg<std::uint8_t>(p) != 0 ? 1 : 0);
+        break;
+      case ArgKind::character:
+        *at++ = static_cast<char>(load_arg<std::uint8_t>(p));
+        break;
+      case ArgKind::i8:
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{load_arg<std::int8_t>(p)}),
+                            previous[i]);
+        break;
+      case ArgKind::i16:
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{load_arg<std::int16_t>(p)}),
+                            previous[i]);
+        break;
+      case ArgKind::i32:
+        at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{load_arg<std::int32_t>(p)}),
+                            previous[i]);
+        break;
+      case ArgKind::i64:
+        at = put_difference(at, static_cast<std::uint64_t>(load_arg<std::int64_t>(p)), previous[i]);
+        break;
+      case ArgKind::u8:
+        at = put_difference(at, load_arg<std::uint8_t>(p), previous[i]);
+        break;
+      case ArgKind::u16:
+        at = put_difference(at, load_arg<std::uint16_t>(p), previous[i]);
+        break;
+      case ArgKind::u32:
+        at = put_difference(at, load_arg<std::uint32_t>(p), previous[i]);
+        break;
+      case ArgKind::u64:
+      case ArgKind::pointer:
+        at = put_difference(at, load_arg<std::uint64_t>(p), previous[i]);
+        break;
+      case ArgKind::f32:
+        at = put_raw(at, load_arg<float>(p));
+        break;
+      case ArgKind::f64:
+        at = put_raw(at, load_arg<double>(p));
+        break;
+      case ArgKind::string:
+      case ArgKind::custom:
+        break;  // not in a fixed-size site
+    }
+  }
+  return at;
+}
 
 }  // namespace
+
+std::size_t BinaryEncoder::fixed_args_size(const CallSite& site) noexcept {
+  std::size_t total = 0;
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    const std::size_t size = fixed_arg_size(site.args[i].kind);
+    if (size == 0) return kVariableSize;
+    total += size;
+  }
+  return total;
+}
 
 BinaryEncoder::BinaryEncoder(const ProducerInfo& producer) {
   std::string body;
@@ -193,6 +305,7 @@ void BinaryEncoder::use_site(const CallSite& site) {
   if (entry.block == block_) return;
   entry.block = block_;
   entry.previous.assign(site.arg_count, 0);  // every block restarts the differences
+  entry.fixed_size = fixed_args_size(site);
   if (entry.segment == segment_) return;
   entry.segment = segment_;
   std::string body;
@@ -272,23 +385,42 @@ void BinaryEncoder::add(const RecordView& record) {
     use_thread(thread, thread_name);
   }
 
+  SiteEntry& site_entry = *last_site_entry_;
+  const std::span<const std::byte> args = record.encoded_args();
+  const std::size_t fixed_size = site_entry.fixed_size;
+  const bool fixed = fixed_size != kVariableSize;
+  if (fixed && args.size() < fixed_size) [[unlikely]] {
+    bad_args(site_entry);
+  }
   const std::size_t record_start = used_;
-  char* at = room(1 + 4 * kMaxVarint);
+  // Room for the whole record at once when its size is bounded.
+  char* at = room(kMaxRecordHeader + (fixed ? std::size_t{site.arg_count} * kMaxVarint : 0));
   *at++ = static_cast<char>(EntryTag::record);
-  at = put_varint(at, last_site_entry_->id);
+  at = put_varint(at, site_entry.id);
   at = put_varint(at, last_logger_.entry->id);
   at = put_varint(at, last_thread_.entry->id);
-  at = put_varint(at, zigzag(record.timestamp_ns() - previous_ns_));
-  used_ = static_cast<std::size_t>(at - payload_.data());
-  if (!put_args(site, record.encoded_args(), last_site_entry_->previous.data())) {
-    used_ = record_start;
-    // Some differences were taken from values now rolled back: define the
-    // site again before its next record, which restarts them for the reader.
-    last_site_entry_->block = 0;
-    last_site_entry_->segment = 0;
-    throw Error("binary log: a record's arguments are shorter than its call site says");
+  const std::int64_t timestamp = record.timestamp_ns();
+  at = put_varint(at, zigzag(timestamp - previous_ns_));
+  if (fixed) {
+    at = put_fixed_args(at, site.args, site.arg_count, args.data(), site_entry.previous.data());
+    used_ = static_cast<std::size_t>(at - payload_.data());
+  } else {
+    used_ = static_cast<std::size_t>(at - payload_.data());
+    if (!put_args(site, args, site_entry.previous.data())) {
+      used_ = record_start;
+      bad_args(site_entry);
+    }
   }
-  previous_ns_ = record.timestamp_ns();
+  previous_ns_ = timestamp;
+}
+
+void BinaryEncoder::bad_args(SiteEntry& entry) {
+  // Some differences may have been taken from values now rolled back:
+  // define the site again before its next record, which restarts them for
+  // the reader.
+  entry.block = 0;
+  entry.segment = 0;
+  throw Error("binary log: a record's arguments are shorter than its call site says");
 }
 
 namespace {

@@ -102,7 +102,13 @@ class BinaryEncoder {
     // (integers are written as the difference from it; format 3 restarts
     // at every block, so that a lost block breaks no later one).
     std::vector<std::uint64_t> previous;
+    // The bytes of the site's arguments in a record when every one has a
+    // fixed size (no string or custom value), else kVariableSize: such a
+    // site's record needs one length check and one room() call, not one
+    // per argument. Set when the site is used in a block.
+    std::size_t fixed_size = 0;
   };
+  static constexpr std::size_t kVariableSize = ~std::size_t{0};
 
   /// Makes room for `n` more payload bytes and returns where they go.
   char* room(std::size_t n) {
@@ -123,6 +129,11 @@ class BinaryEncoder {
   /// Appends the record's arguments; false if `bytes` is shorter than the
   /// site's arguments need.
   bool put_args(const CallSite& site, std::span<const std::byte> bytes, std::uint64_t* previous);
+  /// A record's arguments were shorter than its site says: forgets what the
+  /// reader would need to decode the site's next record, and throws.
+  [[noreturn]] void bad_args(SiteEntry& entry);
+  /// SiteEntry::fixed_size for `site`.
+  static std::size_t fixed_args_size(const CallSite& site) noexcept;
 
   // The file header entry, the same in every segment; the hash of its body
   // seeds every block's checksum, which ties each block to its file.

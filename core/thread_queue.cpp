@@ -89,7 +89,7 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
   }
 }
 
-const RecordHeader* ThreadQueue::peek() noexcept {
+const RecordHeader* ThreadQueue::peek_slow() noexcept {
   for (;;) {
     if (read_pos_ == write_pos_cache_) {
       write_pos_cache_ = published_write_.load(std::memory_order_acquire);

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "sluice/detail/call_site.hpp"
@@ -76,8 +77,18 @@ class ThreadQueue {
 
   // ---- consumer side (the backend only) ----
 
-  /// The oldest unread record, or nullptr when the ring is empty.
-  const RecordHeader* peek() noexcept;
+  /// The oldest unread record, or nullptr when the ring is empty. Inline:
+  /// the backend peeks after every record, and the next record is usually
+  /// already known to be there.
+  const RecordHeader* peek() noexcept {
+    if (SLUICE_LIKELY(read_pos_ != write_pos_cache_)) {
+      const std::byte* at = buffer_ + (read_pos_ & mask_);
+      std::uint32_t logger_id;
+      std::memcpy(&logger_id, at + sizeof(std::uint32_t), sizeof logger_id);
+      if (SLUICE_LIKELY(logger_id != kWrapMarker)) return reinterpret_cast<const RecordHeader*>(at);
+    }
+    return peek_slow();
+  }
   /// Releases the record returned by peek(). The room is handed back to the
   /// producer in batches of 1/16 of the ring (and by release_consumed()): a
   /// store per record would bounce that cache line between the cores on
@@ -120,6 +131,8 @@ class ThreadQueue {
 
  private:
   std::byte* prepare_write_slow(std::size_t size) noexcept;
+  /// peek() when the records known so far are used up or a wrap pad is next.
+  const RecordHeader* peek_slow() noexcept;
 
   // Producer-private line.
   std::byte* buffer_;
