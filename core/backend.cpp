@@ -366,8 +366,7 @@ Backend::Route& Backend::resolve_route(std::uint32_t logger_id) {
   return route;
 }
 
-void Backend::mark_dirty(Route& route, std::size_t index) {
-  if (route.dirty_epoch[index] == flush_epoch_) return;  // on dirty_sinks_ already
+void Backend::add_dirty(Route& route, std::size_t index) {
   route.dirty_epoch[index] = flush_epoch_;
   const std::shared_ptr<Sink>& sink = route.sinks[index];
   if (std::find(dirty_sinks_.begin(), dirty_sinks_.end(), sink) == dirty_sinks_.end()) {

@@ -85,7 +85,13 @@ class Backend {
   std::size_t process_run(QueueState& state, std::uint64_t limit, std::size_t max);
   void process(const RecordHeader& header, QueueState& state);
   void deliver(const RecordView& record, Route& route);
-  void mark_dirty(Route& route, std::size_t index);
+  /// Puts the route's sink on dirty_sinks_ unless it is there already.
+  void mark_dirty(Route& route, std::size_t index) {
+    if (route.dirty_epoch[index] != flush_epoch_) [[unlikely]] {
+      add_dirty(route, index);
+    }
+  }
+  void add_dirty(Route& route, std::size_t index);
   void adopt_new_queues();
   void refresh_thread_name(QueueState& state) {
     if (state.queue->thread_name_version() != state.name_version) [[unlikely]] {

@@ -371,11 +371,13 @@ void BinaryEncoder::add(const RecordView& record) {
   const CallSite& site = record.call_site();
   if (&site != last_site_ || last_site_entry_->block != block_) [[unlikely]] {
     use_site(site);
+    ids_size_ = 0;
   }
   const std::string_view logger = record.logger_name();
   if (last_logger_.entry == nullptr || !same_text(logger, last_logger_.name) ||
       last_logger_.entry->segment != segment_) [[unlikely]] {
     use_logger(logger);
+    ids_size_ = 0;
   }
   const std::uint64_t thread = record.thread_id();
   const std::string_view thread_name = record.thread_name();
@@ -383,6 +385,7 @@ void BinaryEncoder::add(const RecordView& record) {
       !same_text(thread_name, last_thread_.name) || last_thread_.entry->segment != segment_)
       [[unlikely]] {
     use_thread(thread, thread_name);
+    ids_size_ = 0;
   }
 
   SiteEntry& site_entry = *last_site_entry_;
@@ -395,10 +398,18 @@ void BinaryEncoder::add(const RecordView& record) {
   const std::size_t record_start = used_;
   // Room for the whole record at once when its size is bounded.
   char* at = room(kMaxRecordHeader + (fixed ? std::size_t{site.arg_count} * kMaxVarint : 0));
-  *at++ = static_cast<char>(EntryTag::record);
-  at = put_varint(at, site_entry.id);
-  at = put_varint(at, last_logger_.entry->id);
-  at = put_varint(at, last_thread_.entry->id);
+  if (ids_size_ == 0) [[unlikely]] {
+    cache_ids();
+  }
+  if (ids_size_ != 0) [[likely]] {
+    std::memcpy(at, &ids_word_, sizeof ids_word_);  // room holds 8 bytes and more
+    at += ids_size_;
+  } else {
+    *at++ = static_cast<char>(EntryTag::record);
+    at = put_varint(at, site_entry.id);
+    at = put_varint(at, last_logger_.entry->id);
+    at = put_varint(at, last_thread_.entry->id);
+  }
   const std::int64_t timestamp = record.timestamp_ns();
   at = put_varint(at, zigzag(timestamp - previous_ns_));
   if (fixed) {
@@ -412,6 +423,20 @@ void BinaryEncoder::add(const RecordView& record) {
     }
   }
   previous_ns_ = timestamp;
+}
+
+void BinaryEncoder::cache_ids() noexcept {
+  char bytes[kMaxRecordHeader];
+  char* at = bytes;
+  *at++ = static_cast<char>(EntryTag::record);
+  at = put_varint(at, last_site_entry_->id);
+  at = put_varint(at, last_logger_.entry->id);
+  at = put_varint(at, last_thread_.entry->id);
+  const auto size = static_cast<std::size_t>(at - bytes);
+  if (size > sizeof ids_word_) return;  // ids past 2^21: written one by one
+  ids_word_ = 0;
+  std::memcpy(&ids_word_, bytes, size);
+  ids_size_ = size;
 }
 
 void BinaryEncoder::bad_args(SiteEntry& entry) {

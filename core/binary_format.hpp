@@ -132,6 +132,8 @@ class BinaryEncoder {
   /// A record's arguments were shorter than its site says: forgets what the
   /// reader would need to decode the site's next record, and throws.
   [[noreturn]] void bad_args(SiteEntry& entry);
+  /// Fills ids_word_ and ids_size_ from the last site, logger and thread.
+  void cache_ids() noexcept;
   /// SiteEntry::fixed_size for `site`.
   static std::size_t fixed_args_size(const CallSite& site) noexcept;
 
@@ -166,6 +168,11 @@ class BinaryEncoder {
   } last_thread_;
   const CallSite* last_site_ = nullptr;
   SiteEntry* last_site_entry_ = nullptr;
+  // A record's first bytes (its tag and the ids of the last site, logger
+  // and thread) as one word, written with one store; ids_size_ is 0 when
+  // they are not cached (the last ones changed) or take more than 8 bytes.
+  std::uint64_t ids_word_ = 0;
+  std::size_t ids_size_ = 0;
   std::string scratch_;
 };
 
