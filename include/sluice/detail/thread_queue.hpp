@@ -84,7 +84,7 @@ class ThreadQueue {
     if (SLUICE_LIKELY(read_pos_ != write_pos_cache_)) {
       const std::byte* at = buffer_ + (read_pos_ & mask_);
       std::uint32_t logger_id;
-      std::memcpy(&logger_id, at + sizeof(std::uint32_t), sizeof logger_id);
+      std::memcpy(&logger_id, at + offsetof(RecordHeader, logger_id), sizeof logger_id);
       if (SLUICE_LIKELY(logger_id != kWrapMarker)) return reinterpret_cast<const RecordHeader*>(at);
     }
     return peek_slow();
