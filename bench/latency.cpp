@@ -58,6 +58,7 @@ Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
   --dir PATH         directory for the log files                (default /dev/shm)
   --producer-cpu N   CPU of the logging thread                  (default 0)
   --backend-cpu N    CPU of sluice's backend and spdlog's worker (default 1)
+  --queue-bytes N    sluice's Options::queue_capacity        (default 1048576)
 
 Cases: floor = rdtsc + a 32-byte store + a release store, no consumer;
 floor-spsc = the same with a consumer polling it from the backend CPU;
@@ -83,6 +84,7 @@ struct Config {
   std::string dir;
   int producer_cpu = 0;
   int backend_cpu = 1;
+  std::size_t queue_bytes = 1u << 20;
   double ns_per_tick = 1.0;
 };
 
@@ -171,6 +173,7 @@ void run_floor(const Config& c, long batches, bool with_consumer, Rows& rows) {
 void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   sluice::Options options;
   options.backend_cpu = c.backend_cpu;
+  options.queue_capacity = c.queue_bytes;
   if (busy) options.idle_sleep = std::chrono::microseconds{0};
   sluice::start(options);
   const sluice::Stats before = sluice::stats();
@@ -324,7 +327,8 @@ int main(int argc, char** argv) {
                      {"formatter", "library"},
                      {"dir", "/dev/shm"},
                      {"producer-cpu", "0"},
-                     {"backend-cpu", "1"}},
+                     {"backend-cpu", "1"},
+                     {"queue-bytes", "1048576"}},
                     kUsage);
   Config c;
   c.batches = flags.integer("batches");
@@ -342,6 +346,7 @@ int main(int argc, char** argv) {
   c.dir = flags.str("dir");
   c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
   c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
+  c.queue_bytes = static_cast<std::size_t>(flags.integer("queue-bytes"));
   if (c.batches == 0 || c.batch_size == 0 || c.rounds == 0 || c.rounds > c.batches) {
     flags.fail("--batches, --rounds and --batch-size must be > 0, and --rounds <= --batches");
   }
