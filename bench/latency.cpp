@@ -100,7 +100,8 @@ class Rows {
   void add(const Rows& other) {
     for (const Row& row : other.rows_) add(row.logger, row.message, row.samples);
   }
-  void add(const std::string& logger, const std::string& message, const std::vector<double>& samples) {
+  void add(const std::string& logger, const std::string& message,
+           const std::vector<double>& samples) {
     for (Row& row : rows_) {
       if (row.logger == logger && row.message == message) {
         row.samples.insert(row.samples.end(), samples.begin(), samples.end());
@@ -195,10 +196,11 @@ void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   const std::uint64_t processed = after.records_processed - before.records_processed;
   const std::uint64_t dropped = after.records_dropped - before.records_dropped;
   if (processed != expected || dropped != 0 || after.sink_errors != before.sink_errors) {
-    std::fprintf(stderr, "warning: %s: %llu records processed of %llu, %llu dropped, %llu sink errors\n",
-                 name.c_str(), static_cast<unsigned long long>(processed),
-                 static_cast<unsigned long long>(expected), static_cast<unsigned long long>(dropped),
-                 static_cast<unsigned long long>(after.sink_errors - before.sink_errors));
+    std::fprintf(
+        stderr, "warning: %s: %llu records processed of %llu, %llu dropped, %llu sink errors\n",
+        name.c_str(), static_cast<unsigned long long>(processed),
+        static_cast<unsigned long long>(expected), static_cast<unsigned long long>(dropped),
+        static_cast<unsigned long long>(after.sink_errors - before.sink_errors));
   }
   log.clear_sinks();
   sluice::stop();
@@ -214,8 +216,7 @@ void run_spdlog(const Config& c, long batches, Rows& rows) {
                                     spdlog::async_overflow_policy::block, c.backend_cpu);
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.add("spdlog", M::name,
-               measure(c, batches, [&](int i) { M::log_spdlog(*s.logger, i); }));
+      rows.add("spdlog", M::name, measure(c, batches, [&](int i) { M::log_spdlog(*s.logger, i); }));
     });
   }
   s.flush_and_stop();
@@ -235,7 +236,8 @@ std::string cpu_model() {
   return "unknown";
 }
 
-const Row* find(const std::vector<Row>& rows, const std::string& logger, const std::string& message) {
+const Row* find(const std::vector<Row>& rows, const std::string& logger,
+                const std::string& message) {
   for (const Row& r : rows) {
     if (r.logger == logger && r.message == message) return &r;
   }
@@ -251,9 +253,10 @@ void print(const Config& c, const std::vector<Row>& rows, const std::vector<doub
                 r.p(0.999));
   }
   const std::size_t samples = rows.empty() ? 0 : rows.front().samples.size();
-  std::printf("(ns per call; one sample = the mean of a batch of %d calls; %zu samples per case,\n"
-              " taken in %zu rounds)\n",
-              c.batch_size, samples, foreign.size());
+  std::printf(
+      "(ns per call; one sample = the mean of a batch of %d calls; %zu samples per case,\n"
+      " taken in %zu rounds)\n",
+      c.batch_size, samples, foreign.size());
   std::printf("other processes' CPU use during the rounds (%% of all CPUs):");
   for (const double f : foreign) std::printf(" %.0f", f * 100);
   std::printf("\n");
@@ -293,8 +296,8 @@ void print(const Config& c, const std::vector<Row>& rows, const std::vector<doub
     check("p99.9", r->p(0.999), 400);
     if (const Row* spd = find(rows, "spdlog", IntIntDouble::name)) {
       const double ratio = spd->p(0.5) / r->p(0.5);
-      std::printf("  %-15s %-22s %8.1f x   >= %5.0f  %s\n", mine, "spdlog p50 / sluice p50",
-                  ratio, 30.0, ratio >= 30 ? "met" : "MISSED");
+      std::printf("  %-15s %-22s %8.1f x   >= %5.0f  %s\n", mine, "spdlog p50 / sluice p50", ratio,
+                  30.0, ratio >= 30 ? "met" : "MISSED");
     }
   }
 }
@@ -309,27 +312,23 @@ int main(int argc, char** argv) {
 #else
   const char* default_cases = "floor,sluice-busy,sluice-default";
 #endif
-  const Flags flags(argc, argv,
-                    {{"batches", "2500"},
-                     {"rounds", "10"},
-                     {"max-others", "100"},
-                     {"max-attempts", "0"},
-                     {"warmup", "40"},
-                     {"batch-size", "20"},
-                     {"sleep-us", "2000"},
-                     {"cases", default_cases},
-                     {"messages", "int_int_double,int_int_string,static_text,fields"},
+  const Flags flags(
+      argc, argv,
+      {
+        {"batches", "2500"}, {"rounds", "10"}, {"max-others", "100"}, {"max-attempts", "0"},
+            {"warmup", "40"}, {"batch-size", "20"}, {"sleep-us", "2000"}, {"cases", default_cases},
+            {"messages", "int_int_double,int_int_string,static_text,fields"},
 #if SLUICE_BENCH_HAVE_FILE_SINK
-                     {"sink", "file"},
+            {"sink", "file"},
 #else
-                     {"sink", "discard"},
+            {"sink", "discard"},
 #endif
-                     {"formatter", "library"},
-                     {"dir", "/dev/shm"},
-                     {"producer-cpu", "0"},
-                     {"backend-cpu", "1"},
-                     {"queue-bytes", "1048576"}},
-                    kUsage);
+            {"formatter", "library"}, {"dir", "/dev/shm"}, {"producer-cpu", "0"},
+            {"backend-cpu", "1"}, {
+          "queue-bytes", "1048576"
+        }
+      },
+      kUsage);
   Config c;
   c.batches = flags.integer("batches");
   c.rounds = flags.integer("rounds");
@@ -353,13 +352,14 @@ int main(int argc, char** argv) {
 
   pin_this_thread(c.producer_cpu);
   c.ns_per_tick = calibrate_ns_per_tick();
-  std::printf("sluice-bench-latency: %s, %u CPUs, TSC %.3f GHz; producer on CPU %d, backend on CPU %d\n",
-              cpu_model().c_str(), std::thread::hardware_concurrency(), 1.0 / c.ns_per_tick,
-              c.producer_cpu, c.backend_cpu);
-  std::printf("%ld batches of %d calls in %ld rounds (+%ld warm-up per round), %ld us apart;\n"
-              "sluice sink: %s, formatter: %s\n",
-              c.batches, c.batch_size, c.rounds, c.warmup, c.sleep_us, c.sink.c_str(),
-              c.formatter.c_str());
+  std::printf(
+      "sluice-bench-latency: %s, %u CPUs, TSC %.3f GHz; producer on CPU %d, backend on CPU %d\n",
+      cpu_model().c_str(), std::thread::hardware_concurrency(), 1.0 / c.ns_per_tick, c.producer_cpu,
+      c.backend_cpu);
+  std::printf(
+      "%ld batches of %d calls in %ld rounds (+%ld warm-up per round), %ld us apart;\n"
+      "sluice sink: %s, formatter: %s\n",
+      c.batches, c.batch_size, c.rounds, c.warmup, c.sleep_us, c.sink.c_str(), c.formatter.c_str());
   std::fflush(stdout);
 
   Rows rows;
