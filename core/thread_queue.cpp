@@ -43,6 +43,9 @@ ThreadQueue::ThreadQueue(std::size_t capacity, QueuePolicy policy)
       capacity_(capacity),
       policy_(policy),
       clock_source_(g_clock_source.load(std::memory_order_relaxed)),
+      ring_(buffer_),
+      ring_mask_(mask_),
+      ring_capacity_(capacity_),
       thread_id_(os::thread_id()),
       name_(os::thread_name()) {
   // Touch every page now, so that the first lap of the ring does not take
@@ -95,7 +98,7 @@ const RecordHeader* ThreadQueue::peek_slow() noexcept {
       write_pos_cache_ = published_write_.load(std::memory_order_acquire);
       if (read_pos_ == write_pos_cache_) return nullptr;
     }
-    const std::byte* at = buffer_ + (read_pos_ & mask_);
+    const std::byte* at = ring_ + (read_pos_ & ring_mask_);
     std::uint32_t first[2];
     std::memcpy(first, at, sizeof first);
     if (first[1] != kWrapMarker) return reinterpret_cast<const RecordHeader*>(at);

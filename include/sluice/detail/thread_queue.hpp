@@ -82,7 +82,7 @@ class ThreadQueue {
   /// already known to be there.
   const RecordHeader* peek() noexcept {
     if (SLUICE_LIKELY(read_pos_ != write_pos_cache_)) {
-      const std::byte* at = buffer_ + (read_pos_ & mask_);
+      const std::byte* at = ring_ + (read_pos_ & ring_mask_);
       std::uint32_t logger_id;
       std::memcpy(&logger_id, at + offsetof(RecordHeader, logger_id), sizeof logger_id);
       if (SLUICE_LIKELY(logger_id != kWrapMarker)) return reinterpret_cast<const RecordHeader*>(at);
@@ -95,7 +95,7 @@ class ThreadQueue {
   /// every call of a producer that is waiting for room.
   void pop(std::size_t size) noexcept {
     read_pos_ += size;
-    if (read_pos_ - read_pos_published_ >= capacity_ / 16) release_consumed();
+    if (read_pos_ - read_pos_published_ >= ring_capacity_ / 16) release_consumed();
   }
   /// Hands all consumed room back to the producer now.
   void release_consumed() noexcept {
@@ -108,7 +108,7 @@ class ThreadQueue {
   std::uint64_t published_position() const noexcept {
     return published_write_.load(std::memory_order_acquire);
   }
-  std::size_t capacity() const noexcept { return capacity_; }
+  std::size_t capacity() const noexcept { return ring_capacity_; }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
 
   // ---- either side ----
@@ -145,11 +145,21 @@ class ThreadQueue {
 
   alignas(kCacheLine) std::atomic<std::uint64_t> published_write_{0};
 
+  // A line of its own: the producer polls it while the ring is full, and on
+  // the consumer's line that would take the line from the consumer on
+  // every record it pops.
   alignas(kCacheLine) std::atomic<std::uint64_t> published_read_{0};
-  // Consumer-private.
-  std::uint64_t read_pos_ = 0;
+
+  // Consumer-private. The ring's address and size again: read from the
+  // producer's line, they would pull that line to the backend's core after
+  // every record, and the producer's next write_pos_ store would have to
+  // take it back.
+  alignas(kCacheLine) std::uint64_t read_pos_ = 0;
   std::uint64_t read_pos_published_ = 0;
   std::uint64_t write_pos_cache_ = 0;
+  const std::byte* ring_;
+  std::uint64_t ring_mask_;
+  std::uint64_t ring_capacity_;
 
   // Read by the backend on every pass, written rarely: off the lines above,
   // which the producer writes on every call.
