@@ -41,9 +41,6 @@ void put_varint(std::string& out, std::uint64_t v) {
   out += static_cast<char>(v);
 }
 
-std::uint64_t zigzag(std::int64_t v) noexcept {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
 std::int64_t unzigzag(std::uint64_t v) noexcept {
   return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
 }
@@ -129,17 +126,6 @@ std::unique_ptr<T>& slot(std::vector<std::unique_ptr<T>>& table, std::uint64_t i
 
 namespace {
 
-// The record path writes through a raw pointer into room the caller made:
-// std::string's per-byte append checks its capacity on every byte.
-char* put_varint(char* at, std::uint64_t v) noexcept {
-  while (v >= 0x80) {
-    *at++ = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  *at++ = static_cast<char>(v);
-  return at;
-}
-
 template <class T>
 char* put_raw(char* at, T v) noexcept {
   std::memcpy(at, &v, sizeof(T));
@@ -150,72 +136,39 @@ constexpr std::size_t kMaxVarint = 10;
 // A record's tag, its three ids and its time difference.
 constexpr std::size_t kMaxRecordHeader = 1 + 4 * kMaxVarint;
 
-template <class T>
-T load_arg(const std::byte*& p) noexcept {
-  const T value = load_as<T>(p);
-  p += sizeof(T);
-  return value;
-}
-
-// An integer as the difference from the same argument of the site's
-// previous record (see put_fixed_arg).
-char* put_difference(char* at, std::uint64_t value, std::uint64_t& previous) noexcept {
-  const std::uint64_t difference = value - previous;  // wraps: any two values
-  previous = value;
-  return put_varint(at, zigzag(static_cast<std::int64_t>(difference)));
-}
-
 // One argument of a fixed-size kind (not a string or custom value), read
-// from `p` (which holds it) and advanced past: the bytes the format gives
-// each kind. Integers are written as the difference from the same argument
-// of the site's previous record (`previous`): counters and ids that move
-// little take a byte or two, and compress to almost nothing.
-// Always inlined: `p` is passed by reference, and a call that is not inlined
-// keeps it in memory, which cost the fixed-size path ~35 instructions per
-// record (callgrind, sluice-bench-binary-sink --cases binary).
-[[gnu::always_inline]] inline char* put_fixed_arg(char* at, ArgKind kind, const std::byte*& p,
-                                                  std::uint64_t& previous) noexcept {
+// from `p` (which holds it) and advanced past: the run-time face of
+// put_fixed_arg<Kind>, for sites with no put_fixed_args of their own.
+[[gnu::always_inline]] inline char* put_fixed_arg_of_kind(char* at, ArgKind kind,
+                                                          const std::byte*& p,
+                                                          std::uint64_t& previous) noexcept {
   switch (kind) {
     case ArgKind::boolean:
-      *at++ = static_cast<char>(load_arg<std::uint8_t>(p) != 0 ? 1 : 0);
-      break;
+      return put_fixed_arg<ArgKind::boolean>(at, p, previous);
     case ArgKind::character:
-      *at++ = static_cast<char>(load_arg<std::uint8_t>(p));
-      break;
+      return put_fixed_arg<ArgKind::character>(at, p, previous);
     case ArgKind::i8:
-      at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{load_arg<std::int8_t>(p)}),
-                          previous);
-      break;
+      return put_fixed_arg<ArgKind::i8>(at, p, previous);
     case ArgKind::i16:
-      at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{load_arg<std::int16_t>(p)}),
-                          previous);
-      break;
+      return put_fixed_arg<ArgKind::i16>(at, p, previous);
     case ArgKind::i32:
-      at = put_difference(at, static_cast<std::uint64_t>(std::int64_t{load_arg<std::int32_t>(p)}),
-                          previous);
-      break;
+      return put_fixed_arg<ArgKind::i32>(at, p, previous);
     case ArgKind::i64:
-      at = put_difference(at, static_cast<std::uint64_t>(load_arg<std::int64_t>(p)), previous);
-      break;
+      return put_fixed_arg<ArgKind::i64>(at, p, previous);
     case ArgKind::u8:
-      at = put_difference(at, load_arg<std::uint8_t>(p), previous);
-      break;
+      return put_fixed_arg<ArgKind::u8>(at, p, previous);
     case ArgKind::u16:
-      at = put_difference(at, load_arg<std::uint16_t>(p), previous);
-      break;
+      return put_fixed_arg<ArgKind::u16>(at, p, previous);
     case ArgKind::u32:
-      at = put_difference(at, load_arg<std::uint32_t>(p), previous);
-      break;
+      return put_fixed_arg<ArgKind::u32>(at, p, previous);
     case ArgKind::u64:
+      return put_fixed_arg<ArgKind::u64>(at, p, previous);
     case ArgKind::pointer:
-      at = put_difference(at, load_arg<std::uint64_t>(p), previous);
-      break;
+      return put_fixed_arg<ArgKind::pointer>(at, p, previous);
     case ArgKind::f32:
-      at = put_raw(at, load_arg<float>(p));
-      break;
+      return put_fixed_arg<ArgKind::f32>(at, p, previous);
     case ArgKind::f64:
-      at = put_raw(at, load_arg<double>(p));
-      break;
+      return put_fixed_arg<ArgKind::f64>(at, p, previous);
     case ArgKind::string:
     case ArgKind::custom:
       break;  // not of a fixed size: put_args writes these
@@ -230,7 +183,8 @@ char* put_difference(char* at, std::uint64_t value, std::uint64_t& previous) noe
 // through `at` may alias any member the loop would otherwise reload.
 char* put_fixed_args(char* at, const ArgInfo* info, std::uint32_t count, const std::byte* p,
                      std::uint64_t* previous) noexcept {
-  for (std::uint32_t i = 0; i < count; ++i) at = put_fixed_arg(at, info[i].kind, p, previous[i]);
+  for (std::uint32_t i = 0; i < count; ++i)
+    at = put_fixed_arg_of_kind(at, info[i].kind, p, previous[i]);
   return at;
 }
 
@@ -397,7 +351,10 @@ void BinaryEncoder::add(const RecordView& record) {
   const std::int64_t timestamp = record.timestamp_ns();
   at = put_varint(at, zigzag(timestamp - previous_ns_));
   if (fixed) {
-    at = put_fixed_args(at, site.args, site.arg_count, args.data(), site_entry.previous.data());
+    at = site.put_fixed_args != nullptr
+             ? site.put_fixed_args(at, args.data(), site_entry.previous.data())
+             : put_fixed_args(at, site.args, site.arg_count, args.data(),
+                              site_entry.previous.data());
     used_ = static_cast<std::size_t>(at - payload_.data());
   } else {
     used_ = static_cast<std::size_t>(at - payload_.data());
@@ -455,7 +412,7 @@ bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> by
     const ArgInfo& info = site.args[i];
     if (const std::size_t size = encoded_fixed_size(info.kind); size != 0) {
       if (static_cast<std::size_t>(end - p) < size) return false;
-      at = put_fixed_arg(at, info.kind, p, previous[i]);
+      at = put_fixed_arg_of_kind(at, info.kind, p, previous[i]);
       continue;
     }
     // A string or a custom value: its length, then its text.
@@ -965,6 +922,7 @@ void BinaryReader::decode_definition(EntryTag tag, std::span<const std::byte> by
                                  site->args.data(),
                                  static_cast<std::uint32_t>(count),
                                  fields,
+                                 nullptr,
                                  nullptr};
       site->without_args = site->call_site;
       site->without_args.args = nullptr;

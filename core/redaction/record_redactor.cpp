@@ -189,7 +189,7 @@ const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) 
   }
   text.format = strip_specs(site.format, retyped);
   text.site = CallSite{text.format,      site.file,      site.function,    site.line, site.level,
-                       text.args.data(), site.arg_count, site.field_count, nullptr};
+                       text.args.data(), site.arg_count, site.field_count, nullptr,   nullptr};
   plan.text_site = &text.site;
   return plan.text_site;
 }

@@ -22,6 +22,7 @@
 
 #include "binary_format.hpp"
 #include "binlog_block.hpp"
+#include "record_builder.hpp"
 #include "record_fixture.hpp"
 
 namespace {
@@ -512,6 +513,59 @@ TEST_CASE("integers are written as differences from the site's previous record i
   const Decoded d = decode(bytes);
   CHECK(d.warnings.empty());
   CHECK(d.json == expected);
+}
+
+namespace {
+
+constexpr SourceLocation kEveryFixedKind{"{} {} {} {} {} {} {} {} {} {} {} {} {}", "k.cc", "kinds",
+                                         3, Level::info};
+
+}  // namespace
+
+TEST_CASE("a call site's own argument writer writes what the run-time one does, for every kind") {
+  using Site = sluice::detail::CallSiteOf<kEveryFixedKind, bool, char, std::int8_t, std::int16_t,
+                                          std::int32_t, std::int64_t, std::uint8_t, std::uint16_t,
+                                          std::uint32_t, std::uint64_t, const void*, float, double>;
+  REQUIRE(Site::value.put_fixed_args != nullptr);
+  CHECK(sluice::detail::CallSiteOf<kLogin, std::string_view, int>::value.put_fixed_args == nullptr);
+  // The same site without its own writer, as a site read back from a file has.
+  sluice::detail::CallSite run_time = Site::value;
+  run_time.put_fixed_args = nullptr;
+
+  BinaryEncoder own({4242, "h", "", "", 0});
+  BinaryEncoder generic({4242, "h", "", "", 0});
+  std::string own_bytes;
+  std::string generic_bytes;
+  RecordFixture record;
+  const auto add = [&](bool a, char b, std::int8_t c, std::int16_t d, std::int32_t e,
+                       std::int64_t f, std::uint8_t g, std::uint16_t h, std::uint32_t i,
+                       std::uint64_t j, const void* k, float l, double m) {
+    const sluice::RecordView& view =
+        record.build<kEveryFixedKind>(RecordMeta{}, a, b, c, d, e, f, g, h, i, j, k, l, m);
+    REQUIRE(&view.call_site() == &Site::value);
+    own.add(view);
+    sluice::RecordView other;
+    sluice::detail::RecordBuilder::reset(
+        other, {view.timestamp_ns(), &run_time, view.logger_name(), view.process_id(),
+                view.thread_id(), view.thread_name(), view.encoded_args()});
+    generic.add(other);
+  };
+  add(true, 'x', -128, -32768, -5, std::numeric_limits<std::int64_t>::min(), 255, 65535,
+      4'000'000'000u, std::numeric_limits<std::uint64_t>::max(), nullptr, -1.5f, 1e300);
+  add(false, '\n', 127, 32767, 5, std::numeric_limits<std::int64_t>::max(), 0, 0, 7, 0,
+      reinterpret_cast<const void*>(~std::uintptr_t{0}), 3.25f, -0.0);
+  own.finish_block(own_bytes);
+  generic.finish_block(generic_bytes);
+  add(true, 'y', 1, 2, 3, 4, 5, 6, 7, 8, reinterpret_cast<const void*>(9), 10.0f, 11.0);
+  own.finish_block(own_bytes);
+  generic.finish_block(generic_bytes);
+  CHECK(own_bytes == generic_bytes);
+  // The run-time site's definition is byte for byte the static one's, so the
+  // files can only differ in the arguments: check they are really there.
+  const Decoded d = decode(BinaryEncoder::preamble() + own_bytes);
+  CHECK(d.warnings.empty());
+  REQUIRE(d.json.size() == 3);
+  CHECK(d.json[2].find("\"message\":\"true y 1 2 3 4 5 6 7 8 0x9 10 11\"") != std::string::npos);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "sluice/detail/arg_encoding.hpp"
+#include "sluice/detail/binary_args.hpp"
 #include "sluice/detail/message_format.hpp"
 #include "sluice/detail/source_location.hpp"
 #include "sluice/level.hpp"
@@ -32,6 +33,10 @@ struct CallSite {
   /// Formats the message from the encoded arguments with their static types;
   /// null for call sites read back from a binary log (decoded at run time).
   FormatMessageFn format_message;
+  /// Writes the arguments in the binary log's encoding, made for their
+  /// static types; null when one is a string or a custom value, and for
+  /// run-time call sites (the binary encoder then goes by `args`).
+  binlog::PutFixedArgsFn put_fixed_args;
 };
 
 template <const SourceLocation& Location, class... Args>
@@ -39,10 +44,16 @@ struct CallSiteOf {
   static constexpr std::array<ArgInfo, sizeof...(Args)> args{arg_info_of<Args>()...};
   static constexpr std::uint32_t fields =
       (std::uint32_t{0} + ... + (is_field<std::remove_cvref_t<Args>>::value ? 1u : 0u));
-  static constexpr CallSite value{
-      Location.format, Location.file,  Location.function,
-      Location.line,   Location.level, args.data(),
-      sizeof...(Args), fields,         &format_message<Location, Args...>};
+  static constexpr CallSite value{Location.format,
+                                  Location.file,
+                                  Location.function,
+                                  Location.line,
+                                  Location.level,
+                                  args.data(),
+                                  sizeof...(Args),
+                                  fields,
+                                  &format_message<Location, Args...>,
+                                  binlog::put_fixed_args_for<kind_of<value_type_t<Args>>()...>()};
 };
 
 /// The fixed part of every record in a thread queue. `size` covers the header
