@@ -318,6 +318,7 @@ void Backend::reload_thread_name(QueueState& state) {
   const std::uint64_t version = state.queue->thread_name_version();
   state.name = state.queue->thread_name();
   state.name_version = version;
+  state.names_epoch = ++names_epochs_;
 }
 
 void Backend::process(const RecordHeader& header, QueueState& state) {
@@ -343,7 +344,8 @@ void Backend::process(const RecordHeader& header, QueueState& state) {
   RecordBuilder::reset(
       view_, RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), site, route.logger_name,
                                    process_id_, state.queue->thread_id(), state.name, args,
-                                   annotate_redactions_ ? redacted : 0});
+                                   annotate_redactions_ ? redacted : 0,
+                                   names_key(state, header.logger_id, route)});
   deliver(view_, route);
 }
 
@@ -359,6 +361,7 @@ Backend::Route& Backend::resolve_route(std::uint32_t logger_id) {
   if (!route.resolved) {
     const Logger* logger = registry.by_id(logger_id);
     route.logger_name = logger != nullptr ? std::string_view(logger->name()) : "?";
+    route.known_logger = logger != nullptr;
     route.sinks = registry.resolve_sinks(logger_id);
     route.dirty_epoch.assign(route.sinks.size(), 0);
     route.resolved = true;

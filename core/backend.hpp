@@ -59,6 +59,7 @@ class Backend {
   struct Route {
     bool resolved = false;
     std::string_view logger_name;  // Loggers never die: safe to keep
+    bool known_logger = false;     // logger_name is the logger's, not "?"
     std::vector<std::shared_ptr<Sink>> sinks;
     // Per sink: the flush_epoch_ in which it was last put on dirty_sinks_,
     // so that a run of records does not search dirty_sinks_ per record.
@@ -69,6 +70,8 @@ class Backend {
     const RecordHeader* head = nullptr;
     std::uint64_t name_version = ~std::uint64_t{0};
     std::string name;
+    // Changes with the name: part of the records' RecordView::names_key.
+    std::uint64_t names_epoch = 0;
     std::uint64_t dropped_seen = 0;
   };
 
@@ -99,6 +102,14 @@ class Backend {
     }
   }
   void reload_thread_name(QueueState& state);
+  /// RecordView::names_key of a record from `state` by logger `logger_id`:
+  /// a queue's thread id never changes, its name only with names_epoch, and
+  /// a known logger's name never (loggers never die). 0 for an unknown
+  /// logger, whose "?" may become a name. Unique until 2^32 renames.
+  static std::uint64_t names_key(const QueueState& state, std::uint32_t logger_id,
+                                 const Route& route) noexcept {
+    return route.known_logger ? (state.names_epoch << 32) | logger_id : 0;
+  }
   void report_drops();
   void reap_exited_queues();
   void flush_sinks();
@@ -138,7 +149,8 @@ class Backend {
   std::uint64_t window_ticks_ = 0;
   RecordView view_;
   std::uint32_t process_id_ = 0;
-  LoggerRegistry& registry_;  // never destroyed (see LoggerRegistry::instance)
+  std::uint64_t names_epochs_ = 0;  // the last QueueState::names_epoch given
+  LoggerRegistry& registry_;        // never destroyed (see LoggerRegistry::instance)
   std::uint64_t registry_version_ = 0;
   // When the oldest unwritten record leaves the reorder window (ticks; 0:
   // every queue was empty at the last pass).

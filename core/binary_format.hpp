@@ -89,6 +89,7 @@ class BinaryEncoder {
   void start_segment() noexcept {
     ++segment_;
     segment_bytes_ = 0;
+    last_names_key_ = 0;  // the logger and thread are defined again
   }
 
  private:
@@ -126,6 +127,8 @@ class BinaryEncoder {
   void use_site(const CallSite& site);
   void use_logger(std::string_view name);
   void use_thread(std::uint64_t id, std::string_view name);
+  /// Makes the record's logger and thread the cached last ones.
+  void use_names(const RecordView& record);
   /// Appends the record's arguments; false if `bytes` is shorter than the
   /// site's arguments need.
   bool put_args(const CallSite& site, std::span<const std::byte> bytes, std::uint64_t* previous);
@@ -166,6 +169,9 @@ class BinaryEncoder {
     std::string name;
     Interned* entry = nullptr;
   } last_thread_;
+  // The names_key() of the record the last logger and thread are from; 0
+  // when they must be compared (a new segment defines them again).
+  std::uint64_t last_names_key_ = 0;
   const CallSite* last_site_ = nullptr;
   SiteEntry* last_site_entry_ = nullptr;
   // A record's first bytes (its tag and the ids of the last site, logger

@@ -21,6 +21,7 @@ class RecordBuilder {
     std::string_view thread_name;
     std::span<const std::byte> args;
     std::uint32_t redacted_kinds = 0;  // see RecordView::redacted_kinds
+    std::uint64_t names_key = 0;       // see RecordView::names_key
   };
   /// Points `view` at a new record and forgets the previous one's caches.
   static void reset(RecordView& view, const Source& source) noexcept {
@@ -33,6 +34,7 @@ class RecordBuilder {
     view.thread_name_ = source.thread_name;
     view.args_ = source.args;
     view.redacted_kinds_ = source.redacted_kinds;
+    view.names_key_ = source.names_key;
     view.decoded_ = false;
     view.message_ready_ = false;
     view.formatted_count_ = 0;

@@ -69,6 +69,11 @@ class RecordView {
   /// Internal: the call site and its encoded argument bytes.
   const detail::CallSite& call_site() const noexcept { return *site_; }
   std::span<const std::byte> encoded_args() const noexcept { return args_; }
+  /// Internal: non-zero for records from the backend's queues, where two
+  /// records with the same key have the same logger name, thread id and
+  /// thread name (the binary encoder compares the key instead of the names);
+  /// 0 when nothing is promised (records read back from a binary log).
+  std::uint64_t names_key() const noexcept { return names_key_; }
 
  private:
   friend class detail::RecordBuilder;
@@ -83,6 +88,7 @@ class RecordView {
   std::string_view thread_name_;
   std::span<const std::byte> args_;
   std::uint32_t redacted_kinds_ = 0;
+  std::uint64_t names_key_ = 0;
 
   // Lazily computed; reset for every record, storage reused.
   mutable bool decoded_ = false;

@@ -265,6 +265,50 @@ TEST_CASE("start_segment(): after a block the writer lost, the next one defines 
   }
 }
 
+TEST_CASE("records with a names key: the names follow every change, and every segment's") {
+  // The backend's key stands for the logger and thread names: the encoder
+  // compares it instead of them, so a new key must bring the new names, and
+  // a new segment must define them again though the key stays.
+  const sluice::JsonFormatter json;
+  BinaryEncoder encoder({4242, "h", "", "", 0});
+  RecordFixture record;
+  std::vector<std::string> expected;
+  std::string bytes = BinaryEncoder::preamble();
+  const auto add = [&](std::uint64_t key, const char* logger, std::uint64_t thread,
+                       const char* thread_name) {
+    RecordMeta meta;
+    meta.names_key = key;
+    meta.logger = logger;
+    meta.thread_id = thread;
+    meta.thread_name = thread_name;
+    const sluice::RecordView& view =
+        record.build<kStats>(meta, std::uint64_t{1}, 2.5, true, kv<"ratio">(0.5f));
+    expected.emplace_back();
+    json.format(view, expected.back());
+    encoder.add(view);
+  };
+  add(1, "app", 7, "worker-1");
+  add(1, "app", 7, "worker-1");
+  add(2, "app.db", 7, "worker-1");
+  add(3, "app.db", 7, "renamed");
+  add(4, "app.db", 8, "renamed");
+  add(0, "other", 9, "unkeyed");  // nothing promised: compared
+  add(4, "app.db", 8, "renamed");
+  encoder.finish_block(bytes);
+  Decoded d = decode(bytes);
+  CHECK(d.warnings.empty());
+  CHECK(d.json == expected);
+
+  encoder.start_segment();
+  expected.clear();
+  std::string alone = BinaryEncoder::preamble();
+  add(4, "app.db", 8, "renamed");
+  encoder.finish_block(alone);
+  d = decode(alone);  // the new segment's block, without the blocks before it
+  CHECK(d.warnings.empty());
+  CHECK(d.json == expected);
+}
+
 TEST_CASE("definitions are written once per segment, not once per block") {
   // A sink flushed after every record (a lightly loaded server) finishes a
   // block per record: format 2 repeated the header and every definition in

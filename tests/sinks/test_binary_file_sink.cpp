@@ -149,6 +149,39 @@ TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
   }
 }
 
+TEST_CASE("a thread renamed between records, loggers interleaved: decoded as written live") {
+  TempDir dir("sluice-binary-sink");
+  const fs::path path = dir / "names.slog";
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  sluice::root_logger().add_sink(live);
+  sluice::root_logger().add_sink(binary);
+  sluice::start();
+  sluice::Logger& a = sluice::get_logger("names.a");
+  sluice::Logger& b = sluice::get_logger("names.b");
+  std::thread([&] {
+    for (const char* name : {"first", "second-name", "third-name-longer", "x"}) {
+      sluice::set_thread_name(name);
+      // Runs of one logger, and the same logger on both sides of a rename.
+      for (int i = 0; i < 2; ++i) SLUICE_INFO(a, "a {}", i);
+      for (int i = 0; i < 2; ++i) SLUICE_INFO(b, "b {}", i);
+      for (int i = 2; i < 4; ++i) SLUICE_INFO(a, "a {}", i);
+      sluice::flush();  // the backend sees each name before the next one
+    }
+  }).join();
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode_json(read_file(path), warnings);
+  CHECK(warnings.empty());
+  const std::vector<std::string> expected = live->lines();
+  REQUIRE(expected.size() == 24);
+  CHECK(expected[23].find("\"thread_name\":\"x\"") != std::string::npos);
+  CHECK(decoded == expected);
+}
+
 TEST_CASE("a binary file sink appends a second file section that decodes too") {
   TempDir dir("sluice-binary-sink");
   const fs::path path = dir / "twice.slog";

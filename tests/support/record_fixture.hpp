@@ -32,6 +32,7 @@ struct RecordMeta {
   std::uint32_t process_id = 4242;
   std::uint64_t thread_id = 777;
   std::string thread_name = "worker-1";
+  std::uint64_t names_key = 0;  // see RecordView::names_key
 };
 
 /// Owns a record's bytes and metadata and the RecordView over them. build()
@@ -52,7 +53,7 @@ class RecordFixture {
         view_, detail::RecordBuilder::Source{
                    meta_.timestamp_ns, &detail::CallSiteOf<Location, Args...>::value, meta_.logger,
                    meta_.process_id, meta_.thread_id, meta_.thread_name,
-                   std::span<const std::byte>(bytes_)});
+                   std::span<const std::byte>(bytes_), 0, meta_.names_key});
     return view_;
   }
 
