@@ -87,7 +87,9 @@ struct BinaryFileSink::State {
     }
   }
 
-  void write_block() {
+  // Out of line, as rotate() and write_rotating() are: write() runs for
+  // every record, these once per block or per file.
+  [[gnu::noinline]] void write_block() {
     block.clear();
     encoder.finish_block(block);
     if (!block.empty()) watching_discards([&] { put(block); });
@@ -133,7 +135,7 @@ struct BinaryFileSink::State {
 
   // Closes this file's last block and frame, and starts the next file with
   // a fresh encoder (which defines every site, logger and thread again).
-  void rotate(std::int64_t timestamp_ns) {
+  [[gnu::noinline]] void rotate(std::int64_t timestamp_ns) {
     // A file without records only moves its time boundary on: the header
     // block flush() would write must not make it look like one worth keeping.
     if (!file.empty()) flush(true);
@@ -141,6 +143,27 @@ struct BinaryFileSink::State {
       encoder = detail::binlog::BinaryEncoder(producer_info(options));
       start_file();
     }
+  }
+
+  // write() for a record whose time starts a new file. A failed rotation
+  // must not cost the record: it goes to the active file, and the failure
+  // is reported after.
+  [[gnu::noinline]] void write_rotating(const RecordView& record, std::int64_t now) {
+    std::exception_ptr rotation_error;
+    const auto try_rotate = [&] {
+      try {
+        rotate(now);
+      } catch (const std::exception&) {
+        rotation_error = std::current_exception();
+      }
+    };
+    try_rotate();
+    encoder.add(record);
+    file.record_written();
+    if (encoder.pending_payload() >= options.block_size) write_block();
+    const std::size_t pending = zstd ? zstd->unwritten_bytes() : encoder.pending_payload();
+    if (!rotation_error && file.size_reached(pending, now)) try_rotate();
+    if (rotation_error) std::rethrow_exception(rotation_error);
   }
 
   BinaryFileOptions options;
@@ -166,26 +189,23 @@ BinaryFileSink::~BinaryFileSink() {
 void BinaryFileSink::write(const RecordView& record) {
   State& s = *state_;
   const std::int64_t now = record.timestamp_ns();
-  // A failed rotation must not cost the record: it goes to the active file,
-  // and the failure is reported after.
-  std::exception_ptr rotation_error;
-  const auto rotate = [&] {
-    try {
-      s.rotate(now);
-    } catch (const std::exception&) {
-      rotation_error = std::current_exception();
-    }
-  };
-  if (s.file.time_due(now)) rotate();
+  if (s.file.time_due(now)) [[unlikely]] {
+    s.write_rotating(record, now);
+    return;
+  }
   s.encoder.add(record);
   s.file.record_written();
-  if (s.encoder.pending_payload() >= s.options.block_size) s.write_block();
+  if (s.encoder.pending_payload() >= s.options.block_size) [[unlikely]] {
+    s.write_block();
+  }
   // By size, after the record: the record that reaches the limit closes
   // the file (blocks are only known once encoded). Compressed live, what
-  // zstd has not produced yet is not counted.
+  // zstd has not produced yet is not counted. A failed rotation throws
+  // after the record is in, as in write_rotating().
   const std::size_t pending = s.zstd ? s.zstd->unwritten_bytes() : s.encoder.pending_payload();
-  if (!rotation_error && s.file.size_reached(pending, now)) rotate();
-  if (rotation_error) std::rethrow_exception(rotation_error);
+  if (s.file.size_reached(pending, now)) [[unlikely]] {
+    s.rotate(now);
+  }
 }
 
 void BinaryFileSink::flush() {
