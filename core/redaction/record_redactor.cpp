@@ -206,7 +206,7 @@ RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
   } else if (plan.integers_only && plan.integer_offsets.size() <= kInlineOffsets &&
              std::all_of(plan.integer_offsets.begin(), plan.integer_offsets.end(),
                          [](std::uint32_t o) { return o + 8 <= 0xFFFF; })) {
-    entry.mode = Mode::integers;
+    entry.mode = plan.integer_offsets.size() <= 2 ? Mode::two_integers : Mode::integers;
     for (std::size_t k = 0; k < plan.integer_offsets.size(); ++k) {
       entry.offsets[k] = static_cast<std::uint16_t>(plan.integer_offsets[k]);
       entry.bytes_needed = std::max<std::uint16_t>(
@@ -224,11 +224,7 @@ RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
 RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
                                                    std::span<const std::byte> args) {
   Plan& plan = plan_for(site);
-  const CacheEntry& entry = cache_[cache_index(site)];
-  if (entry.mode == Mode::nothing) return {&site, args, 0};
-  if (entry.mode == Mode::integers && !has_card_length_integer(entry, args)) {
-    return {&site, args, 0};
-  }
+  if (unchanged(cache_[cache_index(site)], args)) return {&site, args, 0};
 
   const std::size_t arg_count = site.arg_count;
   if (replacements_.size() < arg_count) replacements_.resize(arg_count);

@@ -57,12 +57,7 @@ class RecordRedactor {
     // Inline: most records stop here (a known site with nothing to scan, or
     // integers all shorter than a card), reading one cache entry.
     const CacheEntry& entry = cache_[cache_index(site)];
-    if (entry.site == &site) {
-      if (entry.mode == Mode::nothing) return {&site, args, 0};
-      if (entry.mode == Mode::integers && !has_card_length_integer(entry, args)) {
-        return {&site, args, 0};
-      }
-    }
+    if (entry.site == &site && unchanged(entry, args)) return {&site, args, 0};
     return redact_slow(site, args);
   }
 
@@ -91,7 +86,10 @@ class RecordRedactor {
   Result redact_slow(const CallSite& site, std::span<const std::byte> args);
 
   // What the inline path needs of a plan, in the cache entry itself.
-  enum class Mode : std::uint8_t { nothing, integers, other };
+  // two_integers is integers with at most two offsets (the second repeats
+  // the first for one): a site logging a counter or two tests two slots
+  // instead of kInlineOffsets.
+  enum class Mode : std::uint8_t { nothing, two_integers, integers, other };
   static constexpr std::size_t kInlineOffsets = 4;
   struct CacheEntry {
     const CallSite* site = nullptr;
@@ -105,14 +103,30 @@ class RecordRedactor {
   }
   // The smallest 13-digit number: anything below cannot be a card.
   static constexpr std::uint64_t kSmallestCard = 1'000'000'000'000ull;
+  /// Whether the inline path can tell that a record of the entry's site
+  /// has nothing to redact.
+  static bool unchanged(const CacheEntry& entry, std::span<const std::byte> args) noexcept {
+    switch (entry.mode) {
+      case Mode::nothing:
+        return true;
+      case Mode::two_integers:
+        return !has_card_length_integer<2>(entry, args);
+      case Mode::integers:
+        return !has_card_length_integer<kInlineOffsets>(entry, args);
+      case Mode::other:
+        break;
+    }
+    return false;
+  }
+  template <std::size_t Slots>
   static bool has_card_length_integer(const CacheEntry& entry,
                                       std::span<const std::byte> args) noexcept {
     if (entry.bytes_needed > args.size()) return false;  // corrupt: leave it alone
-    // Every slot, without a count: unused ones repeat the first offset, and
-    // a fixed trip count unrolls into straight loads and compares (this runs
-    // for every record of such a site).
+    // The first `Slots` slots, without a count: unused ones repeat the first
+    // offset, and a fixed trip count unrolls into straight loads and
+    // compares (this runs for every record of such a site).
     bool found = false;
-    for (std::size_t k = 0; k < kInlineOffsets; ++k) {
+    for (std::size_t k = 0; k < Slots; ++k) {
       std::uint64_t u;
       std::memcpy(&u, args.data() + entry.offsets[k], 8);
       // A negative i64 is huge as u64: redact_slow looks at its sign.

@@ -135,6 +135,37 @@ TEST_CASE("record redaction: integers that are card numbers") {
   CHECK(records[2].message == "ts 1732365553467");
 }
 
+TEST_CASE("record redaction: a card in any 64-bit integer of a site with one to five of them") {
+  // Sites with up to two such integers, up to four, and more take three
+  // different paths; each site's records after its first take the inline
+  // one, so every site logs a clean record, then cards, then clean again.
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  const std::uint64_t card = 4111111111111111;
+  std::vector<std::string> expected;
+  for (int round = 0; round < 3; ++round) {
+    const std::uint64_t x = round == 1 ? card : 12345;
+    const std::string shown = round == 1 ? "[REDACTED]" : "12345";
+    SLUICE_INFO(log, "one {}", x);
+    expected.push_back("one " + shown);
+    SLUICE_INFO(log, "two {} {}", std::uint64_t{7}, x);
+    expected.push_back("two 7 " + shown);
+    SLUICE_INFO(log, "two {} {}", x, std::int64_t{-5});
+    expected.push_back("two " + shown + " -5");
+    SLUICE_INFO(log, "three {} {} {}", 1.5, std::int64_t{8}, x);
+    expected.push_back("three 1.5 8 " + shown);
+    SLUICE_INFO(log, "four {} {} {} {}", x, std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3});
+    expected.push_back("four " + shown + " 1 2 3");
+    SLUICE_INFO(log, "five {} {} {} {} {}", std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3},
+                std::uint64_t{4}, x);
+    expected.push_back("five 1 2 3 4 " + shown);
+  }
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == expected.size());
+  for (std::size_t k = 0; k < records.size(); ++k) CHECK(records[k].message == expected[k]);
+}
+
 TEST_CASE("record redaction: custom types are scanned as text") {
   CaptureFixture fx;
   auto& log = sluice::get_logger("app");
