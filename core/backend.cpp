@@ -299,21 +299,6 @@ std::uint64_t Backend::run_limit(const QueueState& oldest, std::uint64_t cutoff)
   return limit;
 }
 
-std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::size_t max) {
-  // The records of one queue that come next in the merge order, without
-  // selecting the oldest head again before each: with one busy producer,
-  // that is every record of the pass.
-  std::size_t processed = 0;
-  do {
-    const RecordHeader& header = *state.head;
-    process(header, state);
-    state.queue->pop(header.size);
-    state.head = state.queue->peek();
-    ++processed;
-  } while (processed < max && state.head != nullptr && state.head->timestamp <= limit);
-  return processed;
-}
-
 void Backend::reload_thread_name(QueueState& state) {
   const std::uint64_t version = state.queue->thread_name_version();
   state.name = state.queue->thread_name();
@@ -321,32 +306,108 @@ void Backend::reload_thread_name(QueueState& state) {
   state.names_epoch = ++names_epochs_;
 }
 
-void Backend::process(const RecordHeader& header, QueueState& state) {
+inline bool Backend::write_one(Sink& sink, const RecordView& record) {
+  try {
+    sink.write(record);
+    return true;
+  } catch (...) {
+    write_failed(sink);
+    return false;
+  }
+}
+
+void Backend::deliver(const RecordView& record, Route& route) {
+  for (std::size_t i = 0; i < route.sinks.size(); ++i) {
+    Sink& sink = *route.sinks[i];
+    if (record.level() >= sink.level() && write_one(sink, record)) mark_dirty(route, i);
+  }
+}
+
+void Backend::write_failed(const Sink& sink) {
+  // Called from deliver's handler: `throw;` rethrows the sink's exception.
+  sink_errors_.fetch_add(1, std::memory_order_relaxed);
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    errors_.report(sink.description(), std::string("write failed: ") + e.what());
+  } catch (...) {
+    errors_.report(sink.description(), "write failed: unknown exception");
+  }
+}
+
+std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::size_t max) {
+  // The records of one queue that come next in the merge order, without
+  // selecting the oldest head again before each: with one busy producer,
+  // that is every record of the pass. What the records of a run share is
+  // read once: the thread (its id and name; a name set during the run shows
+  // from the next run on, as one set while a record waits in the queue
+  // shows on that record), and the route while the logger and the
+  // registry's version stay the same (checked per record, as route_for does).
+  ThreadQueue& queue = *state.queue;
   refresh_thread_name(state);
-  if (header.timestamp < last_timestamp_) {
-    out_of_order_.fetch_add(1, std::memory_order_relaxed);
-  } else {
-    last_timestamp_ = header.timestamp;
-  }
-  Route& route = route_for(header.logger_id);
-  const auto* bytes = reinterpret_cast<const std::byte*>(&header);
-  const CallSite* site = header.site;
-  std::span<const std::byte> args(bytes + sizeof(RecordHeader), header.size - sizeof(RecordHeader));
-  KindMask redacted = 0;
-  if (redactor_ != nullptr) {
-    // Before any sink: the secrets must not reach even the binary log.
-    const RecordRedactor::Result result = redactor_->redact(*site, args);
-    site = result.site;
-    args = result.args;
-    redacted = result.kinds;
-    if (redacted != 0) records_redacted_.fetch_add(1, std::memory_order_relaxed);
-  }
-  RecordBuilder::reset(
-      view_, RecordBuilder::Source{clock_.to_wall_ns(header.timestamp), site, route.logger_name,
-                                   process_id_, state.queue->thread_id(), state.name, args,
-                                   annotate_redactions_ ? redacted : 0,
-                                   names_key(state, header.logger_id, route)});
-  deliver(view_, route);
+  RecordBuilder::start_run(view_, process_id_, queue.thread_id(), state.name);
+  RecordRedactor* const redactor = redactor_.get();
+  const bool annotate = annotate_redactions_;
+  std::uint64_t last_timestamp = last_timestamp_;
+  const RecordHeader* head = state.head;
+  std::uint32_t logger_id = head->logger_id;
+  Route* route = nullptr;
+  // The route's sink when it has only one (the common case): written to
+  // here, and put on dirty_sinks_ once per run (flush_epoch_ cannot change
+  // during a run). Routes with more sinks take deliver().
+  Sink* only = nullptr;
+  bool only_marked = false;
+  const auto take_route = [&] {
+    route = &route_for(logger_id);
+    RecordBuilder::set_logger(view_, route->logger_name, names_key(state, logger_id, *route));
+    only = route->sinks.size() == 1 ? route->sinks.front().get() : nullptr;
+    only_marked = false;
+  };
+  take_route();
+  std::size_t processed = 0;
+  do {
+    const RecordHeader& header = *head;
+    if (header.timestamp < last_timestamp) [[unlikely]] {
+      out_of_order_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      last_timestamp = header.timestamp;
+    }
+    if (header.logger_id != logger_id || registry_.version() != registry_version_) [[unlikely]] {
+      logger_id = header.logger_id;
+      take_route();
+    }
+    const auto* bytes = reinterpret_cast<const std::byte*>(&header);
+    const CallSite* site = header.site;
+    std::span<const std::byte> args(bytes + sizeof(RecordHeader),
+                                    header.size - sizeof(RecordHeader));
+    KindMask redacted = 0;
+    if (redactor != nullptr) {
+      // Before any sink: the secrets must not reach even the binary log.
+      const RecordRedactor::Result result = redactor->redact(*site, args);
+      site = result.site;
+      args = result.args;
+      redacted = result.kinds;
+      if (redacted != 0) [[unlikely]] {
+        records_redacted_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    RecordBuilder::next_record(view_, clock_.to_wall_ns(header.timestamp), site, args,
+                               annotate ? redacted : 0);
+    if (only != nullptr) [[likely]] {
+      if (view_.level() >= only->level() && write_one(*only, view_) && !only_marked) {
+        mark_dirty(*route, 0);
+        only_marked = true;
+      }
+    } else {
+      deliver(view_, *route);
+    }
+    queue.pop(header.size);
+    head = queue.peek();
+    ++processed;
+  } while (processed < max && head != nullptr && head->timestamp <= limit);
+  state.head = head;
+  last_timestamp_ = last_timestamp;
+  return processed;
 }
 
 Backend::Route& Backend::resolve_route(std::uint32_t logger_id) {
@@ -374,23 +435,6 @@ void Backend::add_dirty(Route& route, std::size_t index) {
   const std::shared_ptr<Sink>& sink = route.sinks[index];
   if (std::find(dirty_sinks_.begin(), dirty_sinks_.end(), sink) == dirty_sinks_.end()) {
     dirty_sinks_.push_back(sink);  // flushed when the backend goes idle
-  }
-}
-
-void Backend::deliver(const RecordView& record, Route& route) {
-  for (std::size_t i = 0; i < route.sinks.size(); ++i) {
-    const std::shared_ptr<Sink>& sink = route.sinks[i];
-    if (record.level() < sink->level()) continue;
-    try {
-      sink->write(record);
-      mark_dirty(route, i);
-    } catch (const std::exception& e) {
-      sink_errors_.fetch_add(1, std::memory_order_relaxed);
-      errors_.report(sink->description(), std::string("write failed: ") + e.what());
-    } catch (...) {
-      sink_errors_.fetch_add(1, std::memory_order_relaxed);
-      errors_.report(sink->description(), "write failed: unknown exception");
-    }
   }
 }
 

@@ -83,11 +83,17 @@ class Backend {
   /// oldest head) may have and still come next in the merge order.
   std::uint64_t run_limit(const QueueState& oldest, std::uint64_t cutoff) const noexcept;
   /// Processes `state`'s head and the records after it while they are no
-  /// newer than `limit`, at most `max` of them (at least one). Returns how
-  /// many it processed.
+  /// newer than `limit`, at most `max` of them (at least one): redaction,
+  /// the view, the sinks. Returns how many it processed.
   std::size_t process_run(QueueState& state, std::uint64_t limit, std::size_t max);
-  void process(const RecordHeader& header, QueueState& state);
+  /// Hands `record` to the route's sinks that take its level (process_run
+  /// does it inline for a route with one sink).
   void deliver(const RecordView& record, Route& route);
+  /// `sink.write(record)`; false if it threw (reported by write_failed).
+  bool write_one(Sink& sink, const RecordView& record);
+  /// A sink's write threw: counts and reports the exception being handled.
+  /// Out of line, so that the per-record loop stays small.
+  [[gnu::noinline, gnu::cold]] void write_failed(const Sink& sink);
   /// Puts the route's sink on dirty_sinks_ unless it is there already.
   void mark_dirty(Route& route, std::size_t index) {
     if (route.dirty_epoch[index] != flush_epoch_) [[unlikely]] {

@@ -39,6 +39,38 @@ class RecordBuilder {
     view.message_ready_ = false;
     view.formatted_count_ = 0;
   }
+
+  // The backend's run of records from one thread queue (Backend::process_run)
+  // sets what its records share once, then per record only what differs:
+  // reset() is start_run() + set_logger() + next_record().
+
+  /// The thread's fields, for the records that follow.
+  static void start_run(RecordView& view, std::uint32_t process_id, std::uint64_t thread_id,
+                        std::string_view thread_name) noexcept {
+    view.process_id_ = process_id;
+    view.thread_id_ = thread_id;
+    view.thread_name_ = thread_name;
+  }
+  /// The logger's name and the key of the names (RecordView::names_key),
+  /// for the records that follow.
+  static void set_logger(RecordView& view, std::string_view logger_name,
+                         std::uint64_t names_key) noexcept {
+    view.logger_name_ = logger_name;
+    view.names_key_ = names_key;
+  }
+  /// Points `view` at the next record of the run, keeping the fields set by
+  /// start_run() and set_logger(), and forgets the previous one's caches.
+  static void next_record(RecordView& view, std::int64_t timestamp_ns, const CallSite* site,
+                          std::span<const std::byte> args, std::uint32_t redacted_kinds) noexcept {
+    view.timestamp_ns_ = timestamp_ns;
+    view.site_ = site;
+    view.level_ = site->level;
+    view.args_ = args;
+    view.redacted_kinds_ = redacted_kinds;
+    view.decoded_ = false;
+    view.message_ready_ = false;
+    view.formatted_count_ = 0;
+  }
 };
 
 }  // namespace sluice::detail

@@ -55,6 +55,39 @@ class ThrowingSink final : public sluice::Sink {
   std::string description() const override { return "throwing sink"; }
 };
 
+// A logger's only sink in the tests below (the backend's one-sink path):
+// keeps what it was given, throws a std::exception for messages with "bad"
+// and an int for messages with "odd".
+class PickySink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView& record) override {
+    const std::string message(record.message());
+    if (message.find("bad") != std::string::npos) throw std::runtime_error("disk on fire");
+    if (message.find("odd") != std::string::npos) throw 42;
+    std::lock_guard lock(mutex_);
+    messages_.push_back(message);
+    unflushed_ = true;
+  }
+  void flush() override {
+    std::lock_guard lock(mutex_);
+    unflushed_ = false;
+  }
+  std::string description() const override { return "picky sink"; }
+  std::vector<std::string> messages() const {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+  bool unflushed() const {
+    std::lock_guard lock(mutex_);
+    return unflushed_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> messages_;
+  bool unflushed_ = false;
+};
+
 class SlowSink final : public sluice::Sink {
  public:
   void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
@@ -180,6 +213,114 @@ TEST_CASE("a failing sink is reported and neither the backend nor other sinks st
   // Rate-limited: one report per second per sink.
   REQUIRE(reports.size() == 1);
   CHECK(reports[0] == "throwing sink: write failed: disk on fire");
+}
+
+TEST_CASE(
+    "a logger's only sink failing is reported, and the records after reach it and are flushed") {
+  std::vector<std::string> reports;
+  std::mutex reports_mutex;
+  sluice::set_error_handler([&](std::string_view message) {
+    std::lock_guard lock(reports_mutex);
+    reports.emplace_back(message);
+  });
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<PickySink>();
+  sluice::Logger& log = sluice::get_logger("alone");
+  log.set_propagate(false);
+  log.add_sink(sink);
+  // The first record fails: the sink must still be flushed for the others.
+  std::vector<std::string> expected;
+  for (int i = 0; i < 100; ++i) {
+    if (i % 10 == 0) {
+      SLUICE_INFO(log, "bad {}", i);
+    } else {
+      SLUICE_INFO(log, "good {}", i);
+      expected.push_back("good " + std::to_string(i));
+    }
+  }
+  sluice::flush();
+  CHECK(sink->messages() == expected);
+  CHECK_FALSE(sink->unflushed());
+  CHECK(fx.capture->size() == 0);
+  CHECK(sluice::stats().sink_errors == 10);
+  CHECK(sluice::stats().records_processed == 100);
+  std::lock_guard lock(reports_mutex);
+  REQUIRE(reports.size() == 1);  // rate-limited
+  CHECK(reports[0] == "picky sink: write failed: disk on fire");
+}
+
+TEST_CASE("a sink that throws something other than a std::exception is reported and skipped") {
+  std::vector<std::string> reports;
+  std::mutex reports_mutex;
+  sluice::set_error_handler([&](std::string_view message) {
+    std::lock_guard lock(reports_mutex);
+    reports.emplace_back(message);
+  });
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<PickySink>();
+  sluice::Logger& log = sluice::get_logger("alone");
+  log.set_propagate(false);
+  log.add_sink(sink);
+  SLUICE_INFO(log, "odd {}", 1);
+  SLUICE_INFO(log, "good {}", 2);
+  sluice::flush();
+  CHECK(sink->messages() == std::vector<std::string>{"good 2"});
+  CHECK_FALSE(sink->unflushed());
+  CHECK(sluice::stats().sink_errors == 1);
+  std::lock_guard lock(reports_mutex);
+  REQUIRE(reports.size() == 1);
+  CHECK(reports[0] == "picky sink: write failed: unknown exception");
+}
+
+TEST_CASE("one thread's records alternating between loggers reach each logger's sinks in order") {
+  // The backend reuses a route while consecutive records share the logger:
+  // every change of logger in the middle of a run must take the new one.
+  sluice::testing::CaptureFixture fx;
+  auto a_sink = std::make_shared<CountingSink>();
+  auto b_sink = std::make_shared<CountingSink>();
+  sluice::Logger& a = sluice::get_logger("alt.a");
+  sluice::Logger& b = sluice::get_logger("alt.b");
+  sluice::Logger& both = sluice::get_logger("alt.both");  // b's sink and root's capture
+  a.set_propagate(false);
+  b.set_propagate(false);
+  a.add_sink(a_sink);
+  b.add_sink(b_sink);
+  both.add_sink(b_sink);
+  std::vector<std::string> to_a;
+  std::vector<std::string> to_b;
+  std::vector<std::string> to_capture;
+  for (int i = 0; i < 300; ++i) {
+    const std::string text = std::to_string(i);
+    switch (i % 7) {
+      case 0:
+      case 1:
+      case 2:
+        SLUICE_INFO(a, "{}", i);
+        to_a.push_back(text);
+        break;
+      case 3:
+      case 4:
+        SLUICE_INFO(b, "{}", i);
+        to_b.push_back(text);
+        break;
+      default:
+        SLUICE_INFO(both, "{}", i);
+        to_b.push_back(text);
+        to_capture.push_back(text);
+        break;
+    }
+  }
+  sluice::flush();
+  CHECK(a_sink->messages() == to_a);
+  CHECK(b_sink->messages() == to_b);
+  CHECK_FALSE(a_sink->unflushed());
+  CHECK_FALSE(b_sink->unflushed());
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == to_capture.size());
+  for (std::size_t k = 0; k < records.size(); ++k) {
+    CHECK(records[k].message == to_capture[k]);
+    CHECK(records[k].logger == "alt.both");
+  }
 }
 
 TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
