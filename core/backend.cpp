@@ -347,7 +347,8 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   refresh_thread_name(state);
   RecordBuilder::start_run(view_, process_id_, queue.thread_id(), state.name);
   RecordRedactor* const redactor = redactor_.get();
-  const bool annotate = annotate_redactions_;
+  // What of the redacted kinds the view carries: all of them when annotating.
+  const KindMask annotated = annotate_redactions_ ? ~KindMask{0} : 0;
   std::uint64_t last_timestamp = last_timestamp_;
   const RecordHeader* head = state.head;
   std::uint32_t logger_id = head->logger_id;
@@ -364,7 +365,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
     only_marked = false;
   };
   take_route();
-  std::size_t processed = 0;
+  std::size_t left = max;  // at least one
   do {
     const RecordHeader& header = *head;
     if (header.timestamp < last_timestamp) [[unlikely]] {
@@ -392,7 +393,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
       }
     }
     RecordBuilder::next_record(view_, clock_.to_wall_ns(header.timestamp), site, args,
-                               annotate ? redacted : 0);
+                               redacted & annotated);
     if (only != nullptr) [[likely]] {
       if (view_.level() >= only->level() && write_one(*only, view_) && !only_marked) {
         mark_dirty(*route, 0);
@@ -403,11 +404,10 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
     }
     queue.pop(header.size);
     head = queue.peek();
-    ++processed;
-  } while (processed < max && head != nullptr && head->timestamp <= limit);
+  } while (--left != 0 && head != nullptr && head->timestamp <= limit);
   state.head = head;
   last_timestamp_ = last_timestamp;
-  return processed;
+  return max - left;
 }
 
 Backend::Route& Backend::resolve_route(std::uint32_t logger_id) {
