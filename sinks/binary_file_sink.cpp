@@ -158,12 +158,26 @@ struct BinaryFileSink::State {
       }
     };
     try_rotate();
+    append(record);
+    if (!rotation_error && size_reached(now)) try_rotate();
+    if (rotation_error) std::rethrow_exception(rotation_error);
+  }
+
+  // The record into the open block, and the block out once it is full.
+  void append(const RecordView& record) {
     encoder.add(record);
     file.record_written();
-    if (encoder.pending_payload() >= options.block_size) write_block();
+    if (encoder.pending_payload() >= options.block_size) [[unlikely]] {
+      write_block();
+    }
+  }
+
+  // By size, after the record: the record that reaches the limit closes
+  // the file (blocks are only known once encoded). Compressed live, what
+  // zstd has not produced yet is not counted.
+  bool size_reached(std::int64_t now) const noexcept {
     const std::size_t pending = zstd ? zstd->unwritten_bytes() : encoder.pending_payload();
-    if (!rotation_error && file.size_reached(pending, now)) try_rotate();
-    if (rotation_error) std::rethrow_exception(rotation_error);
+    return file.size_reached(pending, now);
   }
 
   BinaryFileOptions options;
@@ -193,17 +207,9 @@ void BinaryFileSink::write(const RecordView& record) {
     s.write_rotating(record, now);
     return;
   }
-  s.encoder.add(record);
-  s.file.record_written();
-  if (s.encoder.pending_payload() >= s.options.block_size) [[unlikely]] {
-    s.write_block();
-  }
-  // By size, after the record: the record that reaches the limit closes
-  // the file (blocks are only known once encoded). Compressed live, what
-  // zstd has not produced yet is not counted. A failed rotation throws
-  // after the record is in, as in write_rotating().
-  const std::size_t pending = s.zstd ? s.zstd->unwritten_bytes() : s.encoder.pending_payload();
-  if (s.file.size_reached(pending, now)) [[unlikely]] {
+  s.append(record);
+  // A failed rotation throws after the record is in, as in write_rotating().
+  if (s.size_reached(now)) [[unlikely]] {
     s.rotate(now);
   }
 }
