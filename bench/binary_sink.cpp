@@ -72,6 +72,9 @@ struct Result {
   std::uint64_t records = 0;
   std::uint64_t bytes = 0;
   double foreign_load = 0;
+  // First call to the last call's return: close to `seconds` when the
+  // producer is what bounds the rate, well under it when the backend is.
+  double producer_seconds = 0;
 };
 
 using Clock = std::chrono::steady_clock;
@@ -126,10 +129,12 @@ Result run_case(const Config& c, const std::string& name) {
       std::this_thread::sleep_until(start + std::chrono::microseconds{c.interval_us * i});
     SLUICE_INFO(log, "Iteration: {} int: {} double: {}", i, i * 2, static_cast<double>(i) * 0.5);
   }
+  const auto produced = Clock::now();
   sluice::flush();
   const auto done = Clock::now();
 
-  Result r{name, std::chrono::duration<double>(done - start).count(), 0, 0, load.take()};
+  Result r{name,        std::chrono::duration<double>(done - start).count(),    0, 0,
+           load.take(), std::chrono::duration<double>(produced - start).count()};
   const sluice::Stats after = sluice::stats();
   log.clear_sinks();
   sink.reset();  // closes the file
@@ -189,15 +194,15 @@ int main(int argc, char** argv) {
   for (const std::string& name : c.cases) results.push_back(run_case(c, name));
 
   bool ok = true;
-  std::printf("\n%-8s %10s %14s %12s %12s %10s %8s\n", "case", "seconds", "records/s", "records",
-              "bytes", "B/record", "others");
+  std::printf("\n%-8s %10s %11s %14s %12s %12s %10s %8s\n", "case", "seconds", "producer s",
+              "records/s", "records", "bytes", "B/record", "others");
   const Result* text = nullptr;
   for (const Result& r : results) {
     if (r.name == "text") text = &r;
     std::printf(
-        "%-8s %10.3f %14.0f %12llu %12llu %10.2f %7.0f%%\n", r.name.c_str(), r.seconds,
-        static_cast<double>(c.records) / r.seconds, static_cast<unsigned long long>(r.records),
-        static_cast<unsigned long long>(r.bytes),
+        "%-8s %10.3f %11.3f %14.0f %12llu %12llu %10.2f %7.0f%%\n", r.name.c_str(), r.seconds,
+        r.producer_seconds, static_cast<double>(c.records) / r.seconds,
+        static_cast<unsigned long long>(r.records), static_cast<unsigned long long>(r.bytes),
         static_cast<double>(r.bytes) / static_cast<double>(c.records), r.foreign_load * 100);
     if (r.records != static_cast<std::uint64_t>(c.records)) {
       std::fprintf(stderr, "FAILED: %s holds %llu records, expected %lld\n", r.name.c_str(),
