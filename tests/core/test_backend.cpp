@@ -17,17 +17,29 @@ using namespace std::chrono_literals;
 namespace {
 
 // Records what it was given and whether flush() followed.
+// Keeps the messages it was given. A picky one (a logger's only sink in
+// some tests below: the backend's one-sink path) first throws a
+// std::exception for messages with "bad" and an int for messages with "odd".
 class CountingSink final : public sluice::Sink {
  public:
+  enum Behaviour { keeps_all, picky };
+  explicit CountingSink(Behaviour behaviour = keeps_all) : behaviour_(behaviour) {}
   void write(const sluice::RecordView& record) override {
+    std::string message(record.message());
+    if (behaviour_ == picky) {
+      if (message.find("bad") != std::string::npos) throw std::runtime_error("disk on fire");
+      if (message.find("odd") != std::string::npos) throw 42;
+    }
     std::lock_guard lock(mutex_);
-    messages_.emplace_back(record.message());
+    messages_.push_back(std::move(message));
     unflushed_ = true;
   }
   void flush() override {
     std::lock_guard lock(mutex_);
     unflushed_ = false;
-    ++flushes_;
+  }
+  std::string description() const override {
+    return behaviour_ == picky ? "picky sink" : "counting sink";
   }
   std::vector<std::string> messages() const {
     std::lock_guard lock(mutex_);
@@ -39,10 +51,10 @@ class CountingSink final : public sluice::Sink {
   }
 
  private:
+  const Behaviour behaviour_;
   mutable std::mutex mutex_;
   std::vector<std::string> messages_;
   bool unflushed_ = false;
-  int flushes_ = 0;
 };
 
 class ThrowingSink final : public sluice::Sink {
@@ -55,37 +67,27 @@ class ThrowingSink final : public sluice::Sink {
   std::string description() const override { return "throwing sink"; }
 };
 
-// A logger's only sink in the tests below (the backend's one-sink path):
-// keeps what it was given, throws a std::exception for messages with "bad"
-// and an int for messages with "odd".
-class PickySink final : public sluice::Sink {
+// What the library reports through its error handler while it lives; the
+// default handler again after.
+class ErrorReports {
  public:
-  void write(const sluice::RecordView& record) override {
-    const std::string message(record.message());
-    if (message.find("bad") != std::string::npos) throw std::runtime_error("disk on fire");
-    if (message.find("odd") != std::string::npos) throw 42;
-    std::lock_guard lock(mutex_);
-    messages_.push_back(message);
-    unflushed_ = true;
+  ErrorReports() {
+    sluice::set_error_handler([this](std::string_view message) {
+      std::lock_guard lock(mutex_);
+      reports_.emplace_back(message);
+    });
   }
-  void flush() override {
+  ~ErrorReports() { sluice::set_error_handler(nullptr); }
+  ErrorReports(const ErrorReports&) = delete;
+  ErrorReports& operator=(const ErrorReports&) = delete;
+  std::vector<std::string> taken() const {
     std::lock_guard lock(mutex_);
-    unflushed_ = false;
-  }
-  std::string description() const override { return "picky sink"; }
-  std::vector<std::string> messages() const {
-    std::lock_guard lock(mutex_);
-    return messages_;
-  }
-  bool unflushed() const {
-    std::lock_guard lock(mutex_);
-    return unflushed_;
+    return reports_;
   }
 
  private:
   mutable std::mutex mutex_;
-  std::vector<std::string> messages_;
-  bool unflushed_ = false;
+  std::vector<std::string> reports_;
 };
 
 class SlowSink final : public sluice::Sink {
@@ -190,12 +192,7 @@ TEST_CASE("logging before start starts the backend lazily") {
 }
 
 TEST_CASE("a failing sink is reported and neither the backend nor other sinks stop") {
-  std::vector<std::string> reports;
-  std::mutex reports_mutex;
-  sluice::set_error_handler([&](std::string_view message) {
-    std::lock_guard lock(reports_mutex);
-    reports.emplace_back(message);
-  });
+  ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   sluice::root_logger().add_sink(std::make_shared<ThrowingSink>());
   sluice::Logger& log = sluice::get_logger("failing");
@@ -209,7 +206,7 @@ TEST_CASE("a failing sink is reported and neither the backend nor other sinks st
   sluice::flush();
   REQUIRE(fx.capture->size() == 100);
   CHECK(sluice::stats().sink_errors == 10);
-  std::lock_guard lock(reports_mutex);
+  const std::vector<std::string> reports = errors.taken();
   // Rate-limited: one report per second per sink.
   REQUIRE(reports.size() == 1);
   CHECK(reports[0] == "throwing sink: write failed: disk on fire");
@@ -217,14 +214,9 @@ TEST_CASE("a failing sink is reported and neither the backend nor other sinks st
 
 TEST_CASE(
     "a logger's only sink failing is reported, and the records after reach it and are flushed") {
-  std::vector<std::string> reports;
-  std::mutex reports_mutex;
-  sluice::set_error_handler([&](std::string_view message) {
-    std::lock_guard lock(reports_mutex);
-    reports.emplace_back(message);
-  });
+  ErrorReports errors;
   sluice::testing::CaptureFixture fx;
-  auto sink = std::make_shared<PickySink>();
+  auto sink = std::make_shared<CountingSink>(CountingSink::picky);
   sluice::Logger& log = sluice::get_logger("alone");
   log.set_propagate(false);
   log.add_sink(sink);
@@ -244,20 +236,15 @@ TEST_CASE(
   CHECK(fx.capture->size() == 0);
   CHECK(sluice::stats().sink_errors == 10);
   CHECK(sluice::stats().records_processed == 100);
-  std::lock_guard lock(reports_mutex);
+  const std::vector<std::string> reports = errors.taken();
   REQUIRE(reports.size() == 1);  // rate-limited
   CHECK(reports[0] == "picky sink: write failed: disk on fire");
 }
 
 TEST_CASE("a sink that throws something other than a std::exception is reported and skipped") {
-  std::vector<std::string> reports;
-  std::mutex reports_mutex;
-  sluice::set_error_handler([&](std::string_view message) {
-    std::lock_guard lock(reports_mutex);
-    reports.emplace_back(message);
-  });
+  ErrorReports errors;
   sluice::testing::CaptureFixture fx;
-  auto sink = std::make_shared<PickySink>();
+  auto sink = std::make_shared<CountingSink>(CountingSink::picky);
   sluice::Logger& log = sluice::get_logger("alone");
   log.set_propagate(false);
   log.add_sink(sink);
@@ -267,7 +254,7 @@ TEST_CASE("a sink that throws something other than a std::exception is reported 
   CHECK(sink->messages() == std::vector<std::string>{"good 2"});
   CHECK_FALSE(sink->unflushed());
   CHECK(sluice::stats().sink_errors == 1);
-  std::lock_guard lock(reports_mutex);
+  const std::vector<std::string> reports = errors.taken();
   REQUIRE(reports.size() == 1);
   CHECK(reports[0] == "picky sink: write failed: unknown exception");
 }
