@@ -132,10 +132,6 @@ char* put_raw(char* at, T v) noexcept {
   return at + sizeof(T);
 }
 
-constexpr std::size_t kMaxVarint = 10;
-// A record's tag, its three ids and its time difference.
-constexpr std::size_t kMaxRecordHeader = 1 + 4 * kMaxVarint;
-
 // One argument of a fixed-size kind (not a string or custom value), read
 // from `p` (which holds it) and advanced past: the run-time face of
 // put_fixed_arg<Kind>, for sites with no put_fixed_args of their own.
@@ -319,7 +315,7 @@ void BinaryEncoder::use_names(const RecordView& record) {
   last_names_key_ = record.names_key();
 }
 
-void BinaryEncoder::add(const RecordView& record) {
+void BinaryEncoder::add_other(const RecordView& record) {
   write_header_if_missing();
   // The common case, a run of records from one call site, logger and thread
   // already defined in this block, takes none of the use_*() calls.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <span>
@@ -76,7 +77,27 @@ class BinaryEncoder {
   static std::string preamble();
   /// Appends the record to the open block.
   /// @post pending_payload() grew by the record and any new definitions.
-  void add(const RecordView& record);
+  void add(const RecordView& record) {
+    // Inline for the common case, a record like the last one (its site,
+    // logger and thread defined in this block, its ids in one word) whose
+    // site writes its own fixed-size arguments; the rest out of line.
+    const CallSite& site = record.call_site();
+    if (&site == last_site_ && site.put_fixed_args != nullptr && record.names_key() != 0 &&
+        record.names_key() == last_names_key_ && ids_size_ != 0 &&
+        last_site_entry_->block == block_ && header_segment_ == segment_ &&
+        record.encoded_args().size() >= last_site_entry_->fixed_size) [[likely]] {
+      char* at = room(kMaxRecordHeader + std::size_t{site.arg_count} * kMaxVarint);
+      std::memcpy(at, &ids_word_, sizeof ids_word_);  // room holds 8 bytes and more
+      at += ids_size_;
+      const std::int64_t timestamp = record.timestamp_ns();
+      at = put_varint(at, zigzag(timestamp - previous_ns_));
+      at = site.put_fixed_args(at, record.encoded_args().data(), last_site_entry_->previous.data());
+      used_ = static_cast<std::size_t>(at - payload_.data());
+      previous_ns_ = timestamp;
+      return;
+    }
+    add_other(record);
+  }
   /// Bytes in the open block's payload.
   std::size_t pending_payload() const noexcept { return used_; }
   /// Closes the open block and appends it, framed, to `out`. The first
@@ -110,6 +131,9 @@ class BinaryEncoder {
     std::size_t fixed_size = 0;
   };
   static constexpr std::size_t kVariableSize = ~std::size_t{0};
+  static constexpr std::size_t kMaxVarint = 10;
+  /// A record's tag, its three ids and its time difference.
+  static constexpr std::size_t kMaxRecordHeader = 1 + 4 * kMaxVarint;
 
   /// Makes room for `n` more payload bytes and returns where they go.
   char* room(std::size_t n) {
@@ -127,6 +151,8 @@ class BinaryEncoder {
   void use_site(const CallSite& site);
   void use_logger(std::string_view name);
   void use_thread(std::uint64_t id, std::string_view name);
+  /// add() for every record but the common case.
+  [[gnu::noinline]] void add_other(const RecordView& record);
   /// Makes the record's logger and thread the cached last ones.
   void use_names(const RecordView& record);
   /// Appends the record's arguments; false if `bytes` is shorter than the

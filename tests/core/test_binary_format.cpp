@@ -268,12 +268,16 @@ TEST_CASE("start_segment(): after a block the writer lost, the next one defines 
 TEST_CASE("records with a names key: the names follow every change, and every segment's") {
   // The backend's key stands for the logger and thread names: the encoder
   // compares it instead of them, so a new key must bring the new names, and
-  // a new segment must define them again though the key stays.
+  // a new segment must define them again though the key stays. A key never
+  // changes the bytes: the same records without one must encode the same.
   const sluice::JsonFormatter json;
   BinaryEncoder encoder({4242, "h", "", "", 0});
+  BinaryEncoder unkeyed({4242, "h", "", "", 0});
   RecordFixture record;
   std::vector<std::string> expected;
   std::string bytes = BinaryEncoder::preamble();
+  std::string unkeyed_bytes = bytes;
+  std::uint64_t value = 1;
   const auto add = [&](std::uint64_t key, const char* logger, std::uint64_t thread,
                        const char* thread_name) {
     RecordMeta meta;
@@ -281,12 +285,19 @@ TEST_CASE("records with a names key: the names follow every change, and every se
     meta.logger = logger;
     meta.thread_id = thread;
     meta.thread_name = thread_name;
-    const sluice::RecordView& view =
-        record.build<kStats>(meta, std::uint64_t{1}, 2.5, true, kv<"ratio">(0.5f));
+    value = value * 3 + 1;  // differences of every size
+    meta.timestamp_ns += static_cast<std::int64_t>(value % 100'000);  // back and forth
+    const auto build = [&] {
+      return &record.build<kStats>(meta, value, 2.5, value % 2 == 0, kv<"ratio">(0.5f));
+    };
+    const sluice::RecordView* view = build();
     expected.emplace_back();
-    json.format(view, expected.back());
-    encoder.add(view);
+    json.format(*view, expected.back());
+    encoder.add(*view);
+    meta.names_key = 0;
+    unkeyed.add(*build());
   };
+  add(1, "app", 7, "worker-1");
   add(1, "app", 7, "worker-1");
   add(1, "app", 7, "worker-1");
   add(2, "app.db", 7, "worker-1");
@@ -294,16 +305,24 @@ TEST_CASE("records with a names key: the names follow every change, and every se
   add(4, "app.db", 8, "renamed");
   add(0, "other", 9, "unkeyed");  // nothing promised: compared
   add(4, "app.db", 8, "renamed");
+  add(4, "app.db", 8, "renamed");
   encoder.finish_block(bytes);
+  unkeyed.finish_block(unkeyed_bytes);
+  CHECK(bytes == unkeyed_bytes);
   Decoded d = decode(bytes);
   CHECK(d.warnings.empty());
   CHECK(d.json == expected);
 
   encoder.start_segment();
+  unkeyed.start_segment();
   expected.clear();
   std::string alone = BinaryEncoder::preamble();
+  std::string unkeyed_alone = alone;
+  add(4, "app.db", 8, "renamed");
   add(4, "app.db", 8, "renamed");
   encoder.finish_block(alone);
+  unkeyed.finish_block(unkeyed_alone);
+  CHECK(alone == unkeyed_alone);
   d = decode(alone);  // the new segment's block, without the blocks before it
   CHECK(d.warnings.empty());
   CHECK(d.json == expected);
