@@ -25,7 +25,22 @@ void FdWriter::write_line(std::string_view text, std::string_view prefix, std::s
   write_unit(prefix, text, suffix, true);
 }
 
-void FdWriter::write_bytes(std::string_view bytes) { write_unit({}, bytes, {}, false); }
+void FdWriter::write_bytes(std::string_view bytes) {
+  // A unit of at least a buffer's size with nothing pending (the binary
+  // sink's blocks) goes to the file without a copy into the buffer: the
+  // same outcome as buffering it and writing the buffer, including what
+  // stays pending when the write fails.
+  if (buffer_.empty() && error_ == 0 && bytes.size() >= buffer_size_) {
+    accepted_ += bytes.size();
+    const std::size_t written = write_fully(bytes);
+    if (written < bytes.size()) {
+      buffer_.assign(bytes.substr(written));
+      throw_write_error();
+    }
+    return;
+  }
+  write_unit({}, bytes, {}, false);
+}
 
 void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
                           bool newline) {
@@ -55,19 +70,27 @@ void FdWriter::flush() {
   if (!buffer_.empty() && !drain()) throw_write_error();
 }
 
-bool FdWriter::drain() noexcept {
+std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
   std::size_t written = 0;
-  while (written < buffer_.size()) {
-    const ::ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
+  while (written < bytes.size()) {
+    const ::ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
     if (n > 0) {
       written += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
       error_ = n < 0 ? errno : -1;
-      buffer_.erase(0, written);
-      return false;
+      break;
     }
+  }
+  return written;
+}
+
+bool FdWriter::drain() noexcept {
+  const std::size_t written = write_fully(buffer_);
+  if (written < buffer_.size()) {
+    buffer_.erase(0, written);
+    return false;
   }
   buffer_.clear();
   error_ = 0;

@@ -76,6 +76,9 @@ class FdWriter {
   void write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
                   bool newline);
   bool drain() noexcept;  // false on failure, with error_ set
+  // Writes `bytes` until done or a write fails (error_ set then); returns
+  // how many were written.
+  std::size_t write_fully(std::string_view bytes) noexcept;
   [[noreturn]] void throw_write_error();
 
   int fd_;
