@@ -206,6 +206,7 @@ BinaryEncoder::BinaryEncoder(const ProducerInfo& producer) {
   put_varint(body, zigzag(producer.created_ns));
   checksum_seed_ = XXH3_64bits(body.data(), body.size());
   put_definition(header_entry_, EntryTag::file_header, body);
+  payload_.resize(4096);  // the frame's header, then the first records
 }
 
 std::string BinaryEncoder::preamble() {
@@ -451,19 +452,22 @@ bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> by
   return true;
 }
 
-void BinaryEncoder::finish_block(std::string& out) {
+std::string_view BinaryEncoder::finish_block() {
   if (block_ == 1) write_header_if_missing();
-  if (used_ == 0) return;
-  put_raw(out, kSyncMarker);
-  put_raw(out, static_cast<std::uint32_t>(used_));
-  put_raw(out,
-          static_cast<std::uint64_t>(XXH3_64bits_withSeed(payload_.data(), used_, checksum_seed_)));
-  out.append(payload_.data(), used_);
-  segment_bytes_ += used_;
-  used_ = 0;
+  const std::size_t size = pending_payload();
+  if (size == 0) return {};
+  char* header = payload_.data();
+  header = put_raw(header, kSyncMarker);
+  header = put_raw(header, static_cast<std::uint32_t>(size));
+  put_raw(header, static_cast<std::uint64_t>(XXH3_64bits_withSeed(
+                      payload_.data() + kBlockHeaderSize, size, checksum_seed_)));
+  const std::string_view block(payload_.data(), used_);
+  segment_bytes_ += size;
+  used_ = kBlockHeaderSize;
   previous_ns_ = 0;  // a block needs only its segment's definitions
   ++block_;
   if (segment_bytes_ >= kSegmentBytes) start_segment();
+  return block;
 }
 
 // ---- reader -----------------------------------------------------------------

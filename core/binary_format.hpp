@@ -99,10 +99,13 @@ class BinaryEncoder {
     add_other(record);
   }
   /// Bytes in the open block's payload.
-  std::size_t pending_payload() const noexcept { return used_; }
+  std::size_t pending_payload() const noexcept { return used_ - kBlockHeaderSize; }
   /// Closes the open block and appends it, framed, to `out`. The first
   /// block is written even without records (it holds the file header).
-  void finish_block(std::string& out);
+  void finish_block(std::string& out) { out.append(finish_block()); }
+  /// The same, returning the framed block: valid until the next call to
+  /// add() (the block is framed where it was built, without a copy).
+  std::string_view finish_block();
   /// The next block starts a new segment, defining again everything its
   /// records use: for a writer that lost a finished block (a full disk),
   /// which may have held definitions the segment's later blocks rely on.
@@ -174,10 +177,11 @@ class BinaryEncoder {
   std::uint64_t segment_ = 1;      // the open segment's (see kSegmentBytes)
   std::size_t segment_bytes_ = 0;  // payload in the segment's finished blocks
   std::uint64_t header_segment_ = 0;
-  // The open block's payload is payload_[0, used_): payload_ only grows, so
-  // that appending never zero-fills.
+  // The open block's payload is payload_[kBlockHeaderSize, used_), after
+  // room for its frame's header: payload_ only grows, so that appending
+  // never zero-fills.
   std::string payload_;
-  std::size_t used_ = 0;
+  std::size_t used_ = kBlockHeaderSize;
   std::int64_t previous_ns_ = 0;  // 0 at every block start
   std::unordered_map<const CallSite*, SiteEntry> sites_;
   std::unordered_map<std::string, Interned> loggers_;

@@ -90,8 +90,7 @@ struct BinaryFileSink::State {
   // Out of line, as rotate() and write_rotating() are: write() runs for
   // every record, these once per block or per file.
   [[gnu::noinline]] void write_block() {
-    block.clear();
-    encoder.finish_block(block);
+    const std::string_view block = encoder.finish_block();
     if (!block.empty()) watching_discards([&] { put(block); });
   }
 
@@ -183,7 +182,6 @@ struct BinaryFileSink::State {
   BinaryFileOptions options;
   detail::LogFile file;
   detail::binlog::BinaryEncoder encoder;
-  std::string block;
   std::optional<detail::ZstdFrameWriter> zstd;  // when compressed
   std::uint64_t discarded_seen = 0;             // the writer's discarded_units()
 };
