@@ -90,6 +90,14 @@ class ErrorReports {
   std::vector<std::string> reports_;
 };
 
+// A logger whose only sink is `sink`: the backend's one-sink path.
+sluice::Logger& logger_alone_with(const std::shared_ptr<sluice::Sink>& sink) {
+  sluice::Logger& log = sluice::get_logger("alone");
+  log.set_propagate(false);
+  log.add_sink(sink);
+  return log;
+}
+
 class SlowSink final : public sluice::Sink {
  public:
   void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
@@ -217,9 +225,7 @@ TEST_CASE(
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   auto sink = std::make_shared<CountingSink>(CountingSink::picky);
-  sluice::Logger& log = sluice::get_logger("alone");
-  log.set_propagate(false);
-  log.add_sink(sink);
+  sluice::Logger& log = logger_alone_with(sink);
   // The first record fails: the sink must still be flushed for the others.
   std::vector<std::string> expected;
   for (int i = 0; i < 100; ++i) {
@@ -245,9 +251,7 @@ TEST_CASE("a sink that throws something other than a std::exception is reported 
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   auto sink = std::make_shared<CountingSink>(CountingSink::picky);
-  sluice::Logger& log = sluice::get_logger("alone");
-  log.set_propagate(false);
-  log.add_sink(sink);
+  sluice::Logger& log = logger_alone_with(sink);
   SLUICE_INFO(log, "odd {}", 1);
   SLUICE_INFO(log, "good {}", 2);
   sluice::flush();
