@@ -318,8 +318,8 @@ void BinaryEncoder::use_names(const RecordView& record) {
 
 void BinaryEncoder::add_other(const RecordView& record) {
   write_header_if_missing();
-  // The common case, a run of records from one call site, logger and thread
-  // already defined in this block, takes none of the use_*() calls.
+  // A record from the last call site, logger and thread, already defined in
+  // this block, takes none of the use_*() calls.
   const CallSite& site = record.call_site();
   if (&site != last_site_ || last_site_entry_->block != block_) [[unlikely]] {
     use_site(site);

@@ -285,7 +285,7 @@ TEST_CASE("records with a names key: the names follow every change, and every se
     meta.logger = logger;
     meta.thread_id = thread;
     meta.thread_name = thread_name;
-    value = value * 3 + 1;  // differences of every size
+    value = value * 3 + 1;                                            // differences of every size
     meta.timestamp_ns += static_cast<std::int64_t>(value % 100'000);  // back and forth
     const auto build = [&] {
       return &record.build<kStats>(meta, value, 2.5, value % 2 == 0, kv<"ratio">(0.5f));

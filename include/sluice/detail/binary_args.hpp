@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "sluice/arg_value.hpp"
+#include "sluice/detail/message_format.hpp"
 
 namespace sluice::detail::binlog {
 
@@ -43,8 +44,7 @@ inline char* put_difference(char* at, std::uint64_t value, std::uint64_t& previo
 
 template <class T>
 T take_arg(const std::byte*& p) noexcept {
-  T value;
-  std::memcpy(&value, p, sizeof value);
+  const T value = load_as<T>(p);
   p += sizeof value;
   return value;
 }
