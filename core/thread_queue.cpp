@@ -1,5 +1,6 @@
 #include "sluice/detail/thread_queue.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 #include <thread>
@@ -41,6 +42,7 @@ ThreadQueue::ThreadQueue(std::size_t capacity, QueuePolicy policy)
     : buffer_(static_cast<std::byte*>(::operator new (capacity, std::align_val_t{kCacheLine}))),
       mask_(capacity - 1),
       capacity_(capacity),
+      limit_(std::min<std::uint64_t>(capacity, kSoftSpan)),
       policy_(policy),
       clock_source_(g_clock_source.load(std::memory_order_relaxed)),
       ring_(buffer_),
@@ -63,6 +65,20 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
   if (size > capacity_) return count_drop();  // could never fit
   for (unsigned spins = 0;; ++spins) {
     const std::uint64_t offset = write_pos_ & mask_;
+    const std::uint64_t lap_start = write_pos_ - offset;
+    if (write_pos_ + size > limit_ && limit_ < lap_start + capacity_) {
+      // A soft boundary. When little is left unread and the record fits
+      // before it, start again at offset 0; else carry on to the next
+      // boundary. One load of the consumer's line per kSoftSpan bytes.
+      read_pos_cache_ = published_read_.load(std::memory_order_acquire);
+      const std::uint64_t unread = write_pos_ - read_pos_cache_;
+      if (unread <= kEarlyWrapMaxUnread && unread + size <= offset) {
+        pad_tail(offset);
+        continue;
+      }
+      const std::uint64_t end = (offset + size + kSoftSpan - 1) & ~std::uint64_t{kSoftSpan - 1};
+      limit_ = lap_start + std::min<std::uint64_t>(end, capacity_);
+    }
     const std::uint64_t tail = capacity_ - offset;
     // A record that does not fit before the end needs the tail padded first.
     // The pad is published on its own: waiting for room for pad + record at
@@ -72,12 +88,7 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
     read_pos_cache_ = published_read_.load(std::memory_order_acquire);
     if (write_pos_ + needed - read_pos_cache_ <= capacity_) {
       if (size <= tail) return buffer_ + offset;
-      // Only size and logger_id are read from a pad; the tail is at least 8
-      // bytes because every size is a multiple of 8.
-      const std::uint32_t pad[2] = {static_cast<std::uint32_t>(tail), kWrapMarker};
-      std::memcpy(buffer_ + offset, pad, sizeof pad);
-      write_pos_ += tail;
-      published_write_.store(write_pos_, std::memory_order_release);
+      pad_tail(offset);
       continue;
     }
     if (policy_ == QueuePolicy::drop || !Backend::instance().accepting()) {
@@ -90,6 +101,17 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
       std::this_thread::yield();
     }
   }
+}
+
+void ThreadQueue::pad_tail(std::uint64_t offset) noexcept {
+  // Only size and logger_id are read from a pad; the tail is at least 8
+  // bytes because every size is a multiple of 8.
+  const std::uint64_t tail = capacity_ - offset;
+  const std::uint32_t pad[2] = {static_cast<std::uint32_t>(tail), kWrapMarker};
+  std::memcpy(buffer_ + offset, pad, sizeof pad);
+  write_pos_ += tail;
+  limit_ = write_pos_ + std::min<std::uint64_t>(capacity_, kSoftSpan);
+  published_write_.store(write_pos_, std::memory_order_release);
 }
 
 const RecordHeader* ThreadQueue::peek_slow() noexcept {

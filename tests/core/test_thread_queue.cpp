@@ -1,7 +1,8 @@
-// The per-thread ring on its own: wrap-around, padding, full ring, oversize.
+// The per-thread ring on its own: wrap-around, padding, early wrap, full ring, oversize.
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -117,4 +118,78 @@ TEST_CASE("a padded tail is skipped by the reader") {
   REQUIRE(q.read_position() == 4000);
   REQUIRE(drain(q) == std::vector<std::uint64_t>{2});
   REQUIRE(q.read_position() == 4096 + 128);
+}
+
+namespace {
+
+// Where in the ring the next `size`-byte record goes, as an offset.
+std::size_t push_at(ThreadQueue& q, const std::byte* base, std::size_t size, std::uint64_t tag) {
+  std::byte* out = q.prepare_write(size);
+  REQUIRE(out != nullptr);
+  const RecordHeader header{static_cast<std::uint32_t>(size), 0, tag, nullptr};
+  std::memcpy(out, &header, sizeof header);
+  q.commit_write(size);
+  return static_cast<std::size_t>(out - base);
+}
+
+}  // namespace
+
+TEST_CASE("a thread that logs slower than the backend drains writes only the first span") {
+  constexpr std::size_t kRing = 1 << 20;
+  ThreadQueue q(kRing, QueuePolicy::drop);
+  const std::byte* base = q.prepare_write(40);
+  std::uint64_t next_in = 0, next_out = 0;
+  std::size_t highest = 0;
+  // 20 records, then the backend catches up: 40 laps of the first span.
+  for (int batch = 0; batch < 40 * 1640 / 20; ++batch) {
+    for (int i = 0; i < 20; ++i) highest = std::max(highest, push_at(q, base, 40, next_in++));
+    for (std::uint64_t tag : drain(q)) REQUIRE(tag == next_out++);
+  }
+  REQUIRE(next_out == next_in);
+  REQUIRE(highest < sluice::detail::kSoftSpan);
+  REQUIRE(q.read_position() > 30 * kRing);  // the pads' bytes count as read
+  REQUIRE(q.dropped() == 0);
+}
+
+TEST_CASE("a burst that the backend has not read goes on past the span into the whole ring") {
+  constexpr std::size_t kRing = 1 << 20;
+  ThreadQueue q(kRing, QueuePolicy::drop);
+  const std::byte* base = q.prepare_write(64);
+  std::size_t highest = 0;
+  for (std::uint64_t i = 0; i < kRing / 64; ++i)
+    highest = std::max(highest, push_at(q, base, 64, i));
+  REQUIRE(highest == kRing - 64);
+  REQUIRE_FALSE(push(q, 64, 0));  // full now, and only now
+  const std::vector<std::uint64_t> tags = drain(q);
+  REQUIRE(tags.size() == kRing / 64);
+  for (std::size_t i = 0; i < tags.size(); ++i) REQUIRE(tags[i] == i);
+  // The burst ended exactly at the end of the ring, without a pad: the new
+  // lap starts with the first span again.
+  highest = 0;
+  for (int batch = 0; batch < 2 * 1640 / 20; ++batch) {
+    for (int i = 0; i < 20; ++i) highest = std::max(highest, push_at(q, base, 40, 0));
+    drain(q);
+  }
+  REQUIRE(highest < sluice::detail::kSoftSpan);
+  REQUIRE(q.dropped() == 1);
+}
+
+TEST_CASE("no early wrap for a record that would not fit before the unread ones") {
+  using sluice::detail::kSoftSpan;
+  ThreadQueue q(1 << 20, QueuePolicy::drop);
+  const std::byte* base = q.prepare_write(8);
+  // Up to 4 KiB before the first boundary, read; then 4 KiB left unread.
+  REQUIRE(push_at(q, base, kSoftSpan - 8192, 1) == 0);
+  REQUIRE(drain(q) == std::vector<std::uint64_t>{1});
+  REQUIRE(push_at(q, base, 4096, 2) == kSoftSpan - 8192);
+  // Little is unread, but going back to 0 would leave this record only
+  // kSoftSpan - 4096 bytes of room: it goes on at the boundary instead of
+  // being dropped.
+  const std::size_t big = kSoftSpan - 4096 + 8;
+  REQUIRE(push_at(q, base, big, 3) == kSoftSpan - 4096);
+  // A small record at the next boundary, with nothing unread, goes to 0.
+  REQUIRE(drain(q) == std::vector<std::uint64_t>{2, 3});
+  REQUIRE(push_at(q, base, 8192, 4) == 0);
+  REQUIRE(drain(q) == std::vector<std::uint64_t>{4});
+  REQUIRE(q.dropped() == 0);
 }
