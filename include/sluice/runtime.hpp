@@ -26,7 +26,10 @@ enum class ClockChoice : std::uint8_t {
 
 struct Options {
   /// Bytes per thread queue, rounded up to a power of two. A record larger
-  /// than the queue is dropped and counted.
+  /// than the queue is dropped and counted. A thread that logs no faster
+  /// than the backend drains writes only its first 64 KiB; right after it
+  /// goes back to the start, a burst has at least 56 KiB until the backend's
+  /// next pass (docs/design.md, "Early wrap").
   std::size_t queue_capacity = 1u << 20;
   QueuePolicy queue_policy = QueuePolicy::block;
   /// How long the backend sleeps when every queue is empty. Zero: busy-poll
