@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "sluice/detail/thread_queue.hpp"
@@ -192,4 +194,48 @@ TEST_CASE("no early wrap for a record that would not fit before the unread ones"
   REQUIRE(push_at(q, base, 8192, 4) == 0);
   REQUIRE(drain(q) == std::vector<std::uint64_t>{4});
   REQUIRE(q.dropped() == 0);
+}
+
+TEST_CASE("early wraps while a consumer thread reads lose and reorder nothing") {
+  // The producer waits for the consumer after most bursts (so that it wraps
+  // early at each boundary) and runs ahead of it in every 16th (so that
+  // some boundaries are crossed with much unread).
+  ThreadQueue q(1 << 20, QueuePolicy::block);
+  constexpr std::uint64_t kBursts = 8000;
+  constexpr std::size_t kRecord = 40;
+  std::atomic<std::uint64_t> consumed{0};
+  std::atomic<bool> done{false};
+  std::uint64_t out_of_order = 0;
+  std::thread consumer([&] {
+    std::uint64_t expected = 0;
+    for (;;) {
+      const bool last = done.load(std::memory_order_acquire);
+      std::uint64_t n = 0;
+      while (const RecordHeader* h = q.peek()) {
+        if (h->timestamp != expected) ++out_of_order;
+        ++expected;
+        ++n;
+        q.pop(h->size);
+      }
+      q.release_consumed();
+      consumed.fetch_add(n, std::memory_order_release);
+      if (last) return;
+      std::this_thread::yield();
+    }
+  });
+  std::uint64_t produced = 0;
+  for (std::uint64_t burst = 0; burst < kBursts; ++burst) {
+    const int records = burst % 16 == 15 ? 400 : 20;
+    for (int i = 0; i < records; ++i) REQUIRE(push(q, kRecord, produced++));
+    if (burst % 16 != 15) {
+      while (consumed.load(std::memory_order_acquire) != produced) std::this_thread::yield();
+    }
+  }
+  done.store(true, std::memory_order_release);
+  consumer.join();
+  REQUIRE(consumed.load() == produced);
+  REQUIRE(out_of_order == 0);
+  REQUIRE(q.dropped() == 0);
+  // Each early wrap skips the rest of the ring: far more was read than written.
+  REQUIRE(q.read_position() > 10 * produced * kRecord);
 }
