@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,6 +30,7 @@
 #include "support/bench_util.hpp"
 #include "support/floor_ring.hpp"
 #include "support/messages.hpp"
+#include "support/touch_ring.hpp"
 #if SLUICE_BENCH_HAVE_SPDLOG
 #include "support/spdlog_setup.hpp"
 #endif
@@ -60,6 +62,10 @@ Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
   --producer-cpu N   CPU of the logging thread                  (default 0)
   --backend-cpu N    CPU of sluice's backend and spdlog's worker (default 1)
   --queue-bytes N    sluice's Options::queue_capacity        (default 1048576)
+  --touch-ring 0|1   1: before each batch, off the clock, store 8 bytes into
+                     the free part of the floor's ring or sluice's queue
+                     (a diagnostic: docs/performance.md, "The first call
+                     after a pause")                         (default 0)
 
 Cases: floor = rdtsc + a 32-byte store + a release store, no consumer;
 floor-spsc = the same with a consumer polling it from the backend CPU;
@@ -86,6 +92,7 @@ struct Config {
   int producer_cpu = 0;
   int backend_cpu = 1;
   std::size_t queue_bytes = 1u << 20;
+  bool touch_ring = false;
   double ns_per_tick = 1.0;
 };
 
@@ -125,13 +132,15 @@ inline std::uint64_t fenced_rdtsc() noexcept {
   return t;
 }
 
-// `batches` measured batches after c.warmup unmeasured ones.
-template <class Log>
-std::vector<double> measure(const Config& c, long batches, Log&& log) {
+// `batches` measured batches after c.warmup unmeasured ones; `touch` runs
+// before each, off the clock.
+template <class Touch, class Log>
+std::vector<double> measure(const Config& c, long batches, Touch&& touch, Log&& log) {
   std::vector<double> samples;
   samples.reserve(static_cast<std::size_t>(batches));
   int i = 0;
   for (long batch = 0; batch < c.warmup + batches; ++batch) {
+    touch();
     const std::uint64_t start = fenced_rdtsc();
     for (int k = 0; k < c.batch_size; ++k) log(i++);
     const std::uint64_t end = fenced_rdtsc();
@@ -145,31 +154,20 @@ std::vector<double> measure(const Config& c, long batches, Log&& log) {
 
 void run_floor(const Config& c, long batches, bool with_consumer, Rows& rows) {
   FloorRing ring;
-  std::atomic<bool> stop{false};
-  std::thread consumer;
-  if (with_consumer) {
-    // Polls like sluice's busy-polling backend: drain, and when there was
-    // nothing, pause for ~1 us before looking again.
-    consumer = std::thread([&] {
-      pin_this_thread(c.backend_cpu);
-      std::uint64_t sink = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        if (ring.drain(sink) == 0) {
-          const std::uint64_t until = __rdtsc() + static_cast<std::uint64_t>(1000 / c.ns_per_tick);
-          while (__rdtsc() < until) _mm_pause();
-        }
-      }
-      if (sink == 42) std::puts("");  // keep the reads
-    });
-  }
+  std::optional<FloorConsumer> consumer;
+  if (with_consumer) consumer.emplace(ring, c.backend_cpu, c.ns_per_tick);
   const std::string name = with_consumer ? "floor-spsc" : "floor";
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.add(name, M::name, measure(c, batches, [&](int i) { log_floor<M>(ring, i); }));
+      rows.add(name, M::name,
+               measure(
+                   c, batches,
+                   [&] {
+                     if (c.touch_ring) ring.touch_ahead();
+                   },
+                   [&](int i) { log_floor<M>(ring, i); }));
     });
   }
-  stop.store(true);
-  if (consumer.joinable()) consumer.join();
 }
 
 void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
@@ -187,7 +185,13 @@ void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   const std::string name = busy ? "sluice-busy" : "sluice-default";
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.add(name, M::name, measure(c, batches, [&](int i) { M::log_sluice(log, i); }));
+      rows.add(name, M::name,
+               measure(
+                   c, batches,
+                   [&] {
+                     if (c.touch_ring) touch_sluice_queue();
+                   },
+                   [&](int i) { M::log_sluice(log, i); }));
     });
   }
   sluice::flush();
@@ -217,7 +221,9 @@ void run_spdlog(const Config& c, long batches, Rows& rows) {
                                     spdlog::async_overflow_policy::block, c.backend_cpu);
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
-      rows.add("spdlog", M::name, measure(c, batches, [&](int i) { M::log_spdlog(*s.logger, i); }));
+      rows.add("spdlog", M::name,
+               measure(
+                   c, batches, [] {}, [&](int i) { M::log_spdlog(*s.logger, i); }));
     });
   }
   s.flush_and_stop();
@@ -332,8 +338,8 @@ int main(int argc, char** argv) {
             {"sink", "discard"},
 #endif
             {"formatter", "library"}, {"dir", "/dev/shm"}, {"producer-cpu", "0"},
-            {"backend-cpu", "1"}, {
-          "queue-bytes", "1048576"
+            {"backend-cpu", "1"}, {"queue-bytes", "1048576"}, {
+          "touch-ring", "0"
         }
       },
       kUsage);
@@ -354,6 +360,7 @@ int main(int argc, char** argv) {
   c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
   c.backend_cpu = static_cast<int>(flags.integer("backend-cpu"));
   c.queue_bytes = static_cast<std::size_t>(flags.integer("queue-bytes"));
+  c.touch_ring = flags.integer("touch-ring") != 0;
   if (c.batches == 0 || c.batch_size == 0 || c.rounds == 0 || c.rounds > c.batches) {
     flags.fail("--batches, --rounds and --batch-size must be > 0, and --rounds <= --batches");
   }
