@@ -131,6 +131,25 @@ const RecordHeader* ThreadQueue::peek_slow() noexcept {
   }
 }
 
+std::uint64_t ThreadQueue::bytes_used() noexcept {
+  // A pad always ends at the end of a lap. When the known records stop
+  // short of the end of the reader's lap, there is none among them.
+  const std::uint64_t lap_end = (read_pos_ | ring_mask_) + 1;
+  if (write_pos_cache_ < lap_end) return write_pos_cache_ - read_pos_;
+  // Else walk the records up to the end of the lap, from where the last
+  // walk stopped: they are all published, and until the reader passes
+  // them, the producer does not write there.
+  std::uint64_t pos = std::max(pad_search_pos_, read_pos_);
+  while (pos < lap_end) {
+    std::uint32_t first[2];
+    std::memcpy(first, ring_ + (pos & ring_mask_), sizeof first);
+    if (first[1] == kWrapMarker) break;
+    pos += first[0];
+  }
+  pad_search_pos_ = pos;
+  return (pos - read_pos_) + (write_pos_cache_ - lap_end);
+}
+
 std::string ThreadQueue::thread_name() const {
   SpinGuard guard(name_lock_);
   return name_;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "capture_fixture.hpp"
+#include "sluice/detail/thread_queue.hpp"
 
 using namespace std::chrono_literals;
 
@@ -368,6 +369,21 @@ TEST_CASE("stats count processed records and the queue high-water mark") {
   CHECK(s.sink_errors == 0);
   CHECK(s.queue_high_water_bytes >= 32);
   CHECK(s.thread_queues == 1);
+}
+
+TEST_CASE("the high-water mark of a thread that logs slower than the backend stays small") {
+  // Such a thread goes back to offset 0 early (docs/design.md, "Early
+  // wrap"); the pad that sends it there holds no record.
+  sluice::testing::CaptureFixture fx;
+  for (int burst = 0; burst < 300; ++burst) {
+    for (int i = 0; i < 20; ++i) SLUICE_INFO(sluice::get_logger("hw"), "n {}", burst * 20 + i);
+    std::this_thread::sleep_for(1ms);
+  }
+  sluice::flush();
+  const sluice::Stats s = sluice::stats();
+  REQUIRE(s.records_processed == 6000);
+  CHECK(s.queue_high_water_bytes >= 32);
+  CHECK(s.queue_high_water_bytes < sluice::detail::kSoftSpan);
 }
 
 TEST_CASE("records carry the thread's id and name and a wall-clock timestamp") {

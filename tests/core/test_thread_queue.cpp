@@ -196,6 +196,58 @@ TEST_CASE("no early wrap for a record that would not fit before the unread ones"
   REQUIRE(q.dropped() == 0);
 }
 
+TEST_CASE("a wrap pad ahead of the reader does not count as waiting bytes") {
+  ThreadQueue q(1 << 20, QueuePolicy::drop);
+  const std::byte* base = q.prepare_write(40);
+  for (std::uint64_t i = 0; i < 1600; ++i) push_at(q, base, 40, i);  // to 64000
+  drain(q);
+  REQUIRE(q.bytes_used() == 0);
+  for (std::uint64_t i = 0; i < 38; ++i) push_at(q, base, 40, i);  // to 65520
+  // The next record goes back to 0 early; its pad (65520 to the end of the
+  // ring) is published before the record is.
+  std::byte* out = q.prepare_write(40);
+  REQUIRE(out == base);
+  for (std::uint64_t left = 38; left > 0; --left) {
+    const RecordHeader* h = q.peek();
+    REQUIRE(h != nullptr);
+    REQUIRE(q.bytes_used() == left * 40);
+    q.pop(h->size);
+  }
+  REQUIRE(q.bytes_used() == 0);
+  const RecordHeader header{40, 0, 99, nullptr};
+  std::memcpy(out, &header, sizeof header);
+  q.commit_write(40);
+  for (std::uint64_t i = 0; i < 9; ++i) push_at(q, base, 40, 100 + i);
+  REQUIRE(q.peek()->timestamp == 99);  // past the pad
+  REQUIRE(q.bytes_used() == 10 * 40);
+  REQUIRE(drain(q).size() == 10);
+  REQUIRE(q.bytes_used() == 0);
+}
+
+TEST_CASE("waiting bytes on both sides of a wrap pad count, the pad does not") {
+  SECTION("an early wrap") {
+    ThreadQueue q(1 << 20, QueuePolicy::drop);
+    const std::byte* base = q.prepare_write(40);
+    for (std::uint64_t i = 0; i < 1600; ++i) push_at(q, base, 40, i);
+    drain(q);
+    for (std::uint64_t i = 0; i < 38; ++i) push_at(q, base, 40, i);
+    REQUIRE(push_at(q, base, 40, 38) == 0);
+    REQUIRE(q.peek() != nullptr);
+    REQUIRE(q.bytes_used() == 39 * 40);
+  }
+  SECTION("a record that does not fit before the end of the ring") {
+    ThreadQueue q(4096, QueuePolicy::drop);
+    const std::byte* base = q.prepare_write(8);
+    push_at(q, base, 2000, 1);
+    REQUIRE(drain(q) == std::vector<std::uint64_t>{1});
+    push_at(q, base, 1000, 2);
+    REQUIRE(push_at(q, base, 1200, 3) == 0);  // after a 1096-byte pad
+    REQUIRE(q.peek()->timestamp == 2);
+    REQUIRE(q.bytes_used() == 1000 + 1200);
+    REQUIRE(drain(q) == std::vector<std::uint64_t>{2, 3});
+  }
+}
+
 TEST_CASE("early wraps while a consumer thread reads lose and reorder nothing") {
   // The producer waits for the consumer after most bursts (so that it wraps
   // early at each boundary) and runs ahead of it in every 16th (so that

@@ -114,7 +114,10 @@ class ThreadQueue {
     read_pos_published_ = read_pos_;
     published_read_.store(read_pos_, std::memory_order_release);
   }
-  std::uint64_t bytes_used() const noexcept { return write_pos_cache_ - read_pos_; }
+  /// Bytes of the records the consumer knows of and has not read. A wrap pad
+  /// ahead of it is not counted: after an early wrap the pad fills most of
+  /// the ring but holds nothing.
+  std::uint64_t bytes_used() noexcept;
   std::uint64_t read_position() const noexcept { return read_pos_; }
   std::uint64_t published_position() const noexcept {
     return published_write_.load(std::memory_order_acquire);
@@ -171,6 +174,7 @@ class ThreadQueue {
   alignas(kCacheLine) std::uint64_t read_pos_ = 0;
   std::uint64_t read_pos_published_ = 0;
   std::uint64_t write_pos_cache_ = 0;
+  std::uint64_t pad_search_pos_ = 0;  // where bytes_used() stopped looking for the pad
   const std::byte* ring_;
   std::uint64_t ring_mask_;
   std::uint64_t ring_capacity_;
