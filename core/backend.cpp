@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "logger_registry.hpp"
@@ -37,15 +38,20 @@ std::size_t round_up_to_power_of_two(std::size_t n) {
 }  // namespace
 
 Backend& Backend::instance() {
-  // Constructed on first use; its destructor drains everything at normal
-  // process exit. The logger registry is never destroyed, so sinks outlive it.
-  static Backend backend;
-  return backend;
+  // Never destroyed, only stopped at exit (which drains everything): a
+  // thread that still logs while the process exits (a detached one, or a
+  // static's destructor) writes into its queue, which must outlive the
+  // exit. The logger registry is never destroyed either, so sinks outlive
+  // the last drain.
+  static Backend* const backend = [] {
+    auto* created = new Backend;
+    std::atexit([] { instance().stop(); });
+    return created;
+  }();
+  return *backend;
 }
 
 Backend::Backend() : registry_(LoggerRegistry::instance()) {}
-
-Backend::~Backend() { stop(); }
 
 void Backend::start(const Options& options) {
   std::lock_guard lock(lifecycle_mutex_);
@@ -89,11 +95,12 @@ void Backend::start(const Options& options) {
   stop_requested_.store(false);
   accepting_.store(true, std::memory_order_release);
   running_.store(true, std::memory_order_release);
+  started_once_.store(true, std::memory_order_release);
   thread_ = std::thread([this] { run(); });
 }
 
 void Backend::ensure_started() {
-  if (running()) return;
+  if (running() || started_once_.load(std::memory_order_acquire)) return;
   try {
     start(Options{});
   } catch (const Error&) {

@@ -26,11 +26,12 @@ namespace sluice::detail {
 class Backend {
  public:
   static Backend& instance();
-  ~Backend();
 
   void start(const Options& options);
   void stop();
-  /// Starts with default options unless already running (lazy start).
+  /// Starts with default options if the backend never ran (lazy start).
+  /// After a stop() it does nothing: records wait for the next start(),
+  /// which brings the user's options back.
   void ensure_started();
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }
   /// False once stop() began: a blocked producer must then drop instead.
@@ -136,6 +137,7 @@ class Backend {
   std::thread thread_;
   Options options_;
   std::atomic<bool> running_{false};
+  std::atomic<bool> started_once_{false};
   std::atomic<bool> accepting_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::size_t> queue_capacity_{1u << 20};

@@ -50,12 +50,13 @@ struct Options {
   RedactionPolicy redaction;
 };
 
-/// Starts the backend thread. Logging before start() starts it with default
-/// options. Throws sluice::Error if it is already running.
+/// Starts the backend thread. Logging before the first start() starts it
+/// with default options. Throws sluice::Error if it is already running.
 void start(const Options& options = {});
 /// Drains every queue, flushes the sinks and stops the backend. Also done at
-/// normal process exit. Records logged after stop() wait in their queues
-/// until the next start() (a full queue then drops them).
+/// normal process exit. Records logged after stop(), also by threads that
+/// had not logged before, wait in their queues until the next start() (a
+/// full queue then drops them); logging does not restart the backend.
 void stop();
 bool running() noexcept;
 

@@ -185,6 +185,26 @@ TEST_CASE("stop drains what is queued, and records logged while stopped wait for
   sluice::stop();
 }
 
+TEST_CASE("a thread whose first record comes after stop does not restart the backend") {
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::root_logger().add_sink(capture);
+  sluice::Options options;
+  options.queue_capacity = 8192;
+  options.queue_policy = sluice::QueuePolicy::drop;
+  sluice::start(options);
+  sluice::stop();
+  // A lazy start here would run with default options, not the user's.
+  std::thread([] { SLUICE_INFO(sluice::get_logger("late"), "after stop"); }).join();
+  REQUIRE_FALSE(sluice::running());
+  REQUIRE(capture->size() == 0);
+  sluice::start(options);
+  sluice::flush();
+  REQUIRE(capture->size() == 1);
+  CHECK(capture->records().front().message == "after stop");
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+}
+
 TEST_CASE("start rejects bad options and a second start with a clear error") {
   sluice::Options tiny;
   tiny.queue_capacity = 100;
