@@ -379,6 +379,34 @@ TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
   sluice::stop();
 }
 
+TEST_CASE("block mode: a producer that fills its queue waits and loses nothing") {
+  // The drop test's set-up, which overruns the ring.
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::block;
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = sluice::get_logger("blocks");
+  log.add_sink(capture);
+  log.add_sink(std::make_shared<SlowSink>());
+  log.set_propagate(false);
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  sluice::start(options);
+
+  constexpr int kRecords = 20000;
+  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::flush();
+  const auto kept = capture->records();
+  REQUIRE(kept.size() == kRecords);
+  for (int i = 0; i < kRecords; ++i) REQUIRE(kept[i].message == "record " + std::to_string(i));
+  const sluice::Stats stats = sluice::stats();
+  CHECK(stats.records_dropped == 0);
+  CHECK(warnings->size() == 0);
+  // The ring was full at some point: the producer had to wait.
+  CHECK(stats.queue_high_water_bytes > 4096 - 128);
+  sluice::stop();
+}
+
 TEST_CASE("stats count processed records and the queue high-water mark") {
   sluice::testing::CaptureFixture fx;
   for (int i = 0; i < 500; ++i) SLUICE_INFO(sluice::get_logger("stats"), "n {}", i);
