@@ -24,8 +24,8 @@ constexpr std::uint64_t kBusyPollIntervalNs = 4000;
 
 // The backend's own report of dropped records.
 constexpr SourceLocation kDropLocation{
-    "{} log records were dropped: a thread queue was full (drop policy) or a record was "
-    "larger than a queue",
+    "{} log records were dropped: a thread queue was full (drop policy), a record was "
+    "larger than a queue, or a thread's queue could not be allocated",
     __FILE__, "report_drops", __LINE__, Level::warning};
 using DropSite = CallSiteOf<kDropLocation, std::uint64_t>;
 
@@ -465,7 +465,7 @@ void Backend::flush_sinks() {
 }
 
 void Backend::report_drops() {
-  std::uint64_t total = dropped_by_reaped_;
+  std::uint64_t total = dropped_by_reaped_ + records_without_queue_.load(std::memory_order_relaxed);
   for (const QueueState& state : queues_) total += state.queue->dropped();
   if (total == dropped_reported_) return;
   const std::uint64_t delta = total - dropped_reported_;

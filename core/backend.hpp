@@ -48,6 +48,11 @@ class Backend {
   }
   /// Hands a new thread queue to the backend (any thread).
   void adopt(std::unique_ptr<ThreadQueue> queue);
+  /// Counts a record lost because its thread's queue could not be created
+  /// (any thread; needs no instance, which may be what failed).
+  static void count_record_without_queue() noexcept {
+    records_without_queue_.fetch_add(1, std::memory_order_relaxed);
+  }
 
  private:
   Backend();
@@ -174,6 +179,7 @@ class Backend {
   // Read by stats() from any thread.
   std::atomic<std::uint64_t> processed_{0};
   std::atomic<std::uint64_t> dropped_total_{0};
+  static inline std::atomic<std::uint64_t> records_without_queue_{0};
   std::atomic<std::uint64_t> sink_errors_{0};
   std::atomic<std::uint64_t> out_of_order_{0};
   std::uint64_t last_timestamp_ = 0;  // backend thread only

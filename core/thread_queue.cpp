@@ -190,8 +190,10 @@ ThreadQueue* create_thread_queue() noexcept {
     backend.adopt(std::move(queue));
     return raw;
   } catch (...) {
-    return nullptr;
+    return nullptr;  // the next call tries again
   }
 }
+
+void count_record_without_queue() noexcept { Backend::count_record_without_queue(); }
 
 }  // namespace sluice::detail

@@ -25,7 +25,10 @@ template <const SourceLocation& Location, class... Args>
 inline void log_record(const Logger& logger, format_string_for<Args...> /*checked*/,
                        const Args&... args) noexcept {
   ThreadQueue* queue = thread_queue();
-  if (SLUICE_UNLIKELY(queue == nullptr)) return;
+  if (SLUICE_UNLIKELY(queue == nullptr)) {
+    count_record_without_queue();
+    return;
+  }
   const std::size_t size =
       (sizeof(RecordHeader) + encoded_args_size(args...) + 7) & ~std::size_t{7};
   std::byte* out = queue->prepare_write(size);

@@ -193,9 +193,11 @@ class ThreadQueue {
 inline thread_local ThreadQueue* tls_thread_queue = nullptr;
 
 /// Creates and registers this thread's queue on its first log call, starting
-/// the backend if nobody did. Null if memory for the queue cannot be had (the
-/// record is then counted as dropped).
+/// the backend if it never ran. Null if memory for the queue cannot be had.
 ThreadQueue* create_thread_queue() noexcept;
+/// Counts a record lost for want of a queue: the backend reports it with the
+/// dropped ones.
+void count_record_without_queue() noexcept;
 
 inline ThreadQueue* thread_queue() noexcept {
   ThreadQueue* q = tls_thread_queue;
