@@ -39,16 +39,26 @@ if(MODE STREQUAL "find_package")
 
   run(${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/find_package -B ${WORK_DIR}/build
       ${project_args} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix})
-elseif(MODE STREQUAL "add_subdirectory")
+elseif(MODE MATCHES "^add_subdirectory(_shared)?$")
   # The nested sluice builds its libraries from source, with -Werror on: its
   # warning flags must apply to its own files only (consumer_main.cpp has a
   # deliberate warning). -O0 keeps this quick.
+  set(shared OFF)
+  if(MODE STREQUAL "add_subdirectory_shared")
+    set(shared ON)
+  endif()
   run(${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/add_subdirectory -B ${WORK_DIR}/build
       ${project_args} -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O0
-      -DSLUICE_SOURCE_DIR=${SLUICE_SOURCE_DIR} -DSLUICE_WERROR=ON)
+      -DSLUICE_SOURCE_DIR=${SLUICE_SOURCE_DIR} -DSLUICE_WERROR=ON -DBUILD_SHARED_LIBS=${shared})
 else()
-  message(FATAL_ERROR "MODE must be find_package or add_subdirectory")
+  message(FATAL_ERROR "MODE must be find_package, add_subdirectory or add_subdirectory_shared")
 endif()
 
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build --target consumer --parallel 2)
+if(MODE STREQUAL "add_subdirectory_shared")
+  file(GLOB_RECURSE shared_libraries ${WORK_DIR}/build/libsluice_core.so*)
+  if(NOT shared_libraries)
+    message(FATAL_ERROR "BUILD_SHARED_LIBS=ON built no libsluice_core.so")
+  endif()
+endif()
 run(${WORK_DIR}/build/consumer)
