@@ -1,0 +1,190 @@
+// ErrorReporter: the text a handler receives, at most one report per second
+// per source with the count of those held back, a handler that throws, and
+// the default handler's line on stderr.
+//
+// Each case uses its own reporter, not the process's. The cases that wait
+// out the one-second window sleep 1.1 s: steady_clock sleeps are never
+// shorter, so the window has passed whatever the machine's speed.
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "error_reporter.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using sluice::detail::ErrorReporter;
+using Lines = std::vector<std::string>;
+
+constexpr auto kPastTheWindow = 1100ms;
+
+// What the handler received, in order.
+class Received {
+ public:
+  sluice::ErrorHandler handler() {
+    return [this](std::string_view message) { messages_.emplace_back(message); };
+  }
+  const Lines& messages() const noexcept { return messages_; }
+
+ private:
+  Lines messages_;
+};
+
+// Sends file descriptor 2 to a temporary file while it lives; text() is
+// what was written to stderr since.
+class StderrCapture {
+ public:
+  StderrCapture() {
+    std::fflush(stderr);
+    file_ = std::tmpfile();
+    REQUIRE(file_ != nullptr);
+    saved_ = ::dup(STDERR_FILENO);
+    REQUIRE(saved_ >= 0);
+    REQUIRE(::dup2(::fileno(file_), STDERR_FILENO) >= 0);
+  }
+  ~StderrCapture() {
+    restore();
+    std::fclose(file_);
+  }
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+
+  std::string text() {
+    restore();
+    std::string out;
+    std::rewind(file_);
+    char buffer[256];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file_)) > 0;)
+      out.append(buffer, n);
+    return out;
+  }
+
+ private:
+  void restore() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+    saved_ = -1;
+  }
+
+  std::FILE* file_ = nullptr;
+  int saved_ = -1;
+};
+
+}  // namespace
+
+TEST_CASE("a report reaches the handler as its source, a colon and the message") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+  reporter.report("file sink logs/app.log", "write failed: No space left on device");
+  CHECK(received.messages() ==
+        Lines{"file sink logs/app.log: write failed: No space left on device"});
+}
+
+TEST_CASE(
+    "within a second of a report a source's errors are held back, and its next report says how "
+    "many") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+
+  const auto first = std::chrono::steady_clock::now();
+  reporter.report("sink", "error 1");
+  reporter.report("sink", "error 2");
+  reporter.report("sink", "error 3");
+  reporter.report("sink", "error 4");
+  {
+    INFO("the four reports took over a second: the machine stalled, the window closed");
+    REQUIRE(std::chrono::steady_clock::now() - first < 1s);
+  }
+  CHECK(received.messages() == Lines{"sink: error 1"});
+
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report("sink", "error 5");
+  CHECK(received.messages() ==
+        Lines{"sink: error 1", "sink: error 5 (3 similar errors suppressed)"});
+
+  // The count starts over with each report, and the window with it.
+  reporter.report("sink", "error 6");
+  CHECK(received.messages().size() == 2);
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report("sink", "error 7");
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report("sink", "error 8");
+  CHECK(received.messages() == Lines{"sink: error 1", "sink: error 5 (3 similar errors suppressed)",
+                                     "sink: error 7 (1 similar errors suppressed)",
+                                     "sink: error 8"});
+}
+
+TEST_CASE("each source has a window of its own") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+  reporter.report("file sink a.log", "write failed: a");
+  reporter.report("file sink b.log", "write failed: b");
+  reporter.report("file sink a.log", "write failed: a again");  // a's window
+  reporter.report("file sink a.log (rotation)", "rename failed");
+  CHECK(received.messages() == Lines{"file sink a.log: write failed: a",
+                                     "file sink b.log: write failed: b",
+                                     "file sink a.log (rotation): rename failed"});
+}
+
+TEST_CASE(
+    "a handler that throws does not reach the caller, and its report still opens the window") {
+  ErrorReporter reporter;
+  int calls = 0;
+  SECTION("a std::exception") {
+    reporter.set_handler([&](std::string_view) {
+      ++calls;
+      throw std::runtime_error("handler failed");
+    });
+  }
+  SECTION("something else") {
+    reporter.set_handler([&](std::string_view) {
+      ++calls;
+      throw 42;
+    });
+  }
+  CHECK_NOTHROW(reporter.report("sink", "first"));
+  CHECK_NOTHROW(reporter.report("sink", "second"));  // held back: the first counted
+  CHECK(calls == 1);
+
+  Received received;
+  reporter.set_handler(received.handler());
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report("sink", "third");
+  CHECK(received.messages() == Lines{"sink: third (1 similar errors suppressed)"});
+}
+
+TEST_CASE("the default handler writes 'sluice: ' and the report as one line on stderr") {
+  ErrorReporter reporter;
+  StderrCapture capture;
+  reporter.report("backend", "could not pin the backend thread to CPU 9");
+  CHECK(capture.text() == "sluice: backend: could not pin the backend thread to CPU 9\n");
+}
+
+TEST_CASE("set_handler(nullptr) puts the default stderr handler back") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+  StderrCapture capture;
+  reporter.report("sink a", "to the handler");
+  reporter.set_handler(nullptr);
+  reporter.report("sink b", "to stderr");
+  CHECK(received.messages() == Lines{"sink a: to the handler"});
+  CHECK(capture.text() == "sluice: sink b: to stderr\n");
+}
