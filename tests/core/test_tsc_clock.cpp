@@ -1,0 +1,150 @@
+// TickConverter: ticks to wall-clock nanoseconds.
+//
+// With the system clock the conversion is the identity, checked exactly.
+// With the TSC, start() and a resync measure the real TSC against the real
+// system clock (sample() reads them directly; nothing can be injected), so
+// the rate and base are whatever this machine measures. The TSC cases check
+// only what holds, exactly, for any measured rate: the arithmetic between
+// to_wall_ns and ticks_for_ns, ticks from before the base, and that
+// maybe_resync changes nothing before its interval has passed.
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <thread>
+#include <vector>
+
+#include "tsc_clock.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using sluice::detail::ClockSource;
+using sluice::detail::TickConverter;
+
+// 2026-11-23T11:50:51.123456789Z, as record_fixture.hpp's records.
+constexpr std::uint64_t kWallNs = 1'795'434'651'123'456'789;
+constexpr std::uint64_t kMaxNs = std::numeric_limits<std::int64_t>::max();
+
+void check_identity(const TickConverter& clock) {
+  for (const std::uint64_t ns : {std::uint64_t{0}, std::uint64_t{1}, kWallNs, kMaxNs}) {
+    CHECK(clock.to_wall_ns(ns) == static_cast<std::int64_t>(ns));
+    CHECK(clock.ticks_for_ns(ns) == ns);
+  }
+  CHECK(clock.ns_per_tick() == 1.0);
+}
+
+}  // namespace
+
+TEST_CASE("with the system clock, ticks are nanoseconds since the epoch and convert unchanged") {
+  SECTION("a converter never started") {
+    const TickConverter clock;
+    check_identity(clock);
+  }
+  SECTION("started with the system clock") {
+    TickConverter clock;
+    clock.start(ClockSource::system, 1000ms);
+    check_identity(clock);
+  }
+}
+
+TEST_CASE("with the system clock, maybe_resync never changes the conversion") {
+  TickConverter clock;
+  clock.start(ClockSource::system, 0ms);  // due at every call, were it the TSC
+  clock.maybe_resync(0);
+  clock.maybe_resync(kWallNs);
+  clock.maybe_resync(std::numeric_limits<std::uint64_t>::max());
+  check_identity(clock);
+}
+
+#if SLUICE_HAS_TSC
+
+TEST_CASE("with the TSC, ticks_for_ns is the inverse of to_wall_ns's rate") {
+  TickConverter clock;
+  clock.start(ClockSource::tsc, 1h, 1000us);
+  const double rate = clock.ns_per_tick();
+  REQUIRE(rate > 0.0);
+  const std::uint64_t t = sluice::detail::now_ticks(ClockSource::tsc);
+  for (const std::uint64_t ns :
+       {std::uint64_t{1'000'000}, std::uint64_t{1'000'000'000}, std::uint64_t{3'600'000'000'000}}) {
+    const std::uint64_t ticks = clock.ticks_for_ns(ns);
+    // ticks_for_ns truncates (less than one tick short), to_wall_ns
+    // truncates each end (one nanosecond either way).
+    const std::int64_t span = clock.to_wall_ns(t + ticks) - clock.to_wall_ns(t);
+    CHECK(static_cast<double>(span) <= static_cast<double>(ns) + 2.0);
+    CHECK(static_cast<double>(span) >= static_cast<double>(ns) - rate - 2.0);
+  }
+}
+
+TEST_CASE("with the TSC, ticks from before the calibration convert to earlier times") {
+  // A record taken before start() (or before a resync moved the base)
+  // converts with a negative offset from the base, not a huge unsigned one.
+  const std::uint64_t before = sluice::detail::now_ticks(ClockSource::tsc);
+  TickConverter clock;
+  clock.start(ClockSource::tsc, 1h, 1000us);
+  const std::uint64_t after = sluice::detail::now_ticks(ClockSource::tsc);
+  const double rate = clock.ns_per_tick();
+  REQUIRE(rate > 0.0);
+  REQUIRE(after > before);
+
+  const std::int64_t span = clock.to_wall_ns(after) - clock.to_wall_ns(before);
+  CHECK(span > 0);
+  const double expected = static_cast<double>(after - before) * rate;
+  CHECK(static_cast<double>(span) <= expected + 2.0);
+  CHECK(static_cast<double>(span) >= expected - 2.0);
+  // And far earlier, a day's worth of ticks before.
+  const std::uint64_t day = clock.ticks_for_ns(86'400'000'000'000);
+  const std::int64_t earlier = clock.to_wall_ns(before) - clock.to_wall_ns(before - day);
+  CHECK(earlier >= 86'400'000'000'000 - 2 - static_cast<std::int64_t>(rate) - 1);
+  CHECK(earlier <= 86'400'000'000'000 + 2);
+}
+
+TEST_CASE("with the TSC, maybe_resync before its interval has passed changes nothing") {
+  TickConverter clock;
+  clock.start(ClockSource::tsc, 1h, 1000us);
+  const auto snapshot = [&clock](std::uint64_t around) {
+    std::vector<std::int64_t> out;
+    for (const std::uint64_t t : {around - 1'000'000'000, around, around + 1'000'000'000}) {
+      out.push_back(clock.to_wall_ns(t));
+    }
+    out.push_back(static_cast<std::int64_t>(clock.ticks_for_ns(1'000'000'000)));
+    return out;
+  };
+  const std::uint64_t now = sluice::detail::now_ticks(ClockSource::tsc);
+  const double rate = clock.ns_per_tick();
+  const std::vector<std::int64_t> before = snapshot(now);
+
+  clock.maybe_resync(0);
+  clock.maybe_resync(now);
+  clock.maybe_resync(sluice::detail::now_ticks(ClockSource::tsc));  // an hour early
+  CHECK(clock.ns_per_tick() == rate);
+  CHECK(snapshot(now) == before);
+}
+
+TEST_CASE("with the TSC, a resync sets the next one a whole interval after itself") {
+  // The deadline is compared with the tick value passed in, so values
+  // between the first deadline (base + interval) and the one a resync sets
+  // (its sample + interval) tell whether the resync moved it. The reads
+  // around start() and the resync bound the two samples.
+  TickConverter clock;
+  clock.start(ClockSource::tsc, 1h, 1000us);
+  const std::uint64_t after_start = sluice::detail::now_ticks(ClockSource::tsc);
+  const std::uint64_t interval = clock.ticks_for_ns(3'600'000'000'000);  // at start's rate
+  std::this_thread::sleep_for(10ms);  // a gap between the two samples, of any length
+  const std::uint64_t before_resync = sluice::detail::now_ticks(ClockSource::tsc);
+  // Long past due: re-measures now (what it measures cannot be checked).
+  clock.maybe_resync(std::numeric_limits<std::uint64_t>::max());
+  REQUIRE(before_resync > after_start);
+
+  const double rate = clock.ns_per_tick();
+  REQUIRE(rate > 0.0);
+  const std::int64_t at_resync = clock.to_wall_ns(before_resync);
+  // Past the first deadline, before the resync's.
+  clock.maybe_resync(after_start + interval + (before_resync - after_start) / 2);
+  CHECK(clock.ns_per_tick() == rate);
+  CHECK(clock.to_wall_ns(before_resync) == at_resync);
+}
+
+#endif  // SLUICE_HAS_TSC
