@@ -74,7 +74,9 @@ std::string_view RecordView::formatted(const Formatter& formatter) const {
   try {
     formatter.format(*this, slot.second);
   } catch (...) {
-    --formatted_count_;  // do not cache a half-formatted record
+    // Cache no half-formatted text. The slot stays taken (entries added
+    // after it by nested formatters are valid) but matches no formatter.
+    slot.first = nullptr;
     throw;
   }
   return slot.second;

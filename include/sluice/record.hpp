@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -97,7 +98,10 @@ class RecordView {
   mutable std::vector<FieldView> fields_;
   mutable std::string custom_text_;  // backing store of custom args' text
   mutable std::string message_;
-  mutable std::vector<std::pair<const Formatter*, std::string>> formatted_;
+  // A deque: texts handed out earlier for this record stay where they are
+  // when a formatter met later (maybe inside another one's format()) adds
+  // an entry.
+  mutable std::deque<std::pair<const Formatter*, std::string>> formatted_;
   mutable std::size_t formatted_count_ = 0;
 };
 

@@ -70,6 +70,35 @@ class FailsOnceFormatter final : public sluice::Formatter {
   mutable int calls_ = 0;
 };
 
+// Renders its tag alone: short enough for std::string's inline buffer, so
+// that a moved cache entry would take the text's bytes with it.
+class TagFormatter final : public sluice::Formatter {
+ public:
+  explicit TagFormatter(std::string tag) : tag_(std::move(tag)) {}
+  void format(const sluice::RecordView&, std::string& out) const override { out += tag_; }
+
+ private:
+  std::string tag_;
+};
+
+// Renders the texts of other formatters, taken from the record's cache.
+class WrappingFormatter final : public sluice::Formatter {
+ public:
+  explicit WrappingFormatter(std::vector<std::shared_ptr<const sluice::Formatter>> inner)
+      : inner_(std::move(inner)) {}
+  void format(const sluice::RecordView& record, std::string& out) const override {
+    out += '[';
+    for (const auto& formatter : inner_) {
+      out += record.formatted(*formatter);
+      out += ';';
+    }
+    out += ']';
+  }
+
+ private:
+  std::vector<std::shared_ptr<const sluice::Formatter>> inner_;
+};
+
 // As Backend::deliver: every sink, in order, gets the same view.
 void deliver(const sluice::RecordView& record,
              const std::vector<std::shared_ptr<CaptureSink>>& sinks) {
@@ -178,4 +207,29 @@ TEST_CASE("through the backend, sinks sharing a formatter cost one format call p
   CHECK(sinks[3]->lines() == text_lines);
   CHECK(sinks[1]->lines() == Lines{"json|shared.formatters|one 1", "json|shared.formatters|two 2",
                                    "json|shared.formatters|three"});
+}
+
+TEST_CASE("texts a record was formatted to stay valid while more formatters format it") {
+  // Under AddressSanitizer (scripts/test.sh) a moved cache entry is a
+  // use-after-free, not just a wrong text.
+  RecordFixture record;
+  const sluice::RecordView& view = record.build<kLogin>(meta_for("app.db"), "dave");
+  std::vector<std::shared_ptr<TagFormatter>> tags;
+  std::vector<std::string_view> texts;
+  for (int i = 0; i < 40; ++i) {
+    tags.push_back(std::make_shared<TagFormatter>("f" + std::to_string(i)));
+    texts.push_back(view.formatted(*tags.back()));
+  }
+  for (int i = 0; i < 40; ++i) CHECK(texts[i] == "f" + std::to_string(i));
+
+  // Met first inside another formatter's format(): the cache grows while
+  // the outer text is being written.
+  const auto a = std::make_shared<CountingFormatter>("a");
+  const auto b = std::make_shared<TagFormatter>("b");
+  const WrappingFormatter wrapping({a, b, a});
+  CHECK(view.formatted(wrapping) ==
+        "[a|app.db|user dave logged in;b;a|app.db|user dave logged in;]");
+  CHECK(a->calls() == 1);
+  CHECK(view.formatted(wrapping) ==
+        "[a|app.db|user dave logged in;b;a|app.db|user dave logged in;]");
 }
