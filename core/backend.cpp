@@ -118,6 +118,10 @@ void Backend::stop() {
   }
   wake_cv_.notify_one();
   thread_.join();
+  // Let go of the sinks: a stopped backend must not keep a sink alive after
+  // its loggers dropped it (a file sink's destructor finishes its rotations).
+  routes_.clear();
+  dirty_sinks_.clear();
   running_.store(false, std::memory_order_release);
 }
 

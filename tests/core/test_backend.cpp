@@ -205,6 +205,21 @@ TEST_CASE("a thread whose first record comes after stop does not restart the bac
   sluice::root_logger().clear_sinks();
 }
 
+TEST_CASE("a stopped backend keeps no sink alive that its loggers dropped") {
+  // A FileSink finishes its rotations in its destructor: the backend (never
+  // destroyed) must not hold the last reference.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  const std::weak_ptr<sluice::CaptureSink> watch = capture;
+  sluice::get_logger("held").add_sink(capture);
+  capture.reset();
+  sluice::start();
+  SLUICE_INFO(sluice::get_logger("held"), "routes the logger to its sink");
+  sluice::flush();
+  sluice::stop();
+  sluice::get_logger("held").clear_sinks();
+  CHECK(watch.expired());
+}
+
 TEST_CASE("start rejects bad options and a second start with a clear error") {
   sluice::Options tiny;
   tiny.queue_capacity = 100;
