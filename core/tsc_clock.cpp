@@ -1,6 +1,5 @@
 #include "tsc_clock.hpp"
 
-#include <ctime>
 #include <thread>
 
 #if SLUICE_HAS_TSC
@@ -21,41 +20,31 @@ bool tsc_is_invariant() noexcept {
 #endif
 }
 
-namespace {
-
-std::int64_t read_ns(clockid_t clock) noexcept {
-  timespec ts{};
-  clock_gettime(clock, &ts);  // vDSO: no system call
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
-
-ClockSample sample_clocks() {
-  // Bracket the clock reads by two tick reads and keep the tightest of a
-  // few tries, so that a preemption between them does not skew the sample.
-  ClockSample best;
+void TickConverter::sample(std::uint64_t& ticks, std::int64_t& ns) const noexcept {
+  // Bracket the wall-clock read by two tick reads and keep the tightest of a
+  // few tries, so that a preemption between them does not skew the pair.
   std::uint64_t best_width = ~std::uint64_t{0};
   for (int i = 0; i < 5; ++i) {
     const std::uint64_t before = now_ticks();
-    const std::int64_t monotonic = read_ns(CLOCK_MONOTONIC);
-    const std::int64_t wall = read_ns(CLOCK_REALTIME);
+    const auto wall = static_cast<std::int64_t>(system_clock_ns());
     const std::uint64_t after = now_ticks();
     if (after - before < best_width) {
       best_width = after - before;
-      best = {before + (after - before) / 2, monotonic, wall};
+      ticks = before + (after - before) / 2;
+      ns = wall;
     }
   }
-  return best;
 }
 
 void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_every,
                           std::chrono::microseconds calibration) {
   source_ = source;
   if (source_ == ClockSource::system) return;
-  first_ = sampler_();
+  sample(first_ticks_, first_ns_);
   std::this_thread::sleep_for(calibration);
-  rebase(sampler_());
+  sample(base_ticks_, base_ns_);
+  ns_per_tick_ =
+      static_cast<double>(base_ns_ - first_ns_) / static_cast<double>(base_ticks_ - first_ticks_);
   resync_ticks_ = ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(resync_every).count()));
   next_resync_ = base_ticks_ + resync_ticks_;
@@ -63,18 +52,13 @@ void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_e
 
 void TickConverter::maybe_resync(std::uint64_t now) noexcept {
   if (source_ == ClockSource::system || now < next_resync_) return;
-  rebase(sampler_());
-  next_resync_ = base_ticks_ + resync_ticks_;
-}
-
-void TickConverter::rebase(const ClockSample& now) noexcept {
-  // Both differences only grow; a sample too close to the first keeps the
-  // rate it has (1.0 before the first measurement).
-  const auto elapsed_ns = static_cast<double>(now.monotonic_ns - first_.monotonic_ns);
-  const auto elapsed_ticks = static_cast<double>(now.ticks - first_.ticks);
-  if (elapsed_ns > 0 && elapsed_ticks > 0) ns_per_tick_ = elapsed_ns / elapsed_ticks;
-  base_ticks_ = now.ticks;
-  base_ns_ = now.wall_ns;
+  std::uint64_t ticks = 0;
+  std::int64_t ns = 0;
+  sample(ticks, ns);
+  ns_per_tick_ = static_cast<double>(ns - first_ns_) / static_cast<double>(ticks - first_ticks_);
+  base_ticks_ = ticks;
+  base_ns_ = ns;
+  next_resync_ = ticks + resync_ticks_;
 }
 
 }  // namespace sluice::detail
