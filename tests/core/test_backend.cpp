@@ -357,26 +357,39 @@ TEST_CASE("one thread's records alternating between loggers reach each logger's 
   }
 }
 
-TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::drop;
-  auto capture = std::make_shared<sluice::CaptureSink>();
-  sluice::Logger& log = sluice::get_logger("drops");
-  log.add_sink(capture);
-  log.add_sink(std::make_shared<SlowSink>());
-  log.set_propagate(false);
-  auto warnings = std::make_shared<sluice::CaptureSink>();
-  sluice::get_logger("sluice").add_sink(warnings);
-  sluice::start(options);
+namespace {
 
-  constexpr int kRecords = 20000;
-  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
-  sluice::flush();
-  const auto kept = capture->records();
+// 20,000 records into a 4 KiB ring whose logger also has a slow sink, so
+// that the producer overruns the ring; flushed. The backend's own WARNINGs
+// (the "sluice" logger) are captured apart.
+struct OverrunRun {
+  std::shared_ptr<sluice::CaptureSink> capture = std::make_shared<sluice::CaptureSink>();
+  std::shared_ptr<sluice::CaptureSink> warnings = std::make_shared<sluice::CaptureSink>();
+  static constexpr int kRecords = 20000;
+
+  explicit OverrunRun(sluice::QueuePolicy policy) {
+    sluice::Options options;
+    options.queue_capacity = 4096;
+    options.queue_policy = policy;
+    sluice::Logger& log = sluice::get_logger("overrun");
+    log.add_sink(capture);
+    log.add_sink(std::make_shared<SlowSink>());
+    log.set_propagate(false);
+    sluice::get_logger("sluice").add_sink(warnings);
+    sluice::start(options);
+    for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+    sluice::flush();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
+  const OverrunRun run(sluice::QueuePolicy::drop);
+  const auto kept = run.capture->records();
   const auto dropped = sluice::stats().records_dropped;
   REQUIRE(dropped > 0);
-  REQUIRE(kept.size() + dropped == kRecords);
+  REQUIRE(kept.size() + dropped == OverrunRun::kRecords);
   // What was kept is in order and without duplicates.
   int previous = -1;
   for (const auto& record : kept) {
@@ -386,7 +399,7 @@ TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
   }
   // The backend said so, as WARNING records whose counts add up.
   std::uint64_t reported = 0;
-  for (const auto& warning : warnings->records()) {
+  for (const auto& warning : run.warnings->records()) {
     REQUIRE(warning.level == sluice::Level::warning);
     reported += std::stoull(warning.message);
   }
@@ -396,27 +409,14 @@ TEST_CASE("drop mode: the reported drops equal the missing records exactly") {
 
 TEST_CASE("block mode: a producer that fills its queue waits and loses nothing") {
   // The drop test's set-up, which overruns the ring.
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::block;
-  auto capture = std::make_shared<sluice::CaptureSink>();
-  sluice::Logger& log = sluice::get_logger("blocks");
-  log.add_sink(capture);
-  log.add_sink(std::make_shared<SlowSink>());
-  log.set_propagate(false);
-  auto warnings = std::make_shared<sluice::CaptureSink>();
-  sluice::get_logger("sluice").add_sink(warnings);
-  sluice::start(options);
-
-  constexpr int kRecords = 20000;
-  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
-  sluice::flush();
-  const auto kept = capture->records();
-  REQUIRE(kept.size() == kRecords);
-  for (int i = 0; i < kRecords; ++i) REQUIRE(kept[i].message == "record " + std::to_string(i));
+  const OverrunRun run(sluice::QueuePolicy::block);
+  const auto kept = run.capture->records();
+  REQUIRE(kept.size() == OverrunRun::kRecords);
+  for (int i = 0; i < OverrunRun::kRecords; ++i)
+    REQUIRE(kept[i].message == "record " + std::to_string(i));
   const sluice::Stats stats = sluice::stats();
   CHECK(stats.records_dropped == 0);
-  CHECK(warnings->size() == 0);
+  CHECK(run.warnings->size() == 0);
   // The ring was full at some point: the producer had to wait.
   CHECK(stats.queue_high_water_bytes > 4096 - 128);
   sluice::stop();

@@ -46,16 +46,22 @@ void require_sequence(const std::vector<std::string>& messages, int count) {
   for (int i = 0; i < count; ++i) REQUIRE(messages[i] == std::to_string(i));
 }
 
+// Runs exit_writer FILE MODE, requires a clean exit and reads FILE back.
+std::map<std::string, std::vector<std::string>> run_writer_to_exit(const std::string& file,
+                                                                   const char* mode) {
+  const int status = run_writer(file, mode);
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return read_by_logger(file);
+}
+
 }  // namespace
 
 TEST_CASE("records still queued when main returns are written at exit") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("main.log");
-  const int status = run_writer(file, "main");
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  const auto by_logger = read_by_logger(file);
+  const auto by_logger = run_writer_to_exit(file, "main");
   REQUIRE(by_logger.size() == 1);
   require_sequence(by_logger.at("main"), 10000);
 }
@@ -63,11 +69,7 @@ TEST_CASE("records still queued when main returns are written at exit") {
 TEST_CASE("a detached thread logging through the exit loses no joined thread's record") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("threads.log");
-  const int status = run_writer(file, "threads");
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  const auto by_logger = read_by_logger(file);
+  const auto by_logger = run_writer_to_exit(file, "threads");
   for (int t = 0; t < 4; ++t) require_sequence(by_logger.at("worker" + std::to_string(t)), 5000);
   // The detached thread's records up to the exit's drain, without a gap.
   const std::vector<std::string>& detached = by_logger.at("detached");
