@@ -361,6 +361,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   // What of the redacted kinds the view carries: all of them when annotating.
   const KindMask annotated = annotate_redactions_ ? ~KindMask{0} : 0;
   std::uint64_t last_timestamp = last_timestamp_;
+  std::int64_t last_wall_ns = last_wall_ns_;
   const RecordHeader* head = state.head;
   std::uint32_t logger_id = head->logger_id;
   Route* route = nullptr;
@@ -379,10 +380,16 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   std::size_t left = max;  // at least one
   do {
     const RecordHeader& header = *head;
+    std::int64_t wall_ns = clock_.to_wall_ns(header.timestamp);
     if (header.timestamp < last_timestamp) [[unlikely]] {
       out_of_order_.fetch_add(1, std::memory_order_relaxed);
     } else {
       last_timestamp = header.timestamp;
+      // A resync re-measures the rate and moves the base, so a tick just
+      // after it can convert a little before one just ahead of it: records
+      // in tick order keep their wall times in order too.
+      wall_ns = std::max(wall_ns, last_wall_ns);
+      last_wall_ns = wall_ns;
     }
     if (header.logger_id != logger_id || registry_.version() != registry_version_) [[unlikely]] {
       logger_id = header.logger_id;
@@ -403,8 +410,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
         records_redacted_.fetch_add(1, std::memory_order_relaxed);
       }
     }
-    RecordBuilder::next_record(view_, clock_.to_wall_ns(header.timestamp), site, args,
-                               redacted & annotated);
+    RecordBuilder::next_record(view_, wall_ns, site, args, redacted & annotated);
     if (only != nullptr) [[likely]] {
       if (view_.level() >= only->level() && write_one(*only, view_) && !only_marked) {
         mark_dirty(*route, 0);
@@ -418,6 +424,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   } while (--left != 0 && head != nullptr && head->timestamp <= limit);
   state.head = head;
   last_timestamp_ = last_timestamp;
+  last_wall_ns_ = last_wall_ns;
   return max - left;
 }
 

@@ -183,6 +183,7 @@ class Backend {
   std::atomic<std::uint64_t> sink_errors_{0};
   std::atomic<std::uint64_t> out_of_order_{0};
   std::uint64_t last_timestamp_ = 0;  // backend thread only
+  std::int64_t last_wall_ns_ = 0;     // its wall time, as written
   std::atomic<std::uint64_t> high_water_{0};
   std::atomic<std::uint64_t> queue_count_{0};
 
