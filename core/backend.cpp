@@ -362,6 +362,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   const KindMask annotated = annotate_redactions_ ? ~KindMask{0} : 0;
   std::uint64_t last_timestamp = last_timestamp_;
   std::int64_t last_wall_ns = last_wall_ns_;
+  const std::int64_t max_slew_ns = clock_.max_slew_ns();
   const RecordHeader* head = state.head;
   std::uint32_t logger_id = head->logger_id;
   Route* route = nullptr;
@@ -385,10 +386,11 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
       out_of_order_.fetch_add(1, std::memory_order_relaxed);
     } else {
       last_timestamp = header.timestamp;
-      // A resync re-measures the rate and moves the base, so a tick just
-      // after it can convert a little before one just ahead of it: records
-      // in tick order keep their wall times in order too.
-      wall_ns = std::max(wall_ns, last_wall_ns);
+      // Records in tick order keep their wall times in order, across the
+      // small differences a slewing resync can still leave (a backlog more
+      // than one resync behind); a larger step back is the wall clock's own
+      // and is kept.
+      if (last_wall_ns - wall_ns <= max_slew_ns) wall_ns = std::max(wall_ns, last_wall_ns);
       last_wall_ns = wall_ns;
     }
     if (header.logger_id != logger_id || registry_.version() != registry_version_) [[unlikely]] {

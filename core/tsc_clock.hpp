@@ -12,39 +12,79 @@ namespace sluice::detail {
 /// states), so that it can stand in for a clock.
 bool tsc_is_invariant() noexcept;
 
-/// Ticks to wall time: wall = base_ns + (ticks - base_ticks) * ns_per_tick.
-/// The rate is measured against the system clock over an ever longer
-/// baseline, and the base is moved at every resync so that drift between the
-/// TSC and NTP-adjusted wall time stays bounded. Backend thread only.
+/// The clocks read together: the hot path's ticks, CLOCK_MONOTONIC and
+/// CLOCK_REALTIME, in nanoseconds.
+struct ClockSample {
+  std::uint64_t ticks = 0;
+  std::int64_t monotonic_ns = 0;
+  std::int64_t wall_ns = 0;
+};
+using ClockSampler = ClockSample (*)();
+/// The real clocks: the tightest of a few reads bracketed by tick reads.
+ClockSample sample_clocks();
+
+/// Ticks to wall time: wall = base_ns + (ticks - base_ticks) * slope, one
+/// such segment per resync interval. The rate is measured against
+/// CLOCK_MONOTONIC over an ever longer baseline, so a step of the wall clock
+/// (settimeofday, NTP) never reaches it. Every resync starts a segment after
+/// comparing the conversion with CLOCK_REALTIME:
+/// - a difference of at most 1/1000 of the resync interval (rate error, NTP
+///   slewing) is slewed away: the new segment starts where the last one
+///   ends and its slope meets the wall clock one interval later, so
+///   converted times never run backwards;
+/// - a larger one is a step of the wall clock, and the new segment steps
+///   with it.
+/// Ticks from before the current segment convert with the one before it, so
+/// a record converted late (a backlog) gets the time it would have got on
+/// time, pre-step time included. Backend thread only.
 class TickConverter {
  public:
+  /// `sampler` reads the clocks; tests pass their own.
+  explicit TickConverter(ClockSampler sampler = &sample_clocks) noexcept : sampler_(sampler) {}
   /// Measures the rate (blocks for about `calibration`).
   void start(ClockSource source, std::chrono::milliseconds resync_every,
              std::chrono::microseconds calibration = std::chrono::microseconds{5000});
   std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
     if (source_ == ClockSource::system) return static_cast<std::int64_t>(ticks);
-    const auto delta = static_cast<std::int64_t>(ticks - base_ticks_);
-    return base_ns_ + static_cast<std::int64_t>(static_cast<double>(delta) * ns_per_tick_);
+    const Segment& segment =
+        static_cast<std::int64_t>(ticks - current_.base_ticks) >= 0 ? current_ : previous_;
+    const auto delta = static_cast<std::int64_t>(ticks - segment.base_ticks);
+    return segment.base_ns + static_cast<std::int64_t>(static_cast<double>(delta) * segment.slope);
   }
   /// Ticks in `ns` nanoseconds.
   std::uint64_t ticks_for_ns(std::uint64_t ns) const noexcept {
     if (source_ == ClockSource::system) return ns;
     return static_cast<std::uint64_t>(static_cast<double>(ns) / ns_per_tick_);
   }
+  /// The measured rate (the slope without a slew in progress).
   double ns_per_tick() const noexcept { return ns_per_tick_; }
+  /// The largest difference from the wall clock that a resync slews (0 with
+  /// the system clock): converted times never run back by more, except
+  /// where the wall clock itself was stepped back.
+  std::int64_t max_slew_ns() const noexcept { return max_slew_ns_; }
   /// Re-measures if the resync interval has passed since the last one.
   void maybe_resync(std::uint64_t now) noexcept;
 
  private:
-  void sample(std::uint64_t& ticks, std::int64_t& ns) const noexcept;
+  /// Re-measures the rate from the first sample to `now`.
+  void measure_rate(const ClockSample& now) noexcept;
+  /// Starts a segment at `now`, slewing or stepping towards its wall time.
+  void rebase(const ClockSample& now) noexcept;
 
+  struct Segment {
+    std::uint64_t base_ticks = 0;
+    std::int64_t base_ns = 0;
+    double slope = 1.0;  // ns per tick
+  };
+
+  ClockSampler sampler_;
   ClockSource source_ = ClockSource::system;
   double ns_per_tick_ = 1.0;
-  std::uint64_t first_ticks_ = 0;
-  std::int64_t first_ns_ = 0;
-  std::uint64_t base_ticks_ = 0;
-  std::int64_t base_ns_ = 0;
+  ClockSample first_;
+  Segment current_;
+  Segment previous_;
   std::uint64_t resync_ticks_ = 0;
+  std::int64_t max_slew_ns_ = 0;
   std::uint64_t next_resync_ = 0;
 };
 

@@ -1,12 +1,13 @@
 // TickConverter: ticks to wall-clock nanoseconds.
 //
 // With the system clock the conversion is the identity, checked exactly.
-// With the TSC, start() and a resync measure the real TSC against the real
-// system clock (sample() reads them directly; nothing can be injected), so
-// the rate and base are whatever this machine measures. The TSC cases check
-// only what holds, exactly, for any measured rate: the arithmetic between
-// to_wall_ns and ticks_for_ns, ticks from before the base, and that
-// maybe_resync changes nothing before its interval has passed.
+// With the TSC and the real clocks, start() and a resync measure whatever
+// this machine gives, so those cases check only what holds, exactly, for any
+// measured rate: the arithmetic between to_wall_ns and ticks_for_ns, ticks
+// from before the base, and that maybe_resync changes nothing before its
+// interval has passed. The last cases inject the clocks (a ClockSampler)
+// and check exact figures: wall-clock steps, and the slew of a small
+// difference that keeps converted times from running backwards.
 
 #include <catch2/catch.hpp>
 
@@ -148,3 +149,129 @@ TEST_CASE("with the TSC, a resync sets the next one a whole interval after itsel
 }
 
 #endif  // SLUICE_HAS_TSC
+
+namespace {
+
+// Clock samples handed out in order by fake_clocks().
+std::vector<sluice::detail::ClockSample> g_samples;
+std::size_t g_next_sample = 0;
+
+sluice::detail::ClockSample fake_clocks() { return g_samples.at(g_next_sample++); }
+
+}  // namespace
+
+TEST_CASE("a wall-clock step moves the base at the next resync, never the rate") {
+  // 2 ticks per ns; CLOCK_REALTIME is kWallNs ahead of CLOCK_MONOTONIC, then
+  // steps back an hour (settimeofday, or NTP stepping) before the first
+  // resync and two hours forward before the second.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  constexpr std::int64_t kHour = 3'600'000'000'000;
+  g_samples = {{1'000, 0, kWall},
+               {3'000, 1'000, kWall + 1'000},
+               {2'003'000, 1'001'000, kWall + 1'001'000 - kHour},
+               {4'003'000, 2'001'000, kWall + 2'001'000 + kHour}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  CHECK(clock.ns_per_tick() == 0.5);
+  CHECK(clock.to_wall_ns(3'000) == kWall + 1'000);
+  CHECK(clock.to_wall_ns(5'000) == kWall + 2'000);
+  CHECK(clock.ticks_for_ns(1'000'000) == 2'000'000);
+
+  clock.maybe_resync(2'002'999);  // before the deadline (3,000 + 2,000,000)
+  CHECK(g_next_sample == 2);
+  clock.maybe_resync(2'003'000);
+  CHECK(g_next_sample == 3);
+  // Measured against the wall clock the rate would be about -1.8e6.
+  CHECK(clock.ns_per_tick() == 0.5);
+  CHECK(clock.to_wall_ns(2'003'000) == kWall + 1'001'000 - kHour);
+  CHECK(clock.to_wall_ns(2'005'000) == kWall + 1'002'000 - kHour);
+  // A record taken before the step, converted after it, keeps its time.
+  CHECK(clock.to_wall_ns(2'002'998) == kWall + 1'000'999);
+  CHECK(clock.ticks_for_ns(1'000'000) == 2'000'000);
+
+  // And two hours forward.
+  clock.maybe_resync(4'003'000);
+  CHECK(clock.ns_per_tick() == 0.5);
+  CHECK(clock.to_wall_ns(4'005'000) == kWall + 2'002'000 + kHour);
+}
+
+TEST_CASE("the rate is re-measured from the first sample at each resync") {
+  // The TSC runs 1% fast against the monotonic clock after calibration.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  g_samples = {{0, 0, kWall},
+               {2'000, 1'000, kWall + 1'000},
+               {4'002'000, 2'000'000, kWall + 2'000'000},
+               {6'002'000, 3'001'000, kWall + 4'000'000}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  CHECK(clock.ns_per_tick() == 0.5);
+  clock.maybe_resync(4'002'000);
+  CHECK(clock.ns_per_tick() == Approx(2'000'000.0 / 4'002'000.0).epsilon(1e-15));
+  // At the old rate the conversion said kWall + 2'001'000 here: 1,000 ns
+  // ahead, exactly the most a 1 ms interval slews, so it is slewed.
+  CHECK(clock.to_wall_ns(4'002'000) == kWall + 2'001'000);
+  // The next resync's sample is a wall-clock step: no slew.
+  clock.maybe_resync(6'002'000);
+  CHECK(clock.ns_per_tick() == 0.5);
+  CHECK(clock.to_wall_ns(6'002'000) == kWall + 4'000'000);
+  CHECK(clock.to_wall_ns(6'004'000) == kWall + 4'001'000);
+}
+
+TEST_CASE("a resync slews a small difference from the wall clock: no converted time runs back") {
+  // Calibrated at 0.5 ns per tick; by the first resync (2,000,000 ticks
+  // later) the wall clock reads 800 ns less than the conversion. Stepping
+  // the base would move every converted time from that tick on back by
+  // 800 ns; slewing keeps the conversion continuous and meets the wall clock
+  // one interval (2,000,000 ticks) later.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  g_samples = {{0, 0, kWall},
+               {2'000, 1'000, kWall + 1'000},
+               {2'002'000, 1'001'000, kWall + 1'001'000 - 800},
+               {4'002'000, 2'001'000, kWall + 2'001'000 - 800}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  const std::int64_t just_before = clock.to_wall_ns(2'001'999);
+  CHECK(just_before == kWall + 1'000'999);
+
+  clock.maybe_resync(2'002'000);
+  CHECK(clock.ns_per_tick() == 0.5);
+  CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000);
+  // A tick from before the resync converts as it did before it.
+  CHECK(clock.to_wall_ns(2'001'999) == just_before);
+  std::int64_t previous = just_before;
+  for (std::uint64_t t = 2'002'000; t <= 4'002'000; t += 1'000) {
+    const std::int64_t converted = clock.to_wall_ns(t);
+    REQUIRE(converted >= previous);
+    previous = converted;
+  }
+  // Met: one interval on, within the conversion's truncation.
+  CHECK(clock.to_wall_ns(4'002'000) >= kWall + 2'001'000 - 800 - 1);
+  CHECK(clock.to_wall_ns(4'002'000) <= kWall + 2'001'000 - 800);
+  CHECK(clock.ticks_for_ns(1'000'000) == 2'000'000);
+
+  // The next resync finds the two agreeing and ends the slew.
+  clock.maybe_resync(4'002'000);
+  CHECK(clock.to_wall_ns(4'002'000) >= kWall + 2'001'000 - 800 - 1);
+  CHECK(clock.to_wall_ns(4'002'000) <= kWall + 2'001'000 - 800);
+  CHECK(clock.to_wall_ns(4'004'000) - clock.to_wall_ns(4'002'000) == 1'000);
+}
+
+TEST_CASE("a difference over 1/1000 of the resync interval is a wall-clock step, and steps") {
+  // 1 ms interval: at most 1,000 ns is slewed. 1,001 ns is stepped.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  const std::int64_t error = GENERATE(std::int64_t{1'001}, std::int64_t{-1'001});
+  g_samples = {{0, 0, kWall},
+               {2'000, 1'000, kWall + 1'000},
+               {2'002'000, 1'001'000, kWall + 1'001'000 + error}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  clock.maybe_resync(2'002'000);
+  CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000 + error);
+  CHECK(clock.to_wall_ns(2'004'000) == kWall + 1'002'000 + error);
+  // A record taken before the step, converted after it, keeps its time.
+  CHECK(clock.to_wall_ns(2'001'998) == kWall + 1'000'999);
+}
