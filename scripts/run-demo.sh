@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# run-demo.sh DEMO DECODE OUT: runs the demo server (the sluice-demo binary
+# DEMO) into the directory OUT, shows what each sink wrote, decodes the
+# binary logs with DECODE (sluice-decode) and checks them against the JSON
+# sink's file, and checks that no secret the demo logs on purpose reached any
+# file. Exits non-zero, with the reason on stderr, if a check fails.
+# scripts/demo.sh (README's first command) runs it after building; ctest runs
+# it as "sluice-demo: ..." (tests/CMakeLists.txt).
+set -euo pipefail
+if (($# != 3)); then
+  echo "usage: run-demo.sh DEMO DECODE OUT" >&2
+  exit 2
+fi
+demo=$1 decode=$2 out=$3
+for tool in jq zstdcat; do
+  command -v "$tool" >/dev/null || { echo "run-demo.sh: needs $tool (scripts/install-deps.sh installs it)" >&2; exit 1; }
+done
+
+rm -rf "$out"
+echo "== $demo --out $out   (console: WARNING and above)"
+"$demo" --out "$out"
+
+echo
+echo "== $out: general (app.log), errors and requests logs rotate as they grow, old parts zstd-compressed:"
+ls "$out"
+echo
+echo "== $out/app.log (the active file): $(wc -l <"$out/app.log") lines; the first 3:"
+head -n 3 "$out/app.log"
+echo "== zstdcat $out/app.log.1.zst | sed -n 1,2p   (rotated text logs are plain zstd)"
+zstdcat "$out/app.log.1.zst" | sed -n 1,2p  # sed reads it all: no SIGPIPE under pipefail
+echo
+echo "== $out/app.jsonl: $(wc -l <"$out/app.jsonl") lines; the first 3 through jq:"
+jq empty "$out/app.jsonl"  # fails loudly if any line is not valid JSON
+head -n 3 "$out/app.jsonl" | jq -c .
+
+echo
+decoded=$out/decoded.jsonl  # not app.slog.*: the glob below would take it in
+echo "== $decode $out/app.slog* > $decoded   (the rotated set, in order)"
+"$decode" "$out"/app.slog* >"$decoded"
+jq empty "$decoded"
+# Same records, in the same order, as the live JSON sink wrote.
+if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
+            <(jq -c '[.timestamp, .level, .logger_name, .message]' "$out/app.jsonl"); then
+  echo "demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
+  exit 1
+fi
+if ! cmp -s "$decoded" <("$decode" "$out/archive.slog.zst"); then
+  echo "demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
+  exit 1
+fi
+# The demo logs a password, a card number and an API key on purpose: redaction
+# must have removed them from every file, the binary log included.
+if grep -qE 'hunter2|4111 1111|sk_live_' "$out"/app.log "$out"/app.jsonl "$decoded"; then
+  echo "demo.sh: a secret reached a log file" >&2
+  exit 1
+fi
+echo "== $(wc -l <"$decoded") records decoded from $(cat "$out"/app.slog* | wc -c) bytes of rotated binary log" \
+  "($(wc -c <"$out/archive.slog.zst") bytes in archive.slog.zst, compressed as written), the same as app.jsonl;" \
+  "no secret in any of them; the redacted records, then the errors, through jq:"
+jq -c 'select(.logger_name == "app.auth") | {message, api_key}' "$decoded"
+jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"
