@@ -1,5 +1,6 @@
 #pragma once
-// An in-memory sink for tests: sluice's equivalent of Python's assertLogs.
+// An in-memory sink for tests. CaptureLogs (capture_logs.hpp) wraps it the
+// way Python's assertLogs wraps a handler.
 
 #include <cstdint>
 #include <memory>

@@ -1,0 +1,53 @@
+#include "sluice/sinks/capture_logs.hpp"
+
+#include "sluice/logger.hpp"
+#include "sluice/runtime.hpp"
+
+namespace sluice {
+
+CaptureLogs::CaptureLogs(std::string_view logger_name, Level level)
+    : logger_(get_logger(logger_name)),
+      sink_(std::make_shared<CaptureSink>()),
+      saved_sinks_(logger_.sinks()),
+      saved_level_(logger_.level()),
+      saved_propagate_(logger_.propagate()) {
+  // Records already queued would be routed by the sinks in place when the
+  // backend drains them: let them go where they were sent.
+  flush();
+  logger_.clear_sinks();
+  logger_.add_sink(sink_);
+  logger_.set_level(level);
+  logger_.set_propagate(false);
+}
+
+CaptureLogs::~CaptureLogs() {
+  flush();
+  logger_.clear_sinks();
+  for (auto& sink : saved_sinks_) logger_.add_sink(std::move(sink));
+  if (saved_level_) {
+    logger_.set_level(*saved_level_);
+  } else {
+    logger_.clear_level();
+  }
+  logger_.set_propagate(saved_propagate_);
+}
+
+std::vector<std::string> CaptureLogs::output() const {
+  std::vector<std::string> lines;
+  for (const CapturedRecord& record : records()) {
+    std::string line(level_name(record.level));
+    line += ':';
+    line += record.logger;
+    line += ':';
+    line += record.message;
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::vector<CapturedRecord> CaptureLogs::records() const {
+  flush();
+  return sink_->records();
+}
+
+}  // namespace sluice

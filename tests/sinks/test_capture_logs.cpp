@@ -1,0 +1,119 @@
+// CaptureLogs, Python's assertLogs: what it captures while it lives (the
+// logger's tree at its level and above, nothing else), the lines output()
+// gives, and that the logger's sinks, level and propagation are back as they
+// were once it is gone. Through the real backend; ctest runs each case in a
+// process of its own.
+
+#include <catch2/catch.hpp>
+#include <sluice/log.hpp>
+#include <sluice/runtime.hpp>
+#include <sluice/sinks/capture_logs.hpp>
+#include <sluice/sinks/capture_sink.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using Lines = std::vector<std::string>;
+
+// Records that reach the root logger's sinks, as "LEVEL logger: message".
+std::shared_ptr<sluice::CaptureSink> capture_root() {
+  auto sink = std::make_shared<sluice::CaptureSink>(
+      std::make_shared<sluice::PatternFormatter>("{level} {logger}: {message}"));
+  sluice::root_logger().add_sink(sink);
+  return sink;
+}
+
+}  // namespace
+
+TEST_CASE("CaptureLogs takes the logger's records while it lives, and only then") {
+  const auto root = capture_root();
+  sluice::Logger& auth = sluice::get_logger("app.auth");
+  sluice::start();
+  SLUICE_INFO(auth, "before {}", 1);
+  {
+    const sluice::CaptureLogs logs("app.auth");
+    SLUICE_INFO(auth, "login ok for {}", "alice");
+    SLUICE_WARNING(sluice::get_logger("app.auth.oauth"), "token for {} expired", "bob");
+    SLUICE_DEBUG(auth, "below the level {}", 2);
+    SLUICE_INFO(sluice::get_logger("app.db"), "not in the tree {}", 3);
+    CHECK(logs.output() == Lines{"INFO:app.auth:login ok for alice",
+                                 "WARNING:app.auth.oauth:token for bob expired"});
+    const std::vector<sluice::CapturedRecord> records = logs.records();
+    REQUIRE(records.size() == 2);
+    CHECK(records[1].logger == "app.auth.oauth");
+    CHECK(records[1].level == sluice::Level::warning);
+  }
+  SLUICE_INFO(auth, "after {}", 4);
+  sluice::flush();
+  CHECK(root->lines() == Lines{"INFO app.auth: before 1", "INFO app.db: not in the tree 3",
+                               "INFO app.auth: after 4"});
+  sluice::stop();
+}
+
+TEST_CASE("CaptureLogs sets the logger's level while it lives and puts back what was there") {
+  sluice::Logger& db = sluice::get_logger("app.db");
+  sluice::Logger& cache = sluice::get_logger("app.cache");
+  db.set_level(sluice::Level::error);
+  sluice::start();
+  {
+    const sluice::CaptureLogs logs("app.db", sluice::Level::debug);
+    CHECK(db.level() == sluice::Level::debug);
+    SLUICE_DEBUG(db, "query {}", 1);
+    CHECK(logs.output() == Lines{"DEBUG:app.db:query 1"});
+  }
+  CHECK(db.level() == sluice::Level::error);
+  CHECK(db.effective_level() == sluice::Level::error);
+  {
+    // A logger that inherited its level inherits again afterwards.
+    const sluice::CaptureLogs logs("app.cache", sluice::Level::warning);
+    SLUICE_INFO(cache, "hit {}", 1);
+    SLUICE_ERROR(cache, "evicted {}", 2);
+    CHECK(logs.output() == Lines{"ERROR:app.cache:evicted 2"});
+  }
+  CHECK(cache.level() == std::nullopt);
+  CHECK(cache.effective_level() == sluice::Level::info);
+  sluice::stop();
+}
+
+TEST_CASE("CaptureLogs puts back the logger's own sinks and its propagation") {
+  const auto root = capture_root();
+  sluice::Logger& http = sluice::get_logger("http");
+  const auto requests = std::make_shared<sluice::CaptureSink>(
+      std::make_shared<sluice::PatternFormatter>("{logger}: {message}"));
+  http.add_sink(requests);
+  sluice::start();
+  {
+    const sluice::CaptureLogs logs("http");
+    CHECK(http.sinks().size() == 1);
+    CHECK(!http.propagate());
+    SLUICE_INFO(http, "GET /health {}", 200);
+    CHECK(logs.output() == Lines{"INFO:http:GET /health 200"});
+  }
+  CHECK(http.sinks() == std::vector<std::shared_ptr<sluice::Sink>>{requests});
+  CHECK(http.propagate());
+  SLUICE_INFO(http, "GET /ready {}", 200);
+  sluice::flush();
+  CHECK(requests->lines() == Lines{"http: GET /ready 200"});
+  CHECK(root->lines() == Lines{"INFO http: GET /ready 200"});
+  sluice::stop();
+}
+
+TEST_CASE("nested captures of one logger: the inner one takes the records while it lives") {
+  sluice::Logger& app = sluice::get_logger("app");
+  sluice::start();
+  const sluice::CaptureLogs outer("app");
+  SLUICE_INFO(app, "one {}", 1);
+  {
+    const sluice::CaptureLogs inner("app", sluice::Level::warning);
+    SLUICE_INFO(app, "two {}", 2);
+    SLUICE_WARNING(app, "three {}", 3);
+    CHECK(inner.output() == Lines{"WARNING:app:three 3"});
+  }
+  SLUICE_INFO(app, "four {}", 4);
+  CHECK(outer.output() == Lines{"INFO:app:one 1", "INFO:app:four 4"});
+  sluice::stop();
+}
