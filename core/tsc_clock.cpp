@@ -57,7 +57,7 @@ void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_e
   std::this_thread::sleep_for(calibration);
   const ClockSample now = sampler_();
   measure_rate(now);
-  current_ = {now.ticks, now.wall_ns, ns_per_tick_};
+  current_ = {now.ticks, now.wall_ns, ns_per_tick_, 0, 0, ns_per_tick_};
   previous_ = current_;
   const auto interval_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(resync_every).count();
@@ -90,10 +90,17 @@ void TickConverter::rebase(const ClockSample& now) noexcept {
   if (resync_ticks_ > 0 && error >= -max_slew_ns_ && error <= max_slew_ns_) {
     // Stepping here would move converted times back by up to the error,
     // between records a few ticks apart.
-    current_ = {now.ticks, converted,
-                ns_per_tick_ + static_cast<double>(error) / static_cast<double>(resync_ticks_)};
+    const double slope =
+        ns_per_tick_ + static_cast<double>(error) / static_cast<double>(resync_ticks_);
+    const auto slew_ticks = static_cast<std::int64_t>(resync_ticks_);
+    current_ = {now.ticks,
+                converted,
+                slope,
+                slew_ticks,
+                static_cast<std::int64_t>(static_cast<double>(slew_ticks) * slope),
+                ns_per_tick_};
   } else {
-    current_ = {now.ticks, now.wall_ns, ns_per_tick_};
+    current_ = {now.ticks, now.wall_ns, ns_per_tick_, 0, 0, ns_per_tick_};
   }
 }
 

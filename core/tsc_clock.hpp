@@ -23,15 +23,15 @@ using ClockSampler = ClockSample (*)();
 /// The real clocks: the tightest of a few reads bracketed by tick reads.
 ClockSample sample_clocks();
 
-/// Ticks to wall time: wall = base_ns + (ticks - base_ticks) * slope, one
-/// such segment per resync interval. The rate is measured against
+/// Ticks to wall time, one linear segment (see Segment) per resync. The rate is measured against
 /// CLOCK_MONOTONIC over an ever longer baseline, so a step of the wall clock
 /// (settimeofday, NTP) never reaches it. Every resync starts a segment after
 /// comparing the conversion with CLOCK_REALTIME:
 /// - a difference of at most 1/1000 of the resync interval (rate error, NTP
 ///   slewing) is slewed away: the new segment starts where the last one
-///   ends and its slope meets the wall clock one interval later, so
-///   converted times never run backwards;
+///   ends and its slope meets the wall clock one interval later (then the
+///   measured rate again, in case the next resync is late), so converted
+///   times never run backwards;
 /// - a larger one is a step of the wall clock, and the new segment steps
 ///   with it.
 /// Ticks from before the current segment convert with the one before it, so
@@ -48,8 +48,7 @@ class TickConverter {
     if (source_ == ClockSource::system) return static_cast<std::int64_t>(ticks);
     const Segment& segment =
         static_cast<std::int64_t>(ticks - current_.base_ticks) >= 0 ? current_ : previous_;
-    const auto delta = static_cast<std::int64_t>(ticks - segment.base_ticks);
-    return segment.base_ns + static_cast<std::int64_t>(static_cast<double>(delta) * segment.slope);
+    return segment.to_wall_ns(ticks);
   }
   /// Ticks in `ns` nanoseconds.
   std::uint64_t ticks_for_ns(std::uint64_t ns) const noexcept {
@@ -71,10 +70,26 @@ class TickConverter {
   /// Starts a segment at `now`, slewing or stepping towards its wall time.
   void rebase(const ClockSample& now) noexcept;
 
+  /// From base_ticks on: `slope` for `slew_ticks` ticks (the slew, if
+  /// any), then the measured `rate`. Before base_ticks: `slope`.
   struct Segment {
     std::uint64_t base_ticks = 0;
     std::int64_t base_ns = 0;
     double slope = 1.0;  // ns per tick
+    std::int64_t slew_ticks = 0;
+    std::int64_t slew_ns = 0;  // slew_ticks * slope
+    double rate = 1.0;
+
+    std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
+      const auto delta = static_cast<std::int64_t>(ticks - base_ticks);
+      if (delta <= slew_ticks) {
+        return base_ns + static_cast<std::int64_t>(static_cast<double>(delta) * slope);
+      }
+      // Past the slew (a late resync): the rate, so that the difference
+      // from the wall clock does not keep growing.
+      return base_ns + slew_ns +
+             static_cast<std::int64_t>(static_cast<double>(delta - slew_ticks) * rate);
+    }
   };
 
   ClockSampler sampler_;

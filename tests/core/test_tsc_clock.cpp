@@ -275,3 +275,34 @@ TEST_CASE("a difference over 1/1000 of the resync interval is a wall-clock step,
   // A record taken before the step, converted after it, keeps its time.
   CHECK(clock.to_wall_ns(2'001'998) == kWall + 1'000'999);
 }
+
+TEST_CASE("a resync ten intervals late: the slew stopped at its interval's end, no step") {
+  // Calibrated at 0.5 ns per tick; the first resync slews +800 ns over the
+  // next 2,000,000 ticks. The next resync comes ten intervals late (a
+  // backend blocked in a slow sink) and finds the wall clock where the
+  // measured rate puts it. Had the slewed slope run on, the conversion would
+  // be 8,000 ns ahead there, and stepping back would move times backwards.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  g_samples = {{0, 0, kWall},
+               {2'000, 1'000, kWall + 1'000},
+               {2'002'000, 1'001'000, kWall + 1'001'000 + 800},
+               {22'002'000, 11'001'000, kWall + 11'001'000 + 800}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  clock.maybe_resync(2'002'000);
+  CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000);
+  // The slew ends on the wall clock; past it, the measured rate.
+  CHECK(clock.to_wall_ns(4'002'000) >= kWall + 2'001'800 - 1);
+  CHECK(clock.to_wall_ns(4'002'000) <= kWall + 2'001'800);
+  CHECK(clock.to_wall_ns(4'004'000) - clock.to_wall_ns(4'002'000) == 1'000);
+  const std::int64_t before = clock.to_wall_ns(22'001'999);
+  CHECK(before >= kWall + 11'001'800 - 2);
+  CHECK(before <= kWall + 11'001'800);
+
+  clock.maybe_resync(22'002'000);
+  const std::int64_t at = clock.to_wall_ns(22'002'000);
+  CHECK(at >= before);
+  CHECK(at <= kWall + 11'001'800);
+  CHECK(clock.to_wall_ns(22'004'000) - at >= 999);
+}
