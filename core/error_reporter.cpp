@@ -33,7 +33,8 @@ void ErrorReporter::report(const std::string& source, std::string_view message) 
   }
   std::string text = source + ": " + std::string(message);
   if (state.suppressed > 0) {
-    text += " (" + std::to_string(state.suppressed) + " similar errors suppressed)";
+    text += " (" + std::to_string(state.suppressed) +
+            (state.suppressed == 1 ? " similar error suppressed)" : " similar errors suppressed)");
   }
   state.last = now;
   state.suppressed = 0;

@@ -18,8 +18,10 @@ class ErrorReporter {
  public:
   ErrorReporter();
   void set_handler(ErrorHandler handler);
-  /// Reports `message` under `source` at most once per second per source; the
-  /// next report says how many were suppressed in between.
+  /// Reports `message` under `source` at most once per second per source, as
+  /// "<source>: <message>"; the next report ends with how many were
+  /// suppressed in between: " (1 similar error suppressed)",
+  /// " (3 similar errors suppressed)".
   void report(const std::string& source, std::string_view message);
 
  private:

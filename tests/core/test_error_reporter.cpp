@@ -126,7 +126,7 @@ TEST_CASE(
   std::this_thread::sleep_for(kPastTheWindow);
   reporter.report("sink", "error 8");
   CHECK(received.messages() == Lines{"sink: error 1", "sink: error 5 (3 similar errors suppressed)",
-                                     "sink: error 7 (1 similar errors suppressed)",
+                                     "sink: error 7 (1 similar error suppressed)",
                                      "sink: error 8"});
 }
 
@@ -167,7 +167,7 @@ TEST_CASE(
   reporter.set_handler(received.handler());
   std::this_thread::sleep_for(kPastTheWindow);
   reporter.report("sink", "third");
-  CHECK(received.messages() == Lines{"sink: third (1 similar errors suppressed)"});
+  CHECK(received.messages() == Lines{"sink: third (1 similar error suppressed)"});
 }
 
 TEST_CASE("the default handler writes 'sluice: ' and the report as one line on stderr") {
