@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -13,10 +14,17 @@
 namespace sluice::detail {
 
 /// Thread-safe: report() may be called from any thread (the backend, a
-/// rotation worker); the handler is called under a lock, one call at a time.
+/// rotation worker). The handler is called one call at a time, but outside
+/// the lock on the sources' state, so that it may call set_handler() or
+/// report() itself (a report made in the handler is handled before the call
+/// that made it returns). Calls from different threads may reach the handler
+/// in another order than their report() calls.
 class ErrorReporter {
  public:
   ErrorReporter();
+  /// nullptr: the default handler, a line on stderr. Waits for a call of the
+  /// handler in progress on another thread: once it returns, the old handler
+  /// is not running and will not be called again.
   void set_handler(ErrorHandler handler);
   /// Reports `message` under `source` at most once per second per source, as
   /// "<source>: <message>"; the next report ends with how many were
@@ -29,9 +37,16 @@ class ErrorReporter {
     std::chrono::steady_clock::time_point last{};
     std::uint64_t suppressed = 0;
   };
-  std::mutex mutex_;
-  ErrorHandler handler_;
+  void call_handler(std::string_view text);
+
+  std::mutex sources_mutex_;  // guards sources_
   std::map<std::string, SourceState, std::less<>> sources_;
+  // Held while the handler runs, and guards handler_. Recursive: the handler
+  // may report or replace itself on its own thread. The running handler is a
+  // copy of the pointer, so replacing it does not destroy it mid-call.
+  // Never taken while sources_mutex_ is held.
+  std::recursive_mutex handler_mutex_;
+  std::shared_ptr<const ErrorHandler> handler_;
 };
 
 /// The process's reporter. Never destroyed: a rotation worker may still
