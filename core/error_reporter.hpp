@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sluice/runtime.hpp"
 
@@ -31,12 +32,25 @@ class ErrorReporter {
   /// suppressed in between: " (1 similar error suppressed)",
   /// " (3 similar errors suppressed)".
   void report(const std::string& source, std::string_view message);
+  /// Reports what is held back from each source whose last report is a
+  /// second old, so that a burst of errors that then stops is not left
+  /// uncounted: the last message held back, with the count of the others,
+  /// "<source>: <last message> (2 similar errors suppressed)" (no count when
+  /// it was the only one). Every error is thus either in a report or counted
+  /// in one, once. The report opens the source's window again, like any.
+  /// The backend calls it about four times a second.
+  void report_pending();
+  /// The same for every source with errors held back, whatever its window,
+  /// in the order of the sources' names (the backend's stop()).
+  void report_all_pending();
 
  private:
   struct SourceState {
     std::chrono::steady_clock::time_point last{};
     std::uint64_t suppressed = 0;
+    std::string last_suppressed;  // the message of the last one held back
   };
+  void report_held_back(bool whatever_the_window);
   void call_handler(std::string_view text);
 
   std::mutex sources_mutex_;  // guards sources_

@@ -1,7 +1,7 @@
 // ErrorReporter: the text a handler receives, at most one report per second
-// per source with the count of those held back, a handler that throws, a
-// handler that replaces the handler or reports, and the default handler's
-// line on stderr.
+// per source with the count of those held back, the late report of those
+// held back when no error follows, a handler that throws, a handler that
+// replaces the handler or reports, and the default handler's line on stderr.
 //
 // Each case uses its own reporter, not the process's. The cases that wait
 // out the one-second window sleep 1.1 s: steady_clock sleeps are never
@@ -154,6 +154,59 @@ TEST_CASE(
   CHECK(received.messages() == Lines{"sink: error 1", "sink: error 5 (3 similar errors suppressed)",
                                      "sink: error 7 (1 similar error suppressed)",
                                      "sink: error 8"});
+}
+
+TEST_CASE(
+    "report_pending reports a source's held-back errors once its window has passed: the last "
+    "one, and how many others") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+
+  const auto first = std::chrono::steady_clock::now();
+  reporter.report("sink", "error 1");
+  reporter.report("sink", "error 2");
+  reporter.report("sink", "error 3");
+  reporter.report("sink", "error 4");
+  reporter.report_pending();  // the window is open: nothing yet
+  {
+    INFO("the reports took over a second: the machine stalled, the window closed");
+    REQUIRE(std::chrono::steady_clock::now() - first < 1s);
+  }
+  CHECK(received.messages() == Lines{"sink: error 1"});
+
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report_pending();
+  reporter.report_pending();  // nothing held back any more
+  CHECK(received.messages() ==
+        Lines{"sink: error 1", "sink: error 4 (2 similar errors suppressed)"});
+
+  // That report opened a window, like any other.
+  reporter.report("sink", "error 5");
+  CHECK(received.messages().size() == 2);
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report_pending();
+  CHECK(received.messages() ==
+        Lines{"sink: error 1", "sink: error 4 (2 similar errors suppressed)", "sink: error 5"});
+}
+
+TEST_CASE(
+    "report_all_pending reports every source's held-back errors at once, whatever their "
+    "windows") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+  reporter.report("sink c", "c 1");
+  reporter.report("sink c", "c 2");
+  reporter.report("sink b", "b 1");
+  reporter.report("sink a", "a 1");
+  reporter.report("sink a", "a 2");
+  reporter.report("sink a", "a 3");
+  reporter.report_all_pending();
+  reporter.report_all_pending();  // nothing held back any more
+  // Each source's first report, then the held-back ones by source name.
+  CHECK(received.messages() == Lines{"sink c: c 1", "sink b: b 1", "sink a: a 1",
+                                     "sink a: a 3 (1 similar error suppressed)", "sink c: c 2"});
 }
 
 TEST_CASE("each source has a window of its own") {
