@@ -21,6 +21,10 @@ namespace {
 constexpr std::size_t kMaxRecordsPerPass = 4096;
 // How often a busy-polling backend looks at empty queues.
 constexpr std::uint64_t kBusyPollIntervalNs = 4000;
+// How often the backend has the error reporter report errors it held back
+// from a burst that has stopped (ErrorReporter::report_pending): a lock and
+// a look at each source, a few times a second whatever the load.
+constexpr std::uint64_t kPendingErrorsIntervalNs = 250'000'000;
 
 // The backend's own report of dropped records.
 constexpr SourceLocation kDropLocation{
@@ -90,6 +94,8 @@ void Backend::start(const Options& options) {
   clock_.start(source, options.clock_resync);
   window_ticks_ = clock_.ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(options.reorder_window).count()));
+  pending_errors_ticks_ = clock_.ticks_for_ns(kPendingErrorsIntervalNs);
+  pending_errors_checked_ = now_ticks();
   process_id_ = os::process_id();
 
   stop_requested_.store(false);
@@ -109,20 +115,26 @@ void Backend::ensure_started() {
 }
 
 void Backend::stop() {
-  std::lock_guard lock(lifecycle_mutex_);
-  if (!running_.load()) return;
-  stop_requested_.store(true, std::memory_order_release);
   {
-    std::lock_guard wake_lock(wake_mutex_);
-    wake_ = true;
+    std::lock_guard lock(lifecycle_mutex_);
+    if (!running_.load()) return;
+    stop_requested_.store(true, std::memory_order_release);
+    {
+      std::lock_guard wake_lock(wake_mutex_);
+      wake_ = true;
+    }
+    wake_cv_.notify_one();
+    thread_.join();
+    // Let go of the sinks: a stopped backend must not keep a sink alive after
+    // its loggers dropped it (a file sink's destructor finishes its rotations).
+    routes_.clear();
+    dirty_sinks_.clear();
+    running_.store(false, std::memory_order_release);
   }
-  wake_cv_.notify_one();
-  thread_.join();
-  // Let go of the sinks: a stopped backend must not keep a sink alive after
-  // its loggers dropped it (a file sink's destructor finishes its rotations).
-  routes_.clear();
-  dirty_sinks_.clear();
-  running_.store(false, std::memory_order_release);
+  // Nothing held back is lost: the errors of the last drain, and those of a
+  // rotation finished as a sink was let go of above. Outside the lock, so
+  // that a handler may call start() or stop().
+  errors_.report_all_pending();
 }
 
 void Backend::adopt(std::unique_ptr<ThreadQueue> queue) { new_queues_.enqueue(std::move(queue)); }
@@ -171,7 +183,13 @@ void Backend::run() {
     }
     const std::size_t processed = drain_once(false);
     report_drops();
-    clock_.maybe_resync(now_ticks());
+    const std::uint64_t now = now_ticks();
+    clock_.maybe_resync(now);
+    // Unsigned: a wall clock (the system source) stepped back counts as due.
+    if (now - pending_errors_checked_ >= pending_errors_ticks_) {
+      pending_errors_checked_ = now;
+      errors_.report_pending();
+    }
     if (processed == 0) {
       reap_exited_queues();
       flush_sinks();  // idle: hand buffered output to the OS

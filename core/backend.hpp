@@ -160,6 +160,8 @@ class Backend {
   std::vector<QueueState> queues_;
   TickConverter clock_;
   std::uint64_t window_ticks_ = 0;
+  std::uint64_t pending_errors_ticks_ = 0;    // see kPendingErrorsIntervalNs
+  std::uint64_t pending_errors_checked_ = 0;  // ticks
   RecordView view_;
   std::uint32_t process_id_ = 0;
   std::uint64_t names_epochs_ = 0;  // the last QueueState::names_epoch given

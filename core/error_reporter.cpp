@@ -5,12 +5,26 @@
 namespace sluice::detail {
 
 namespace {
+constexpr std::chrono::seconds kWindow{1};
+
 void write_to_stderr(std::string_view message) {
   std::fprintf(stderr, "sluice: %.*s\n", static_cast<int>(message.size()), message.data());
 }
+
+// "<source>: <message>", then how many others were held back, if any.
+std::string report_text(std::string_view source, std::string_view message,
+                        std::uint64_t suppressed) {
+  std::string text;
+  text.append(source).append(": ").append(message);
+  if (suppressed > 0) {
+    text.append(" (").append(std::to_string(suppressed));
+    text.append(suppressed == 1 ? " similar error suppressed)" : " similar errors suppressed)");
+  }
+  return text;
+}
 }  // namespace
 
-ErrorReporter::ErrorReporter() : handler_(write_to_stderr) {}
+ErrorReporter::ErrorReporter() : handler_(std::make_shared<const ErrorHandler>(write_to_stderr)) {}
 
 ErrorReporter& error_reporter() {
   static auto* reporter = new ErrorReporter;  // intentionally leaked, see header
@@ -18,27 +32,59 @@ ErrorReporter& error_reporter() {
 }
 
 void ErrorReporter::set_handler(ErrorHandler handler) {
-  std::lock_guard lock(mutex_);
-  handler_ = handler ? std::move(handler) : ErrorHandler(write_to_stderr);
+  auto replacement =
+      std::make_shared<const ErrorHandler>(handler ? std::move(handler) : write_to_stderr);
+  std::lock_guard lock(handler_mutex_);
+  handler_.swap(replacement);
+  // The old handler, if it is the one running on this thread, lives on in
+  // call_handler's copy.
 }
 
 void ErrorReporter::report(const std::string& source, std::string_view message) {
-  std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  SourceState& state = sources_[source];
-  if (state.last != std::chrono::steady_clock::time_point{} &&
-      now - state.last < std::chrono::seconds{1}) {
-    ++state.suppressed;
-    return;
+  std::string text;
+  {
+    std::lock_guard lock(sources_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    SourceState& state = sources_[source];
+    if (state.last != std::chrono::steady_clock::time_point{} && now - state.last < kWindow) {
+      ++state.suppressed;
+      state.last_suppressed.assign(message);
+      return;
+    }
+    text = report_text(source, message, state.suppressed);
+    state.last = now;
+    state.suppressed = 0;
+    state.last_suppressed.clear();
   }
-  std::string text = source + ": " + std::string(message);
-  if (state.suppressed > 0) {
-    text += " (" + std::to_string(state.suppressed) + " similar errors suppressed)";
+  call_handler(text);
+}
+
+void ErrorReporter::report_pending() { report_held_back(false); }
+
+void ErrorReporter::report_all_pending() { report_held_back(true); }
+
+void ErrorReporter::report_held_back(bool whatever_the_window) {
+  std::vector<std::string> texts;  // allocates only when there is something
+  {
+    std::lock_guard lock(sources_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    for (auto& [source, state] : sources_) {
+      if (state.suppressed == 0 || (!whatever_the_window && now - state.last < kWindow)) continue;
+      // The last one is the report; the count is of the others.
+      texts.push_back(report_text(source, state.last_suppressed, state.suppressed - 1));
+      state.last = now;
+      state.suppressed = 0;
+      state.last_suppressed.clear();
+    }
   }
-  state.last = now;
-  state.suppressed = 0;
+  for (const std::string& text : texts) call_handler(text);
+}
+
+void ErrorReporter::call_handler(std::string_view text) {
+  std::lock_guard lock(handler_mutex_);
+  const std::shared_ptr<const ErrorHandler> handler = handler_;
   try {
-    handler_(text);
+    (*handler)(text);
   } catch (...) {
     // A failing handler must not take the backend down.
   }

@@ -4,32 +4,63 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sluice/runtime.hpp"
 
 namespace sluice::detail {
 
 /// Thread-safe: report() may be called from any thread (the backend, a
-/// rotation worker); the handler is called under a lock, one call at a time.
+/// rotation worker). The handler is called one call at a time, but outside
+/// the lock on the sources' state, so that it may call set_handler() or
+/// report() itself (a report made in the handler is handled before the call
+/// that made it returns). Calls from different threads may reach the handler
+/// in another order than their report() calls.
 class ErrorReporter {
  public:
   ErrorReporter();
+  /// nullptr: the default handler, a line on stderr. Waits for a call of the
+  /// handler in progress on another thread: once it returns, the old handler
+  /// is not running and will not be called again.
   void set_handler(ErrorHandler handler);
-  /// Reports `message` under `source` at most once per second per source; the
-  /// next report says how many were suppressed in between.
+  /// Reports `message` under `source` at most once per second per source, as
+  /// "<source>: <message>"; the next report ends with how many were
+  /// suppressed in between: " (1 similar error suppressed)",
+  /// " (3 similar errors suppressed)".
   void report(const std::string& source, std::string_view message);
+  /// Reports what is held back from each source whose last report is a
+  /// second old, so that a burst of errors that then stops is not left
+  /// uncounted: the last message held back, with the count of the others,
+  /// "<source>: <last message> (2 similar errors suppressed)" (no count when
+  /// it was the only one). Every error is thus either in a report or counted
+  /// in one, once. The report opens the source's window again, like any.
+  /// The backend calls it about four times a second.
+  void report_pending();
+  /// The same for every source with errors held back, whatever its window,
+  /// in the order of the sources' names (the backend's stop()).
+  void report_all_pending();
 
  private:
   struct SourceState {
     std::chrono::steady_clock::time_point last{};
     std::uint64_t suppressed = 0;
+    std::string last_suppressed;  // the message of the last one held back
   };
-  std::mutex mutex_;
-  ErrorHandler handler_;
+  void report_held_back(bool whatever_the_window);
+  void call_handler(std::string_view text);
+
+  std::mutex sources_mutex_;  // guards sources_
   std::map<std::string, SourceState, std::less<>> sources_;
+  // Held while the handler runs, and guards handler_. Recursive: the handler
+  // may report or replace itself on its own thread. The running handler is a
+  // copy of the pointer, so replacing it does not destroy it mid-call.
+  // Never taken while sources_mutex_ is held.
+  std::recursive_mutex handler_mutex_;
+  std::shared_ptr<const ErrorHandler> handler_;
 };
 
 /// The process's reporter. Never destroyed: a rotation worker may still

@@ -83,9 +83,14 @@ struct Stats {
 Stats stats();
 
 /// Receives backend and sink errors (already rate-limited: at most one report
-/// per second per source, with a count of the ones suppressed). The default
-/// writes a line to stderr. Called on the backend thread, or on a rotating
-/// file sink's worker thread (docs/rotation.md), one call at a time.
+/// per second per source, with a count of the ones suppressed; those held
+/// back when a source's errors stop are reported after its second, or by
+/// stop()). The default writes a line to stderr. Called on the backend
+/// thread, on a rotating file sink's worker thread (docs/rotation.md), or on
+/// the thread calling stop(), one call at a time. The handler may call
+/// set_error_handler itself; from another thread, set_error_handler waits
+/// for a call in progress to return, after which the old handler is never
+/// called again.
 using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 

@@ -75,6 +75,15 @@ class ThrowingSink final : public sluice::Sink {
   std::string description() const override { return "throwing sink"; }
 };
 
+// Fails every record, with an error that names it: "cannot write <message>".
+class NamingThrowingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView& record) override {
+    throw std::runtime_error("cannot write " + std::string(record.message()));
+  }
+  std::string description() const override { return "naming sink"; }
+};
+
 // What the library reports through its error handler while it lives; the
 // default handler again after.
 class ErrorReports {
@@ -304,6 +313,45 @@ TEST_CASE("a sink that throws something other than a std::exception is reported 
   const std::vector<std::string> reports = errors.taken();
   REQUIRE(reports.size() == 1);
   CHECK(reports[0] == "picky sink: write failed: unknown exception");
+}
+
+TEST_CASE(
+    "a sink that fails for a while and recovers has its held-back errors reported after its "
+    "window, without waiting for stop") {
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
+  for (int i = 1; i <= 50; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::flush();
+  CHECK(sluice::stats().sink_errors == 50);
+  {
+    INFO("the 50 failures took over a second: the machine stalled, the window closed");
+    REQUIRE(errors.taken() ==
+            std::vector<std::string>{"naming sink: write failed: cannot write record 1"});
+  }
+  // The backend looks for held-back errors at least once a second; the
+  // window closes a second after the first report.
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (errors.taken().size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  // The last of the 49 held back, and the 48 others.
+  CHECK(errors.taken() ==
+        std::vector<std::string>{
+            "naming sink: write failed: cannot write record 1",
+            "naming sink: write failed: cannot write record 50 (48 similar errors suppressed)"});
+}
+
+TEST_CASE("stop reports the errors still held back, whatever their windows") {
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
+  for (int i = 1; i <= 3; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::stop();
+  CHECK(errors.taken() ==
+        std::vector<std::string>{
+            "naming sink: write failed: cannot write record 1",
+            "naming sink: write failed: cannot write record 3 (1 similar error suppressed)"});
 }
 
 TEST_CASE("one thread's records alternating between loggers reach each logger's sinks in order") {

@@ -1,6 +1,7 @@
 // ErrorReporter: the text a handler receives, at most one report per second
-// per source with the count of those held back, a handler that throws, and
-// the default handler's line on stderr.
+// per source with the count of those held back, the late report of those
+// held back when no error follows, a handler that throws, a handler that
+// replaces the handler or reports, and the default handler's line on stderr.
 //
 // Each case uses its own reporter, not the process's. The cases that wait
 // out the one-second window sleep 1.1 s: steady_clock sleeps are never
@@ -11,9 +12,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,6 +34,9 @@ using sluice::detail::ErrorReporter;
 using Lines = std::vector<std::string>;
 
 constexpr auto kPastTheWindow = 1100ms;
+// Far longer than any of the calls below takes: one that has not returned by
+// then is deadlocked.
+constexpr auto kDeadlocked = 5s;
 
 // What the handler received, in order.
 class Received {
@@ -84,6 +92,24 @@ class StderrCapture {
   int saved_ = -1;
 };
 
+// Runs `call` on a thread of its own; false if it has not returned within
+// `limit`. Such a call is left behind, its thread detached, so that the case
+// fails instead of hanging: whatever the call uses must then be leaked.
+bool returns_within(std::chrono::milliseconds limit, std::function<void()> call) {
+  auto returned = std::make_shared<std::promise<void>>();
+  std::future<void> future = returned->get_future();
+  std::thread thread([call = std::move(call), returned] {
+    call();
+    returned->set_value();
+  });
+  if (future.wait_for(limit) != std::future_status::ready) {
+    thread.detach();
+    return false;
+  }
+  thread.join();
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("a report reaches the handler as its source, a colon and the message") {
@@ -126,8 +152,61 @@ TEST_CASE(
   std::this_thread::sleep_for(kPastTheWindow);
   reporter.report("sink", "error 8");
   CHECK(received.messages() == Lines{"sink: error 1", "sink: error 5 (3 similar errors suppressed)",
-                                     "sink: error 7 (1 similar errors suppressed)",
+                                     "sink: error 7 (1 similar error suppressed)",
                                      "sink: error 8"});
+}
+
+TEST_CASE(
+    "report_pending reports a source's held-back errors once its window has passed: the last "
+    "one, and how many others") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+
+  const auto first = std::chrono::steady_clock::now();
+  reporter.report("sink", "error 1");
+  reporter.report("sink", "error 2");
+  reporter.report("sink", "error 3");
+  reporter.report("sink", "error 4");
+  reporter.report_pending();  // the window is open: nothing yet
+  {
+    INFO("the reports took over a second: the machine stalled, the window closed");
+    REQUIRE(std::chrono::steady_clock::now() - first < 1s);
+  }
+  CHECK(received.messages() == Lines{"sink: error 1"});
+
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report_pending();
+  reporter.report_pending();  // nothing held back any more
+  CHECK(received.messages() ==
+        Lines{"sink: error 1", "sink: error 4 (2 similar errors suppressed)"});
+
+  // That report opened a window, like any other.
+  reporter.report("sink", "error 5");
+  CHECK(received.messages().size() == 2);
+  std::this_thread::sleep_for(kPastTheWindow);
+  reporter.report_pending();
+  CHECK(received.messages() ==
+        Lines{"sink: error 1", "sink: error 4 (2 similar errors suppressed)", "sink: error 5"});
+}
+
+TEST_CASE(
+    "report_all_pending reports every source's held-back errors at once, whatever their "
+    "windows") {
+  ErrorReporter reporter;
+  Received received;
+  reporter.set_handler(received.handler());
+  reporter.report("sink c", "c 1");
+  reporter.report("sink c", "c 2");
+  reporter.report("sink b", "b 1");
+  reporter.report("sink a", "a 1");
+  reporter.report("sink a", "a 2");
+  reporter.report("sink a", "a 3");
+  reporter.report_all_pending();
+  reporter.report_all_pending();  // nothing held back any more
+  // Each source's first report, then the held-back ones by source name.
+  CHECK(received.messages() == Lines{"sink c: c 1", "sink b: b 1", "sink a: a 1",
+                                     "sink a: a 3 (1 similar error suppressed)", "sink c: c 2"});
 }
 
 TEST_CASE("each source has a window of its own") {
@@ -167,7 +246,7 @@ TEST_CASE(
   reporter.set_handler(received.handler());
   std::this_thread::sleep_for(kPastTheWindow);
   reporter.report("sink", "third");
-  CHECK(received.messages() == Lines{"sink: third (1 similar errors suppressed)"});
+  CHECK(received.messages() == Lines{"sink: third (1 similar error suppressed)"});
 }
 
 TEST_CASE("the default handler writes 'sluice: ' and the report as one line on stderr") {
@@ -187,4 +266,71 @@ TEST_CASE("set_handler(nullptr) puts the default stderr handler back") {
   reporter.report("sink b", "to stderr");
   CHECK(received.messages() == Lines{"sink a: to the handler"});
   CHECK(capture.text() == "sluice: sink b: to stderr\n");
+}
+
+TEST_CASE("a handler that replaces the handler returns, and the next report goes to the new one") {
+  struct Shared {
+    ErrorReporter reporter;
+    Lines first;  // what the first handler received
+    Received second;
+  };
+  auto shared = std::make_unique<Shared>();
+  shared->reporter.set_handler([s = shared.get()](std::string_view message) {
+    s->first.emplace_back(message);
+    s->reporter.set_handler(s->second.handler());
+  });
+  if (!returns_within(kDeadlocked, [s = shared.get()] { s->reporter.report("sink a", "first"); })) {
+    (void)shared.release();  // its thread still holds it
+    FAIL("report() did not return: the handler's set_handler deadlocked");
+  }
+  shared->reporter.report("sink b", "second");
+  CHECK(shared->first == Lines{"sink a: first"});
+  CHECK(shared->second.messages() == Lines{"sink b: second"});
+}
+
+TEST_CASE("a handler that reports returns, and its report reaches the handler after its own") {
+  struct Shared {
+    ErrorReporter reporter;
+    Received received;
+  };
+  auto shared = std::make_unique<Shared>();
+  shared->reporter.set_handler(
+      [s = shared.get(), record = shared->received.handler()](std::string_view message) {
+        record(message);
+        if (message.starts_with("sink:"))
+          s->reporter.report("handler", "passed on " + std::string(message));
+      });
+  if (!returns_within(kDeadlocked, [s = shared.get()] { s->reporter.report("sink", "first"); })) {
+    (void)shared.release();  // its thread still holds it
+    FAIL("report() did not return: the handler's report deadlocked");
+  }
+  CHECK(shared->received.messages() == Lines{"sink: first", "handler: passed on sink: first"});
+}
+
+TEST_CASE("set_handler from another thread waits for a call in progress to return") {
+  // After set_handler returns, the old handler is not running and will not
+  // be called again: its captures may be destroyed.
+  ErrorReporter reporter;
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  reporter.set_handler([&entered, released](std::string_view) {
+    entered.set_value();
+    released.wait();
+  });
+  std::thread reporting([&] { reporter.report("sink", "slow to handle"); });
+  entered.get_future().wait();
+
+  std::atomic<bool> replaced{false};
+  std::thread replacing([&] {
+    reporter.set_handler(nullptr);
+    replaced = true;
+  });
+  // A set_handler that did not wait would have returned long before this.
+  std::this_thread::sleep_for(100ms);
+  CHECK_FALSE(replaced);  // the first handler is still running
+  release.set_value();
+  replacing.join();
+  reporting.join();
+  CHECK(replaced);
 }
