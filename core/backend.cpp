@@ -64,6 +64,10 @@ void Backend::start(const Options& options) {
     throw Error("sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got " +
                 std::to_string(options.queue_capacity));
   }
+  if (options.clock_resync.count() <= 0) {
+    throw Error("sluice::start: clock_resync must be positive, got " +
+                std::to_string(options.clock_resync.count()) + " ms");
+  }
   if (options.clock == ClockChoice::tsc && !SLUICE_HAS_TSC) {
     throw Error("sluice::start: the TSC clock was asked for, but this CPU has none");
   }
@@ -92,6 +96,9 @@ void Backend::start(const Options& options) {
   adopt_new_queues();  // the backend thread is not running: its state is ours
   for (QueueState& state : queues_) state.queue->set_clock_source(source);
   clock_.start(source, options.clock_resync);
+  // Ticks of another run (perhaps of the other clock) are no predecessors.
+  last_timestamp_ = 0;
+  last_wall_ns_ = 0;
   window_ticks_ = clock_.ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(options.reorder_window).count()));
   pending_errors_ticks_ = clock_.ticks_for_ns(kPendingErrorsIntervalNs);
@@ -380,7 +387,6 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   const KindMask annotated = annotate_redactions_ ? ~KindMask{0} : 0;
   std::uint64_t last_timestamp = last_timestamp_;
   std::int64_t last_wall_ns = last_wall_ns_;
-  const std::int64_t max_slew_ns = clock_.max_slew_ns();
   const RecordHeader* head = state.head;
   std::uint32_t logger_id = head->logger_id;
   Route* route = nullptr;
@@ -404,11 +410,9 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
       out_of_order_.fetch_add(1, std::memory_order_relaxed);
     } else {
       last_timestamp = header.timestamp;
-      // Records in tick order keep their wall times in order, across the
-      // small differences a slewing resync can still leave (a backlog more
-      // than one resync behind); a larger step back is the wall clock's own
-      // and is kept.
-      if (last_wall_ns - wall_ns <= max_slew_ns) wall_ns = std::max(wall_ns, last_wall_ns);
+      // Records in tick order keep their wall times in order, unless the
+      // wall clock was stepped back.
+      wall_ns = clock_.in_order(wall_ns, last_wall_ns);
       last_wall_ns = wall_ns;
     }
     if (header.logger_id != logger_id || registry_.version() != registry_version_) [[unlikely]] {

@@ -1,5 +1,6 @@
 #include "tsc_clock.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <thread>
 
@@ -57,21 +58,26 @@ void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_e
   std::this_thread::sleep_for(calibration);
   const ClockSample now = sampler_();
   measure_rate(now);
-  current_ = {now.ticks, now.wall_ns, ns_per_tick_, 0, 0, ns_per_tick_};
-  previous_ = current_;
+  history_[0] = {now.ticks,
+                 now.monotonic_ns,
+                 ns_per_tick_,
+                 0,
+                 0,
+                 ns_per_tick_,
+                 now.wall_ns - now.monotonic_ns};
+  newest_ = 0;
+  kept_ = 1;
   const auto interval_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(resync_every).count();
-  resync_ticks_ = ticks_for_ns(static_cast<std::uint64_t>(interval_ns));
-  // 1000 ppm: twice the kernel's largest NTP slew, and far above the error
-  // of a rate measured over at least the calibration.
-  max_slew_ns_ = interval_ns / 1000;
-  next_resync_ = current_.base_ticks + resync_ticks_;
+  resync_ticks_ = std::max<std::uint64_t>(1, ticks_for_ns(static_cast<std::uint64_t>(interval_ns)));
+  next_resync_ = now.ticks + resync_ticks_;
 }
 
 void TickConverter::maybe_resync(std::uint64_t now) noexcept {
   if (source_ == ClockSource::system || now < next_resync_) return;
-  rebase(sampler_());
-  next_resync_ = current_.base_ticks + resync_ticks_;
+  const ClockSample sample = sampler_();
+  rebase(sample);
+  next_resync_ = sample.ticks + resync_ticks_;
 }
 
 void TickConverter::measure_rate(const ClockSample& now) noexcept {
@@ -83,25 +89,30 @@ void TickConverter::measure_rate(const ClockSample& now) noexcept {
 }
 
 void TickConverter::rebase(const ClockSample& now) noexcept {
-  const std::int64_t converted = to_wall_ns(now.ticks);
-  const std::int64_t error = now.wall_ns - converted;
-  measure_rate(now);
-  previous_ = current_;
-  if (resync_ticks_ > 0 && error >= -max_slew_ns_ && error <= max_slew_ns_) {
-    // Stepping here would move converted times back by up to the error,
-    // between records a few ticks apart.
-    const double slope =
-        ns_per_tick_ + static_cast<double>(error) / static_cast<double>(resync_ticks_);
-    const auto slew_ticks = static_cast<std::int64_t>(resync_ticks_);
-    current_ = {now.ticks,
-                converted,
-                slope,
-                slew_ticks,
-                static_cast<std::int64_t>(static_cast<double>(slew_ticks) * slope),
-                ns_per_tick_};
-  } else {
-    current_ = {now.ticks, now.wall_ns, ns_per_tick_, 0, 0, ns_per_tick_};
+  const Segment& last = history_[newest_];
+  std::int64_t offset = last.offset_ns;
+  const std::int64_t sampled_offset = now.wall_ns - now.monotonic_ns;
+  if (sampled_offset - offset > kStepThresholdNs || offset - sampled_offset > kStepThresholdNs) {
+    offset = sampled_offset;  // the wall clock was stepped
   }
+  const std::int64_t converted = last.to_monotonic_ns(now.ticks);
+  // Towards the wall clock, not the monotonic one: an offset change below
+  // the threshold is slewed away too.
+  const auto error = static_cast<double>(now.wall_ns - offset - converted);
+  measure_rate(now);
+  const double most = ns_per_tick_ / 2;
+  const double correction = std::clamp(error / static_cast<double>(resync_ticks_), -most, most);
+  const double slope = ns_per_tick_ + correction;
+  const auto slew_ticks = static_cast<std::int64_t>(resync_ticks_);
+  newest_ = (newest_ + 1) % kHistory;
+  kept_ = std::min(kept_ + 1, kHistory);
+  history_[newest_] = {now.ticks,
+                       converted,
+                       slope,
+                       slew_ticks,
+                       static_cast<std::int64_t>(static_cast<double>(slew_ticks) * slope),
+                       ns_per_tick_,
+                       offset};
 }
 
 }  // namespace sluice::detail

@@ -1,7 +1,9 @@
 #pragma once
 // Converts the hot path's raw ticks to wall-clock nanoseconds on the backend.
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "sluice/detail/clock.hpp"
@@ -23,32 +25,45 @@ using ClockSampler = ClockSample (*)();
 /// The real clocks: the tightest of a few reads bracketed by tick reads.
 ClockSample sample_clocks();
 
-/// Ticks to wall time, one linear segment (see Segment) per resync. The rate is measured against
-/// CLOCK_MONOTONIC over an ever longer baseline, so a step of the wall clock
-/// (settimeofday, NTP) never reaches it. Every resync starts a segment after
-/// comparing the conversion with CLOCK_REALTIME:
-/// - a difference of at most 1/1000 of the resync interval (rate error, NTP
-///   slewing) is slewed away: the new segment starts where the last one
-///   ends and its slope meets the wall clock one interval later (then the
-///   measured rate again, in case the next resync is late), so converted
-///   times never run backwards;
-/// - a larger one is a step of the wall clock, and the new segment steps
-///   with it.
-/// Ticks from before the current segment convert with the one before it, so
-/// a record converted late (a backlog) gets the time it would have got on
-/// time, pre-step time included. Backend thread only.
+/// Ticks to wall time, in two parts:
+/// - ticks to CLOCK_MONOTONIC: a rate measured over an ever longer baseline,
+///   and at every resync a new linear segment that starts where the last one
+///   ends and whose slope meets the monotonic clock one interval later (the
+///   correction at most half the rate, so the slope stays positive; past the
+///   interval, the measured rate). This part never steps, so converted times
+///   never run backwards, whatever the calibration's error.
+/// - plus the offset of CLOCK_REALTIME from CLOCK_MONOTONIC. NTP slews both
+///   clocks alike, so that offset only changes when the wall clock is
+///   stepped (settimeofday, NTP stepping). A change of more than
+///   kStepThresholdNs is a step, and converted times step with it from the
+///   resync that sees it; a smaller one (two clock reads a few ns apart) is
+///   slewed with the rest.
+/// The last kHistory segments are kept, so a tick converts the same way
+/// however late it is converted (a backlog), pre-step times included. Backend
+/// thread only.
 class TickConverter {
  public:
+  static constexpr std::int64_t kStepThresholdNs = 1'000'000;
+  static constexpr std::size_t kHistory = 16;
+
   /// `sampler` reads the clocks; tests pass their own.
   explicit TickConverter(ClockSampler sampler = &sample_clocks) noexcept : sampler_(sampler) {}
-  /// Measures the rate (blocks for about `calibration`).
+  /// Measures the rate (blocks for about `calibration`). `resync_every` is
+  /// positive (Backend::start checks it).
   void start(ClockSource source, std::chrono::milliseconds resync_every,
              std::chrono::microseconds calibration = std::chrono::microseconds{5000});
   std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
     if (source_ == ClockSource::system) return static_cast<std::int64_t>(ticks);
-    const Segment& segment =
-        static_cast<std::int64_t>(ticks - current_.base_ticks) >= 0 ? current_ : previous_;
-    return segment.to_wall_ns(ticks);
+    return segment_for(ticks).to_wall_ns(ticks);
+  }
+  /// The wall time to write for a record whose predecessor in tick order
+  /// got `previous_ns`: not before it, unless the wall clock was stepped
+  /// back (by more than kStepThresholdNs). Only a backlog older than
+  /// kHistory intervals converts a little before its predecessor otherwise.
+  std::int64_t in_order(std::int64_t wall_ns, std::int64_t previous_ns) const noexcept {
+    if (source_ == ClockSource::system) return wall_ns;
+    return wall_ns < previous_ns && previous_ns - wall_ns <= kStepThresholdNs ? previous_ns
+                                                                              : wall_ns;
   }
   /// Ticks in `ns` nanoseconds.
   std::uint64_t ticks_for_ns(std::uint64_t ns) const noexcept {
@@ -57,49 +72,57 @@ class TickConverter {
   }
   /// The measured rate (the slope without a slew in progress).
   double ns_per_tick() const noexcept { return ns_per_tick_; }
-  /// The largest difference from the wall clock that a resync slews (0 with
-  /// the system clock): converted times never run back by more, except
-  /// where the wall clock itself was stepped back.
-  std::int64_t max_slew_ns() const noexcept { return max_slew_ns_; }
   /// Re-measures if the resync interval has passed since the last one.
   void maybe_resync(std::uint64_t now) noexcept;
 
  private:
-  /// Re-measures the rate from the first sample to `now`.
-  void measure_rate(const ClockSample& now) noexcept;
-  /// Starts a segment at `now`, slewing or stepping towards its wall time.
-  void rebase(const ClockSample& now) noexcept;
-
-  /// From base_ticks on: `slope` for `slew_ticks` ticks (the slew, if
-  /// any), then the measured `rate`. Before base_ticks: `slope`.
+  /// From base_ticks on: `slope` for `slew_ticks` ticks, then `rate`.
+  /// Before base_ticks (only for the oldest segment kept): `slope`.
   struct Segment {
     std::uint64_t base_ticks = 0;
-    std::int64_t base_ns = 0;
-    double slope = 1.0;  // ns per tick
+    std::int64_t base_ns = 0;  // CLOCK_MONOTONIC
+    double slope = 1.0;        // ns per tick
     std::int64_t slew_ticks = 0;
     std::int64_t slew_ns = 0;  // slew_ticks * slope
     double rate = 1.0;
+    std::int64_t offset_ns = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC
 
-    std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
+    std::int64_t to_monotonic_ns(std::uint64_t ticks) const noexcept {
       const auto delta = static_cast<std::int64_t>(ticks - base_ticks);
       if (delta <= slew_ticks) {
         return base_ns + static_cast<std::int64_t>(static_cast<double>(delta) * slope);
       }
-      // Past the slew (a late resync): the rate, so that the difference
-      // from the wall clock does not keep growing.
       return base_ns + slew_ns +
              static_cast<std::int64_t>(static_cast<double>(delta - slew_ticks) * rate);
     }
+    std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
+      return to_monotonic_ns(ticks) + offset_ns;
+    }
   };
+
+  /// The newest segment that starts at or before `ticks`, else the oldest.
+  const Segment& segment_for(std::uint64_t ticks) const noexcept {
+    std::size_t index = newest_;
+    for (std::size_t left = kept_; left > 1; --left) {
+      // Almost every record is in the newest segment: one comparison.
+      if (static_cast<std::int64_t>(ticks - history_[index].base_ticks) >= 0) break;
+      index = (index + kHistory - 1) % kHistory;
+    }
+    return history_[index];
+  }
+  /// Re-measures the rate from the first sample to `now`.
+  void measure_rate(const ClockSample& now) noexcept;
+  /// Starts a segment at `now`.
+  void rebase(const ClockSample& now) noexcept;
 
   ClockSampler sampler_;
   ClockSource source_ = ClockSource::system;
   double ns_per_tick_ = 1.0;
   ClockSample first_;
-  Segment current_;
-  Segment previous_;
-  std::uint64_t resync_ticks_ = 0;
-  std::int64_t max_slew_ns_ = 0;
+  std::array<Segment, kHistory> history_{};
+  std::size_t newest_ = 0;
+  std::size_t kept_ = 1;
+  std::uint64_t resync_ticks_ = 1;
   std::uint64_t next_resync_ = 0;
 };
 

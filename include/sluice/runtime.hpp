@@ -39,7 +39,8 @@ struct Options {
   /// this long so that an earlier one still being written by another thread
   /// can overtake it. flush() and stop() do not wait for it.
   std::chrono::microseconds reorder_window{20};
-  /// How often the TSC is re-calibrated against the wall clock.
+  /// How often the TSC is re-calibrated against the wall clock (positive;
+  /// docs/design.md, "Clock").
   std::chrono::milliseconds clock_resync{1000};
   ClockChoice clock = ClockChoice::automatic;
   /// Pin the backend thread to this CPU (-1: no pinning).

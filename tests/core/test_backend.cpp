@@ -235,6 +235,13 @@ TEST_CASE("start rejects bad options and a second start with a clear error") {
   REQUIRE_THROWS_WITH(
       sluice::start(tiny),
       "sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got 100");
+  sluice::Options no_resync;
+  no_resync.clock_resync = std::chrono::milliseconds{0};
+  REQUIRE_THROWS_WITH(sluice::start(no_resync),
+                      "sluice::start: clock_resync must be positive, got 0 ms");
+  no_resync.clock_resync = std::chrono::milliseconds{-5};
+  REQUIRE_THROWS_WITH(sluice::start(no_resync),
+                      "sluice::start: clock_resync must be positive, got -5 ms");
   sluice::start();
   REQUIRE_THROWS_WITH(sluice::start(), "sluice::start: the backend is already running");
   sluice::stop();

@@ -160,7 +160,7 @@ sluice::detail::ClockSample fake_clocks() { return g_samples.at(g_next_sample++)
 
 }  // namespace
 
-TEST_CASE("a wall-clock step moves the base at the next resync, never the rate") {
+TEST_CASE("a wall-clock step moves converted times at the next resync, never the rate") {
   // 2 ticks per ns; CLOCK_REALTIME is kWallNs ahead of CLOCK_MONOTONIC, then
   // steps back an hour (settimeofday, or NTP stepping) before the first
   // resync and two hours forward before the second.
@@ -186,45 +186,43 @@ TEST_CASE("a wall-clock step moves the base at the next resync, never the rate")
   CHECK(clock.ns_per_tick() == 0.5);
   CHECK(clock.to_wall_ns(2'003'000) == kWall + 1'001'000 - kHour);
   CHECK(clock.to_wall_ns(2'005'000) == kWall + 1'002'000 - kHour);
+  CHECK(clock.ticks_for_ns(1'000'000) == 2'000'000);
   // A record taken before the step, converted after it, keeps its time.
   CHECK(clock.to_wall_ns(2'002'998) == kWall + 1'000'999);
-  CHECK(clock.ticks_for_ns(1'000'000) == 2'000'000);
+  // And the step back is written as it is, not held at the time before it.
+  CHECK(clock.in_order(clock.to_wall_ns(2'003'000), kWall + 1'000'999) ==
+        kWall + 1'001'000 - kHour);
 
   // And two hours forward.
   clock.maybe_resync(4'003'000);
   CHECK(clock.ns_per_tick() == 0.5);
   CHECK(clock.to_wall_ns(4'005'000) == kWall + 2'002'000 + kHour);
+  CHECK(clock.to_wall_ns(2'002'998) == kWall + 1'000'999);
+  CHECK(clock.to_wall_ns(2'005'000) == kWall + 1'002'000 - kHour);
 }
 
 TEST_CASE("the rate is re-measured from the first sample at each resync") {
   // The TSC runs 1% fast against the monotonic clock after calibration.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {{0, 0, kWall},
-               {2'000, 1'000, kWall + 1'000},
-               {4'002'000, 2'000'000, kWall + 2'000'000},
-               {6'002'000, 3'001'000, kWall + 4'000'000}};
+  g_samples = {
+      {0, 0, kWall}, {2'000, 1'000, kWall + 1'000}, {4'002'000, 2'000'000, kWall + 2'000'000}};
   g_next_sample = 0;
   TickConverter clock(&fake_clocks);
   clock.start(ClockSource::tsc, 1ms, 0us);
   CHECK(clock.ns_per_tick() == 0.5);
   clock.maybe_resync(4'002'000);
   CHECK(clock.ns_per_tick() == Approx(2'000'000.0 / 4'002'000.0).epsilon(1e-15));
-  // At the old rate the conversion said kWall + 2'001'000 here: 1,000 ns
-  // ahead, exactly the most a 1 ms interval slews, so it is slewed.
+  // At the old rate the conversion said kWall + 2'001'000 here, 1,000 ns
+  // ahead: it goes on from there, and the slew takes the 1,000 ns back.
   CHECK(clock.to_wall_ns(4'002'000) == kWall + 2'001'000);
-  // The next resync's sample is a wall-clock step: no slew.
-  clock.maybe_resync(6'002'000);
-  CHECK(clock.ns_per_tick() == 0.5);
-  CHECK(clock.to_wall_ns(6'002'000) == kWall + 4'000'000);
-  CHECK(clock.to_wall_ns(6'004'000) == kWall + 4'001'000);
 }
 
 TEST_CASE("a resync slews a small difference from the wall clock: no converted time runs back") {
   // Calibrated at 0.5 ns per tick; by the first resync (2,000,000 ticks
   // later) the wall clock reads 800 ns less than the conversion. Stepping
-  // the base would move every converted time from that tick on back by
-  // 800 ns; slewing keeps the conversion continuous and meets the wall clock
-  // one interval (2,000,000 ticks) later.
+  // would move every converted time from that tick on back by 800 ns;
+  // slewing keeps the conversion continuous and meets the wall clock one
+  // interval (2,000,000 ticks) later.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
   g_samples = {{0, 0, kWall},
                {2'000, 1'000, kWall + 1'000},
@@ -259,29 +257,114 @@ TEST_CASE("a resync slews a small difference from the wall clock: no converted t
   CHECK(clock.to_wall_ns(4'004'000) - clock.to_wall_ns(4'002'000) == 1'000);
 }
 
-TEST_CASE("a difference over 1/1000 of the resync interval is a wall-clock step, and steps") {
-  // 1 ms interval: at most 1,000 ns is slewed. 1,001 ns is stepped.
+TEST_CASE("an offset change over the step threshold steps; at the threshold it is slewed") {
+  // 1 ms interval, 0.5 ns per tick. The wall clock moves 1,000,001 ns
+  // against the monotonic one: a step. 1,000,000 ns: slewed, at most half
+  // the rate per tick (the slope 0.75 or 0.25 instead of 0.5).
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  const std::int64_t error = GENERATE(std::int64_t{1'001}, std::int64_t{-1'001});
+  const std::int64_t change = GENERATE(std::int64_t{1'000'001}, std::int64_t{-1'000'001},
+                                       std::int64_t{1'000'000}, std::int64_t{-1'000'000});
   g_samples = {{0, 0, kWall},
                {2'000, 1'000, kWall + 1'000},
-               {2'002'000, 1'001'000, kWall + 1'001'000 + error}};
+               {2'002'000, 1'001'000, kWall + 1'001'000 + change}};
   g_next_sample = 0;
   TickConverter clock(&fake_clocks);
   clock.start(ClockSource::tsc, 1ms, 0us);
   clock.maybe_resync(2'002'000);
-  CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000 + error);
-  CHECK(clock.to_wall_ns(2'004'000) == kWall + 1'002'000 + error);
-  // A record taken before the step, converted after it, keeps its time.
   CHECK(clock.to_wall_ns(2'001'998) == kWall + 1'000'999);
+  if (change > TickConverter::kStepThresholdNs || -change > TickConverter::kStepThresholdNs) {
+    CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000 + change);
+    CHECK(clock.to_wall_ns(2'004'000) == kWall + 1'002'000 + change);
+  } else {
+    CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000);
+    CHECK(clock.to_wall_ns(4'002'000) == kWall + 1'001'000 + (change > 0 ? 1'500'000 : 500'000));
+  }
+}
+
+TEST_CASE("a calibration 10% off is slewed away, never stepped back") {
+  // The calibration pair says 0.55 ns per tick; the TSC really runs at 0.5.
+  // By the first resync the conversion is 100,000 ns ahead of both clocks:
+  // not a step of the wall clock (its offset from the monotonic clock did
+  // not change), so it is slewed over the next intervals.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  g_samples = {{0, 0, kWall},
+               {2'000, 1'100, kWall + 1'100},
+               {2'002'000, 1'001'000, kWall + 1'001'000},
+               {4'002'000, 2'001'000, kWall + 2'001'000},
+               {6'002'000, 3'001'000, kWall + 3'001'000}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  CHECK(clock.ns_per_tick() == Approx(0.55));
+  // Ticks in order, each converted as the backend would: once the resync
+  // before it has happened and the next has not.
+  std::int64_t previous = clock.to_wall_ns(2'000);
+  std::uint64_t t = 2'000;
+  for (const std::uint64_t resync : {2'002'000, 4'002'000, 6'002'000, 8'002'000}) {
+    for (; t < resync; t += 500) {
+      const std::int64_t converted = clock.to_wall_ns(t);
+      REQUIRE(converted >= previous);
+      previous = converted;
+    }
+    if (resync < 8'002'000) clock.maybe_resync(resync);
+  }
+  // Caught up with the wall clock by the third resync.
+  const std::int64_t at = clock.to_wall_ns(6'002'000);
+  CHECK(at - (kWall + 3'001'000) <= 2);
+  CHECK(at - (kWall + 3'001'000) >= -2);
+}
+
+TEST_CASE("a tick converts the same however many resyncs later it is converted") {
+  // A backlog: records taken in the first resync interval, converted after
+  // three more resyncs that slewed -1,000, +1,000 and -1,000 ns.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  g_samples = {{0, 0, kWall},
+               {2'000, 1'000, kWall + 1'000},
+               {2'002'000, 1'001'000, kWall + 1'000'000},
+               {4'002'000, 2'001'000, kWall + 2'001'000},
+               {6'002'000, 3'001'000, kWall + 3'000'000},
+               {8'002'000, 4'001'000, kWall + 4'001'000}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  const std::vector<std::uint64_t> ticks = {1'000'000, 2'002'000, 2'002'001, 3'000'000,
+                                            4'002'000, 5'000'000, 7'000'000};
+  std::vector<std::int64_t> first_seen(ticks.size(), 0);
+  for (int resyncs = 0; resyncs <= 4; ++resyncs) {
+    if (resyncs > 0) clock.maybe_resync(std::uint64_t{2'000} + 2'000'000 * resyncs);
+    for (std::size_t i = 0; i < ticks.size(); ++i) {
+      // A tick counts once a resync at or after it has happened.
+      if (ticks[i] > std::uint64_t{2'000} + 2'000'000 * resyncs) continue;
+      if (first_seen[i] == 0) first_seen[i] = clock.to_wall_ns(ticks[i]);
+      CHECK(clock.to_wall_ns(ticks[i]) == first_seen[i]);
+    }
+  }
+}
+
+TEST_CASE("in_order: a record not before its predecessor, unless the wall clock stepped back") {
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  g_samples = {{0, 0, kWall}, {2'000, 1'000, kWall + 1'000}};
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  CHECK(clock.in_order(kWall + 10, kWall) == kWall + 10);
+  CHECK(clock.in_order(kWall, kWall) == kWall);
+  CHECK(clock.in_order(kWall - 10, kWall) == kWall);
+  CHECK(clock.in_order(kWall - TickConverter::kStepThresholdNs, kWall) == kWall);
+  CHECK(clock.in_order(kWall - TickConverter::kStepThresholdNs - 1, kWall) ==
+        kWall - TickConverter::kStepThresholdNs - 1);
+  // The system clock: ticks are the wall time, written as they are.
+  TickConverter system;
+  system.start(ClockSource::system, 1000ms);
+  CHECK(system.in_order(kWall - 10, kWall) == kWall - 10);
 }
 
 TEST_CASE("a resync ten intervals late: the slew stopped at its interval's end, no step") {
   // Calibrated at 0.5 ns per tick; the first resync slews +800 ns over the
   // next 2,000,000 ticks. The next resync comes ten intervals late (a
-  // backend blocked in a slow sink) and finds the wall clock where the
+  // backend held up in a slow sink) and finds the wall clock where the
   // measured rate puts it. Had the slewed slope run on, the conversion would
-  // be 8,000 ns ahead there, and stepping back would move times backwards.
+  // be 7,200 ns ahead there.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
   g_samples = {{0, 0, kWall},
                {2'000, 1'000, kWall + 1'000},
