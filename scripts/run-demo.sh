@@ -17,8 +17,10 @@ for tool in jq zstdcat; do
 done
 
 rm -rf "$out"
+console=$(mktemp)
+trap 'rm -f "$console"' EXIT
 echo "== $demo --out $out   (console: WARNING and above)"
-"$demo" --out "$out"
+"$demo" --out "$out" 2>&1 | tee "$console"
 
 echo
 echo "== $out: general (app.log), errors and requests logs rotate as they grow, old parts zstd-compressed:"
@@ -35,27 +37,48 @@ head -n 3 "$out/app.jsonl" | jq -c .
 
 echo
 decoded=$out/decoded.jsonl  # not app.slog.*: the glob below would take it in
-echo "== $decode $out/app.slog* > $decoded   (the rotated set, in order)"
-"$decode" "$out"/app.slog* >"$decoded"
+# Oldest part first, so that records with equal timestamps decode in the
+# order they were written (the decoder breaks ties by argument order).
+slogs=("$out/app.slog")
+for ((part = 1; part < 10000; part++)); do
+  [[ -e $out/app.slog.$part.zst ]] || break
+  slogs=("$out/app.slog.$part.zst" "${slogs[@]}")
+done
+echo "== $decode ${slogs[*]} > $decoded   (the rotated set, oldest first)"
+"$decode" "${slogs[@]}" >"$decoded"
 jq empty "$decoded"
 # Same records, in the same order, as the live JSON sink wrote.
 if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
             <(jq -c '[.timestamp, .level, .logger_name, .message]' "$out/app.jsonl"); then
-  echo "demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
+  echo "run-demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
   exit 1
 fi
 if ! cmp -s "$decoded" <("$decode" "$out/archive.slog.zst"); then
-  echo "demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
+  echo "run-demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
   exit 1
 fi
 # The demo logs a password, a card number and an API key on purpose: redaction
-# must have removed them from every file, the binary log included.
-if grep -qE 'hunter2|4111 1111|sk_live_' "$out"/app.log "$out"/app.jsonl "$decoded"; then
-  echo "demo.sh: a secret reached a log file" >&2
-  exit 1
-fi
-echo "== $(wc -l <"$decoded") records decoded from $(cat "$out"/app.slog* | wc -c) bytes of rotated binary log" \
+# must have removed them from every file (rotated and compressed parts, the
+# binary logs, decompressed) and from the console.
+secret='hunter2|4111 1111|sk_live_'
+text=$(mktemp)
+trap 'rm -f "$console" "$text"' EXIT
+for file in "$console" "$out"/*; do
+  case $file in
+    *.zst) zstdcat -q -- "$file" >"$text" ;;
+    *) cp -- "$file" "$text" ;;
+  esac
+  status=0
+  grep -qaE "$secret" "$text" || status=$?
+  case $status in
+    0) [[ $file == "$console" ]] && file="the console"
+       echo "run-demo.sh: a secret reached $file" >&2; exit 1 ;;
+    1) ;;
+    *) echo "run-demo.sh: could not search $file" >&2; exit 1 ;;
+  esac
+done
+echo "== $(wc -l <"$decoded") records decoded from $(cat "${slogs[@]}" | wc -c) bytes of rotated binary log" \
   "($(wc -c <"$out/archive.slog.zst") bytes in archive.slog.zst, compressed as written), the same as app.jsonl;" \
-  "no secret in any of them; the redacted records, then the errors, through jq:"
+  "no secret in any file; the redacted records, then the errors, through jq:"
 jq -c 'select(.logger_name == "app.auth") | {message, api_key}' "$decoded"
 jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"
