@@ -11,19 +11,35 @@ CaptureLogs::CaptureLogs(std::string_view logger_name, Level level)
       saved_sinks_(logger_.sinks()),
       saved_level_(logger_.level()),
       saved_propagate_(logger_.propagate()) {
+  // Python sets the handler's level too: a descendant with a lower level of
+  // its own is captured from `level` only.
+  sink_->set_level(level);
   // Records already queued would be routed by the sinks in place when the
   // backend drains them: let them go where they were sent.
   flush();
-  logger_.clear_sinks();
-  logger_.add_sink(sink_);
-  logger_.set_level(level);
-  logger_.set_propagate(false);
+  try {
+    logger_.clear_sinks();
+    logger_.add_sink(sink_);
+    logger_.set_level(level);
+    logger_.set_propagate(false);
+  } catch (...) {
+    restore();  // the destructor will not run
+    throw;
+  }
 }
 
 CaptureLogs::~CaptureLogs() {
-  flush();
+  try {
+    flush();
+  } catch (...) {
+    // The logger is put back even so.
+  }
+  restore();
+}
+
+void CaptureLogs::restore() {
   logger_.clear_sinks();
-  for (auto& sink : saved_sinks_) logger_.add_sink(std::move(sink));
+  for (const auto& sink : saved_sinks_) logger_.add_sink(sink);
   if (saved_level_) {
     logger_.set_level(*saved_level_);
   } else {

@@ -68,6 +68,16 @@ TEST_CASE("CaptureLogs sets the logger's level while it lives and puts back what
   CHECK(db.level() == sluice::Level::error);
   CHECK(db.effective_level() == sluice::Level::error);
   {
+    // A descendant with a lower level of its own is captured from the
+    // capture's level only, as the level of Python's handler does.
+    sluice::Logger& query = sluice::get_logger("app.db.query");
+    query.set_level(sluice::Level::debug);
+    const sluice::CaptureLogs logs("app.db", sluice::Level::warning);
+    SLUICE_DEBUG(query, "plan {}", 1);
+    SLUICE_WARNING(query, "slow {}", 2);
+    CHECK(logs.output() == Lines{"WARNING:app.db.query:slow 2"});
+  }
+  {
     // A logger that inherited its level inherits again afterwards.
     const sluice::CaptureLogs logs("app.cache", sluice::Level::warning);
     SLUICE_INFO(cache, "hit {}", 1);

@@ -18,17 +18,23 @@ class Logger;
 /// While it lives, records of the named logger and its descendants at
 /// `level` and above go to an in-memory CaptureSink instead of the logger's
 /// sinks, and not to its ancestors'. As Python's assertLogs, it sets the
-/// logger's level and turns propagation off, and the destructor puts back
-/// the logger's sinks, level and propagation.
+/// logger's level and the sink's, turns propagation off, and the destructor
+/// puts back the logger's sinks, level and propagation (sinks added to the
+/// logger during the capture are dropped then).
 ///
 ///   sluice::CaptureLogs logs("app.auth", sluice::Level::warning);
 ///   login("mallory", "wrong");
 ///   CHECK(logs.output() == std::vector<std::string>{"WARNING:app.auth:login failed for mallory"});
 ///
+/// Unlike assertLogs it asserts nothing itself: check output() with your
+/// test framework (empty when nothing was logged).
+///
 /// The constructor and destructor call sluice::flush(), so records logged
 /// before the capture began are not captured and records logged during it
-/// are. The backend must be running (logging starts it). Captures of the
-/// same logger must nest (destroyed in reverse order of construction).
+/// are. The backend must be running (logging starts it). Records logged by
+/// other threads while the capture is being set up or taken down may go to
+/// either side. Captures of one logger must nest (destroyed in reverse order
+/// of construction), so not from threads running in parallel.
 class CaptureLogs {
  public:
   explicit CaptureLogs(std::string_view logger_name = "root", Level level = Level::info);
@@ -45,6 +51,8 @@ class CaptureLogs {
   CaptureSink& sink() const noexcept { return *sink_; }
 
  private:
+  void restore();
+
   Logger& logger_;
   std::shared_ptr<CaptureSink> sink_;
   std::vector<std::shared_ptr<Sink>> saved_sinks_;
