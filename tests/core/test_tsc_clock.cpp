@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tsc_clock.hpp"
@@ -158,6 +159,16 @@ std::size_t g_next_sample = 0;
 
 sluice::detail::ClockSample fake_clocks() { return g_samples.at(g_next_sample++); }
 
+// A converter on the TSC that reads `samples` in order, started (reading the
+// first two) with a 1 ms resync interval.
+TickConverter started_on(std::vector<sluice::detail::ClockSample> samples) {
+  g_samples = std::move(samples);
+  g_next_sample = 0;
+  TickConverter clock(&fake_clocks);
+  clock.start(ClockSource::tsc, 1ms, 0us);
+  return clock;
+}
+
 }  // namespace
 
 TEST_CASE("a wall-clock step moves converted times at the next resync, never the rate") {
@@ -166,13 +177,10 @@ TEST_CASE("a wall-clock step moves converted times at the next resync, never the
   // resync and two hours forward before the second.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
   constexpr std::int64_t kHour = 3'600'000'000'000;
-  g_samples = {{1'000, 0, kWall},
-               {3'000, 1'000, kWall + 1'000},
-               {2'003'000, 1'001'000, kWall + 1'001'000 - kHour},
-               {4'003'000, 2'001'000, kWall + 2'001'000 + kHour}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{1'000, 0, kWall},
+                                    {3'000, 1'000, kWall + 1'000},
+                                    {2'003'000, 1'001'000, kWall + 1'001'000 - kHour},
+                                    {4'003'000, 2'001'000, kWall + 2'001'000 + kHour}});
   CHECK(clock.ns_per_tick() == 0.5);
   CHECK(clock.to_wall_ns(3'000) == kWall + 1'000);
   CHECK(clock.to_wall_ns(5'000) == kWall + 2'000);
@@ -204,11 +212,8 @@ TEST_CASE("a wall-clock step moves converted times at the next resync, never the
 TEST_CASE("the rate is re-measured from the first sample at each resync") {
   // The TSC runs 1% fast against the monotonic clock after calibration.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {
-      {0, 0, kWall}, {2'000, 1'000, kWall + 1'000}, {4'002'000, 2'000'000, kWall + 2'000'000}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on(
+      {{0, 0, kWall}, {2'000, 1'000, kWall + 1'000}, {4'002'000, 2'000'000, kWall + 2'000'000}});
   CHECK(clock.ns_per_tick() == 0.5);
   clock.maybe_resync(4'002'000);
   CHECK(clock.ns_per_tick() == Approx(2'000'000.0 / 4'002'000.0).epsilon(1e-15));
@@ -224,13 +229,10 @@ TEST_CASE("a resync slews a small difference from the wall clock: no converted t
   // slewing keeps the conversion continuous and meets the wall clock one
   // interval (2,000,000 ticks) later.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {{0, 0, kWall},
-               {2'000, 1'000, kWall + 1'000},
-               {2'002'000, 1'001'000, kWall + 1'001'000 - 800},
-               {4'002'000, 2'001'000, kWall + 2'001'000 - 800}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'000, kWall + 1'000},
+                                    {2'002'000, 1'001'000, kWall + 1'001'000 - 800},
+                                    {4'002'000, 2'001'000, kWall + 2'001'000 - 800}});
   const std::int64_t just_before = clock.to_wall_ns(2'001'999);
   CHECK(just_before == kWall + 1'000'999);
 
@@ -264,12 +266,9 @@ TEST_CASE("an offset change over the step threshold steps; at the threshold it i
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
   const std::int64_t change = GENERATE(std::int64_t{1'000'001}, std::int64_t{-1'000'001},
                                        std::int64_t{1'000'000}, std::int64_t{-1'000'000});
-  g_samples = {{0, 0, kWall},
-               {2'000, 1'000, kWall + 1'000},
-               {2'002'000, 1'001'000, kWall + 1'001'000 + change}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'000, kWall + 1'000},
+                                    {2'002'000, 1'001'000, kWall + 1'001'000 + change}});
   clock.maybe_resync(2'002'000);
   CHECK(clock.to_wall_ns(2'001'998) == kWall + 1'000'999);
   if (change > TickConverter::kStepThresholdNs || -change > TickConverter::kStepThresholdNs) {
@@ -287,14 +286,11 @@ TEST_CASE("a calibration 10% off is slewed away, never stepped back") {
   // not a step of the wall clock (its offset from the monotonic clock did
   // not change), so it is slewed over the next intervals.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {{0, 0, kWall},
-               {2'000, 1'100, kWall + 1'100},
-               {2'002'000, 1'001'000, kWall + 1'001'000},
-               {4'002'000, 2'001'000, kWall + 2'001'000},
-               {6'002'000, 3'001'000, kWall + 3'001'000}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'100, kWall + 1'100},
+                                    {2'002'000, 1'001'000, kWall + 1'001'000},
+                                    {4'002'000, 2'001'000, kWall + 2'001'000},
+                                    {6'002'000, 3'001'000, kWall + 3'001'000}});
   CHECK(clock.ns_per_tick() == Approx(0.55));
   // Ticks in order, each converted as the backend would: once the resync
   // before it has happened and the next has not.
@@ -318,15 +314,12 @@ TEST_CASE("a tick converts the same however many resyncs later it is converted")
   // A backlog: records taken in the first resync interval, converted after
   // three more resyncs that slewed -1,000, +1,000 and -1,000 ns.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {{0, 0, kWall},
-               {2'000, 1'000, kWall + 1'000},
-               {2'002'000, 1'001'000, kWall + 1'000'000},
-               {4'002'000, 2'001'000, kWall + 2'001'000},
-               {6'002'000, 3'001'000, kWall + 3'000'000},
-               {8'002'000, 4'001'000, kWall + 4'001'000}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'000, kWall + 1'000},
+                                    {2'002'000, 1'001'000, kWall + 1'000'000},
+                                    {4'002'000, 2'001'000, kWall + 2'001'000},
+                                    {6'002'000, 3'001'000, kWall + 3'000'000},
+                                    {8'002'000, 4'001'000, kWall + 4'001'000}});
   const std::vector<std::uint64_t> ticks = {1'000'000, 2'002'000, 2'002'001, 3'000'000,
                                             4'002'000, 5'000'000, 7'000'000};
   std::vector<std::int64_t> first_seen(ticks.size(), 0);
@@ -343,10 +336,7 @@ TEST_CASE("a tick converts the same however many resyncs later it is converted")
 
 TEST_CASE("in_order: a record not before its predecessor, unless the wall clock stepped back") {
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {{0, 0, kWall}, {2'000, 1'000, kWall + 1'000}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{0, 0, kWall}, {2'000, 1'000, kWall + 1'000}});
   CHECK(clock.in_order(kWall + 10, kWall) == kWall + 10);
   CHECK(clock.in_order(kWall, kWall) == kWall);
   CHECK(clock.in_order(kWall - 10, kWall) == kWall);
@@ -366,13 +356,10 @@ TEST_CASE("a resync ten intervals late: the slew stopped at its interval's end, 
   // measured rate puts it. Had the slewed slope run on, the conversion would
   // be 7,200 ns ahead there.
   constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
-  g_samples = {{0, 0, kWall},
-               {2'000, 1'000, kWall + 1'000},
-               {2'002'000, 1'001'000, kWall + 1'001'000 + 800},
-               {22'002'000, 11'001'000, kWall + 11'001'000 + 800}};
-  g_next_sample = 0;
-  TickConverter clock(&fake_clocks);
-  clock.start(ClockSource::tsc, 1ms, 0us);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'000, kWall + 1'000},
+                                    {2'002'000, 1'001'000, kWall + 1'001'000 + 800},
+                                    {22'002'000, 11'001'000, kWall + 11'001'000 + 800}});
   clock.maybe_resync(2'002'000);
   CHECK(clock.to_wall_ns(2'002'000) == kWall + 1'001'000);
   // The slew ends on the wall clock; past it, the measured rate.
