@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <limits>
 #include <thread>
 
 #if SLUICE_HAS_TSC
@@ -58,14 +59,9 @@ void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_e
   std::this_thread::sleep_for(calibration);
   const ClockSample now = sampler_();
   measure_rate(now);
-  history_[0] = {now.ticks,
-                 now.monotonic_ns,
-                 ns_per_tick_,
-                 0,
-                 0,
-                 ns_per_tick_,
-                 now.wall_ns - now.monotonic_ns};
-  newest_ = 0;
+  set_newest(
+      0, {now.ticks, now.monotonic_ns, ns_per_tick_, std::numeric_limits<std::int64_t>::max(), 0,
+          ns_per_tick_, now.wall_ns - now.monotonic_ns});
   kept_ = 1;
   const auto interval_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(resync_every).count();
@@ -78,6 +74,13 @@ void TickConverter::maybe_resync(std::uint64_t now) noexcept {
   const ClockSample sample = sampler_();
   rebase(sample);
   next_resync_ = sample.ticks + resync_ticks_;
+}
+
+void TickConverter::set_newest(std::size_t index, const Segment& segment) noexcept {
+  history_[index] = segment;
+  newest_ = index;
+  newest_part_ = {segment.base_ticks, static_cast<std::uint64_t>(segment.slew_ticks),
+                  segment.base_ns + segment.offset_ns, segment.slope};
 }
 
 void TickConverter::measure_rate(const ClockSample& now) noexcept {
@@ -104,15 +107,11 @@ void TickConverter::rebase(const ClockSample& now) noexcept {
   const double correction = std::clamp(error / static_cast<double>(resync_ticks_), -most, most);
   const double slope = ns_per_tick_ + correction;
   const auto slew_ticks = static_cast<std::int64_t>(resync_ticks_);
-  newest_ = (newest_ + 1) % kHistory;
   kept_ = std::min(kept_ + 1, kHistory);
-  history_[newest_] = {now.ticks,
-                       converted,
-                       slope,
-                       slew_ticks,
-                       static_cast<std::int64_t>(static_cast<double>(slew_ticks) * slope),
-                       ns_per_tick_,
-                       offset};
+  set_newest(
+      (newest_ + 1) % kHistory,
+      {now.ticks, converted, slope, slew_ticks,
+       static_cast<std::int64_t>(static_cast<double>(slew_ticks) * slope), ns_per_tick_, offset});
 }
 
 }  // namespace sluice::detail

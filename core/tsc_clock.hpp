@@ -54,14 +54,23 @@ class TickConverter {
              std::chrono::microseconds calibration = std::chrono::microseconds{5000});
   std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
     if (source_ == ClockSource::system) return static_cast<std::int64_t>(ticks);
+    // Nearly every record falls in the newest segment's slewed part: one
+    // compare, as cheap as a single linear conversion (the backend converts
+    // every record).
+    const std::uint64_t delta = ticks - newest_part_.base_ticks;
+    if (delta <= newest_part_.ticks) {
+      return newest_part_.base_wall_ns +
+             static_cast<std::int64_t>(static_cast<double>(delta) * newest_part_.slope);
+    }
     return segment_for(ticks).to_wall_ns(ticks);
   }
   /// The wall time to write for a record whose predecessor in tick order
   /// got `previous_ns`: not before it, unless the wall clock was stepped
   /// back (by more than kStepThresholdNs). Only a backlog older than
   /// kHistory intervals converts a little before its predecessor otherwise.
-  std::int64_t in_order(std::int64_t wall_ns, std::int64_t previous_ns) const noexcept {
-    if (source_ == ClockSource::system) return wall_ns;
+  /// (With the system clock, a record in tick order is never before its
+  /// predecessor: the ticks are the wall time.)
+  static std::int64_t in_order(std::int64_t wall_ns, std::int64_t previous_ns) noexcept {
     return wall_ns < previous_ns && previous_ns - wall_ns <= kStepThresholdNs ? previous_ns
                                                                               : wall_ns;
   }
@@ -77,7 +86,9 @@ class TickConverter {
 
  private:
   /// From base_ticks on: `slope` for `slew_ticks` ticks, then `rate`.
-  /// Before base_ticks (only for the oldest segment kept): `slope`.
+  /// Before base_ticks (only for the oldest segment kept): `slope`. The
+  /// first segment, calibrated and not slewed, has the rate as its slope for
+  /// good (slew_ticks: the largest value).
   struct Segment {
     std::uint64_t base_ticks = 0;
     std::int64_t base_ns = 0;  // CLOCK_MONOTONIC
@@ -110,6 +121,8 @@ class TickConverter {
     }
     return history_[index];
   }
+  /// Makes `segment` the newest, and its slewed part the fast path.
+  void set_newest(std::size_t index, const Segment& segment) noexcept;
   /// Re-measures the rate from the first sample to `now`.
   void measure_rate(const ClockSample& now) noexcept;
   /// Starts a segment at `now`.
@@ -122,6 +135,14 @@ class TickConverter {
   std::array<Segment, kHistory> history_{};
   std::size_t newest_ = 0;
   std::size_t kept_ = 1;
+  // The newest segment's slewed part, [base_ticks, base_ticks + ticks], with
+  // the offset folded in: what Segment::to_wall_ns computes there, exactly.
+  struct {
+    std::uint64_t base_ticks = 0;
+    std::uint64_t ticks = 0;
+    std::int64_t base_wall_ns = 0;
+    double slope = 1.0;
+  } newest_part_;
   std::uint64_t resync_ticks_ = 1;
   std::uint64_t next_resync_ = 0;
 };

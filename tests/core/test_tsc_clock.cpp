@@ -343,10 +343,6 @@ TEST_CASE("in_order: a record not before its predecessor, unless the wall clock 
   CHECK(clock.in_order(kWall - TickConverter::kStepThresholdNs, kWall) == kWall);
   CHECK(clock.in_order(kWall - TickConverter::kStepThresholdNs - 1, kWall) ==
         kWall - TickConverter::kStepThresholdNs - 1);
-  // The system clock: ticks are the wall time, written as they are.
-  TickConverter system;
-  system.start(ClockSource::system, 1000ms);
-  CHECK(system.in_order(kWall - 10, kWall) == kWall - 10);
 }
 
 TEST_CASE("a resync ten intervals late: the slew stopped at its interval's end, no step") {
