@@ -64,8 +64,9 @@ void Backend::start(const Options& options) {
     throw Error("sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got " +
                 std::to_string(options.queue_capacity));
   }
-  if (options.clock_resync.count() <= 0) {
-    throw Error("sluice::start: clock_resync must be positive, got " +
+  if (options.clock_resync < std::chrono::milliseconds{1} ||
+      options.clock_resync > std::chrono::hours{24}) {
+    throw Error("sluice::start: clock_resync must be between 1 ms and 24 h, got " +
                 std::to_string(options.clock_resync.count()) + " ms");
   }
   if (options.clock == ClockChoice::tsc && !SLUICE_HAS_TSC) {
@@ -138,9 +139,11 @@ void Backend::stop() {
     dirty_sinks_.clear();
     running_.store(false, std::memory_order_release);
   }
-  // Nothing held back is lost: the errors of the last drain, and those of a
-  // rotation finished as a sink was let go of above. Outside the lock, so
-  // that a handler may call start() or stop().
+  // The errors held back from the last drain, and from a rotation finished
+  // as a sink was let go of above, are reported here. Outside the lock, so
+  // that a handler called here, on the thread calling stop(), may call
+  // start(). (A handler on the backend thread must not call start(), stop()
+  // or flush(): runtime.hpp.)
   errors_.report_all_pending();
 }
 

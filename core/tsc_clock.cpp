@@ -63,6 +63,7 @@ void TickConverter::start(ClockSource source, std::chrono::milliseconds resync_e
       0, {now.ticks, now.monotonic_ns, ns_per_tick_, std::numeric_limits<std::int64_t>::max(), 0,
           ns_per_tick_, now.wall_ns - now.monotonic_ns});
   kept_ = 1;
+  last_sampled_offset_ = now.wall_ns - now.monotonic_ns;
   const auto interval_ns =
       std::chrono::duration_cast<std::chrono::nanoseconds>(resync_every).count();
   resync_ticks_ = std::max<std::uint64_t>(1, ticks_for_ns(static_cast<std::uint64_t>(interval_ns)));
@@ -93,11 +94,14 @@ void TickConverter::measure_rate(const ClockSample& now) noexcept {
 
 void TickConverter::rebase(const ClockSample& now) noexcept {
   const Segment& last = history_[newest_];
-  std::int64_t offset = last.offset_ns;
+  // Against the last sample, not the segment's offset: changes below the
+  // threshold were slewed into the monotonic part, and must neither add up
+  // to a step nor be counted again in one.
   const std::int64_t sampled_offset = now.wall_ns - now.monotonic_ns;
-  if (sampled_offset - offset > kStepThresholdNs || offset - sampled_offset > kStepThresholdNs) {
-    offset = sampled_offset;  // the wall clock was stepped
-  }
+  const std::int64_t change = sampled_offset - last_sampled_offset_;
+  last_sampled_offset_ = sampled_offset;
+  std::int64_t offset = last.offset_ns;
+  if (change > kStepThresholdNs || change < -kStepThresholdNs) offset += change;  // a step
   const std::int64_t converted = last.to_monotonic_ns(now.ticks);
   // Towards the wall clock, not the monotonic one: an offset change below
   // the threshold is slewed away too.

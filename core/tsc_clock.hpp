@@ -34,22 +34,22 @@ ClockSample sample_clocks();
 ///   never run backwards, whatever the calibration's error.
 /// - plus the offset of CLOCK_REALTIME from CLOCK_MONOTONIC. NTP slews both
 ///   clocks alike, so that offset only changes when the wall clock is
-///   stepped (settimeofday, NTP stepping). A change of more than
-///   kStepThresholdNs is a step, and converted times step with it from the
-///   resync that sees it; a smaller one (two clock reads a few ns apart) is
-///   slewed with the rest.
-/// The last kHistory segments are kept, so a tick converts the same way
-/// however late it is converted (a backlog), pre-step times included. Backend
-/// thread only.
+///   stepped (settimeofday, NTP stepping). When it changed by more than
+///   kStepThresholdNs since the last resync's sample, that is a step, and
+///   converted times step by that change from the resync that sees it; a
+///   smaller change (two clock reads a few ns apart) is slewed with the rest.
+/// The last kHistory segments are kept, so a tick converts the same way for
+/// at least kHistory - 1 intervals after its own, however late it is
+/// converted (a backlog), pre-step times included. Backend thread only.
 class TickConverter {
  public:
   static constexpr std::int64_t kStepThresholdNs = 1'000'000;
-  static constexpr std::size_t kHistory = 16;
+  static constexpr std::size_t kHistory = 17;
 
   /// `sampler` reads the clocks; tests pass their own.
   explicit TickConverter(ClockSampler sampler = &sample_clocks) noexcept : sampler_(sampler) {}
   /// Measures the rate (blocks for about `calibration`). `resync_every` is
-  /// positive (Backend::start checks it).
+  /// between 1 ms and 24 h (Backend::start checks it).
   void start(ClockSource source, std::chrono::milliseconds resync_every,
              std::chrono::microseconds calibration = std::chrono::microseconds{5000});
   std::int64_t to_wall_ns(std::uint64_t ticks) const noexcept {
@@ -71,7 +71,7 @@ class TickConverter {
   /// (With the system clock, a record in tick order is never before its
   /// predecessor: the ticks are the wall time.)
   static std::int64_t in_order(std::int64_t wall_ns, std::int64_t previous_ns) noexcept {
-    return wall_ns < previous_ns && previous_ns - wall_ns <= kStepThresholdNs ? previous_ns
+    return wall_ns < previous_ns && wall_ns >= previous_ns - kStepThresholdNs ? previous_ns
                                                                               : wall_ns;
   }
   /// Ticks in `ns` nanoseconds.
@@ -86,7 +86,8 @@ class TickConverter {
 
  private:
   /// From base_ticks on: `slope` for `slew_ticks` ticks, then `rate`.
-  /// Before base_ticks (only for the oldest segment kept): `slope`. The
+  /// Before base_ticks (only for the oldest segment kept, whose predecessor
+  /// is gone): `rate`, the better guess than a slew meant for later. The
   /// first segment, calibrated and not slewed, has the rate as its slope for
   /// good (slew_ticks: the largest value).
   struct Segment {
@@ -100,6 +101,7 @@ class TickConverter {
 
     std::int64_t to_monotonic_ns(std::uint64_t ticks) const noexcept {
       const auto delta = static_cast<std::int64_t>(ticks - base_ticks);
+      if (delta < 0) return base_ns + static_cast<std::int64_t>(static_cast<double>(delta) * rate);
       if (delta <= slew_ticks) {
         return base_ns + static_cast<std::int64_t>(static_cast<double>(delta) * slope);
       }
@@ -135,6 +137,7 @@ class TickConverter {
   std::array<Segment, kHistory> history_{};
   std::size_t newest_ = 0;
   std::size_t kept_ = 1;
+  std::int64_t last_sampled_offset_ = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC
   // The newest segment's slewed part, [base_ticks, base_ticks + ticks], with
   // the offset folded in: what Segment::to_wall_ns computes there, exactly.
   struct {

@@ -39,7 +39,7 @@ struct Options {
   /// this long so that an earlier one still being written by another thread
   /// can overtake it. flush() and stop() do not wait for it.
   std::chrono::microseconds reorder_window{20};
-  /// How often the TSC is re-calibrated against the wall clock (positive;
+  /// How often the TSC is re-calibrated against the wall clock (1 ms to 24 h;
   /// docs/design.md, "Clock").
   std::chrono::milliseconds clock_resync{1000};
   ClockChoice clock = ClockChoice::automatic;
@@ -89,9 +89,9 @@ Stats stats();
 /// stop()). The default writes a line to stderr. Called on the backend
 /// thread, on a rotating file sink's worker thread (docs/rotation.md), or on
 /// the thread calling stop(), one call at a time. The handler may call
-/// set_error_handler itself; from another thread, set_error_handler waits
-/// for a call in progress to return, after which the old handler is never
-/// called again.
+/// set_error_handler itself, but not start(), stop() or flush() (on the
+/// backend thread they would wait for that thread itself); from another thread, set_error_handler
+/// waits for a call in progress to return, after which the old handler is never called again.
 using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 

@@ -238,10 +238,13 @@ TEST_CASE("start rejects bad options and a second start with a clear error") {
   sluice::Options no_resync;
   no_resync.clock_resync = std::chrono::milliseconds{0};
   REQUIRE_THROWS_WITH(sluice::start(no_resync),
-                      "sluice::start: clock_resync must be positive, got 0 ms");
+                      "sluice::start: clock_resync must be between 1 ms and 24 h, got 0 ms");
   no_resync.clock_resync = std::chrono::milliseconds{-5};
   REQUIRE_THROWS_WITH(sluice::start(no_resync),
-                      "sluice::start: clock_resync must be positive, got -5 ms");
+                      "sluice::start: clock_resync must be between 1 ms and 24 h, got -5 ms");
+  no_resync.clock_resync = std::chrono::hours{25};
+  REQUIRE_THROWS_WITH(sluice::start(no_resync),
+                      "sluice::start: clock_resync must be between 1 ms and 24 h, got 90000000 ms");
   sluice::start();
   REQUIRE_THROWS_WITH(sluice::start(), "sluice::start: the backend is already running");
   sluice::stop();
@@ -336,7 +339,7 @@ TEST_CASE(
     REQUIRE(errors.taken() ==
             std::vector<std::string>{"naming sink: write failed: cannot write record 1"});
   }
-  // The backend looks for held-back errors at least once a second; the
+  // The backend looks for held-back errors every 250 ms; the
   // window closes a second after the first report.
   const auto deadline = std::chrono::steady_clock::now() + 3s;
   while (errors.taken().size() < 2 && std::chrono::steady_clock::now() < deadline) {

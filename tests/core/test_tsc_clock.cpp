@@ -372,3 +372,58 @@ TEST_CASE("a resync ten intervals late: the slew stopped at its interval's end, 
   CHECK(at <= kWall + 11'001'800);
   CHECK(clock.to_wall_ns(22'004'000) - at >= 999);
 }
+
+TEST_CASE("offset changes under the threshold neither add up to a step nor count twice in one") {
+  // From helper-26's review. The wall clock moves -0.5 ms against the
+  // monotonic one, then a further -0.6 ms: each under 1 ms, so both are
+  // slewed, and converted times never run back.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'000, kWall + 1'000},
+                                    {2'002'000, 1'001'000, kWall + 1'001'000 - 500'000},
+                                    {4'002'000, 2'001'000, kWall + 2'001'000 - 1'100'000}});
+  clock.maybe_resync(2'002'000);
+  const std::int64_t before = clock.to_wall_ns(4'001'999);
+  CHECK(before == kWall + 1'500'999);  // slope 0.25: the -0.5 ms slewed away
+  clock.maybe_resync(4'002'000);
+  CHECK(clock.to_wall_ns(4'002'000) == kWall + 1'501'000);
+}
+
+TEST_CASE("a step after a slewed offset change steps by its own size") {
+  // The offset moves +0.5 ms (slewed), then the wall clock steps back
+  // 1.5 ms between two samples: converted times step by -1.5 ms and land on
+  // the wall clock.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  TickConverter clock = started_on({{0, 0, kWall},
+                                    {2'000, 1'000, kWall + 1'000},
+                                    {2'002'000, 1'001'000, kWall + 1'501'000},
+                                    {4'002'000, 2'001'000, kWall + 1'001'000}});
+  clock.maybe_resync(2'002'000);
+  CHECK(clock.to_wall_ns(4'001'998) == kWall + 2'500'998);  // slope 0.75
+  clock.maybe_resync(4'002'000);
+  CHECK(clock.to_wall_ns(4'002'000) == kWall + 1'001'000);
+  CHECK(clock.to_wall_ns(4'004'000) == kWall + 1'002'000);
+}
+
+TEST_CASE("a tick converts the same for kHistory - 1 intervals after its own") {
+  // Every resync finds the conversion 100 us behind the wall clock, so each
+  // interval after the first is slewed (slope 0.55 against a rate of 0.5).
+  // A tick of the second interval keeps its time through the 16 resyncs
+  // after its own.
+  constexpr auto kWall = static_cast<std::int64_t>(kWallNs);
+  std::vector<sluice::detail::ClockSample> samples = {{0, 0, kWall}, {2'000, 1'000, kWall + 1'000}};
+  for (std::int64_t k = 1; k <= 17; ++k) {
+    const std::int64_t monotonic = 1'000 + 1'000'000 * k;
+    samples.push_back({2'000 + 2'000'000 * static_cast<std::uint64_t>(k), monotonic,
+                       kWall + monotonic + 100'000});
+  }
+  TickConverter clock = started_on(std::move(samples));
+  clock.maybe_resync(2'002'000);
+  const std::int64_t on_time = clock.to_wall_ns(3'002'000);
+  CHECK(on_time == kWall + 1'001'000 + 550'000);
+  STATIC_REQUIRE(TickConverter::kHistory - 1 == 16);
+  for (std::uint64_t k = 2; k <= 17; ++k) {
+    clock.maybe_resync(2'000 + 2'000'000 * k);
+    CHECK(clock.to_wall_ns(3'002'000) == on_time);
+  }
+}
