@@ -1,5 +1,6 @@
 #include "sluice/sinks/capture_logs.hpp"
 
+#include "sluice/formatter.hpp"
 #include "sluice/logger.hpp"
 #include "sluice/runtime.hpp"
 
@@ -7,7 +8,9 @@ namespace sluice {
 
 CaptureLogs::CaptureLogs(std::string_view logger_name, Level level)
     : logger_(get_logger(logger_name)),
-      sink_(std::make_shared<CaptureSink>()),
+      // Python's cm.output layout, "%(levelname)s:%(name)s:%(message)s".
+      sink_(std::make_shared<CaptureSink>(
+          std::make_shared<PatternFormatter>("{level}:{logger}:{message}"))),
       saved_sinks_(logger_.sinks()),
       saved_level_(logger_.level()),
       saved_propagate_(logger_.propagate()) {
@@ -49,16 +52,8 @@ void CaptureLogs::restore() {
 }
 
 std::vector<std::string> CaptureLogs::output() const {
-  std::vector<std::string> lines;
-  for (const CapturedRecord& record : records()) {
-    std::string line(level_name(record.level));
-    line += ':';
-    line += record.logger;
-    line += ':';
-    line += record.message;
-    lines.push_back(std::move(line));
-  }
-  return lines;
+  flush();
+  return sink_->lines();
 }
 
 std::vector<CapturedRecord> CaptureLogs::records() const {
