@@ -15,24 +15,22 @@
 #include <string>
 #include <vector>
 
+#include "capture_fixture.hpp"
+
 namespace {
 
 using Lines = std::vector<std::string>;
 
-// Records that reach the root logger's sinks, as "LEVEL logger: message".
-std::shared_ptr<sluice::CaptureSink> capture_root() {
-  auto sink = std::make_shared<sluice::CaptureSink>(
-      std::make_shared<sluice::PatternFormatter>("{level} {logger}: {message}"));
-  sluice::root_logger().add_sink(sink);
-  return sink;
+// Root-logger records as "LEVEL logger: message", for CaptureFixture.
+std::shared_ptr<const sluice::Formatter> level_logger_message() {
+  return std::make_shared<sluice::PatternFormatter>("{level} {logger}: {message}");
 }
 
 }  // namespace
 
 TEST_CASE("CaptureLogs takes the logger's records while it lives, and only then") {
-  const auto root = capture_root();
+  const sluice::testing::CaptureFixture fx({}, level_logger_message());
   sluice::Logger& auth = sluice::get_logger("app.auth");
-  sluice::start();
   SLUICE_INFO(auth, "before {}", 1);
   {
     const sluice::CaptureLogs logs("app.auth");
@@ -49,9 +47,8 @@ TEST_CASE("CaptureLogs takes the logger's records while it lives, and only then"
   }
   SLUICE_INFO(auth, "after {}", 4);
   sluice::flush();
-  CHECK(root->lines() == Lines{"INFO app.auth: before 1", "INFO app.db: not in the tree 3",
-                               "INFO app.auth: after 4"});
-  sluice::stop();
+  CHECK(fx.capture->lines() == Lines{"INFO app.auth: before 1", "INFO app.db: not in the tree 3",
+                                     "INFO app.auth: after 4"});
 }
 
 TEST_CASE("CaptureLogs sets the logger's level while it lives and puts back what was there") {
@@ -90,12 +87,11 @@ TEST_CASE("CaptureLogs sets the logger's level while it lives and puts back what
 }
 
 TEST_CASE("CaptureLogs puts back the logger's own sinks and its propagation") {
-  const auto root = capture_root();
+  const sluice::testing::CaptureFixture fx({}, level_logger_message());
   sluice::Logger& http = sluice::get_logger("http");
   const auto requests = std::make_shared<sluice::CaptureSink>(
       std::make_shared<sluice::PatternFormatter>("{logger}: {message}"));
   http.add_sink(requests);
-  sluice::start();
   {
     const sluice::CaptureLogs logs("http");
     CHECK(http.sinks().size() == 1);
@@ -108,8 +104,7 @@ TEST_CASE("CaptureLogs puts back the logger's own sinks and its propagation") {
   SLUICE_INFO(http, "GET /ready {}", 200);
   sluice::flush();
   CHECK(requests->lines() == Lines{"http: GET /ready 200"});
-  CHECK(root->lines() == Lines{"INFO http: GET /ready 200"});
-  sluice::stop();
+  CHECK(fx.capture->lines() == Lines{"INFO http: GET /ready 200"});
 }
 
 TEST_CASE("nested captures of one logger: the inner one takes the records while it lives") {

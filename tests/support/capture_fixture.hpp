@@ -6,12 +6,15 @@
 #include <sluice/sluice.hpp>
 
 #include <memory>
+#include <utility>
 
 namespace sluice::testing {
 
 class CaptureFixture {
  public:
-  explicit CaptureFixture(Options options = {}) {
+  explicit CaptureFixture(Options options = {},
+                          std::shared_ptr<const Formatter> formatter = nullptr)
+      : capture(std::make_shared<CaptureSink>(std::move(formatter))) {
     root_logger().add_sink(capture);
     start(options);
   }
@@ -22,7 +25,7 @@ class CaptureFixture {
   CaptureFixture(const CaptureFixture&) = delete;
   CaptureFixture& operator=(const CaptureFixture&) = delete;
 
-  std::shared_ptr<CaptureSink> capture = std::make_shared<CaptureSink>();
+  std::shared_ptr<CaptureSink> capture;
 };
 
 }  // namespace sluice::testing
