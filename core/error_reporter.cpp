@@ -52,9 +52,7 @@ void ErrorReporter::report(const std::string& source, std::string_view message) 
       return;
     }
     text = report_text(source, message, state.suppressed);
-    state.last = now;
-    state.suppressed = 0;
-    state.last_suppressed.clear();
+    state.reported(now);
   }
   call_handler(text);
 }
@@ -72,9 +70,7 @@ void ErrorReporter::report_held_back(bool whatever_the_window) {
       if (state.suppressed == 0 || (!whatever_the_window && now - state.last < kWindow)) continue;
       // The last one is the report; the count is of the others.
       texts.push_back(report_text(source, state.last_suppressed, state.suppressed - 1));
-      state.last = now;
-      state.suppressed = 0;
-      state.last_suppressed.clear();
+      state.reported(now);
     }
   }
   for (const std::string& text : texts) call_handler(text);

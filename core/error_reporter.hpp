@@ -49,6 +49,13 @@ class ErrorReporter {
     std::chrono::steady_clock::time_point last{};
     std::uint64_t suppressed = 0;
     std::string last_suppressed;  // the message of the last one held back
+
+    /// A report went out at `now`: a new window, nothing held back.
+    void reported(std::chrono::steady_clock::time_point now) {
+      last = now;
+      suppressed = 0;
+      last_suppressed.clear();
+    }
   };
   void report_held_back(bool whatever_the_window);
   void call_handler(std::string_view text);
