@@ -50,6 +50,17 @@ class Received {
   Lines messages_;
 };
 
+// Reports "error 1" to "error 4" under "sink", then runs `then`, and requires
+// that all of it took less than the reporter's one-second window.
+template <typename Then>
+void report_four_errors_within_the_window(ErrorReporter& reporter, Then then) {
+  const auto first = std::chrono::steady_clock::now();
+  for (int i = 1; i <= 4; ++i) reporter.report("sink", "error " + std::to_string(i));
+  then();
+  INFO("the reports took over a second: the machine stalled, the window closed");
+  REQUIRE(std::chrono::steady_clock::now() - first < 1s);
+}
+
 // Sends file descriptor 2 to a temporary file while it lives; text() is
 // what was written to stderr since.
 class StderrCapture {
@@ -128,15 +139,7 @@ TEST_CASE(
   Received received;
   reporter.set_handler(received.handler());
 
-  const auto first = std::chrono::steady_clock::now();
-  reporter.report("sink", "error 1");
-  reporter.report("sink", "error 2");
-  reporter.report("sink", "error 3");
-  reporter.report("sink", "error 4");
-  {
-    INFO("the four reports took over a second: the machine stalled, the window closed");
-    REQUIRE(std::chrono::steady_clock::now() - first < 1s);
-  }
+  report_four_errors_within_the_window(reporter, [] {});
   CHECK(received.messages() == Lines{"sink: error 1"});
 
   std::this_thread::sleep_for(kPastTheWindow);
@@ -163,16 +166,8 @@ TEST_CASE(
   Received received;
   reporter.set_handler(received.handler());
 
-  const auto first = std::chrono::steady_clock::now();
-  reporter.report("sink", "error 1");
-  reporter.report("sink", "error 2");
-  reporter.report("sink", "error 3");
-  reporter.report("sink", "error 4");
-  reporter.report_pending();  // the window is open: nothing yet
-  {
-    INFO("the reports took over a second: the machine stalled, the window closed");
-    REQUIRE(std::chrono::steady_clock::now() - first < 1s);
-  }
+  // The window is open: report_pending has nothing to report yet.
+  report_four_errors_within_the_window(reporter, [&reporter] { reporter.report_pending(); });
   CHECK(received.messages() == Lines{"sink: error 1"});
 
   std::this_thread::sleep_for(kPastTheWindow);
