@@ -67,7 +67,8 @@ class TickConverter {
   /// The wall time to write for a record whose predecessor in tick order
   /// got `previous_ns`: not before it, unless the wall clock was stepped
   /// back (by more than kStepThresholdNs). Only a backlog older than
-  /// kHistory intervals converts a little before its predecessor otherwise.
+  /// kHistory - 1 intervals converts a little before its predecessor
+  /// otherwise.
   /// (With the system clock, a record in tick order is never before its
   /// predecessor: the ticks are the wall time.)
   static std::int64_t in_order(std::int64_t wall_ns, std::int64_t previous_ns) noexcept {
@@ -114,10 +115,11 @@ class TickConverter {
   };
 
   /// The newest segment that starts at or before `ticks`, else the oldest.
+  /// The slow path of to_wall_ns: ticks before the newest segment (a
+  /// backlog), or past its slew (a late resync).
   const Segment& segment_for(std::uint64_t ticks) const noexcept {
     std::size_t index = newest_;
     for (std::size_t left = kept_; left > 1; --left) {
-      // Almost every record is in the newest segment: one comparison.
       if (static_cast<std::int64_t>(ticks - history_[index].base_ticks) >= 0) break;
       index = (index + kHistory - 1) % kHistory;
     }
