@@ -21,10 +21,11 @@ namespace {
 constexpr std::size_t kMaxRecordsPerPass = 4096;
 // How often a busy-polling backend looks at empty queues.
 constexpr std::uint64_t kBusyPollIntervalNs = 4000;
-// How often the backend has the error reporter report errors it held back
-// from a burst that has stopped (ErrorReporter::report_pending): a lock and
-// a look at each source, a few times a second whatever the load.
-constexpr std::uint64_t kPendingErrorsIntervalNs = 250'000'000;
+// How often the backend, whatever the load, has the error reporter report
+// errors it held back from a burst that has stopped
+// (ErrorReporter::report_pending: a lock and a look at each source) and
+// drops the queues of threads that have exited (a look at each queue).
+constexpr std::uint64_t kUpkeepIntervalNs = 250'000'000;
 
 // The backend's own report of dropped records.
 constexpr SourceLocation kDropLocation{
@@ -102,8 +103,8 @@ void Backend::start(const Options& options) {
   last_wall_ns_ = 0;
   window_ticks_ = clock_.ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(options.reorder_window).count()));
-  pending_errors_ticks_ = clock_.ticks_for_ns(kPendingErrorsIntervalNs);
-  pending_errors_checked_ = now_ticks();
+  upkeep_ticks_ = clock_.ticks_for_ns(kUpkeepIntervalNs);
+  upkeep_checked_ = now_ticks();
   process_id_ = os::process_id();
 
   stop_requested_.store(false);
@@ -187,20 +188,18 @@ void Backend::run() {
   while (!stop_requested_.load(std::memory_order_acquire)) {
     FlushRequest* request = nullptr;
     while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
+    bool idle = false;
     if (!pending_flushes_.empty()) {
       serve_flush_requests(false);
-      continue;
+    } else {
+      idle = drain_once(false) == 0;
+      report_drops();
     }
-    const std::size_t processed = drain_once(false);
-    report_drops();
-    const std::uint64_t now = now_ticks();
-    clock_.maybe_resync(now);
-    // Unsigned: a wall clock (the system source) stepped back counts as due.
-    if (now - pending_errors_checked_ >= pending_errors_ticks_) {
-      pending_errors_checked_ = now;
-      errors_.report_pending();
-    }
-    if (processed == 0) {
+    // On both paths: a steady stream of flush() calls, or of records, must
+    // not hold back a resync, the held-back error reports or the reaping of
+    // exited threads' queues.
+    periodic_upkeep(now_ticks());
+    if (idle) {
       reap_exited_queues();
       flush_sinks();  // idle: hand buffered output to the OS
       idle_wait();
@@ -211,6 +210,16 @@ void Backend::run() {
   FlushRequest* request = nullptr;
   while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
   serve_flush_requests(true);
+}
+
+void Backend::periodic_upkeep(std::uint64_t now) {
+  clock_.maybe_resync(now);
+  // Unsigned: a wall clock (the system source) stepped back counts as due.
+  if (now - upkeep_checked_ >= upkeep_ticks_) {
+    upkeep_checked_ = now;
+    errors_.report_pending();
+    reap_exited_queues();
+  }
 }
 
 void Backend::serve_flush_requests(bool final) {

@@ -126,6 +126,8 @@ class Backend {
   void reap_exited_queues();
   void flush_sinks();
   void serve_flush_requests(bool final);
+  /// The clock's resync, held-back error reports and reaping, each when due.
+  void periodic_upkeep(std::uint64_t now);
   void idle_wait();
   /// The logger's route; inline for a known logger (every record asks).
   Route& route_for(std::uint32_t logger_id) {
@@ -160,8 +162,8 @@ class Backend {
   std::vector<QueueState> queues_;
   TickConverter clock_;
   std::uint64_t window_ticks_ = 0;
-  std::uint64_t pending_errors_ticks_ = 0;    // see kPendingErrorsIntervalNs
-  std::uint64_t pending_errors_checked_ = 0;  // ticks
+  std::uint64_t upkeep_ticks_ = 0;    // see kUpkeepIntervalNs
+  std::uint64_t upkeep_checked_ = 0;  // ticks
   RecordView view_;
   std::uint32_t process_id_ = 0;
   std::uint64_t names_epochs_ = 0;  // the last QueueState::names_epoch given

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -118,6 +119,87 @@ sluice::Logger& logger_alone_with(const std::shared_ptr<sluice::Sink>& sink) {
 class SlowSink final : public sluice::Sink {
  public:
   void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
+};
+
+// Keeps flush() requests coming with no gap between them, as a server whose
+// threads flush often might: each time the backend flushes its sink, the
+// sink has one of two threads log a record and call sluice::flush(), and
+// waits 2 ms so that the request is queued before the backend looks again.
+class FlushChain {
+ public:
+  FlushChain() : log_(sluice::get_logger("flush.chain")) {
+    log_.set_propagate(false);
+    log_.add_sink(sink_);
+    for (auto& thread : threads_) {
+      thread = std::thread([this] {
+        while (kicks_->take()) {
+          SLUICE_INFO(log_, "tick");
+          sluice::flush();
+          flushes_.fetch_add(1, std::memory_order_relaxed);
+        }
+      });
+    }
+    kicks_->give();
+  }
+  ~FlushChain() {
+    kicks_->end();
+    for (auto& thread : threads_) thread.join();
+    log_.remove_sink(sink_);
+  }
+  FlushChain(const FlushChain&) = delete;
+  FlushChain& operator=(const FlushChain&) = delete;
+  int flushes() const { return flushes_.load(std::memory_order_relaxed); }
+
+ private:
+  // Shared with the sink, which the backend may hold after the chain is gone.
+  class Kicks {
+   public:
+    void give() {
+      {
+        std::lock_guard lock(mutex_);
+        ++count_;
+      }
+      wake_.notify_one();
+    }
+    bool take() {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return ended_ || count_ > 0; });
+      if (ended_) return false;
+      --count_;
+      return true;
+    }
+    void end() {
+      {
+        std::lock_guard lock(mutex_);
+        ended_ = true;
+      }
+      wake_.notify_all();
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    int count_ = 0;
+    bool ended_ = false;
+  };
+  class KickingSink final : public sluice::Sink {
+   public:
+    explicit KickingSink(std::shared_ptr<Kicks> kicks) : kicks_(std::move(kicks)) {}
+    void write(const sluice::RecordView&) override {}
+    void flush() override {
+      kicks_->give();
+      std::this_thread::sleep_for(2ms);
+    }
+
+   private:
+    std::shared_ptr<Kicks> kicks_;
+  };
+
+  sluice::Logger& log_;
+  std::shared_ptr<Kicks> kicks_ = std::make_shared<Kicks>();
+  std::shared_ptr<sluice::Sink> sink_ = std::make_shared<KickingSink>(kicks_);
+  std::atomic<int> flushes_{0};
+  std::thread threads_[2];
 };
 
 }  // namespace
@@ -362,6 +444,35 @@ TEST_CASE("stop reports the errors still held back, whatever their windows") {
         std::vector<std::string>{
             "naming sink: write failed: cannot write record 1",
             "naming sink: write failed: cannot write record 3 (1 similar error suppressed)"});
+}
+
+TEST_CASE(
+    "a steady stream of flush calls holds back neither the held-back error reports nor the "
+    "reaping of exited threads' queues") {
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
+  for (int i = 1; i <= 50; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::flush();
+  const FlushChain chain;
+  std::thread([] { SLUICE_INFO(sluice::get_logger("exiting"), "last words"); }).join();
+  // This thread, the exiting one, the chain's two: three once reaped.
+  const auto done = [&] {
+    return errors.taken().size() >= 2 && sluice::stats().thread_queues == 3;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  {
+    INFO("the chain kept the backend on its flush path: " << chain.flushes() << " flushes");
+    CHECK(errors.taken() ==
+          std::vector<std::string>{
+              "naming sink: write failed: cannot write record 1",
+              "naming sink: write failed: cannot write record 50 (48 similar errors suppressed)"});
+    CHECK(sluice::stats().thread_queues == 3);
+  }
+  CHECK(chain.flushes() > 100);
 }
 
 TEST_CASE("one thread's records alternating between loggers reach each logger's sinks in order") {
