@@ -138,7 +138,13 @@ void Backend::stop() {
     // its loggers dropped it (a file sink's destructor finishes its rotations).
     routes_.clear();
     dirty_sinks_.clear();
+    // A flush() that came in after the thread's last look for requests:
+    // everything logged before stop() began is written, as for a flush()
+    // after stop(), which returns at once.
+    std::unique_lock gate(flush_gate_);
     running_.store(false, std::memory_order_release);
+    FlushRequest* request = nullptr;
+    while (flush_requests_.try_dequeue(request)) release(*request);
   }
   // The errors held back from the last drain, and from a rotation finished
   // as a sink was let go of above, are reported here. Outside the lock, so
@@ -151,9 +157,12 @@ void Backend::stop() {
 void Backend::adopt(std::unique_ptr<ThreadQueue> queue) { new_queues_.enqueue(std::move(queue)); }
 
 void Backend::flush() {
-  if (!running()) return;
   FlushRequest request;
-  flush_requests_.enqueue(&request);
+  {
+    std::shared_lock gate(flush_gate_);
+    if (!running()) return;
+    flush_requests_.enqueue(&request);
+  }
   {
     std::lock_guard wake_lock(wake_mutex_);
     wake_ = true;
@@ -245,11 +254,13 @@ void Backend::serve_flush_requests(bool final) {
   report_drops();
   flush_sinks();
   if (final) reap_exited_queues();
-  for (FlushRequest* request : pending_flushes_) {
-    request->done.store(true, std::memory_order_release);
-    request->done.notify_all();
-  }
+  for (FlushRequest* request : pending_flushes_) release(*request);
   pending_flushes_.clear();
+}
+
+void Backend::release(FlushRequest& request) noexcept {
+  request.done.store(true, std::memory_order_release);
+  request.done.notify_all();
 }
 
 void Backend::idle_wait() {

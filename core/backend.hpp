@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <vector>
 
@@ -126,6 +127,8 @@ class Backend {
   void reap_exited_queues();
   void flush_sinks();
   void serve_flush_requests(bool final);
+  /// Lets the flush() that made `request` return; it is gone after this.
+  static void release(FlushRequest& request) noexcept;
   /// The clock's resync, held-back error reports and reaping, each when due.
   void periodic_upkeep(std::uint64_t now);
   void idle_wait();
@@ -144,6 +147,10 @@ class Backend {
   std::thread thread_;
   Options options_;
   std::atomic<bool> running_{false};
+  // flush() checks running_ and enqueues its request under a shared lock;
+  // stop() clears running_ and releases what the backend left queued under
+  // the exclusive one, so that no request is stranded between the two.
+  std::shared_mutex flush_gate_;
   std::atomic<bool> started_once_{false};
   std::atomic<bool> accepting_{false};
   std::atomic<bool> stop_requested_{false};

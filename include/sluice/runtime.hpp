@@ -63,7 +63,8 @@ bool running() noexcept;
 
 /// Returns when every record enqueued (by any thread) before the call has
 /// been written by every sink and the sinks have flushed. Returns at once if
-/// the backend is not running.
+/// the backend is not running; a flush() that overlaps stop() returns when
+/// stop() has drained (records logged after that wait for the next start()).
 void flush();
 
 struct Stats {
