@@ -246,11 +246,11 @@ void Backend::serve_flush_requests(bool final) {
       return target.first->read_position() >= target.second;
     });
   };
+  // Also for stop()'s final drain: draining until a pass finds nothing
+  // never ended while a thread logged faster than the sinks wrote, and
+  // stop() (the exit's too) hung. Records published after the snapshot wait
+  // for the next start(), as records logged after stop() do.
   while (!reached()) drain_once(true);
-  if (final) {
-    while (drain_once(true) > 0) {
-    }
-  }
   report_drops();
   flush_sinks();
   if (final) reap_exited_queues();

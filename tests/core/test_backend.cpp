@@ -712,3 +712,27 @@ TEST_CASE("a thread's queue follows the clock of each run across stop and start"
     sluice::stop();
   }
 }
+
+TEST_CASE("stop returns while another thread keeps logging") {
+  // stop() drained until a pass found nothing: a thread that logs faster
+  // than the sinks write kept it (and the exit's stop()) from returning.
+  sluice::Logger& log = logger_alone_with(std::make_shared<SlowSink>());
+  sluice::Options options;
+  options.queue_capacity = 8192;
+  sluice::start(options);
+  std::atomic<bool> go{true};
+  std::atomic<long> logged{0};
+  std::thread producer([&] {
+    while (go.load(std::memory_order_relaxed)) {
+      SLUICE_INFO(log, "busy {}", logged.load(std::memory_order_relaxed));
+      logged.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  while (logged.load() < 1000) std::this_thread::yield();
+  auto stopping = std::async(std::launch::async, [] { sluice::stop(); });
+  const bool returned = stopping.wait_for(10s) == std::future_status::ready;
+  go.store(false);  // releases a stuck stop(), so that the case ends
+  producer.join();
+  stopping.wait();
+  CHECK(returned);
+}
