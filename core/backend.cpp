@@ -60,6 +60,10 @@ Backend::Backend() : registry_(LoggerRegistry::instance()) {}
 
 void Backend::start(const Options& options) {
   std::lock_guard lock(lifecycle_mutex_);
+  start_locked(options);
+}
+
+void Backend::start_locked(const Options& options) {
   if (running_.load()) throw Error("sluice::start: the backend is already running");
   if (options.queue_capacity < 4096 || options.queue_capacity > (std::size_t{1} << 31)) {
     throw Error("sluice::start: queue_capacity must be between 4096 bytes and 2 GiB, got " +
@@ -116,10 +120,16 @@ void Backend::start(const Options& options) {
 
 void Backend::ensure_started() {
   if (running() || started_once_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(lifecycle_mutex_);
+  // Checked again under the lock: while this thread waited for it, another
+  // may have started the backend and stopped it again, and a start here
+  // would then restart it with the default options.
+  if (started_once_.load()) return;
   try {
-    start(Options{});
+    start_locked(Options{});
   } catch (const Error&) {
-    // Another thread started it first.
+    // Should the defaults be refused, the queue is still made: its records
+    // wait for start().
   }
 }
 

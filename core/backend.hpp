@@ -82,6 +82,8 @@ class Backend {
     std::uint64_t dropped_seen = 0;
   };
 
+  /// start() with lifecycle_mutex_ held.
+  void start_locked(const Options& options);
   void run();
   /// Processes every visible record older than the reorder window (all of
   /// them if `force`), oldest first. Returns how many it processed.

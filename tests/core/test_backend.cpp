@@ -736,3 +736,32 @@ TEST_CASE("stop returns while another thread keeps logging") {
   stopping.wait();
   CHECK(returned);
 }
+
+TEST_CASE("a thread's first record racing start and stop does not restart the backend") {
+  // A first log call that found the backend never started waited for the
+  // lifecycle lock while another thread started and stopped it, then
+  // started it again with the default options.
+  constexpr int kThreads = 8;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      SLUICE_INFO(sluice::get_logger("first"), "first {}", t);
+    });
+  }
+  sluice::Options options;
+  options.queue_policy = sluice::QueuePolicy::drop;
+  go.store(true);
+  bool started_here = true;
+  try {
+    sluice::start(options);
+  } catch (const sluice::Error&) {
+    started_here = false;  // a first log call started it lazily
+  }
+  sluice::stop();
+  for (auto& thread : threads) thread.join();
+  INFO("start() " << (started_here ? "won" : "lost to a lazy start"));
+  CHECK_FALSE(sluice::running());
+  sluice::stop();
+}
