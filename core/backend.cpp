@@ -97,9 +97,18 @@ void Backend::start_locked(const Options& options) {
       (options.clock == ClockChoice::automatic && SLUICE_HAS_TSC && tsc_is_invariant())) {
     source = ClockSource::tsc;
   }
+  adopt_new_queues();  // the backend thread is not running: its state is ours
+  // Records logged while stopped carry the last run's ticks: converted by
+  // the new clock, they came out years off when the source changed. The
+  // backend thread writes those published before the switch first, with
+  // the last run's clock.
+  old_clock_records_.clear();
+  if (started_once_.load() && source != clock_source_) {
+    old_clock_records_ = published_positions();
+    old_clock_ = clock_;
+  }
   g_clock_source.store(source, std::memory_order_relaxed);
   clock_source_ = source;
-  adopt_new_queues();  // the backend thread is not running: its state is ours
   for (QueueState& state : queues_) state.queue->set_clock_source(source);
   clock_.start(source, options.clock_resync);
   // Ticks of another run (perhaps of the other clock) are no predecessors.
@@ -204,6 +213,7 @@ void Backend::run() {
                                   std::to_string(options_.backend_cpu));
   }
   os::set_thread_name("sluice-backend");
+  if (!old_clock_records_.empty()) write_old_clock_records();
   while (!stop_requested_.load(std::memory_order_acquire)) {
     FlushRequest* request = nullptr;
     while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
@@ -246,26 +256,63 @@ void Backend::serve_flush_requests(bool final) {
   // published position now: drain up to there, ignoring the reorder window
   // (but not further, so that busy producers cannot starve the flush).
   adopt_new_queues();
-  std::vector<std::pair<const ThreadQueue*, std::uint64_t>> targets;
-  targets.reserve(queues_.size());
-  for (const QueueState& state : queues_) {
-    targets.emplace_back(state.queue.get(), state.queue->published_position());
-  }
-  const auto reached = [&] {
-    return std::all_of(targets.begin(), targets.end(), [](const auto& target) {
-      return target.first->read_position() >= target.second;
-    });
-  };
   // Also for stop()'s final drain: draining until a pass finds nothing
   // never ended while a thread logged faster than the sinks wrote, and
   // stop() (the exit's too) hung. Records published after the snapshot wait
   // for the next start(), as records logged after stop() do.
-  while (!reached()) drain_once(true);
+  drain_to(published_positions());
   report_drops();
   flush_sinks();
   if (final) reap_exited_queues();
   for (FlushRequest* request : pending_flushes_) release(*request);
   pending_flushes_.clear();
+}
+
+Backend::Positions Backend::published_positions() const {
+  Positions targets;
+  targets.reserve(queues_.size());
+  for (const QueueState& state : queues_) {
+    targets.emplace_back(state.queue.get(), state.queue->published_position());
+  }
+  return targets;
+}
+
+void Backend::write_old_clock_records() {
+  // Only the records below the positions taken before the switch: those
+  // after them carry the new clock's ticks, which do not compare with the
+  // old ones. Oldest first, one at a time (they are few).
+  std::swap(clock_, old_clock_);
+  std::size_t processed = 0;
+  for (;;) {
+    QueueState* oldest = nullptr;
+    for (std::size_t i = 0; i < old_clock_records_.size(); ++i) {
+      QueueState& state = queues_[i];  // adopted in this order; none reaped yet
+      if (state.queue->read_position() >= old_clock_records_[i].second) continue;
+      if (state.head == nullptr) state.head = state.queue->peek();
+      if (state.head != nullptr &&
+          (oldest == nullptr || state.head->timestamp < oldest->head->timestamp)) {
+        oldest = &state;
+      }
+    }
+    if (oldest == nullptr) break;
+    processed += process_run(*oldest, 0, 1);
+  }
+  for (QueueState& state : queues_) state.queue->release_consumed();
+  processed_.fetch_add(processed, std::memory_order_relaxed);
+  std::swap(clock_, old_clock_);
+  old_clock_records_.clear();
+  // The new run's ticks are no successors of the old ones.
+  last_timestamp_ = 0;
+  last_wall_ns_ = 0;
+}
+
+void Backend::drain_to(const Positions& targets) {
+  const auto reached = [&] {
+    return std::all_of(targets.begin(), targets.end(), [](const auto& target) {
+      return target.first->read_position() >= target.second;
+    });
+  };
+  while (!reached()) drain_once(true);
 }
 
 void Backend::release(FlushRequest& request) noexcept {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "error_reporter.hpp"
@@ -125,6 +126,15 @@ class Backend {
                                  const Route& route) noexcept {
     return route.known_logger ? (state.names_epoch << 32) | logger_id : 0;
   }
+  /// Each adopted queue's published write position, as drain_to's targets.
+  using Positions = std::vector<std::pair<const ThreadQueue*, std::uint64_t>>;
+  Positions published_positions() const;
+  /// Drains until every queue of `targets` is read up to its position,
+  /// ignoring the reorder window (but not further: busy producers cannot
+  /// keep it going).
+  void drain_to(const Positions& targets);
+  /// Writes, with old_clock_, the records below old_clock_records_.
+  void write_old_clock_records();
   void report_drops();
   void reap_exited_queues();
   void flush_sinks();
@@ -170,6 +180,10 @@ class Backend {
   // Backend thread only.
   std::vector<QueueState> queues_;
   TickConverter clock_;
+  // Set by start() when the clock source changed: the last run's clock and,
+  // per queue (in queues_' order), where the records it stamped end.
+  TickConverter old_clock_;
+  Positions old_clock_records_;
   std::uint64_t window_ticks_ = 0;
   std::uint64_t upkeep_ticks_ = 0;    // see kUpkeepIntervalNs
   std::uint64_t upkeep_checked_ = 0;  // ticks

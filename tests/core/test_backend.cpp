@@ -765,3 +765,38 @@ TEST_CASE("a thread's first record racing start and stop does not restart the ba
   CHECK_FALSE(sluice::running());
   sluice::stop();
 }
+
+TEST_CASE("records logged while stopped keep their time when start() changes the clock") {
+#if defined(__x86_64__)
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::root_logger().add_sink(capture);
+  const auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  sluice::Logger& log = sluice::get_logger("clock.stopped");
+  for (const auto& [first, second] :
+       {std::pair{sluice::ClockChoice::tsc, sluice::ClockChoice::system},
+        std::pair{sluice::ClockChoice::system, sluice::ClockChoice::tsc}}) {
+    sluice::Options options;
+    options.clock = first;
+    sluice::start(options);
+    SLUICE_INFO(log, "run");  // this thread's queue takes the first clock
+    sluice::stop();
+    const std::int64_t before = now_ns();
+    SLUICE_INFO(log, "while stopped");
+    const std::int64_t after = now_ns();
+    options.clock = second;
+    sluice::start(options);
+    sluice::flush();
+    sluice::stop();
+    REQUIRE(capture->records().back().message == "while stopped");
+    const std::int64_t ts = capture->records().back().timestamp_ns;
+    INFO("clock " << static_cast<int>(first) << " then " << static_cast<int>(second));
+    CHECK(ts >= before - 1'000'000);
+    CHECK(ts <= after + 1'000'000);
+  }
+  sluice::root_logger().clear_sinks();
+#endif
+}
