@@ -1,5 +1,7 @@
 #include "sluice/detail/thread_queue.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstring>
 #include <new>
@@ -166,15 +168,25 @@ void ThreadQueue::set_thread_name(std::string name) {
 namespace {
 
 // Marks the queue as orphaned when its thread ends; the backend drains and
-// frees it. Records of an exited thread are never lost.
-struct QueueExitGuard {
-  ThreadQueue* queue = nullptr;
-  ~QueueExitGuard() {
-    if (queue == nullptr) return;
-    tls_thread_queue = nullptr;
-    queue->mark_producer_exited();
-  }
-};
+// frees it. Records of an exited thread are never lost. A pthread key, not
+// a thread_local guard: a thread_local made before the thread's first log
+// call is destroyed after such a guard, and if its destructor logged, the
+// queue it made then was never marked (the guard was gone) and never freed.
+// Key destructors run after every thread_local's, and again for a key set
+// while they run.
+void mark_exited(void* queue) noexcept {
+  tls_thread_queue = nullptr;
+  static_cast<ThreadQueue*>(queue)->mark_producer_exited();
+}
+
+pthread_key_t exit_key() {
+  static const pthread_key_t key = [] {
+    pthread_key_t created;
+    if (pthread_key_create(&created, mark_exited) != 0) throw std::bad_alloc();
+    return created;
+  }();
+  return key;
+}
 
 }  // namespace
 
@@ -184,8 +196,7 @@ ThreadQueue* create_thread_queue() noexcept {
     backend.ensure_started();
     auto queue = std::make_unique<ThreadQueue>(backend.queue_capacity(), backend.queue_policy());
     ThreadQueue* raw = queue.get();
-    thread_local QueueExitGuard exit_guard;
-    exit_guard.queue = raw;
+    if (pthread_setspecific(exit_key(), raw) != 0) return nullptr;  // the next call tries again
     tls_thread_queue = raw;
     backend.adopt(std::move(queue));
     return raw;

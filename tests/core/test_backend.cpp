@@ -800,3 +800,29 @@ TEST_CASE("records logged while stopped keep their time when start() changes the
   sluice::root_logger().clear_sinks();
 #endif
 }
+
+namespace {
+// Logs from its destructor, at the exit of a thread that made it before its
+// first log call (so it is destroyed after the queue's exit guard).
+struct LogsAtThreadExit {
+  ~LogsAtThreadExit() { SLUICE_INFO(sluice::get_logger("tls"), "from a thread_local"); }
+};
+}  // namespace
+
+TEST_CASE("a thread_local that logs at thread exit leaves no queue behind") {
+  sluice::testing::CaptureFixture fx;
+  for (int i = 0; i < 4; ++i) {
+    std::thread([] {
+      thread_local LogsAtThreadExit logs_at_exit;
+      (void)&logs_at_exit;
+      SLUICE_INFO(sluice::get_logger("tls"), "first");
+    }).join();
+  }
+  sluice::flush();
+  CHECK(fx.capture->size() == 8);
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (sluice::stats().thread_queues > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  CHECK(sluice::stats().thread_queues == 0);
+}
