@@ -122,6 +122,32 @@ class SlowSink final : public sluice::Sink {
   void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
 };
 
+// 50 records through a logger whose only sink fails each of them, flushed.
+void log_fifty_failing_records() {
+  sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
+  for (int i = 1; i <= 50; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::flush();
+}
+// What is reported of them once the first report's window has closed.
+const std::vector<std::string> kFiftyFailuresReported{
+    "naming sink: write failed: cannot write record 1",
+    "naming sink: write failed: cannot write record 50 (48 similar errors suppressed)"};
+
+std::int64_t wall_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Polls `done` until it holds or `timeout` has passed.
+template <typename Predicate>
+void wait_until(Predicate done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+}
+
 // Keeps flush() requests coming with no gap between them, as a server whose
 // threads flush often might: each time the backend flushes its sink, the
 // sink has one of two threads log a record and call sluice::flush(), and
@@ -251,10 +277,7 @@ TEST_CASE("records of a thread that exits right after logging are all written") 
   sluice::flush();
   REQUIRE(fx.capture->size() == 20 * 4 * 250);
   // The exited threads' queues are freed once drained (main never logged).
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (sluice::stats().thread_queues > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
+  wait_until([] { return sluice::stats().thread_queues == 0; }, 5s);
   CHECK(sluice::stats().thread_queues == 0);
 }
 
@@ -454,9 +477,7 @@ TEST_CASE(
     "window, without waiting for stop") {
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
-  sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
-  for (int i = 1; i <= 50; ++i) SLUICE_INFO(log, "record {}", i);
-  sluice::flush();
+  log_fifty_failing_records();
   CHECK(sluice::stats().sink_errors == 50);
   {
     INFO("the 50 failures took over a second: the machine stalled, the window closed");
@@ -465,15 +486,9 @@ TEST_CASE(
   }
   // The backend looks for held-back errors every 250 ms; the
   // window closes a second after the first report.
-  const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (errors.taken().size() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
+  wait_until([&] { return errors.taken().size() >= 2; }, 3s);
   // The last of the 49 held back, and the 48 others.
-  CHECK(errors.taken() ==
-        std::vector<std::string>{
-            "naming sink: write failed: cannot write record 1",
-            "naming sink: write failed: cannot write record 50 (48 similar errors suppressed)"});
+  CHECK(errors.taken() == kFiftyFailuresReported);
 }
 
 TEST_CASE("stop reports the errors still held back, whatever their windows") {
@@ -493,25 +508,14 @@ TEST_CASE(
     "reaping of exited threads' queues") {
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
-  sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
-  for (int i = 1; i <= 50; ++i) SLUICE_INFO(log, "record {}", i);
-  sluice::flush();
+  log_fifty_failing_records();
   const FlushChain chain;
   std::thread([] { SLUICE_INFO(sluice::get_logger("exiting"), "last words"); }).join();
   // This thread, the exiting one, the chain's two: three once reaped.
-  const auto done = [&] {
-    return errors.taken().size() >= 2 && sluice::stats().thread_queues == 3;
-  };
-  const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
+  wait_until([&] { return errors.taken().size() >= 2 && sluice::stats().thread_queues == 3; }, 3s);
   {
     INFO("the chain kept the backend on its flush path: " << chain.flushes() << " flushes");
-    CHECK(errors.taken() ==
-          std::vector<std::string>{
-              "naming sink: write failed: cannot write record 1",
-              "naming sink: write failed: cannot write record 50 (48 similar errors suppressed)"});
+    CHECK(errors.taken() == kFiftyFailuresReported);
     CHECK(sluice::stats().thread_queues == 3);
   }
   CHECK(chain.flushes() > 100);
@@ -686,11 +690,6 @@ TEST_CASE("a thread's queue follows the clock of each run across stop and start"
   // a restart with another clock must reach queues made in an earlier run.
   auto capture = std::make_shared<sluice::CaptureSink>();
   sluice::root_logger().add_sink(capture);
-  const auto now_ns = [] {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
   sluice::Logger& log = sluice::get_logger("clock.restart");
   std::vector<sluice::ClockChoice> clocks{sluice::ClockChoice::system};
 #if defined(__x86_64__)
@@ -701,10 +700,10 @@ TEST_CASE("a thread's queue follows the clock of each run across stop and start"
     sluice::Options options;
     options.clock = clock;
     sluice::start(options);
-    const std::int64_t before = now_ns();
+    const std::int64_t before = wall_now_ns();
     SLUICE_INFO(log, "clock {}", static_cast<int>(clock));  // this thread's queue, every run
     sluice::flush();
-    const std::int64_t after = now_ns();
+    const std::int64_t after = wall_now_ns();
     REQUIRE(capture->size() > 0);
     const std::int64_t ts = capture->records().back().timestamp_ns;
     CHECK(ts >= before - 1'000'000);
@@ -770,11 +769,6 @@ TEST_CASE("records logged while stopped keep their time when start() changes the
 #if defined(__x86_64__)
   auto capture = std::make_shared<sluice::CaptureSink>();
   sluice::root_logger().add_sink(capture);
-  const auto now_ns = [] {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  };
   sluice::Logger& log = sluice::get_logger("clock.stopped");
   for (const auto& [first, second] :
        {std::pair{sluice::ClockChoice::tsc, sluice::ClockChoice::system},
@@ -784,9 +778,9 @@ TEST_CASE("records logged while stopped keep their time when start() changes the
     sluice::start(options);
     SLUICE_INFO(log, "run");  // this thread's queue takes the first clock
     sluice::stop();
-    const std::int64_t before = now_ns();
+    const std::int64_t before = wall_now_ns();
     SLUICE_INFO(log, "while stopped");
-    const std::int64_t after = now_ns();
+    const std::int64_t after = wall_now_ns();
     options.clock = second;
     sluice::start(options);
     sluice::flush();
@@ -820,9 +814,6 @@ TEST_CASE("a thread_local that logs at thread exit leaves no queue behind") {
   }
   sluice::flush();
   CHECK(fx.capture->size() == 8);
-  const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (sluice::stats().thread_queues > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-  }
+  wait_until([] { return sluice::stats().thread_queues == 0; }, 3s);
   CHECK(sluice::stats().thread_queues == 0);
 }
