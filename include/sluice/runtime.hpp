@@ -54,10 +54,11 @@ struct Options {
 /// Starts the backend thread. Logging before the first start() starts it
 /// with default options. Throws sluice::Error if it is already running.
 void start(const Options& options = {});
-/// Drains every queue, flushes the sinks and stops the backend. Also done at
-/// normal process exit. Records logged after stop(), also by threads that
-/// had not logged before, wait in their queues until the next start() (a
-/// full queue then drops them); logging does not restart the backend.
+/// Writes every record logged before the call, flushes the sinks and stops
+/// the backend. Also done at normal process exit. Records logged after
+/// stop() began, also by threads that had not logged before, wait in their
+/// queues until the next start() (a full queue then drops them); logging
+/// does not restart the backend.
 void stop();
 bool running() noexcept;
 
