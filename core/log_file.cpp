@@ -112,7 +112,7 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   when = std::max(when, last_stamp_ns_);
   // Errors are thrown without the sink's name: the backend adds it.
   const auto fail = [&](const std::string& why) {
-    retry_at_ns_ = timestamp_ns + 1'000'000'000;
+    rotation_failed(timestamp_ns);
     throw Error("cannot rotate: " + why);
   };
   try {
@@ -153,6 +153,10 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   next_boundary_ns_ = next_boundary_ns(rotation_.schedule, rotation_.utc, timestamp_ns);
   if (worker_) worker_->submit(staged);
   return true;
+}
+
+void LogFile::rotation_failed(std::int64_t timestamp_ns) noexcept {
+  retry_at_ns_ = timestamp_ns + 1'000'000'000;
 }
 
 void LogFile::flushed() {

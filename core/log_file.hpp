@@ -75,6 +75,10 @@ class LogFile {
   /// @throws sluice::Error if the flush, the rename or the new open fails:
   /// the active file then stays active, and nothing is lost.
   bool rotate(std::int64_t timestamp_ns);
+  /// A rotation that failed before rotate() was called (a sink's own flush
+  /// of its last block or frame): no retry before a second later, as when
+  /// rotate() fails.
+  void rotation_failed(std::int64_t timestamp_ns) noexcept;
 
   /// The sink flushed: now and then, retention runs again, so that
   /// max_age expires files even when nothing rotates.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <string>
 
 #include "binary_format.hpp"
 #include "fd_writer.hpp"
@@ -137,7 +138,18 @@ struct BinaryFileSink::State {
   [[gnu::noinline]] void rotate(std::int64_t timestamp_ns) {
     // A file without records only moves its time boundary on: the header
     // block flush() would write must not make it look like one worth keeping.
-    if (!file.empty()) flush(true);
+    if (!file.empty()) {
+      try {
+        flush(true);
+      } catch (const Error& e) {
+        // As when LogFile::rotate() fails: retried a second later. Retried
+        // at every record, each would end a block (and a zstd frame) of its
+        // own, and a full disk would fill the writer's max_pending with
+        // their overhead, discarding records it could have kept.
+        file.rotation_failed(timestamp_ns);
+        throw Error(std::string("cannot rotate: ") + e.what());
+      }
+    }
     if (file.rotate(timestamp_ns)) {
       encoder = detail::binlog::BinaryEncoder(producer_info(options));
       start_file();

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -521,4 +522,64 @@ TEST_CASE("a binary sink whose writer discarded a block defines again what that 
   const std::vector<std::string> decoded = decode_json(read_file(path), warnings);
   CHECK(warnings.empty());
   CHECK(decoded == expected);
+}
+
+TEST_CASE("a binary sink whose rotation cannot flush retries a second later, not at every record") {
+  // A full disk when a rotation is due: the flush of the file's last block
+  // fails. Tried again at every record, each record would end a block (and
+  // a zstd frame) of its own, piling their overhead into the bytes kept for
+  // retry until the writer discards records it could have kept.
+  static constexpr sluice::detail::SourceLocation kSite{"row {} of {}", "disk.cpp", "fill", 1,
+                                                        sluice::Level::info};
+  for (const char* name : {"app.slog", "app.slog.zst"}) {
+    INFO(name);
+    TempDir dir("sluice-binary-rotation");
+    const fs::path path = dir / name;
+    const sluice::JsonFormatter json;
+    std::vector<std::string> expected;
+    std::vector<std::string> errors;
+    {
+      sluice::BinaryFileOptions options;
+      options.rotation.max_bytes = 1;  // every record rotates
+      sluice::BinaryFileSink sink(path, options);
+      sluice::testing::RecordFixture record;
+      sluice::testing::RecordMeta meta;
+      meta.process_id = static_cast<std::uint32_t>(::getpid());  // the file header's
+      const auto write = [&](int i) {
+        meta.timestamp_ns += 1000;
+        const sluice::RecordView& view = record.build<kSite>(meta, i, 1000);
+        expected.emplace_back();
+        json.format(view, expected.back());
+        try {
+          sink.write(view);
+        } catch (const sluice::Error& e) {
+          errors.emplace_back(e.what());
+        }
+      };
+      write(0);  // rotates: the next record finds a file of its own
+      sink.flush();
+      {
+        sluice::testing::FullDisk full(sluice::testing::fd_of(path));
+        for (int i = 1; i <= 1000; ++i) write(i);  // all within a second
+      }
+      meta.timestamp_ns += 2'000'000'000;
+      write(1001);  // a second later: rotated, and everything is written
+      sink.flush();
+      sink.wait_for_rotations();
+    }
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::StartsWith("cannot rotate: cannot write to \"" + path.string() +
+                                            "\": No space left on device"));
+    std::vector<std::string> all;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      INFO(entry.path());
+      std::vector<std::string> warnings;
+      const std::vector<std::string> part = decode_any(read_file(entry.path()), warnings);
+      CHECK(warnings.empty());
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    std::sort(all.begin(), all.end());
+    std::sort(expected.begin(), expected.end());
+    CHECK(all == expected);
+  }
 }
