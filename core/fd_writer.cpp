@@ -1,6 +1,7 @@
 #include "fd_writer.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,41 @@ namespace sluice::detail {
 namespace {
 
 std::string os_error_text(int error) { return std::generic_category().message(error); }
+
+// write(2) to a pipe or socket whose reader is gone raises SIGPIPE, whose
+// default action kills the whole process: a console piped into `head`
+// would take the application down instead of failing with EPIPE, which
+// FdWriter reports like any other write error. So SIGPIPE is blocked on
+// this thread while writing, and one that the write raised is taken back
+// before the mask is restored. (SIGPIPE from write(2) is sent to the
+// writing thread, so no other thread sees it.) A caller that blocks
+// SIGPIPE itself keeps what it gets.
+class SigpipeBlock {
+ public:
+  SigpipeBlock() noexcept {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t old;
+    ::pthread_sigmask(SIG_BLOCK, &pipe_, &old);
+    blocked_ = sigismember(&old, SIGPIPE) == 0;
+  }
+  ~SigpipeBlock() {
+    if (blocked_) ::pthread_sigmask(SIG_UNBLOCK, &pipe_, nullptr);
+  }
+  SigpipeBlock(const SigpipeBlock&) = delete;
+  SigpipeBlock& operator=(const SigpipeBlock&) = delete;
+  /// After a write that failed with EPIPE.
+  void take_back() noexcept {
+    if (!blocked_) return;
+    const timespec no_wait{};
+    while (::sigtimedwait(&pipe_, nullptr, &no_wait) < 0 && errno == EINTR) {
+    }
+  }
+
+ private:
+  sigset_t pipe_;
+  bool blocked_ = false;
+};
 
 }  // namespace
 
@@ -71,6 +107,7 @@ void FdWriter::flush() {
 }
 
 std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
+  SigpipeBlock sigpipe;
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ::ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);
@@ -80,6 +117,7 @@ std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
       continue;
     } else {
       error_ = n < 0 ? errno : -1;
+      if (error_ == EPIPE) sigpipe.take_back();
       break;
     }
   }

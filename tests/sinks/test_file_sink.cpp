@@ -294,6 +294,38 @@ TEST_CASE("FdWriter: a line larger than max_pending is still written when nothin
   ::close(pipe_fds[1]);
 }
 
+TEST_CASE("FdWriter: a pipe whose reader is gone is a write error, not a fatal SIGPIPE") {
+  // SIGPIPE's default action kills the process: a console sink piped into
+  // `head` must report EPIPE instead, keep the bytes, and leave no SIGPIPE
+  // pending nor the thread's signal mask changed.
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  ::close(pipe_fds[0]);
+  struct sigaction old_action {};
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  REQUIRE(::sigaction(SIGPIPE, &default_action, &old_action) == 0);
+  sigset_t mask_before;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask_before);
+  {
+    FdWriter writer(pipe_fds[1], "stdout", /*buffer_size=*/64);
+    writer.write_line("lost reader");
+    CHECK(error_of([&] { writer.flush(); }) ==
+          "cannot write to stdout: Broken pipe (12 bytes kept for retry)");
+    CHECK(error_of([&] { writer.write_line("again"); }) ==
+          "cannot write to stdout: Broken pipe (18 bytes kept for retry)");
+  }
+  sigset_t mask_after;
+  pthread_sigmask(SIG_SETMASK, nullptr, &mask_after);
+  CHECK(sigismember(&mask_after, SIGPIPE) == sigismember(&mask_before, SIGPIPE));
+  sigset_t pending;
+  sigpending(&pending);
+  CHECK(sigismember(&pending, SIGPIPE) == 0);
+  ::sigaction(SIGPIPE, &old_action, nullptr);
+  ::close(pipe_fds[1]);
+}
+
 namespace {
 volatile sig_atomic_t g_alarms = 0;
 void count_alarm(int) { g_alarms = g_alarms + 1; }
