@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,7 +26,9 @@ std::string os_error_text(int error) { return std::generic_category().message(er
 // SIGPIPE itself keeps what it gets.
 class SigpipeBlock {
  public:
-  SigpipeBlock() noexcept {
+  /// Does nothing unless `active` (the fd is a pipe or socket).
+  explicit SigpipeBlock(bool active) noexcept {
+    if (!active) return;
     sigemptyset(&pipe_);
     sigaddset(&pipe_, SIGPIPE);
     sigset_t old;
@@ -46,15 +49,25 @@ class SigpipeBlock {
   }
 
  private:
-  sigset_t pipe_;
+  sigset_t pipe_{};
   bool blocked_ = false;
 };
 
 }  // namespace
 
 FdWriter::FdWriter(int fd, std::string name, std::size_t buffer_size, std::size_t max_pending)
-    : fd_(fd), name_(std::move(name)), buffer_size_(buffer_size), max_pending_(max_pending) {
+    : fd_(fd),
+      can_raise_sigpipe_(is_pipe_or_socket(fd)),
+      name_(std::move(name)),
+      buffer_size_(buffer_size),
+      max_pending_(max_pending) {
   buffer_.reserve(buffer_size_);
+}
+
+bool FdWriter::is_pipe_or_socket(int fd) noexcept {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return true;  // unknown: guard it
+  return S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
 }
 
 void FdWriter::write_line(std::string_view text, std::string_view prefix, std::string_view suffix) {
@@ -107,7 +120,7 @@ void FdWriter::flush() {
 }
 
 std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
-  SigpipeBlock sigpipe;
+  SigpipeBlock sigpipe(can_raise_sigpipe_);
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ::ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);

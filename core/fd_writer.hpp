@@ -69,6 +69,7 @@ class FdWriter {
   /// Writes to `fd` from now on (a rotated file). @pre pending() == 0
   void set_fd(int fd) noexcept {
     fd_ = fd;
+    can_raise_sigpipe_ = is_pipe_or_socket(fd);
     accepted_ = 0;
   }
 
@@ -80,8 +81,12 @@ class FdWriter {
   // how many were written.
   std::size_t write_fully(std::string_view bytes) noexcept;
   [[noreturn]] void throw_write_error();
+  static bool is_pipe_or_socket(int fd) noexcept;
 
   int fd_;
+  // Only a write to a pipe or socket can raise SIGPIPE: writes to files skip
+  // the two system calls that guard against it (write_fully).
+  bool can_raise_sigpipe_;
   std::string name_;
   std::string buffer_;
   std::size_t buffer_size_;
