@@ -1,6 +1,7 @@
 // Card numbers and SSNs: both are runs of digit groups, so one pass over the
 // chain of groups finds either.
 
+#include <algorithm>
 #include <array>
 
 #include "finders.hpp"
@@ -15,8 +16,10 @@ struct Group {
   std::size_t begin, end;
 };
 // More groups than any card has: a longer chain is scanned in windows of
-// this many (its tail by the next call).
+// this many, each starting early enough to see what the last one cut.
 constexpr std::size_t kMaxGroups = 12;
+// The most groups a card (19 digits in groups of 3) or an SSN can span.
+constexpr std::size_t kMaxMatchGroups = 6;
 
 // Nothing that continues a number or a word may touch a match: `x4111...`,
 // `1.4111...`, `+4411...` (a phone) and `4111....5` are not cards.
@@ -43,9 +46,10 @@ bool ssn_valid(std::string_view area, std::string_view group, std::string_view s
   return group != "00" && serial != "0000";
 }
 
-}  // namespace
-
-std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Match>& out) {
+// One window of at most kMaxGroups groups of the chain from `at`. Returns
+// the chain's end if the window reached it, else (the window was full) the
+// separator before the first group the next window must start at.
+std::size_t find_numbers_window(std::string_view text, std::size_t at, std::vector<Match>& out) {
   const std::size_t n = text.size();
   std::array<Group, kMaxGroups> groups{};
   std::array<char, kMaxGroups> seps{};  // seps[g]: between groups g and g + 1
@@ -64,8 +68,19 @@ std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Matc
     ++i;
   }
   const std::size_t chain_end = i;
+  const bool full = count == kMaxGroups && i + 1 < n && (text[i] == ' ' || text[i] == '-') &&
+                    scan::digit(text[i + 1]);
+  // Where the next window starts: early enough to hold any card or SSN
+  // that this one cut (none spans more than kMaxMatchGroups groups), and
+  // after the last match (`found_end`), so that nothing is found twice.
+  std::size_t found_end = 0;
+  const auto next_window = [&]() -> std::size_t {
+    if (!full) return chain_end;
+    const std::size_t g = std::max(count - kMaxMatchGroups, found_end);
+    return g >= count ? chain_end : groups[g].begin - 1;
+  };
   // Neither an SSN (9) nor a card (13) fits: the common case, decided here.
-  if (digits < 9) return chain_end;
+  if (digits < 9) return next_window();
 
   const auto size = [&](std::size_t g) { return groups[g].end - groups[g].begin; };
   // Where a window of groups may start and end: at the chain's ends if the
@@ -90,6 +105,7 @@ std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Matc
           out.push_back(Match{static_cast<std::uint32_t>(groups[a].begin),
                               static_cast<std::uint32_t>(groups[a + 2].end), RedactionKind::ssn});
           a += 3;
+          found_end = a;
           continue;
         }
       }
@@ -124,13 +140,30 @@ std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Matc
           out.push_back(Match{static_cast<std::uint32_t>(groups[a].begin),
                               static_cast<std::uint32_t>(groups[last].end), RedactionKind::card});
           a = last + 1;
+          found_end = a;
           found = true;
         }
       }
     }
     if (!found) ++a;
   }
-  return chain_end;
+  return next_window();
+}
+
+}  // namespace
+
+std::size_t find_numbers(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  const std::size_t n = text.size();
+  const auto chain_goes_on = [&](std::size_t i) {
+    return i + 1 < n && (text[i] == ' ' || text[i] == '-') && scan::digit(text[i + 1]);
+  };
+  // The scanner calls this once per chain (at its start), so a chain longer
+  // than kMaxGroups is scanned here window after window.
+  for (std::size_t start = at;;) {
+    const std::size_t resume = find_numbers_window(text, start, out);
+    if (!chain_goes_on(resume)) return resume;
+    start = resume + 1;
+  }
 }
 
 }  // namespace sluice::detail

@@ -276,3 +276,15 @@ TEST_CASE("record redaction: the binary log holds no secret and decodes redacted
   CHECK(decoded[1].find("\"message\":\"paid with [REDACTED]\"") != std::string::npos);
   CHECK(decoded[1].find("\"api_key\":\"[REDACTED]\"") != std::string::npos);
 }
+
+TEST_CASE("record redaction: a card after a dozen short numbers in one string") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "codes {}", std::string("1 2 3 4 5 6 7 8 9 10 11 12 4111 1111 1111 1111"));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "codes 1 2 3 4 5 6 7 8 9 10 11 12 [REDACTED]");
+  CHECK(redactions(RedactionKind::card) == 1);
+}

@@ -101,6 +101,22 @@ TEST_CASE("scanner: two cards in one text") {
   CHECK(found[1] == Found{"5555-5555-5555-4444", RedactionKind::card});
 }
 
+TEST_CASE("scanner: secrets after the first dozen groups of a chain of numbers") {
+  // The scanner calls find_numbers once per chain of digit groups; a card
+  // or an SSN past its 12th group (one window) must still be found, within
+  // one 64-byte block of the scanner as across two.
+  check_one("codes 1 2 3 4 5 6 7 8 9 10 11 12 4111 1111 1111 1111", "4111 1111 1111 1111",
+            RedactionKind::card);
+  check_one("1 2 3 4 5 6 7 8 9 10 4111 1111 1111 1111", "4111 1111 1111 1111", RedactionKind::card);
+  check_one("1 2 3 4 5 6 7 8 9 10 11 12 13 078-05-1120", "078-05-1120", RedactionKind::ssn);
+  const auto found = scan("0 0 0 0 0 0 0 0 0 0 4111 1111 1111 1111 5555 5555 5555 4444");
+  REQUIRE(found.size() == 2);
+  CHECK(found[0] == Found{"4111 1111 1111 1111", RedactionKind::card});
+  CHECK(found[1] == Found{"5555 5555 5555 4444", RedactionKind::card});
+  // Inside a dashed chain a window still starts only at a space.
+  check_none("1-2-3-4-5-6-7-8-9-1-2-3-4111-1111-1111-1111");
+}
+
 TEST_CASE("scanner: SSNs") {
   check_one("SSN: 513-03-8084", "513-03-8084", RedactionKind::ssn);
   check_one("tax id=801-03-5105 mismatch", "801-03-5105", RedactionKind::ssn);
