@@ -106,7 +106,12 @@ KeyMatcher::KeyMatcher(const std::vector<std::string>& terms) {
     if (word.size() >= 3) last3_[tail_index(word)] = true;
   };
   for (const std::string& word : last_words) mark_last3(word);
-  for (const std::string_view word : kQualifiers) mark_last3(word);
+  for (const std::string_view word : kQualifiers) {
+    mark_last3(word);
+    // surely_not_sensitive_number looks past trailing digits (`base` of
+    // `password_base64`).
+    mark_last3(strip_trailing_digits(word));
+  }
   for (const std::string& term : long_terms_) tails_[tail_index(term)] = true;
   for (const std::string& term : joined_terms_) exact_[word_hash(term)] = true;
   for (const auto& [part, term] : by_last_part_) last_parts_[word_hash(part)] = true;
@@ -211,6 +216,16 @@ bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
         break;
       }
     }
+  }
+  // A qualifier with digits (`b64`, `base64`) is in words_ as written: the
+  // part with its digits, which the stripped test below does not see.
+  if (stripped != end) {
+    std::uint32_t whole = 2166136261u;
+    for (std::size_t k = end; k-- > i;) {
+      whole = (whole ^ static_cast<unsigned char>(kLower[static_cast<unsigned char>(before[k])])) *
+              16777619u;
+    }
+    if (words_[(whole ^ (whole >> 16)) & (kWordBits - 1)]) return true;
   }
   std::uint32_t h = 2166136261u;
   for (std::size_t k = stripped; k-- > i;) {

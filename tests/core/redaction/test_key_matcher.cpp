@@ -122,3 +122,15 @@ TEST_CASE("key matcher: keys longer than the limit are not sensitive") {
   CHECK(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength - 9, 'x') + "_password"));
   CHECK_FALSE(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength, 'x') + "_password"));
 }
+
+TEST_CASE("key matcher: qualifiers with digits, through the scanner's filter too") {
+  // maybe_sensitive strips a part's trailing digits: `b64` and `base64`,
+  // qualifiers of their own, must still pass it.
+  const KeyMatcher keys(RedactionPolicy::default_keys());
+  for (const char* key :
+       {"password_b64", "password_base64", "token_b64", "apiKeyB64", "client_secret_base64"}) {
+    INFO(key);
+    CHECK(keys.maybe_sensitive(key));
+    CHECK(keys.is_sensitive(key));
+  }
+}

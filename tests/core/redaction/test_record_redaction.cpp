@@ -288,3 +288,20 @@ TEST_CASE("record redaction: a card after a dozen short numbers in one string") 
   CHECK(records[0].message == "codes 1 2 3 4 5 6 7 8 9 10 11 12 [REDACTED]");
   CHECK(redactions(RedactionKind::card) == 1);
 }
+
+TEST_CASE("record redaction: keys with a qualifier that holds digits (b64, base64)") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "keys", kv<"password_base64">("aHVudGVyMg=="), kv<"token_b64">("dG9rZW4x"));
+  SLUICE_INFO(log, "header {}", std::string("client_secret_b64=c2VjcmV0 apiKeyBase64: a2V5MQ"));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields ==
+        Fields{{"password_base64", "[REDACTED]"}, {"token_b64", "[REDACTED]"}});
+  CHECK(records[1].message == "header client_secret_b64=[REDACTED] apiKeyBase64: [REDACTED]");
+  CHECK(redactions(RedactionKind::field) == 2);
+  CHECK(redactions(RedactionKind::key_value) == 2);
+}
