@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <mutex>
 
 #include "arg_decoding.hpp"
@@ -99,6 +100,23 @@ void put_string(std::vector<std::byte>& out, std::string_view s) {
 }
 
 bool is_wide_integer(ArgKind kind) { return kind == ArgKind::i64 || kind == ArgKind::u64; }
+
+// A custom value's "{}" text, or for a formatter that throws, the text the
+// binary log stores then (`[sluice: format error: <what>]`). Returns false
+// for the latter. The exception must not leave the backend thread (it would
+// end the process, its text on stderr), and its text, which may quote the
+// value, must be scanned like the value's.
+bool format_custom_text(const ArgInfo& info, const std::byte* p, std::string& out) {
+  try {
+    info.format_custom(p, out);
+    return true;
+  } catch (const std::exception& e) {
+    out = "[sluice: format error: ";
+    out += e.what();
+    out += ']';
+    return false;
+  }
+}
 
 }  // namespace
 
@@ -226,6 +244,17 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
   Plan& plan = plan_for(site);
   if (unchanged(cache_[cache_index(site)], args)) return {&site, args, 0};
 
+  // One argument's text into text_, as "{}" renders it.
+  const auto value_text = [this](const ArgInfo& info, const std::byte* at, std::size_t size) {
+    text_.clear();
+    if (info.kind == ArgKind::custom) {
+      format_custom_text(info, at, text_);
+      return;
+    }
+    std::string custom;
+    decode_args({&info, 1}, {at, size}, values_, fields_, custom);
+    append_value(values_.empty() ? fields_.front().value : values_.front(), text_);
+  };
   const std::size_t arg_count = site.arg_count;
   if (replacements_.size() < arg_count) replacements_.resize(arg_count);
   replaced_.assign(arg_count, false);
@@ -253,9 +282,12 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
       }
       case Action::scan_text: {
         text_.clear();
-        info.format_custom(p, text_);
+        const bool formatted = format_custom_text(info, p, text_);
         const KindMask found = redactor_.redact_text(text_, replacement, &pending_);
-        if (found != 0) {
+        if (found != 0 || !formatted) {
+          // A failed value goes as its error's text: formatting it again
+          // for the sinks would throw the unscanned text there.
+          if (found == 0) replacement = text_;
           kinds |= found;
           replaced_[i] = true;
           to_text = true;
@@ -270,10 +302,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
                             replacement);
         } else {
           // The value's text, for the hmac style (the others ignore it).
-          std::string custom;
-          decode_args({&info, 1}, {p, size}, values_, fields_, custom);
-          text_.clear();
-          append_value(values_.empty() ? fields_.front().value : values_.front(), text_);
+          value_text(info, p, size);
           redactor_.replace(text_, kind, replacement);
           to_text = true;
         }
@@ -326,10 +355,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
       put_string(buffer_, replacements_[i]);
     } else if (out_site != &site && out_site->args[i].kind != info.kind) {
       // Retyped but clean in this record: its text, as "{}" renders it.
-      std::string custom;
-      decode_args({&info, 1}, {p, size}, values_, fields_, custom);
-      text_.clear();
-      append_value(values_.empty() ? fields_.front().value : values_.front(), text_);
+      value_text(info, p, size);
       put_string(buffer_, text_);
     } else {
       buffer_.insert(buffer_.end(), p, p + size);

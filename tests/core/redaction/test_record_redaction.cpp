@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -304,4 +305,50 @@ TEST_CASE("record redaction: keys with a qualifier that holds digits (b64, base6
   CHECK(records[1].message == "header client_secret_b64=[REDACTED] apiKeyBase64: [REDACTED]");
   CHECK(redactions(RedactionKind::field) == 2);
   CHECK(redactions(RedactionKind::key_value) == 2);
+}
+
+namespace {
+// A custom type whose formatter throws, quoting a secret in its message.
+struct Account {
+  int id;
+};
+}  // namespace
+
+template <>
+struct fmt::formatter<Account> : fmt::formatter<std::string_view> {
+  auto format(const Account& a, fmt::format_context& ctx) const -> decltype(ctx.out()) {
+    if (a.id < 0) throw std::runtime_error("no account for password=hunter2");
+    return fmt::format_to(ctx.out(), "account {}", a.id);
+  }
+};
+template <>
+struct sluice::copy_loggable<Account> : std::true_type {};
+
+TEST_CASE("record redaction: a custom formatter that throws, its text quoting a secret") {
+  // The redactor formats custom values on the backend: the exception must
+  // not end the process, and its text reaches the sinks redacted.
+  sluice::testing::TempDir dir("sluice-redaction");
+  const auto path = dir / "app.slog";
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  sluice::root_logger().add_sink(binary);
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "lookup {} then {}", Account{-1}, Account{7});
+  SLUICE_INFO(log, "field", kv<"account">(Account{-2}), kv<"db_password">(Account{-3}));
+  SLUICE_INFO(log, "after {}", 1);
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].message ==
+        "lookup [sluice: format error: no account for password=[REDACTED]] then account 7");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[1].fields ==
+        Fields{{"account", "[sluice: format error: no account for password=[REDACTED]]"},
+               {"db_password", "[REDACTED]"}});
+  CHECK(records[2].message == "after 1");
+  CHECK(redactions(RedactionKind::key_value) == 2);
+  CHECK(redactions(RedactionKind::field) == 1);
+  sluice::stop();
+  CHECK(read_file(path).find("hunter2") == std::string::npos);
 }
