@@ -22,7 +22,11 @@ constexpr bool value_end(char c) noexcept {
          c == '\\';
 }
 
-constexpr std::size_t kMaxGap = 3;  // spaces around the separator
+constexpr std::size_t kMaxGap = 3;  // spaces between a key and its separator
+// Blanks between a separator and its value: more, and tabs too, for the
+// aligned columns of configuration dumps (`password:    x`, `pin:\t1234`).
+constexpr std::size_t kMaxValueGap = 16;
+constexpr bool blank(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // Values that say there is no secret: `password: null`, already masked
 // (`***`, `[REDACTED]`: redacting twice would count twice).
@@ -98,7 +102,7 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   if (key.empty() || !keys.is_sensitive_filtered(key)) return at + 1;
 
   std::size_t i = at + 1;
-  for (std::size_t gap = 0; i < n && text[i] == ' ' && gap < kMaxGap; ++gap) ++i;
+  for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
   if (i >= n) return at + 1;
 
   // `Authorization: Bearer x` keeps its scheme: only the credential goes.

@@ -352,3 +352,17 @@ TEST_CASE("record redaction: a custom formatter that throws, its text quoting a 
   sluice::stop();
   CHECK(read_file(path).find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("record redaction: values after a tab or an aligned run of spaces") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "config:\n{}", std::string("user:        bob\npassword:    hunter2\n"));
+  SLUICE_INFO(log, "{}", std::string("db_password:\ts3cr3t-value"));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "config:\nuser:        bob\npassword:    [REDACTED]\n");
+  CHECK(records[1].message == "db_password:\t[REDACTED]");
+  CHECK(redactions(RedactionKind::key_value) == 2);
+}

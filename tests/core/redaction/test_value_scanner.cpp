@@ -225,6 +225,14 @@ TEST_CASE("scanner: key=value pairs with a sensitive key") {
   check_one("{\"message\":\"body {\\\"password\\\":\\\"s3cr3t\\\"}\"}", "s3cr3t", kv);
 }
 
+TEST_CASE("scanner: key-value pairs in aligned columns, tabs or several spaces") {
+  const auto kv = RedactionKind::key_value;
+  check_one("user:        bob\npassword:    hunter2\n", "hunter2", kv);
+  check_one("password:\thunter2", "hunter2", kv);
+  check_one("pin:\t\t1234 retries: 3", "1234", kv);
+  check_one("{\"password\":\t\"hunter 2\"}", "hunter 2", kv);
+}
+
 TEST_CASE("scanner: key=value pairs left alone") {
   check_none("password reset requested");
   check_none("Permission denied: Manager attempted direct password change");
