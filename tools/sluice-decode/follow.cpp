@@ -57,7 +57,7 @@ class FollowedFile final : public ByteSource {
         case Change::none:
           break;
       }
-      if (!idle_ && options_.on_idle) options_.on_idle();
+      if (!idle_ && options_.on_idle && !options_.on_idle()) return {ReadResult::end};
       idle_ = true;
       std::this_thread::sleep_for(options_.poll);
     }

@@ -22,8 +22,9 @@ struct FollowOptions {
   /// Set (by a signal handler, or a test) to end the input at the next poll.
   const std::atomic<bool>* stop = nullptr;
   /// Called once each time the reader catches up with the writer, before it
-  /// waits: the place to flush output.
-  std::function<void()> on_idle;
+  /// waits: the place to flush output. Returning false (the output cannot be
+  /// written any more) ends the input, as tail -f exits on a write error.
+  std::function<bool()> on_idle;
 };
 
 /// @throws sluice::Error "cannot open PATH: reason" if the file cannot be

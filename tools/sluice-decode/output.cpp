@@ -1,16 +1,25 @@
 #include "output.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 namespace sluice::detail::decode {
 
 bool Output::flush() {
+  if (error_ != 0) {
+    buffer_.clear();
+    return false;
+  }
+  errno = 0;
   bool ok = true;
   if (!buffer_.empty()) {
     ok = std::fwrite(buffer_.data(), 1, buffer_.size(), file_) == buffer_.size();
     buffer_.clear();
   }
-  return std::fflush(file_) == 0 && ok;
+  ok = std::fflush(file_) == 0 && ok;
+  // errno now, before later calls overwrite it (EIO if stdio set none).
+  if (!ok) error_ = errno != 0 ? errno : EIO;
+  return ok;
 }
 
 void Diagnostics::report(std::string_view label, std::string_view message) {

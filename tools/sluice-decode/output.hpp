@@ -24,13 +24,20 @@ class Output {
     buffer_ += '\n';
     if (buffer_.size() >= kFlushAt) flush();
   }
-  /// Writes what is buffered and flushes the stream; false if it failed.
+  /// Writes what is buffered and flushes the stream; false if it failed,
+  /// now or before (a full disk, a closed pipe with SIGPIPE ignored).
   bool flush();
+  /// True once a write failed: what follows would be lost too, so callers
+  /// stop decoding instead of reading the rest of the input for nothing.
+  bool failed() const noexcept { return error_ != 0; }
+  /// The errno of the first failed write, or 0.
+  int error() const noexcept { return error_; }
 
  private:
   static constexpr std::size_t kFlushAt = std::size_t{1} << 20;
   std::FILE* file_;
   std::string buffer_;
+  int error_ = 0;
 };
 
 /// Warnings and errors on stderr as "sluice-decode: LABEL: message", and

@@ -72,7 +72,7 @@ int run(const Options& options, const Environment& env) {
     try {
       std::unique_ptr<ByteSource> source;
       if (options.follow) {
-        source = follow_file(name, {env.poll, env.stop, [&out] { out.flush(); }});
+        source = follow_file(name, {env.poll, env.stop, [&out] { return out.flush(); }});
       } else {
         source = open_file(name);
       }
@@ -99,7 +99,8 @@ int run(const Options& options, const Environment& env) {
       stats.write_text(out.buffer(), options.top);
     }
   } else {
-    while (const RecordView* record = records.next()) {
+    // Stop at the first failed write: the rest would be decoded for nothing.
+    while (const RecordView* record = out.failed() ? nullptr : records.next()) {
       progress.record();
       if (!filter.accepts(*record)) continue;
       formatter->format(*record, out.buffer());
@@ -108,7 +109,7 @@ int run(const Options& options, const Environment& env) {
   }
   progress.clear();
   if (!out.flush()) {
-    std::fprintf(env.err, "sluice-decode: cannot write output: %s\n", std::strerror(errno));
+    std::fprintf(env.err, "sluice-decode: cannot write output: %s\n", std::strerror(out.error()));
     return Diagnostics::kFailed;
   }
   return diagnostics.status();

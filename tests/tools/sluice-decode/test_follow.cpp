@@ -55,6 +55,7 @@ class FollowRun {
       env.poll = 10ms;
       env.stop = &stop_;
       status_ = sluice::detail::decode::run(options, env);
+      done_ = true;
     });
   }
   ~FollowRun() { stop(); }
@@ -68,6 +69,12 @@ class FollowRun {
       std::this_thread::sleep_for(5ms);
     }
     return false;
+  }
+  // Waits until the run ends by itself (without stop()); false after 5 s.
+  bool wait_until_done() {
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!done_ && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    return done_;
   }
   int stop() {
     if (thread_.joinable()) {
@@ -85,6 +92,7 @@ class FollowRun {
   FILE* out_ = nullptr;
   FILE* err_ = nullptr;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
   int status_ = -1;
   std::string err_text_;
   std::thread thread_;
@@ -181,4 +189,19 @@ TEST_CASE("follow: starts again after truncation, and reports a torn rotated fil
   CHECK(run.err() == "sluice-decode: " + path + ": offset " + std::to_string(torn_at) +
                          ": skipped " + std::to_string(torn.size() - 3) +
                          " bytes (incomplete or corrupt block at end of input)\n");
+}
+
+TEST_CASE("follow: ends when the output cannot be written, as tail -f does") {
+  // /dev/full fails every write (ENOSPC), as a full disk or a closed pipe
+  // with SIGPIPE ignored does: waiting for more records would be forever.
+  if (!std::filesystem::exists("/dev/full")) return;
+  TempDir dir("sluice-decode-test");
+  const std::string path = dir.file("app.slog");
+  LogBuilder log;
+  log.add<kCrash>(meta_at(kT0), 1);
+  write_file(path, log.take());
+  FollowRun run(path, "/dev/full");
+  CHECK(run.wait_until_done());
+  CHECK(run.stop() == 2);
+  CHECK(run.err() == "sluice-decode: cannot write output: No space left on device\n");
 }

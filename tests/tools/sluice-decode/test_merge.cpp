@@ -5,6 +5,8 @@
 #include <sluice/kv.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -90,4 +92,31 @@ TEST_CASE("a file that cannot be read or is corrupt does not stop the merge") {
             "sluice-decode: " + dir.file("torn.slog") + ": offset " + std::to_string(torn_at) +
             ": skipped " + std::to_string(torn.size() - torn_at) +
             " bytes (incomplete or corrupt block at end of input)\n");
+}
+
+TEST_CASE("decoding stops at the first failed write, and says why") {
+  if (!std::filesystem::exists("/dev/full")) return;
+  TempDir dir("sluice-decode-test");
+  LogBuilder log;
+  // Over the 1 MiB output buffer, so that a write fails before the end.
+  for (int i = 0; i < 10000; ++i) log.add<kCrash>(meta_at(kT0 + i), i);
+  // A torn block at the end: reaching it would be reported; stopping at the
+  // failed write does not get there.
+  std::string bytes = log.bytes();
+  log.add<kCrash>(meta_at(kT0 + 10000), 10000);
+  bytes += log.take().substr(bytes.size());
+  bytes.resize(bytes.size() - 1);
+  write_file(dir.file("big.slog"), bytes);
+  const std::string path = dir.file("big.slog");
+  std::vector<std::string_view> args{path};
+  const auto options = sluice::detail::decode::parse_options(args, kT0);
+  FILE* full = std::fopen("/dev/full", "w");
+  REQUIRE(full != nullptr);
+  FILE* err = std::tmpfile();
+  sluice::detail::decode::Environment env;
+  env.out = full;
+  env.err = err;
+  CHECK(sluice::detail::decode::run(options, env) == 2);
+  std::fclose(full);
+  CHECK(read_back(err) == "sluice-decode: cannot write output: No space left on device\n");
 }
