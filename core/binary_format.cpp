@@ -572,6 +572,15 @@ void BinaryReader::append(std::span<const std::byte> bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
+void BinaryReader::restart_input() noexcept {
+  buffer_.clear();
+  position_ = 0;
+  buffer_offset_ = 0;
+  at_end_ = false;
+  in_block_ = false;
+  in_bad_region_ = false;
+}
+
 void BinaryReader::drain() {
   while (const RecordView* record = next()) {
     if (on_record_) on_record_(*record);

@@ -282,6 +282,12 @@ class BinaryReader {
   /// No more input will be appended: an incomplete block at the end is then
   /// reported instead of waited for.
   void end_input() noexcept { at_end_ = true; }
+  /// After end_input() and every record taken: more input follows that
+  /// continues the same file section from a fresh start (a followed file
+  /// emptied by copytruncate while its writer, which does not know, writes
+  /// on without a preamble). The definitions and checksum seed are kept;
+  /// a preamble there still starts a new section. Offsets restart at 0.
+  void restart_input() noexcept;
   /// The next record, or nullptr when the input appended so far holds no
   /// more (append more, or it is the end after end_input()). The view stays
   /// valid until the next call of next(), feed() or finish(); append() does

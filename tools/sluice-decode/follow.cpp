@@ -51,7 +51,7 @@ class FollowedFile final : public ByteSource {
         case Change::truncated:
           if (::lseek(fd_, 0, SEEK_SET) == 0) {
             offset_ = 0;
-            return {ReadResult::restart};
+            return {ReadResult::truncated};
           }
           break;
         case Change::none:

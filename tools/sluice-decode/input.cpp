@@ -71,6 +71,15 @@ const RecordView* RecordStream::next() {
     for (;;) {
       if (const RecordView* record = reader_->next()) return record;
       if (reader_->exhausted()) {
+        if (truncate_pending_) {
+          // Same writer, same file section: keep the reader's definitions
+          // (a new reader would refuse the missing preamble).
+          truncate_pending_ = false;
+          reader_->restart_input();
+          const auto warn = [this](const std::string& w) { diagnostics_.warning(label_, w); };
+          input_ = std::make_unique<binlog::BinaryInput>(*reader_, warn);
+          continue;
+        }
         if (!restart_pending_) return nullptr;
         // The rotated file is done (its torn tail, if any, reported): the
         // new one starts with its own preamble.
@@ -86,6 +95,10 @@ const RecordView* RecordStream::next() {
           break;
         case ReadResult::restart:
           restart_pending_ = true;
+          input_->end_input();
+          break;
+        case ReadResult::truncated:
+          truncate_pending_ = true;
           input_->end_input();
           break;
         case ReadResult::end:

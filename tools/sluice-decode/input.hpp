@@ -23,6 +23,9 @@ struct ReadResult {
     data,     // `size` bytes were read
     end,      // the input ended
     restart,  // a new file starts here (the followed file was rotated)
+    // The same file starts again from offset 0 (copytruncate): its writer
+    // writes on, without a new preamble, with the definitions it gave.
+    truncated,
   };
   Kind kind;
   std::size_t size = 0;
@@ -69,6 +72,7 @@ class RecordStream {
   std::vector<std::byte> chunk_;
   std::uint64_t bytes_read_ = 0;
   bool restart_pending_ = false;
+  bool truncate_pending_ = false;
   bool failed_ = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <sluice/kv.hpp>
+#include <sluice/sinks/binary_file_sink.hpp>
 
 #include <stdio.h>
 #include <unistd.h>
@@ -204,4 +205,36 @@ TEST_CASE("follow: ends when the output cannot be written, as tail -f does") {
   CHECK(run.wait_until_done());
   CHECK(run.stop() == 2);
   CHECK(run.err() == "sluice-decode: cannot write output: No space left on device\n");
+}
+
+TEST_CASE("follow: copytruncate of a file a BinaryFileSink keeps writing") {
+  TempDir dir("sluice-decode-test");
+  const std::string path = dir.file("app.slog");
+  sluice::BinaryFileSink sink(path);
+  const sluice::JsonFormatter json;
+  RecordFixture record;
+  std::vector<std::string> expected;
+  const auto write = [&](int i) {
+    RecordMeta meta = meta_at(kT0 + i * kSecond);
+    meta.process_id = static_cast<std::uint32_t>(::getpid());
+    const auto& view = record.build<kCrash>(meta, i);
+    sink.write(view);
+    sink.flush();
+    expected.emplace_back();
+    json.format(view, expected.back());
+  };
+  write(0);
+  write(1);
+  FollowRun run(path, dir.file("out.jsonl"));
+  REQUIRE(run.wait_for(lines(expected)));
+  // logrotate's copytruncate: copied away, then emptied; the sink's
+  // O_APPEND descriptor writes on from offset 0.
+  std::filesystem::copy_file(path, dir.file("app.slog.1"));
+  std::filesystem::resize_file(path, 0);
+  std::this_thread::sleep_for(100ms);  // the reader sees the shrink
+  write(2);
+  write(3);
+  CHECK(run.wait_for(lines(expected)));
+  CHECK(run.stop() == 0);
+  CHECK(run.err() == "");
 }
