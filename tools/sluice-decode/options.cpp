@@ -2,7 +2,9 @@
 
 #include <sluice/formatter.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include "time_arg.hpp"
 
@@ -125,6 +127,10 @@ Options parse_options(std::span<const std::string_view> args, std::int64_t now_n
   std::optional<OutputFormat> format;
   std::optional<std::string> pattern;
   bool options_done = false;
+  // Value options seen so far. Each but --field may be given once: a second
+  // --logger or --grep used to replace the first without a word, where a
+  // journalctl or grep user expects both to count.
+  std::vector<std::string_view> given;
   std::size_t i = 0;
   if (!args.empty() && args[0] == "stats") {
     options.command = Command::stats;
@@ -156,6 +162,12 @@ Options parse_options(std::span<const std::string_view> args, std::int64_t now_n
       }
     } else if (inline_value) {
       throw UsageError(std::string(arg) + " takes no value");
+    }
+    if (takes_value(arg) && arg != "--field") {
+      if (std::find(given.begin(), given.end(), arg) != given.end()) {
+        throw UsageError(std::string(arg) + " given twice: only --field may be repeated");
+      }
+      given.push_back(arg);
     }
 
     if (arg == "-h" || arg == "--help") {

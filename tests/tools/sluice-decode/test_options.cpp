@@ -147,6 +147,12 @@ TEST_CASE("usage errors say what is wrong") {
   CHECK(usage_error({"--field", "user_id", "a"}) == "--field needs KEY=VALUE, got \"user_id\"");
   CHECK(usage_error({"--field", "=1", "a"}) == "--field needs KEY=VALUE, got \"=1\"");
   CHECK(usage_error({"a", "--grep"}) == "--grep needs a value");
+  CHECK(usage_error({"--logger", "app.db", "--logger", "security", "a"}) ==
+        "--logger given twice: only --field may be repeated");
+  CHECK(usage_error({"--grep", "slow", "--grep=payment", "a"}) ==
+        "--grep given twice: only --field may be repeated");
+  CHECK(usage_error({"--level", "INFO", "a", "--level", "ERROR"}) ==
+        "--level given twice: only --field may be repeated");
   CHECK(usage_error({"--follow=yes", "a"}) == "--follow takes no value");
   CHECK(usage_error({"--colour", "a"}) == "unknown option --colour");
   CHECK(usage_error({"-f", "a", "b"}) == "--follow needs exactly one FILE (not -)");
