@@ -64,6 +64,12 @@ Logger& LoggerRegistry::get(std::string_view name) {
   for (;;) {
     const std::size_t dot = name.find('.', pos);
     const std::string_view prefix = name.substr(0, dot);
+    if (prefix.empty()) {
+      // A leading dot (".a", "."): the empty prefix names the root, as in
+      // Python, not a second logger called "" that get_logger("") never finds.
+      pos = dot + 1;
+      continue;
+    }
     auto it = by_name_.find(prefix);
     Logger* logger = it != by_name_.end() ? it->second : &create(std::string(prefix), parent);
     if (dot == std::string_view::npos) {

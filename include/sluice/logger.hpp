@@ -71,7 +71,8 @@ class Logger {
 
 /// The logger with this dotted name ("api.security"), created on first use
 /// together with its ancestors. "" and "root" name the root logger, whose
-/// level is INFO until changed.
+/// level is INFO until changed. An empty prefix before a dot is the root, as
+/// in Python: ".a" is a child of the root.
 Logger& get_logger(std::string_view name);
 Logger& root_logger();
 

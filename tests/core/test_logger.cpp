@@ -127,3 +127,13 @@ TEST_CASE("level names and parsing") {
   CHECK(sluice::parse_level("TRACE") == Level::trace);
   CHECK_FALSE(sluice::parse_level("loud").has_value());
 }
+
+TEST_CASE("a name with a leading dot has the root as its parent (no logger named empty)") {
+  sluice::Logger& dotted = sluice::get_logger(".a");
+  CHECK(dotted.name() == ".a");
+  CHECK(dotted.parent() == &sluice::root_logger());
+  CHECK(sluice::get_logger(".").parent() == &sluice::root_logger());
+  CHECK(sluice::get_logger("..b").parent() == &sluice::get_logger("."));
+  sluice::root_logger().set_level(Level::error);
+  CHECK(dotted.effective_level() == Level::error);
+}
