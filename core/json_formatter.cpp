@@ -19,9 +19,12 @@ namespace sluice {
 namespace {
 
 // The standard keys except the logger's, whose name is configurable.
-constexpr std::array<std::string_view, 9> kStandardKeys{"timestamp", "level",    "message",
-                                                        "module",    "function", "line",
-                                                        "process",   "thread",   "thread_name"};
+// "redacted" is the annotation of a redacted record (RedactionPolicy::annotate):
+// reserved always, so that a field keeps one key whether or not its record was
+// redacted, and in decoded output, which has no annotation.
+constexpr std::array<std::string_view, 10> kStandardKeys{
+    "timestamp", "level",   "message", "module",      "function",
+    "line",      "process", "thread",  "thread_name", "redacted"};
 
 bool is_standard_key(std::string_view key, std::string_view logger_key) noexcept {
   if (key == logger_key) return true;

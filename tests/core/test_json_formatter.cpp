@@ -6,12 +6,16 @@
 #include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/kv.hpp>
+#include <sluice/redaction.hpp>
 
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
+#include "record_builder.hpp"
 #include "record_fixture.hpp"
 #include "text_util.hpp"
 #include "user_types.hpp"
@@ -145,6 +149,34 @@ TEST_CASE("a field named like a standard key gets a leading underscore") {
         R"(,"_function":6,"_line":7,"_process":8,"_thread":9,"_thread_name":10})");
   CHECK(fields_json(kv<"messages">(1), kv<"Message">(2), kv<"_message">(3)) ==
         R"(,"messages":1,"Message":2,"_message":3})");
+}
+
+TEST_CASE("a field named redacted does not duplicate the redaction annotation's key") {
+  // The annotation (RedactionPolicy::annotate) is the object's last key: a
+  // field of the same name gave two "redacted" keys, and a reader keeping the
+  // first saw the field instead of the kinds removed.
+  static constexpr SourceLocation kSite{"m", "f.cpp", "fn", 1, Level::debug};
+  const auto field = kv<"redacted">(false);
+  std::vector<std::byte> bytes(sluice::detail::encoded_args_size(field));
+  sluice::detail::encode_args(bytes.data(), field);
+  sluice::RecordView view;
+  sluice::detail::RecordBuilder::reset(
+      view, sluice::detail::RecordBuilder::Source{
+                sluice::testing::kTestTimestampNs,
+                &sluice::detail::CallSiteOf<kSite, std::decay_t<decltype(field)>>::value, "app.db",
+                4242, 777, "worker-1", std::span<const std::byte>(bytes),
+                1u << static_cast<unsigned>(sluice::RedactionKind::card), 0});
+  const std::string out = json(JsonFormatter(), view);
+  REQUIRE(out.substr(0, kFieldsHead.size()) == kFieldsHead);
+  CHECK(out.substr(kFieldsHead.size()) == R"(,"_redacted":false,"redacted":["card"]})");
+  // Renamed whether or not the record was redacted: the same field keeps one
+  // key, in live and in decoded output (which has no annotation).
+  CHECK(fields_json(kv<"redacted">(1)) == R"(,"_redacted":1})");
+  JsonOptions options;
+  options.static_fields = {{"redacted", "no"}};
+  RecordFixture record;
+  CHECK(json(JsonFormatter(options), record.build<kFields>(RecordMeta{}))
+            .substr(kFieldsHead.size()) == R"(,"_redacted":"no"})");
 }
 
 TEST_CASE("every field kind") {
