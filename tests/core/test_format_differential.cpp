@@ -39,7 +39,9 @@ enum Unscoped { u_zero, u_one = 1, u_big = 1000 };  // no formatter: fmt formats
 enum class Scoped : std::int64_t { low = std::numeric_limits<std::int64_t>::min(), one = 1 };
 enum class Small : std::uint8_t { top = 255 };
 enum class Letter : char { a = 'a' };
-enum class Named { dark, light };  // an fmt::formatter below
+enum class Named { dark, light };               // an fmt::formatter below
+enum class Offset : std::int16_t { base = 7 };  // format_as below (fmt 9: enums only)
+inline int format_as(Offset o) { return 1000 + static_cast<int>(o); }
 
 struct Point {
   int x, y;
@@ -333,7 +335,7 @@ TEST_CASE("strings, pointers, enums, user types and fields render as fmt renders
     DIFF("{:x} {:>5} {:#b} {:d}", diff::u_big, diff::Small::top, diff::Scoped::one,
          diff::Letter::a);
     DIFF("{} [{:>8}] [{:<6}]", diff::Named::dark, diff::Named::light, diff::Named::dark);
-    DIFF("{}", std::byte{0xab});
+    DIFF("{} {}", diff::Offset::base, std::byte{0xab});
     DIFF("{} [{:>12}] [{:.3}]", Point{1, -2}, Point{3, 4}, Point{5, 6});
     DIFF("{}", std::chrono::milliseconds(1500));
 

@@ -45,6 +45,31 @@ inline constexpr bool is_string_like_v =
 template <class T>
 inline constexpr bool has_fmt_formatter_v = fmt::has_formatter<T, fmt::format_context>::value;
 
+// fmt formats an enum without a formatter that has a format_as(E) returning
+// an integer (found by argument-dependent lookup) as that integer, not as its
+// underlying value; so must we. (fmt 9 takes format_as for enums only, and
+// only with an integral result.)
+template <class T, class = void>
+struct has_enum_format_as : std::false_type {};
+template <class T>
+struct has_enum_format_as<
+    T, std::enable_if_t<std::is_integral_v<decltype(format_as(std::declval<T>()))>>>
+    : std::true_type {};
+
+/// What an enum without a formatter is logged as: format_as(v) if it has one,
+/// otherwise its underlying value. format_as runs at the call site, as it
+/// would in fmt::format.
+template <class T>
+constexpr auto enum_value(T v) {
+  if constexpr (has_enum_format_as<T>::value) {
+    return format_as(v);
+  } else {
+    return static_cast<std::underlying_type_t<T>>(v);
+  }
+}
+template <class T>
+using enum_value_t = decltype(enum_value(std::declval<T>()));
+
 // The kind a (cv-ref stripped, field-unwrapped) type is stored as.
 template <class T>
 constexpr ArgKind kind_of() {
@@ -58,7 +83,7 @@ constexpr ArgKind kind_of() {
     if constexpr (has_fmt_formatter_v<T>) {
       return ArgKind::custom;
     } else {
-      return kind_of<std::underlying_type_t<T>>();
+      return kind_of<enum_value_t<T>>();
     }
   } else if constexpr (std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
                        std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>) {
@@ -115,7 +140,7 @@ auto check_type_of() {
   } else if constexpr (kind == ArgKind::pointer) {
     return static_cast<const void*>(nullptr);
   } else if constexpr (std::is_enum_v<T>) {
-    return std::underlying_type_t<T>{};
+    return enum_value_t<T>{};
   } else if constexpr (std::is_same_v<T, long double>) {
     return double{};
   } else {
@@ -282,7 +307,7 @@ constexpr std::size_t fixed_encoded_size() noexcept {
   } else if constexpr (kind == ArgKind::pointer || kind == ArgKind::f64) {
     return 8;
   } else if constexpr (std::is_enum_v<T>) {
-    return sizeof(std::underlying_type_t<T>);
+    return sizeof(enum_value_t<T>);
   } else {
     return sizeof(T);
   }
@@ -319,7 +344,7 @@ inline std::byte* encode_arg(std::byte* out, const A& arg) noexcept {
     std::memcpy(out, &d, 8);
     return out + 8;
   } else if constexpr (std::is_enum_v<T> && kind != ArgKind::custom) {
-    const auto u = static_cast<std::underlying_type_t<T>>(v);
+    const auto u = enum_value(v);
     std::memcpy(out, &u, sizeof(u));
     return out + sizeof(u);
   } else {
