@@ -106,7 +106,17 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
     std::size_t custom_offset = 0;
     if (info.kind == ArgKind::custom) {
       custom_offset = custom_text.size();
-      info.format_custom(p, custom_text);
+      // A throwing formatter must not lose the record for every sink that
+      // reads arguments or fields: the value becomes the text the binary log
+      // stores for it (BinaryEncoder, docs/binary-format.md).
+      try {
+        info.format_custom(p, custom_text);
+      } catch (const std::exception& e) {
+        custom_text.resize(custom_offset);
+        custom_text += "[sluice: format error: ";
+        custom_text += e.what();
+        custom_text += ']';
+      }
     } else if (info.kind != ArgKind::string) {
       v = load_fixed(info.kind, p);
     }

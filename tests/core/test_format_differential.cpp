@@ -22,6 +22,7 @@
 #include <iterator>
 #include <limits>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -355,6 +356,54 @@ TEST_CASE("strings, pointers, enums, user types and fields render as fmt renders
       DIFF("[{}] [{}] [{:>{}}] [{:.{}}]", text, part, part, width, text, width);
     }
   });
+}
+
+namespace diff {
+struct Bomb {
+  int x;
+};
+}  // namespace diff
+template <>
+struct fmt::formatter<diff::Bomb> : fmt::formatter<std::string_view> {
+  auto format(const diff::Bomb& b, fmt::format_context& ctx) const {
+    if (b.x < 0) throw std::runtime_error("boom");
+    return fmt::formatter<std::string_view>::format("ok", ctx);
+  }
+};
+template <>
+struct sluice::copy_loggable<diff::Bomb> : std::true_type {};
+
+TEST_CASE("a custom value whose formatter throws loses no record, and reads back as written") {
+  sluice::testing::TempDir dir("sluice-format-differential");
+  const auto path = dir.path() / "diff.slog";
+  auto run_time = std::make_shared<RunTimeSink>();
+  std::vector<sluice::CapturedRecord> live;
+  {
+    sluice::Options options;
+    options.redaction.enabled = false;
+    sluice::testing::CaptureFixture fx(options);
+    sluice::root_logger().add_sink(run_time);
+    sluice::BinaryFileOptions binary_options;
+    binary_options.compression = sluice::Compression::none;
+    sluice::root_logger().add_sink(std::make_shared<sluice::BinaryFileSink>(path, binary_options));
+    sluice::Logger& log = sluice::get_logger("diff");
+    SLUICE_INFO(log, "field {}", 1, sluice::kv<"bomb">(diff::Bomb{-1}));
+    SLUICE_INFO(log, "arg {} {}", diff::Bomb{-1}, 2);
+    sluice::flush();
+    for (const auto& r : fx.capture->records()) {
+      if (r.logger == "diff") live.push_back(r);
+    }
+    CHECK(sluice::stats().sink_errors == 0);
+  }
+  REQUIRE(live.size() == 2);
+  CHECK(live[0].message == "field 1");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(live[0].fields == Fields{{"bomb", "[sluice: format error: boom]"}});
+  CHECK(live[1].message == "[sluice: format error: boom] arg {} {}");
+  // From run-time kinds and from the file, the value is the error's text.
+  const std::vector<std::string> read_back{"field 1", "arg [sluice: format error: boom] 2"};
+  CHECK(run_time->messages == read_back);
+  CHECK(decode_messages(read_file(path)) == read_back);
 }
 
 TEST_CASE("strings near and beyond a queue's capacity arrive whole or not at all") {
