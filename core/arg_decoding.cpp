@@ -70,6 +70,20 @@ ArgValue load_fixed(ArgKind kind, const std::byte* p) noexcept {
   return v;
 }
 
+bool append_custom_text(const ArgInfo& info, const std::byte* value, std::string& out) {
+  const std::size_t before = out.size();
+  try {
+    info.format_custom(value, out);
+    return true;
+  } catch (const std::exception& e) {
+    out.resize(before);  // what the formatter wrote before it threw
+    out += "[sluice: format error: ";
+    out += e.what();
+    out += ']';
+    return false;
+  }
+}
+
 bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> bytes,
                  std::vector<ArgValue>& args, std::vector<FieldView>& fields,
                  std::string& custom_text) {
@@ -106,17 +120,7 @@ bool decode_args(std::span<const ArgInfo> infos, std::span<const std::byte> byte
     std::size_t custom_offset = 0;
     if (info.kind == ArgKind::custom) {
       custom_offset = custom_text.size();
-      // A throwing formatter must not lose the record for every sink that
-      // reads arguments or fields: the value becomes the text the binary log
-      // stores for it (BinaryEncoder, docs/binary-format.md).
-      try {
-        info.format_custom(p, custom_text);
-      } catch (const std::exception& e) {
-        custom_text.resize(custom_offset);
-        custom_text += "[sluice: format error: ";
-        custom_text += e.what();
-        custom_text += ']';
-      }
+      append_custom_text(info, p, custom_text);
     } else if (info.kind != ArgKind::string) {
       v = load_fixed(info.kind, p);
     }

@@ -51,6 +51,13 @@ constexpr std::size_t encoded_fixed_size(ArgKind kind) noexcept {
 /// The value of a fixed-size kind (not a string or custom value) at `p`.
 ArgValue load_fixed(ArgKind kind, const std::byte* p) noexcept;
 
+/// Appends the custom value at `value` as "{}" renders it. For a formatter
+/// that throws, appends instead what the binary log stores for it,
+/// "[sluice: format error: <what>]", and returns false: the exception must
+/// not lose the record, and every path (live, run-time, read back) shows the
+/// same text.
+bool append_custom_text(const ArgInfo& info, const std::byte* value, std::string& out);
+
 /// Splits `bytes` into message arguments and fields per `infos`. String
 /// values point into `bytes`; custom values are formatted into `custom_text`
 /// and point there. Returns false if `bytes` is too short for `infos`.

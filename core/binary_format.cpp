@@ -431,13 +431,7 @@ bool BinaryEncoder::put_args(const CallSite& site, std::span<const std::byte> by
       if (static_cast<std::size_t>(end - p) < info.custom_size) return false;
       // Stored as the text "{}" renders, as the live formatters see it.
       scratch_.clear();
-      try {
-        info.format_custom(p, scratch_);
-      } catch (const std::exception& e) {
-        scratch_ = "[sluice: format error: ";
-        scratch_ += e.what();
-        scratch_ += ']';
-      }
+      append_custom_text(info, p, scratch_);
       text = scratch_;
       p += info.custom_size;
     }

@@ -32,11 +32,14 @@ std::string_view RecordView::message() const {
     if (site_->format_message != nullptr) {
       try {
         site_->format_message(args_.data(), message_);
-      } catch (const std::exception& e) {  // a custom type's formatter threw
-        message_ = "[sluice: format error: ";
-        message_ += e.what();
-        message_ += "] ";
-        message_ += site_->format;
+      } catch (const std::exception&) {
+        // A custom type's formatter threw. Formatted again from the decoded
+        // arguments, where such a value is its error's text, the message
+        // reads as it does read back from a binary log, the other arguments
+        // included.
+        message_.clear();
+        decode();
+        detail::message_formatter().format(site_->format, args_decoded_, message_);
       }
     } else if (detail::MessageFormatter& formatter = detail::message_formatter();
                !formatter.format_encoded(site_->format, {site_->args, site_->arg_count}, args_,

@@ -101,23 +101,6 @@ void put_string(std::vector<std::byte>& out, std::string_view s) {
 
 bool is_wide_integer(ArgKind kind) { return kind == ArgKind::i64 || kind == ArgKind::u64; }
 
-// A custom value's "{}" text, or for a formatter that throws, the text the
-// binary log stores then (`[sluice: format error: <what>]`). Returns false
-// for the latter. The exception must not leave the backend thread (it would
-// end the process, its text on stderr), and its text, which may quote the
-// value, must be scanned like the value's.
-bool format_custom_text(const ArgInfo& info, const std::byte* p, std::string& out) {
-  try {
-    info.format_custom(p, out);
-    return true;
-  } catch (const std::exception& e) {
-    out = "[sluice: format error: ";
-    out += e.what();
-    out += ']';
-    return false;
-  }
-}
-
 }  // namespace
 
 RecordRedactor::RecordRedactor(const RedactionPolicy& policy, AtomicRedactionCounts& counts)
@@ -248,7 +231,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
   const auto value_text = [this](const ArgInfo& info, const std::byte* at, std::size_t size) {
     text_.clear();
     if (info.kind == ArgKind::custom) {
-      format_custom_text(info, at, text_);
+      append_custom_text(info, at, text_);
       return;
     }
     std::string custom;
@@ -282,7 +265,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
       }
       case Action::scan_text: {
         text_.clear();
-        const bool formatted = format_custom_text(info, p, text_);
+        const bool formatted = append_custom_text(info, p, text_);
         const KindMask found = redactor_.redact_text(text_, replacement, &pending_);
         if (found != 0 || !formatted) {
           // A failed value goes as its error's text: formatting it again
