@@ -25,6 +25,10 @@ struct FieldName {
 /// the full expression. Do not store a Field.
 template <FieldName Name, class T>
 struct Field {
+  // An empty name is what marks a message argument (ArgInfo::field_name, and
+  // the binary log's call-site definition): a field named "" would be taken
+  // for one, and its record would not format.
+  static_assert(Name.view().size() != 0, "sluice: a field needs a non-empty name");
   using value_type = T;
   static constexpr std::string_view name = Name.view();
   std::conditional_t<std::is_scalar_v<T>, T, const T&> value;
