@@ -368,6 +368,17 @@ void BinaryEncoder::add_other(const RecordView& record) {
       bad_args(site_entry);
     }
   }
+  if (pending_payload() > kMaxPayload) [[unlikely]] {
+    // A reader would skip the whole block as corrupt. Out again, as for
+    // bad_args (the differences it took are restarted by a new definition).
+    const std::size_t size = used_ - record_start;
+    used_ = record_start;
+    site_entry.block = 0;
+    site_entry.segment = 0;
+    throw BlockOverflow("binary log: a record of " + std::to_string(size) +
+                        " bytes does not fit in a block (payload at most " +
+                        std::to_string(kMaxPayload) + " bytes)");
+  }
   previous_ns_ = timestamp;
 }
 

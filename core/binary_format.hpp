@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sluice/detail/call_site.hpp"
+#include "sluice/error.hpp"
 #include "sluice/record.hpp"
 
 namespace sluice::detail::binlog {
@@ -49,6 +50,14 @@ enum class EntryTag : std::uint8_t {
   logger = 3,
   thread = 4,
   record = 5,
+};
+
+/// Thrown by BinaryEncoder::add() for a record that would take the open
+/// block's payload past kMaxPayload, which a reader takes for a corrupt
+/// block (with every other record in it). The record is left out: the
+/// caller closes the block and adds it again, into a block of its own.
+struct BlockOverflow : Error {
+  using Error::Error;
 };
 
 /// What the file header entry says about the producer.

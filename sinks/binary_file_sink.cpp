@@ -25,6 +25,14 @@ detail::LogFileOptions log_file_options(const std::filesystem::path& path,
     detail::ZstdFrameWriter::check_level(options.compression_level,
                                          "binary file sink " + detail::quoted(path));
   }
+  // A block's payload may not pass kMaxPayload. A record is checked as it is
+  // added (BlockOverflow), but not one like the last (the encoder's inline
+  // path): that one stays small, and the block below half the maximum.
+  if (options.block_size > detail::binlog::kMaxPayload / 2) {
+    throw Error("binary file sink " + detail::quoted(path) + ": block_size " +
+                std::to_string(options.block_size) + " is larger than " +
+                std::to_string(detail::binlog::kMaxPayload / 2) + " bytes");
+  }
   detail::LogFileOptions result;
   result.truncate = options.truncate;
   result.create_directories = options.create_directories;
@@ -176,7 +184,18 @@ struct BinaryFileSink::State {
 
   // The record into the open block, and the block out once it is full.
   void append(const RecordView& record) {
-    encoder.add(record);
+    if (const std::size_t before = encoder.pending_payload(); before == 0) {
+      encoder.add(record);
+    } else {
+      try {
+        encoder.add(record);
+      } catch (const detail::binlog::BlockOverflow&) {
+        // Too big for what is left of the block: in a block of its own (and
+        // if it does not fit there either, it is left out and reported).
+        write_block();
+        encoder.add(record);
+      }
+    }
     file.record_written();
     if (encoder.pending_payload() >= options.block_size) [[unlikely]] {
       write_block();

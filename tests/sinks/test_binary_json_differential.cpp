@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/log.hpp>
 #include <sluice/runtime.hpp>
@@ -37,6 +38,8 @@
 
 #include "binary_format.hpp"
 #include "binary_input.hpp"
+#include "os.hpp"
+#include "record_fixture.hpp"
 #include "temp_dir.hpp"
 #include "user_types.hpp"
 
@@ -568,4 +571,50 @@ TEST_CASE("binary logs decode to the live JSON, redaction annotated live") {
   sluice::Options options;
   options.redaction.annotate = true;
   run_differential(options, 400);
+}
+
+TEST_CASE("a record that fills a block to the format's 16 MiB limit: every record decodes") {
+  // Without the backend (one block, deterministic): three small records,
+  // then one that fits in a block only alone, then one that fits nowhere.
+  static constexpr sluice::detail::SourceLocation kSmall{"small {}", "big.cpp", "run", 1,
+                                                         sluice::Level::info};
+  static constexpr sluice::detail::SourceLocation kBig{"big {}", "big.cpp", "run", 2,
+                                                       sluice::Level::warning};
+  TempDir dir("sluice-diff");
+  const sluice::JsonFormatter json;
+  std::vector<std::string> expected;
+  {
+    sluice::BinaryFileSink sink(dir / "big.slog");
+    sluice::testing::RecordFixture record;
+    sluice::testing::RecordMeta meta;
+    meta.process_id = sluice::detail::os::process_id();  // the file header's
+    const auto write = [&](const sluice::RecordView& view) {
+      sink.write(view);
+      expected.emplace_back();
+      json.format(view, expected.back());
+    };
+    for (int i = 0; i < 3; ++i) write(record.build<kSmall>(meta, i));
+    const std::string fits(sluice::detail::binlog::kMaxPayload - 100, 'f');
+    write(record.build<kBig>(meta, fits));
+    write(record.build<kSmall>(meta, 3));
+    const std::string too_big(sluice::detail::binlog::kMaxPayload, 't');
+    CHECK_THROWS_WITH(sink.write(record.build<kBig>(meta, too_big)),
+                      Catch::Contains("does not fit in a block"));
+    write(record.build<kSmall>(meta, 4));
+    write(record.build<kBig>(meta, std::string("small again")));
+  }
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode(read_file(dir / "big.slog"), warnings);
+  CHECK(warnings.empty());
+  compare(expected, decoded);
+}
+
+TEST_CASE("a binary sink refuses a block size past half the format's limit") {
+  TempDir dir("sluice-diff");
+  sluice::BinaryFileOptions options;
+  options.block_size = sluice::detail::binlog::kMaxPayload / 2 + 1;
+  CHECK_THROWS_AS(sluice::BinaryFileSink(dir / "a.slog", options), sluice::Error);
+  CHECK_FALSE(fs::exists(dir / "a.slog"));
+  options.block_size = sluice::detail::binlog::kMaxPayload / 2;
+  CHECK_NOTHROW(sluice::BinaryFileSink(dir / "a.slog", options));
 }

@@ -31,7 +31,8 @@ struct BinaryFileOptions {
   bool create_directories = true;
   /// A block is closed when its payload reaches this many bytes (and at every
   /// flush()). Larger blocks compress and checksum better; smaller ones lose
-  /// less to a corrupt byte.
+  /// less to a corrupt byte. At most 8 MiB (the constructor throws
+  /// sluice::Error beyond): a block's payload may not pass 16 MiB.
   std::size_t block_size = 64 * 1024;
   /// See Compression; `automatic` decides by the file name.
   Compression compression = Compression::automatic;
