@@ -31,6 +31,7 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -44,6 +45,23 @@
 #include "user_types.hpp"
 
 namespace fs = std::filesystem;
+
+namespace difftest {
+// A copy_loggable value whose formatter throws for negative values.
+struct Flaky {
+  int v;
+};
+}  // namespace difftest
+
+template <>
+struct fmt::formatter<difftest::Flaky> : fmt::formatter<std::string_view> {
+  auto format(const difftest::Flaky& f, fmt::format_context& ctx) const {
+    if (f.v < 0) throw std::runtime_error(fmt::format("flaky {}", f.v));
+    return fmt::format_to(ctx.out(), "ok {}", f.v);
+  }
+};
+template <>
+struct sluice::copy_loggable<difftest::Flaky> : std::true_type {};
 
 namespace {
 
@@ -617,4 +635,38 @@ TEST_CASE("a binary sink refuses a block size past half the format's limit") {
   CHECK_FALSE(fs::exists(dir / "a.slog"));
   options.block_size = sluice::detail::binlog::kMaxPayload / 2;
   CHECK_NOTHROW(sluice::BinaryFileSink(dir / "a.slog", options));
+}
+
+TEST_CASE("a custom value whose formatter throws, redaction off: decoded as written live") {
+  // The binary log stores such a value as "[sluice: format error: <what>]"
+  // (docs/binary-format.md); redaction makes it that text before any sink.
+  TempDir dir("sluice-diff");
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  auto binary = std::make_shared<sluice::BinaryFileSink>(dir / "flaky.slog");
+  sluice::root_logger().add_sink(live);
+  sluice::root_logger().add_sink(binary);
+  std::vector<std::string> errors;
+  sluice::set_error_handler([&](std::string_view e) { errors.emplace_back(e); });
+  sluice::Options options;
+  options.redaction.enabled = false;
+  sluice::start(options);
+  sluice::Logger& log = sluice::get_logger("flaky");
+  for (const int v : {1, -2}) {
+    SLUICE_INFO(log, "value {} [{:>24}] {}", difftest::Flaky{v}, difftest::Flaky{v}, v);
+    SLUICE_INFO(log, "field {}", v, sluice::kv<"f">(difftest::Flaky{v}));
+  }
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+  sluice::set_error_handler(nullptr);
+  binary.reset();
+  INFO((errors.empty() ? std::string() : errors.front()));
+  CHECK(errors.empty());
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode(read_file(dir / "flaky.slog"), warnings);
+  CHECK(warnings.empty());
+  compare(live->lines(), decoded);
+  REQUIRE(decoded.size() == 4);
+  CHECK(decoded[2].find("\"message\":\"value [sluice: format error: flaky -2] [[sluice: format "
+                        "error: flaky -2]] -2\"") != std::string::npos);
 }
