@@ -16,6 +16,7 @@
 #include <sluice/runtime.hpp>
 #include <sluice/sinks/binary_file_sink.hpp>
 #include <sluice/sinks/capture_sink.hpp>
+#include <sluice/sinks/file_sink.hpp>
 #include <sluice/sluice.hpp>
 
 #include <algorithm>
@@ -320,7 +321,9 @@ void log_one(Gen& g, sluice::Logger& log) {
   const void* const ptrs[] = {nullptr, &g, reinterpret_cast<const void*>(~std::uintptr_t{0}),
                               reinterpret_cast<const void*>(std::uintptr_t{1})};
   const void* const ptr = ptrs[g.below(std::size(ptrs))];
-  switch (g.below(g.below(50) == 0 ? 31 : 30)) {
+  // 30, the big record, is rare (1 time in 50); 32 and up is the default.
+  const std::size_t pick = g.below(33);
+  switch (pick == 30 && g.below(50) != 0 ? 32 : pick) {
     case 0:
       SLUICE_TRACE(log, "trace {} {}", g.integer<int>(), g.text());
       break;
@@ -442,6 +445,11 @@ void log_one(Gen& g, sluice::Logger& log) {
     case 29:
       any_numbered_site(g, log, std::make_integer_sequence<int, 300>{});
       break;
+    case 31:  // a custom formatter that throws (for negative values)
+      SLUICE_INFO(log, "flaky {} [{:>30}]", difftest::Flaky{g.integer<int>()},
+                  difftest::Flaky{g.integer<int>()},
+                  kv<"flaky">(difftest::Flaky{g.integer<int>()}));
+      break;
     case 30: {  // longer than a block, and than a zstd block
       std::string big(70'000 + g.below(70'000), 'b');
       for (std::size_t i = 0; i < big.size(); i += 1 + g.below(5000)) big[i] = g.character();
@@ -484,6 +492,9 @@ void run_differential(const sluice::Options& start_options, int records_per_thre
   INFO("seed " << base_seed << " (SLUICE_DIFF_SEED)");
   TempDir dir("sluice-diff");
   auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  // The JSON Lines file a FileSink writes live: the same lines.
+  auto live_file = std::make_shared<sluice::FileSink>(dir / "live.jsonl",
+                                                      std::make_shared<sluice::JsonFormatter>());
   sluice::BinaryFileOptions plain_options;
   plain_options.block_size = 700;  // many blocks, some records across a block's size
   auto plain = std::make_shared<sluice::BinaryFileSink>(dir / "plain.slog", plain_options);
@@ -496,9 +507,9 @@ void run_differential(const sluice::Options& start_options, int records_per_thre
   auto rotated_zstd =
       std::make_shared<sluice::BinaryFileSink>(dir / "rotz.slog.zst", rotated_options);
   for (const auto& sink :
-       {std::shared_ptr<sluice::Sink>(live), std::shared_ptr<sluice::Sink>(plain),
-        std::shared_ptr<sluice::Sink>(zstd), std::shared_ptr<sluice::Sink>(rotated),
-        std::shared_ptr<sluice::Sink>(rotated_zstd)}) {
+       {std::shared_ptr<sluice::Sink>(live), std::shared_ptr<sluice::Sink>(live_file),
+        std::shared_ptr<sluice::Sink>(plain), std::shared_ptr<sluice::Sink>(zstd),
+        std::shared_ptr<sluice::Sink>(rotated), std::shared_ptr<sluice::Sink>(rotated_zstd)}) {
     sluice::root_logger().add_sink(sink);
   }
   sluice::root_logger().set_level(sluice::Level::trace);
@@ -534,8 +545,21 @@ void run_differential(const sluice::Options& start_options, int records_per_thre
   plain.reset();
   rotated.reset();
   rotated_zstd.reset();
+  live_file.reset();
 
   std::vector<std::string> expected = live->lines();
+  {
+    INFO("FileSink's JSON Lines");
+    const std::string text = read_file(dir / "live.jsonl");
+    std::vector<std::string> file_lines;
+    for (std::size_t at = 0; at < text.size();) {
+      const std::size_t end = text.find('\n', at);
+      REQUIRE(end != std::string::npos);
+      file_lines.push_back(text.substr(at, end - at));
+      at = end + 1;
+    }
+    compare(expected, file_lines);
+  }
   std::size_t annotated = 0, redacted = 0;
   for (std::string& line : expected) {
     const std::size_t size = line.size();
