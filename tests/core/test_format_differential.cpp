@@ -30,6 +30,7 @@
 
 #include "arg_decoding.hpp"
 #include "binary_format.hpp"
+#include "binlog_decode.hpp"
 #include "capture_fixture.hpp"
 #include "sluice/detail/short_decimal.hpp"
 #include "temp_dir.hpp"
@@ -134,20 +135,6 @@ std::vector<std::string> decode_messages(const std::string& bytes) {
   return messages;
 }
 
-// Printable bytes for a failure message: every byte not in 0x20..0x7e as \xNN.
-std::string escaped(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '\\') {
-      out += c;
-    } else {
-      out += fmt::format("\\x{:02x}", u);
-    }
-  }
-  return out;
-}
-
 struct Run {
   std::vector<std::string> expected;
   std::vector<std::string> live;
@@ -162,8 +149,9 @@ void compare(const char* path, const std::vector<std::string>& expected,
   for (std::size_t i = 0; i < std::min(actual.size(), expected.size()); ++i) {
     if (actual[i] == expected[i]) continue;
     if (++mismatches > 40) continue;  // enough to read
-    FAIL_CHECK(path << " #" << i << "\n  expected: \"" << escaped(expected[i])
-                    << "\"\n  actual:   \"" << escaped(actual[i]) << "\"");
+    FAIL_CHECK(path << " #" << i << "\n  expected: \""
+                    << sluice::testing::escaped_bytes(expected[i]) << "\"\n  actual:   \""
+                    << sluice::testing::escaped_bytes(actual[i]) << "\"");
   }
   CHECK(mismatches == 0);
 }

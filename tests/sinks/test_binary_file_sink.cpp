@@ -31,6 +31,7 @@
 
 #include "binary_format.hpp"
 #include "binary_input.hpp"
+#include "binlog_decode.hpp"
 #include "full_disk.hpp"
 #include "record_fixture.hpp"
 #include "temp_dir.hpp"
@@ -97,23 +98,6 @@ std::vector<std::string> decode_json(const std::string& bytes, std::vector<std::
       [&](const std::string& w) { warnings.push_back(w); });
   reader.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
   reader.finish();
-  return lines;
-}
-
-// Through BinaryInput, as sluice-decode reads: plain or compressed.
-std::vector<std::string> decode_any(const std::string& bytes, std::vector<std::string>& warnings) {
-  const sluice::JsonFormatter json;
-  std::vector<std::string> lines;
-  const auto warn = [&](const std::string& w) { warnings.push_back(w); };
-  sluice::detail::binlog::BinaryReader reader(
-      [&](const sluice::RecordView& r) {
-        lines.emplace_back();
-        json.format(r, lines.back());
-      },
-      warn);
-  sluice::detail::binlog::BinaryInput input(reader, warn);
-  input.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
-  input.finish();
   return lines;
 }
 
@@ -217,7 +201,7 @@ TEST_CASE("a .slog.zst file is compressed, whole up to each flush, and decodes a
   std::vector<std::string> warnings;
   const std::string so_far = read_file(path);
   CHECK(zstd_magic_at_start(so_far));
-  CHECK(decode_any(so_far, warnings).size() == 209);
+  CHECK(sluice::testing::decode_to_json_lines(so_far, warnings).size() == 209);
   CHECK(warnings.empty());
   SLUICE_INFO(sluice::get_logger("app"), "after the flush {}", 1);
   sluice::flush();
@@ -226,7 +210,7 @@ TEST_CASE("a .slog.zst file is compressed, whole up to each flush, and decodes a
 
   const std::string bytes = read_file(path);
   CHECK(bytes.size() < so_far.size() + 200);  // the last record: a zstd block, then the frame's end
-  const std::vector<std::string> decoded = decode_any(bytes, warnings);
+  const std::vector<std::string> decoded = sluice::testing::decode_to_json_lines(bytes, warnings);
   CHECK(warnings.empty());
   const std::vector<std::string> expected = live->lines();
   REQUIRE(expected.size() == 210);
@@ -251,7 +235,7 @@ TEST_CASE("compression follows the option, and the file name when automatic") {
   // Even without records, each decodes (to nothing) without a warning.
   for (const char* name : {"a.slog.zst", "a.slog", "b.slog.zst", "b.slog"}) {
     std::vector<std::string> warnings;
-    CHECK(decode_any(read_file(dir / name), warnings).empty());
+    CHECK(sluice::testing::decode_to_json_lines(read_file(dir / name), warnings).empty());
     CHECK(warnings.empty());
   }
 }
@@ -306,7 +290,8 @@ TEST_CASE(
                               "\": No space left on device \\([0-9]+ bytes kept for retry\\)"));
   }
   std::vector<std::string> warnings;
-  const std::vector<std::string> decoded = decode_any(read_file(path), warnings);
+  const std::vector<std::string> decoded =
+      sluice::testing::decode_to_json_lines(read_file(path), warnings);
   CHECK(warnings.empty());
   CHECK(decoded == live->lines());
   CHECK(decoded.size() == 52);
@@ -363,7 +348,8 @@ TEST_CASE("a rotated binary log: every file decodes on its own, the set in order
     for (const fs::path& file : files) {
       INFO(file);
       std::vector<std::string> warnings;
-      const std::vector<std::string> part = decode_any(read_file(file), warnings);
+      const std::vector<std::string> part =
+          sluice::testing::decode_to_json_lines(read_file(file), warnings);
       CHECK(warnings.empty());
       if (file != files.back()) CHECK_FALSE(part.empty());  // the active one may have none yet
       all.insert(all.end(), part.begin(), part.end());
@@ -409,8 +395,10 @@ TEST_CASE("a binary sink on a daily schedule: one file a day, none without recor
   run(3, 4, kMidnight + 90'000 * kS);  // the next day
   CHECK(dir.names() == std::vector<std::string>{"app.2026-11-23T00-00-00.slog.zst", "app.slog"});
   std::vector<std::string> warnings;
-  const auto first_day = decode_any(read_file(dir / "app.2026-11-23T00-00-00.slog.zst"), warnings);
-  const auto second_day = decode_any(read_file(dir / "app.slog"), warnings);
+  const auto first_day = sluice::testing::decode_to_json_lines(
+      read_file(dir / "app.2026-11-23T00-00-00.slog.zst"), warnings);
+  const auto second_day =
+      sluice::testing::decode_to_json_lines(read_file(dir / "app.slog"), warnings);
   CHECK(warnings.empty());
   REQUIRE(first_day.size() == 3);
   REQUIRE(second_day.size() == 1);
@@ -451,7 +439,8 @@ TEST_CASE(
     for (std::size_t k = 0; k < flushed.size(); ++k) {
       INFO("cut after flush " << k);
       std::vector<std::string> warnings;
-      const std::vector<std::string> decoded = decode_any(bytes.substr(0, flushed[k]), warnings);
+      const std::vector<std::string> decoded =
+          sluice::testing::decode_to_json_lines(bytes.substr(0, flushed[k]), warnings);
       CHECK(warnings.empty());
       REQUIRE(decoded.size() == k + 1);
       CHECK(std::equal(decoded.begin(), decoded.end(), expected.begin()));
@@ -468,7 +457,7 @@ TEST_CASE(
   const std::string bytes = read_file(path);
   CHECK(ZSTD_findFrameCompressedSize(bytes.data(), bytes.size()) == bytes.size());
   std::vector<std::string> warnings;
-  CHECK(decode_any(bytes, warnings) == expected);
+  CHECK(sluice::testing::decode_to_json_lines(bytes, warnings) == expected);
   CHECK(warnings.empty());
 }
 
@@ -574,7 +563,8 @@ TEST_CASE("a binary sink whose rotation cannot flush retries a second later, not
     for (const auto& entry : fs::directory_iterator(dir.path())) {
       INFO(entry.path());
       std::vector<std::string> warnings;
-      const std::vector<std::string> part = decode_any(read_file(entry.path()), warnings);
+      const std::vector<std::string> part =
+          sluice::testing::decode_to_json_lines(read_file(entry.path()), warnings);
       CHECK(warnings.empty());
       all.insert(all.end(), part.begin(), part.end());
     }

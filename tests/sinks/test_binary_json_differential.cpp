@@ -40,6 +40,7 @@
 
 #include "binary_format.hpp"
 #include "binary_input.hpp"
+#include "binlog_decode.hpp"
 #include "os.hpp"
 #include "record_fixture.hpp"
 #include "temp_dir.hpp"
@@ -82,38 +83,6 @@ std::string read_file(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Decoded as sluice-decode decodes: through BinaryInput (plain or zstd).
-std::vector<std::string> decode(const std::string& bytes, std::vector<std::string>& warnings) {
-  const sluice::JsonFormatter json;
-  std::vector<std::string> lines;
-  const auto warn = [&](const std::string& w) { warnings.push_back(w); };
-  sluice::detail::binlog::BinaryReader reader(
-      [&](const sluice::RecordView& r) {
-        lines.emplace_back();
-        json.format(r, lines.back());
-      },
-      warn);
-  sluice::detail::binlog::BinaryInput input(reader, warn);
-  input.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
-  input.finish();
-  return lines;
-}
-
-// Bytes shown so that a mismatch report is exact: printable ASCII as is,
-// everything else as \xNN.
-std::string visible(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '\\') {
-      out += c;
-    } else {
-      out += fmt::format("\\x{:02x}", u);
-    }
-  }
-  return out;
-}
-
 #ifdef SLUICE_DECODE_PATH
 // sluice-decode's JSON Lines for `args`, split at newlines.
 std::vector<std::string> decode_cli(const std::string& args) {
@@ -151,8 +120,8 @@ void compare(const std::vector<std::string>& expected, const std::vector<std::st
         e.begin());
     const std::size_t from = at > 60 ? at - 60 : 0;
     INFO("record " << i << ", first difference at byte " << at << "\nexpected: ..."
-                   << visible(e.substr(from, 140)) << "\nactual:   ..."
-                   << visible(a.substr(from, 140)));
+                   << sluice::testing::escaped_bytes(e.substr(from, 140)) << "\nactual:   ..."
+                   << sluice::testing::escaped_bytes(a.substr(from, 140)));
     CHECK(false);
   }
   INFO(mismatches << " records differ");
@@ -574,7 +543,8 @@ void run_differential(const sluice::Options& start_options, int records_per_thre
   for (const char* name : {"plain.slog", "big.slog.zst"}) {
     INFO(name);
     std::vector<std::string> warnings;
-    const std::vector<std::string> decoded = decode(read_file(dir / name), warnings);
+    const std::vector<std::string> decoded =
+        sluice::testing::decode_to_json_lines(read_file(dir / name), warnings);
     CHECK(warnings.empty());
     compare(expected, decoded);
 #ifdef SLUICE_DECODE_PATH
@@ -592,7 +562,7 @@ void run_differential(const sluice::Options& start_options, int records_per_thre
     std::string all;
     for (const fs::path& file : set) all += read_file(file);
     std::vector<std::string> warnings;
-    const std::vector<std::string> decoded = decode(all, warnings);
+    const std::vector<std::string> decoded = sluice::testing::decode_to_json_lines(all, warnings);
     CHECK(warnings.empty());
     compare(expected, decoded);
 #ifdef SLUICE_DECODE_PATH
@@ -646,7 +616,8 @@ TEST_CASE("a record that fills a block to the format's 16 MiB limit: every recor
     write(record.build<kBig>(meta, std::string("small again")));
   }
   std::vector<std::string> warnings;
-  const std::vector<std::string> decoded = decode(read_file(dir / "big.slog"), warnings);
+  const std::vector<std::string> decoded =
+      sluice::testing::decode_to_json_lines(read_file(dir / "big.slog"), warnings);
   CHECK(warnings.empty());
   compare(expected, decoded);
 }
@@ -687,7 +658,8 @@ TEST_CASE("a custom value whose formatter throws, redaction off: decoded as writ
   INFO((errors.empty() ? std::string() : errors.front()));
   CHECK(errors.empty());
   std::vector<std::string> warnings;
-  const std::vector<std::string> decoded = decode(read_file(dir / "flaky.slog"), warnings);
+  const std::vector<std::string> decoded =
+      sluice::testing::decode_to_json_lines(read_file(dir / "flaky.slog"), warnings);
   CHECK(warnings.empty());
   compare(live->lines(), decoded);
   REQUIRE(decoded.size() == 4);
