@@ -87,10 +87,10 @@ LogFile::~LogFile() {
   worker_.reset();  // finishes its jobs
 }
 
-std::filesystem::path LogFile::free_staging_name(std::int64_t ns) const {
-  const std::string stamp = file_name_stamp(ns, rotation_.utc);
+std::filesystem::path LogFile::free_staging_name(const std::string& stamp,
+                                                 std::uint64_t& counter) const {
   const bool live = files_.active_compressed();
-  for (std::uint64_t counter = 0;; ++counter) {
+  for (counter = stamp == last_stamp_ ? last_counter_ + 1 : 0;; ++counter) {
     // The worker turns name into name.zst: neither may exist.
     const auto plain = files_.timestamped(stamp, counter, false);
     const auto compressed = files_.timestamped(stamp, counter, true);
@@ -120,7 +120,9 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   } catch (const Error& e) {
     fail(e.what());
   }
-  const std::filesystem::path staged = free_staging_name(when);
+  const std::string stamp = file_name_stamp(when, rotation_.utc);
+  std::uint64_t counter = 0;
+  const std::filesystem::path staged = free_staging_name(stamp, counter);
   // Reserved first: the worker's retention must not take the file for an
   // old one between the rename and the submit.
   if (worker_) worker_->reserve(staged);
@@ -150,6 +152,8 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   initial_size_ = 0;
   has_records_ = false;
   last_stamp_ns_ = when;
+  last_stamp_ = stamp;
+  last_counter_ = counter;
   next_boundary_ns_ = next_boundary_ns(rotation_.schedule, rotation_.utc, timestamp_ns);
   if (worker_) worker_->submit(staged);
   return true;

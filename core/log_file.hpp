@@ -88,7 +88,7 @@ class LogFile {
   void wait_for_rotations();
 
  private:
-  std::filesystem::path free_staging_name(std::int64_t ns) const;
+  std::filesystem::path free_staging_name(const std::string& stamp, std::uint64_t& counter) const;
 
   RotatedFileSet files_;
   std::string description_;
@@ -102,6 +102,11 @@ class LogFile {
   std::int64_t retry_at_ns_ = std::numeric_limits<std::int64_t>::min();
   // Rotated names never go back in time, so that name order is age order.
   std::int64_t last_stamp_ns_ = std::numeric_limits<std::int64_t>::min();
+  // The last rotated name's stamp and _N: a later rotation in that second
+  // takes a higher _N even once retention deleted the lower ones, or its
+  // name would sort before theirs (and retention delete it as the oldest).
+  std::string last_stamp_;
+  std::uint64_t last_counter_ = 0;
   std::chrono::steady_clock::time_point last_retention_ = std::chrono::steady_clock::now();
   std::uint64_t max_bytes_ = 0;
   std::int64_t next_boundary_ns_ = std::numeric_limits<std::int64_t>::max();

@@ -431,3 +431,25 @@ TEST_CASE("a rotation that fails is reported and retried a second later, not at 
   sink.wait_for_rotations();
   CHECK(dir.names().empty());
 }
+
+TEST_CASE("same-second timestamp names never reuse a counter that retention freed", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;  // one line a file
+  options.rotation.naming = RotatedNames::timestamp;
+  options.rotation.compress = false;
+  options.rotation.backup_count = 1;
+  {
+    FileSink sink(dir / "app.log", message_only(), options);
+    for (int i = 0; i < 4; ++i) {
+      write_requests(sink, i, i + 1);  // all in the same second
+      sink.wait_for_rotations();
+    }
+  }
+  // The newest rotated file (line 2) is the one kept, under a name that
+  // sorts after every earlier one of that second.
+  REQUIRE(dir.names().size() == 2);
+  CHECK(dir.names()[1] == "app.log");
+  CHECK(read_log(dir / dir.names()[0]) == lines(2, 3));
+  CHECK(read_log(dir / "app.log") == lines(3, 4));
+}
