@@ -1,6 +1,7 @@
 // sluice-redact: removes secrets from text logs, one line in, one line out,
 // with the engine sluice's backend runs. See docs/redaction.md.
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -26,12 +27,26 @@ constexpr const char* kUsage =
     "  sluice-redact app.log > app.redacted.log\n"
     "  kubectl logs pod | sluice-redact --config redact.conf\n";
 
+// errno of the first failed write to stdout, 0 while none failed.
+int write_errno = 0;
+
+void report_write_error() {
+  std::fprintf(stderr, "sluice-redact: cannot write output: %s\n", std::strerror(write_errno));
+}
+
+// False on a read error or a write error (write_errno set). A write error
+// must stop the loop: with SIGPIPE ignored, a closed pipe would otherwise
+// have it read endless input forever, writing nothing.
 bool redact_stream(std::istream& in, sluice::redact_tool::LineRedactor& lines, std::FILE* out) {
   std::string line;
   while (std::getline(in, line)) {
     const std::string_view redacted = lines.redact(line);
     std::fwrite(redacted.data(), 1, redacted.size(), out);
     std::fputc('\n', out);
+    if (std::ferror(out)) {
+      write_errno = errno;  // set by the write that failed, nothing since
+      return false;
+    }
   }
   return !in.bad();
 }
@@ -66,6 +81,7 @@ int main(int argc, char** argv) {
     sluice::redact_tool::LineRedactor lines(redactor);
     int status = 0;
     for (const std::string& file : files) {
+      if (write_errno != 0) break;
       if (file == "-") {
         if (!redact_stream(std::cin, lines, stdout)) status = 1;
         continue;
@@ -87,7 +103,11 @@ int main(int argc, char** argv) {
             static_cast<unsigned long long>(lines.counts()[k]));
       }
     }
-    if (std::fflush(stdout) != 0) return 1;
+    if (write_errno == 0 && std::fflush(stdout) != 0) write_errno = errno;
+    if (write_errno != 0) {
+      report_write_error();
+      return 1;
+    }
     return status;
   } catch (const sluice::Error& e) {
     std::fprintf(stderr, "sluice-redact: %s\n", e.what());

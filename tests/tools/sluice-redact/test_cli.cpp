@@ -1,0 +1,77 @@
+// sluice-redact as an operator runs it: the real binary, through sh, on
+// files in a scratch directory (its behaviour is main's: exit codes, error
+// messages, bytes on stdout).
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Scratch {
+  fs::path dir;
+  Scratch() {
+    dir = fs::temp_directory_path() /
+          ("sluice-redact-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+    fs::create_directories(dir);
+  }
+  ~Scratch() {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  void write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(path(name), std::ios::binary) << bytes;
+  }
+  std::string read(const std::string& name) const {
+    std::ifstream in(path(name), std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  // Runs `sluice-redact ARGS` in the directory, stdin from `in`, stdout to
+  // "out", stderr to "err"; the exit status.
+  int run(const std::string& args, const std::string& in = "") const {
+    write("in", in);
+    const std::string command =
+        "cd '" + dir.string() + "' && '" SLUICE_REDACT_PATH "' " + args + " < in > out 2> err";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sluice-redact: a full disk is an error, named, exit 1") {
+  const Scratch s;
+  s.write("a.log", "password=hunter2\n");
+  s.write("run.sh", "'" SLUICE_REDACT_PATH "' a.log > /dev/full 2> err; echo $? > rc\n");
+  REQUIRE(std::system(("cd '" + s.dir.string() + "' && sh run.sh").c_str()) == 0);
+  CHECK(s.read("rc") == "1\n");
+  CHECK(s.read("err") == "sluice-redact: cannot write output: No space left on device\n");
+}
+
+TEST_CASE("sluice-redact: a closed pipe with SIGPIPE ignored stops it, exit 1") {
+  const Scratch s;
+  // Endless input: before the fix it never stopped (timeout's 124).
+  s.write("run.sh",
+          "(trap '' PIPE; yes 'password=hunter2' 2> /dev/null | timeout 20 '" SLUICE_REDACT_PATH
+          "' 2> err; echo $? > rc) | head -1 > out\n");
+  REQUIRE(std::system(("cd '" + s.dir.string() + "' && sh run.sh").c_str()) == 0);
+  CHECK(s.read("out") == "password=[REDACTED]\n");
+  CHECK(s.read("rc") == "1\n");
+  CHECK(s.read("err") == "sluice-redact: cannot write output: Broken pipe\n");
+}
