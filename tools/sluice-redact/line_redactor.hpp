@@ -19,6 +19,10 @@ class LineRedactor {
   /// until the next call.
   std::string_view redact(std::string_view line);
 
+  /// The end of one input: a block cut off there ends there, or a key
+  /// file's truncated block would swallow every file after it.
+  void end_input() noexcept { in_private_key_ = false; }
+
   const RedactionCounts& counts() const noexcept { return counts_; }
 
  private:

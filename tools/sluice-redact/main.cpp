@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
       if (write_errno != 0) break;
       if (file == "-") {
         if (!redact_stream(std::cin, lines, stdout)) status = 1;
+        lines.end_input();
         continue;
       }
       std::ifstream in(file, std::ios::binary);
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
         continue;
       }
       if (!redact_stream(in, lines, stdout)) status = 1;
+      lines.end_input();
     }
     if (stats) {
       for (std::size_t k = 0; k < sluice::redaction_kind_count; ++k) {

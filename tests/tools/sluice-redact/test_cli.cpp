@@ -75,3 +75,11 @@ TEST_CASE("sluice-redact: a closed pipe with SIGPIPE ignored stops it, exit 1") 
   CHECK(s.read("rc") == "1\n");
   CHECK(s.read("err") == "sluice-redact: cannot write output: Broken pipe\n");
 }
+
+TEST_CASE("sluice-redact: a PEM block cut off at the end of one file ends there") {
+  const Scratch s;
+  s.write("key.pem", "-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n");
+  s.write("app.log", "user=bob status=ok\n");
+  CHECK(s.run("key.pem app.log") == 0);
+  CHECK(s.read("out") == "-----BEGIN RSA PRIVATE KEY-----\n[REDACTED]\nuser=bob status=ok\n");
+}
