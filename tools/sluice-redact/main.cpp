@@ -42,7 +42,9 @@ bool redact_stream(std::istream& in, sluice::redact_tool::LineRedactor& lines, s
   while (std::getline(in, line)) {
     const std::string_view redacted = lines.redact(line);
     std::fwrite(redacted.data(), 1, redacted.size(), out);
-    std::fputc('\n', out);
+    // getline sets eof only when the line had no newline: the input's last
+    // line, kept as it was (like sed and cat), not given one.
+    if (!in.eof()) std::fputc('\n', out);
     if (std::ferror(out)) {
       write_errno = errno;  // set by the write that failed, nothing since
       return false;

@@ -83,3 +83,13 @@ TEST_CASE("sluice-redact: a PEM block cut off at the end of one file ends there"
   CHECK(s.run("key.pem app.log") == 0);
   CHECK(s.read("out") == "-----BEGIN RSA PRIVATE KEY-----\n[REDACTED]\nuser=bob status=ok\n");
 }
+
+TEST_CASE("sluice-redact: a last line without a newline is kept without one") {
+  const Scratch s;
+  CHECK(s.run("", "a\npassword=hunter2") == 0);
+  CHECK(s.read("out") == "a\npassword=[REDACTED]");
+  CHECK(s.run("", "") == 0);
+  CHECK(s.read("out").empty());
+  CHECK(s.run("", "a\r\nb\r\n") == 0);
+  CHECK(s.read("out") == "a\r\nb\r\n");
+}
