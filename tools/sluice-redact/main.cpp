@@ -82,21 +82,28 @@ int main(int argc, char** argv) {
     const sluice::detail::Redactor redactor(std::move(policy));
     sluice::redact_tool::LineRedactor lines(redactor);
     int status = 0;
+    // A read error after the open (a directory: EISDIR, an I/O error) is
+    // named like a failed open; it used to exit 1 without a word.
+    const auto read_failed = [&](const std::string& name) {
+      std::fprintf(stderr, "sluice-redact: cannot read %s: %s\n", name.c_str(),
+                   std::strerror(errno));
+      status = 1;
+    };
     for (const std::string& file : files) {
       if (write_errno != 0) break;
       if (file == "-") {
-        if (!redact_stream(std::cin, lines, stdout)) status = 1;
+        // std::cin reads through stdio, which keeps a read error to itself.
+        const bool ok = redact_stream(std::cin, lines, stdout) && !std::ferror(stdin);
+        if (!ok && write_errno == 0) read_failed("-");
         lines.end_input();
         continue;
       }
       std::ifstream in(file, std::ios::binary);
       if (!in) {
-        std::fprintf(stderr, "sluice-redact: cannot read %s: %s\n", file.c_str(),
-                     std::strerror(errno));
-        status = 1;
+        read_failed(file);
         continue;
       }
-      if (!redact_stream(in, lines, stdout)) status = 1;
+      if (!redact_stream(in, lines, stdout) && write_errno == 0) read_failed(file);
       lines.end_input();
     }
     if (stats) {

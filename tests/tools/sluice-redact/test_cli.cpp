@@ -93,3 +93,19 @@ TEST_CASE("sluice-redact: a last line without a newline is kept without one") {
   CHECK(s.run("", "a\r\nb\r\n") == 0);
   CHECK(s.read("out") == "a\r\nb\r\n");
 }
+
+TEST_CASE("sluice-redact: an input that opens but cannot be read is named, the others still run") {
+  const Scratch s;
+  s.write("a.log", "a\n");
+  CHECK(s.run(". a.log") == 1);  // a directory opens, its read fails (EISDIR)
+  CHECK(s.read("out") == "a\n");
+  CHECK(s.read("err") == "sluice-redact: cannot read .: Is a directory\n");
+  s.write("run.sh", "'" SLUICE_REDACT_PATH "' - a.log < . > out 2> err; echo $? > rc\n");
+  REQUIRE(std::system(("cd '" + s.dir.string() + "' && sh run.sh").c_str()) == 0);
+  CHECK(s.read("rc") == "1\n");
+  CHECK(s.read("out") == "a\n");
+  CHECK(s.read("err") == "sluice-redact: cannot read -: Is a directory\n");
+  CHECK(s.run("missing a.log") == 1);
+  CHECK(s.read("out") == "a\n");
+  CHECK(s.read("err") == "sluice-redact: cannot read missing: No such file or directory\n");
+}
