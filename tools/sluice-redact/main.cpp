@@ -16,13 +16,14 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: sluice-redact [--config FILE] [--stats] [FILE...]\n"
+    "usage: sluice-redact [--config FILE] [--stats] [--] [FILE...]\n"
     "Writes each line of the FILEs (or stdin; '-' is stdin) to stdout with\n"
     "secrets replaced: card numbers, SSNs, e-mail local parts, JWTs, Bearer and\n"
     "Basic credentials, AWS keys, PEM private keys, values of sensitive keys\n"
     "(password=..., \"api_key\": \"...\"). The default policy unless --config.\n"
     "  --config FILE  settings (key, no-key, style.KIND, hmac-key[-file], pattern)\n"
     "  --stats        print redaction counts by kind to stderr at the end\n"
+    "  --             end of options: every argument after it is a FILE\n"
     "examples:\n"
     "  sluice-redact app.log > app.redacted.log\n"
     "  kubectl logs pod | sluice-redact --config redact.conf\n";
@@ -59,12 +60,22 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   std::string config;
   bool stats = false;
+  bool options_done = false;  // after "--", a file named "-x.log" is a file
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "-h" || arg == "--help") {
+    if (options_done) {
+      files.push_back(arg);
+    } else if (arg == "--") {
+      options_done = true;
+    } else if (arg == "-h" || arg == "--help") {
       std::fputs(kUsage, stdout);
       return 0;
-    } else if (arg == "--config" && i + 1 < argc) {
+    } else if (arg == "--config") {
+      // Last on the line it used to be reported as an unknown option.
+      if (i + 1 == argc) {
+        std::fputs("sluice-redact: --config needs a FILE\n", stderr);
+        return 2;
+      }
       config = argv[++i];
     } else if (arg == "--stats") {
       stats = true;

@@ -109,3 +109,14 @@ TEST_CASE("sluice-redact: an input that opens but cannot be read is named, the o
   CHECK(s.read("out") == "a\n");
   CHECK(s.read("err") == "sluice-redact: cannot read missing: No such file or directory\n");
 }
+
+TEST_CASE("sluice-redact: -- ends the options; --config without a FILE says so") {
+  const Scratch s;
+  s.write("-x.log", "password=hunter2\n");
+  CHECK(s.run("-- -x.log") == 0);
+  CHECK(s.read("out") == "password=[REDACTED]\n");
+  CHECK(s.run("--stats -- -", "a\n") == 0);
+  CHECK(s.read("out") == "a\n");
+  CHECK(s.run("--config") == 2);
+  CHECK(s.read("err") == "sluice-redact: --config needs a FILE\n");
+}
