@@ -26,6 +26,8 @@ constexpr std::uint64_t kBusyPollIntervalNs = 4000;
 // (ErrorReporter::report_pending: a lock and a look at each source) and
 // drops the queues of threads that have exited (a look at each queue).
 constexpr std::uint64_t kUpkeepIntervalNs = 250'000'000;
+// How often an idle backend tries again to flush a sink whose flush failed.
+constexpr std::uint64_t kFlushRetryIntervalNs = 10'000'000;
 
 // The backend's own report of dropped records.
 constexpr SourceLocation kDropLocation{
@@ -117,6 +119,7 @@ void Backend::start_locked(const Options& options) {
   window_ticks_ = clock_.ticks_for_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(options.reorder_window).count()));
   upkeep_ticks_ = clock_.ticks_for_ns(kUpkeepIntervalNs);
+  flush_retry_ticks_ = clock_.ticks_for_ns(kFlushRetryIntervalNs);
   upkeep_checked_ = now_ticks();
   process_id_ = os::process_id();
 
@@ -157,6 +160,7 @@ void Backend::stop() {
     // its loggers dropped it (a file sink's destructor finishes its rotations).
     routes_.clear();
     dirty_sinks_.clear();
+    failed_flushes_.clear();
     // A flush() that came in after the thread's last look for requests:
     // everything logged before stop() began is written, as for a flush()
     // after stop(), which returns at once.
@@ -230,7 +234,7 @@ void Backend::run() {
     periodic_upkeep(now_ticks());
     if (idle) {
       reap_exited_queues();
-      flush_sinks();  // idle: hand buffered output to the OS
+      flush_sinks(false);  // idle: hand buffered output to the OS
       idle_wait();
     }
   }
@@ -262,7 +266,7 @@ void Backend::serve_flush_requests(bool final) {
   // for the next start(), as records logged after stop() do.
   drain_to(published_positions());
   report_drops();
-  flush_sinks();
+  flush_sinks(true);
   if (final) reap_exited_queues();
   for (FlushRequest* request : pending_flushes_) release(*request);
   pending_flushes_.clear();
@@ -560,22 +564,43 @@ void Backend::add_dirty(Route& route, std::size_t index) {
   }
 }
 
-void Backend::flush_sinks() {
+void Backend::flush_sinks(bool retry_failed_now) {
   std::vector<std::shared_ptr<Sink>> dirty;
   dirty.swap(dirty_sinks_);
   ++flush_epoch_;  // every route's marks are stale now
+  // A sink whose flush failed (a full disk, a closed pipe) is tried again
+  // every kFlushRetryIntervalNs, or when flush() or stop() asks; retried at
+  // every idle pass, it made thousands of failing write(2) calls a second
+  // while nothing was logged. Written to again, it is flushed as usual.
+  const std::uint64_t now = now_ticks();
+  if (!failed_flushes_.empty() && (retry_failed_now || now >= flush_retry_at_)) {
+    for (auto& sink : failed_flushes_) {
+      if (std::find(dirty.begin(), dirty.end(), sink) == dirty.end()) dirty.push_back(sink);
+    }
+    failed_flushes_.clear();
+  }
+  bool failed = false;
   for (auto& sink : dirty) {
     try {
       sink->flush();
+      std::erase(failed_flushes_, sink);  // flushed after being written again
     } catch (const std::exception& e) {
-      sink_errors_.fetch_add(1, std::memory_order_relaxed);
-      errors_.report(sink->description(), std::string("flush failed: ") + e.what());
-      dirty_sinks_.push_back(std::move(sink));  // retried at the next idle pass
+      flush_failed(std::move(sink), std::string("flush failed: ") + e.what());
+      failed = true;
     } catch (...) {
-      sink_errors_.fetch_add(1, std::memory_order_relaxed);
-      errors_.report(sink->description(), "flush failed: unknown exception");
-      dirty_sinks_.push_back(std::move(sink));
+      flush_failed(std::move(sink), "flush failed: unknown exception");
+      failed = true;
     }
+  }
+  // From the last failure: passes that tried nothing must not push it on.
+  if (failed) flush_retry_at_ = now + flush_retry_ticks_;
+}
+
+void Backend::flush_failed(std::shared_ptr<Sink> sink, const std::string& message) {
+  sink_errors_.fetch_add(1, std::memory_order_relaxed);
+  errors_.report(sink->description(), message);
+  if (std::find(failed_flushes_.begin(), failed_flushes_.end(), sink) == failed_flushes_.end()) {
+    failed_flushes_.push_back(std::move(sink));
   }
 }
 

@@ -137,7 +137,10 @@ class Backend {
   void write_old_clock_records();
   void report_drops();
   void reap_exited_queues();
-  void flush_sinks();
+  /// Flushes the sinks written since the last call, and those whose flush
+  /// failed if `retry_failed_now` or their retry is due.
+  void flush_sinks(bool retry_failed_now);
+  void flush_failed(std::shared_ptr<Sink> sink, const std::string& message);
   void serve_flush_requests(bool final);
   /// Lets the flush() that made `request` return; it is gone after this.
   static void release(FlushRequest& request) noexcept;
@@ -198,7 +201,11 @@ class Backend {
   ClockSource clock_source_ = ClockSource::system;  // this run's, set by start()
   std::vector<Route> routes_;
   std::vector<std::shared_ptr<Sink>> dirty_sinks_;
-  std::uint64_t flush_epoch_ = 1;  // bumped whenever dirty_sinks_ is taken
+  // Sinks whose last flush failed, tried again from flush_retry_at_ (ticks).
+  std::vector<std::shared_ptr<Sink>> failed_flushes_;
+  std::uint64_t flush_retry_at_ = 0;
+  std::uint64_t flush_retry_ticks_ = 0;  // see kFlushRetryIntervalNs
+  std::uint64_t flush_epoch_ = 1;        // bumped whenever dirty_sinks_ is taken
   std::vector<FlushRequest*> pending_flushes_;
   std::uint64_t dropped_reported_ = 0;
   std::uint64_t dropped_by_reaped_ = 0;

@@ -122,6 +122,26 @@ class SlowSink final : public sluice::Sink {
   void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
 };
 
+// Takes every record; its flush() fails until heal(), as on a full disk.
+class FlushFailingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override {}
+  void flush() override {
+    flushes_.fetch_add(1);
+    if (!healed_.load()) throw std::runtime_error("no space left");
+    healed_flushes_.fetch_add(1);
+  }
+  std::string description() const override { return "flush failing sink"; }
+  void heal() { healed_.store(true); }
+  int flushes() const { return flushes_.load(); }
+  int healed_flushes() const { return healed_flushes_.load(); }
+
+ private:
+  std::atomic<bool> healed_{false};
+  std::atomic<int> flushes_{0};
+  std::atomic<int> healed_flushes_{0};
+};
+
 // 50 records through a logger whose only sink fails each of them, flushed.
 void log_fifty_failing_records() {
   sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
@@ -489,6 +509,29 @@ TEST_CASE(
   wait_until([&] { return errors.taken().size() >= 2; }, 3s);
   // The last of the 49 held back, and the 48 others.
   CHECK(errors.taken() == kFiftyFailuresReported);
+}
+
+TEST_CASE("a sink whose flush fails is tried again every 10 ms while idle, not at every pass") {
+  // A full disk or a closed pipe: the backend used to retry at every idle
+  // pass (every 100 µs by default), thousands of failing writes a second.
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<FlushFailingSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  SLUICE_INFO(log, "one");
+  sluice::flush();  // fails: flush() tries every sink it wrote
+  const int before = sink->flushes();
+  std::this_thread::sleep_for(300ms);
+  const int retries = sink->flushes() - before;
+  INFO(retries << " flush attempts in 300 ms of idling");
+  CHECK(retries >= 5);
+  CHECK(retries <= 60);
+  sink->heal();
+  wait_until([&] { return sink->healed_flushes() > 0; }, 1s);
+  CHECK(sink->healed_flushes() == 1);  // flushed once it could be, then left alone
+  std::this_thread::sleep_for(50ms);
+  CHECK(sink->healed_flushes() == 1);
+  CHECK(errors.taken().front() == "flush failing sink: flush failed: no space left");
 }
 
 TEST_CASE("stop reports the errors still held back, whatever their windows") {
