@@ -184,7 +184,9 @@ struct BinaryFileSink::State {
 
   // The record into the open block, and the block out once it is full.
   void append(const RecordView& record) {
-    if (const std::size_t before = encoder.pending_payload(); before == 0) {
+    // Checked before the add, not after a throw: a failed add into an empty
+    // block leaves the block's header and definitions behind.
+    if (encoder.pending_payload() == 0) {
       encoder.add(record);
     } else {
       try {
