@@ -61,16 +61,21 @@ bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
   return !key.empty() && keys.is_sensitive(key);
 }
 
-std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys) {
-  std::vector<bool> sensitive;
-  std::string literal;  // the text since the previous placeholder, unescaped
+namespace {
+
+// Calls visit(index, literal, top_level) for each replacement field of the
+// format, in order: its argument index (automatic or explicit), the literal
+// text since the previous top-level field (unescaped), and whether it is a
+// field of its own or one nested in another's spec (a dynamic width, which
+// shows nothing). Indexes of kMaxArguments and more are not visited.
+template <typename Visit>
+void for_each_placeholder(std::string_view format, Visit visit) {
+  std::string literal;
   std::size_t automatic = 0;
-  const auto mark = [&](std::size_t index, bool secret) {
+  const auto field = [&](std::size_t index, bool top_level) {
     // A call site has at most a few dozen arguments (fmt checked the format
     // at compile time); an index beyond this is not one of them.
-    if (index >= kMaxArguments) return;
-    if (sensitive.size() <= index) sensitive.resize(index + 1, false);
-    if (secret) sensitive[index] = true;
+    if (index < kMaxArguments) visit(index, std::string_view(literal), top_level);
   };
   for (std::size_t i = 0; i < format.size();) {
     const char c = format[i];
@@ -100,12 +105,12 @@ std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatch
       ++i;
     }
     if (!explicit_index) index = automatic++;
-    mark(index, literal_marks_secret(literal, keys));
+    field(index, true);
     int depth = 1;
     while (i < format.size() && depth > 0) {
       if (format[i] == '{') {
         ++depth;
-        if (i + 1 < format.size() && format[i + 1] == '}') mark(automatic++, false);
+        if (i + 1 < format.size() && format[i + 1] == '}') field(automatic++, false);
       } else if (format[i] == '}') {
         --depth;
       }
@@ -113,7 +118,58 @@ std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatch
     }
     literal.clear();
   }
+}
+
+bool has_word_char(std::string_view s) noexcept {
+  for (const char c : s) {
+    if (scan::word(c)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys) {
+  std::vector<bool> sensitive;
+  for_each_placeholder(format, [&](std::size_t index, std::string_view literal, bool top_level) {
+    if (sensitive.size() <= index) sensitive.resize(index + 1, false);
+    if (top_level && literal_marks_secret(literal, keys)) sensitive[index] = true;
+  });
   return sensitive;
+}
+
+std::vector<KeyedPlaceholder> keyed_placeholders(std::string_view format) {
+  std::vector<KeyedPlaceholder> keyed;
+  bool after_field = false;  // a top-level field came before this literal
+  std::size_t key_index = 0;
+  std::string key_literal;  // the literal before that field
+  for_each_placeholder(format, [&](std::size_t index, std::string_view literal, bool top_level) {
+    if (!top_level) return;
+    // A word character between the two fields would end any key there, and
+    // the call-site analysis already looks at what the literal holds.
+    if (after_field && key_index != index && !has_word_char(literal)) {
+      keyed.push_back({key_index, index, key_literal, std::string(literal)});
+    }
+    after_field = true;
+    key_index = index;
+    key_literal = literal;
+  });
+  return keyed;
+}
+
+bool keyed_value_is_secret(const KeyedPlaceholder& keyed, std::string_view key_text,
+                           const KeyMatcher& keys, std::string& scratch) {
+  // Only the key's end can matter (a key is at most kMaxKeyLength long):
+  // a long argument is not copied whole for every record.
+  constexpr std::size_t kTail = 2 * KeyMatcher::kMaxKeyLength;
+  if (key_text.size() > kTail) {
+    scratch.assign(key_text.substr(key_text.size() - kTail));
+  } else {
+    scratch.assign(keyed.key_literal);
+    scratch += key_text;
+  }
+  scratch += keyed.between;
+  return literal_marks_secret(scratch, keys);
 }
 
 }  // namespace sluice::detail

@@ -5,6 +5,7 @@
 // first meets it; records then pay nothing for it.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,5 +22,25 @@ std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatch
 
 /// The same test on the literal text before one placeholder.
 bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys);
+
+/// A placeholder whose key may be the text of the argument shown right
+/// before it: `{}={}`, `{}: "{}"`, `"{}": "{}"`, `{}{}` (`"token="` then the
+/// value). Only a record's arguments tell, so the test runs per record.
+struct KeyedPlaceholder {
+  std::size_t key;          // the argument index of the field before
+  std::size_t value;        // this field's argument index
+  std::string key_literal;  // the literal text before the key's field
+  std::string between;      // the literal text between the two fields
+};
+
+/// The format's top-level fields that follow another with no word
+/// character between them (a word would end the key, and is already looked
+/// at by sensitive_placeholders), in format order.
+std::vector<KeyedPlaceholder> keyed_placeholders(std::string_view format);
+
+/// Whether the key's text, with the literals around it, marks the value as
+/// a secret. `scratch` is reused between calls.
+bool keyed_value_is_secret(const KeyedPlaceholder& keyed, std::string_view key_text,
+                           const KeyMatcher& keys, std::string& scratch);
 
 }  // namespace sluice::detail

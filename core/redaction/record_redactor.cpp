@@ -148,8 +148,13 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
     plan.may_become_text =
         plan.may_become_text || (action != Action::keep && info.kind != ArgKind::string);
   }
+  if (policy.analyse_call_sites) plan.keyed = keyed_arguments(site, plan);
+  for (const KeyedArgument& keyed : plan.keyed) {
+    plan.nothing = false;
+    plan.may_become_text = plan.may_become_text || site.args[keyed.value].kind != ArgKind::string;
+  }
   // Integers only, at offsets fixed by the kinds before them?
-  plan.integers_only = !plan.nothing;
+  plan.integers_only = !plan.nothing && plan.keyed.empty();
   std::size_t offset = 0;
   for (std::uint32_t i = 0; i < site.arg_count && plan.integers_only; ++i) {
     const ArgInfo& info = site.args[i];
@@ -171,6 +176,55 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
   return plan;
 }
 
+std::vector<RecordRedactor::KeyedArgument> RecordRedactor::keyed_arguments(const CallSite& site,
+                                                                           const Plan& plan) {
+  // Message argument index -> position among the ArgInfos (fields have no
+  // placeholder).
+  std::vector<std::uint32_t> positions;
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    if (site.args[i].field_name.empty()) positions.push_back(i);
+  }
+  std::vector<KeyedArgument> keyed;
+  for (KeyedPlaceholder& shape : keyed_placeholders(site.format)) {
+    if (shape.key >= positions.size() || shape.value >= positions.size()) continue;
+    const std::uint32_t key = positions[shape.key];
+    const std::uint32_t value = positions[shape.value];
+    // Only text can be a key; a value secret by its position needs no test.
+    if (site.args[key].kind != ArgKind::string || plan.actions[value] == Action::secret) continue;
+    keyed.push_back({key, value, std::move(shape)});
+  }
+  return keyed;
+}
+
+bool RecordRedactor::may_be_replaced(const Plan& plan, std::size_t i, ArgKind kind) {
+  if (kind == ArgKind::string) return false;  // stays a string whatever happens
+  if (plan.actions[i] != Action::keep) return true;
+  return std::any_of(plan.keyed.begin(), plan.keyed.end(),
+                     [i](const KeyedArgument& keyed) { return keyed.value == i; });
+}
+
+bool RecordRedactor::mark_keyed_secrets(const CallSite& site, const Plan& plan,
+                                        std::span<const std::byte> args) {
+  keyed_secret_.assign(site.arg_count, false);
+  arg_bytes_.clear();
+  const std::byte* p = args.data();
+  const std::byte* const end = p + args.size();
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    const std::size_t size = encoded_size_at(site.args[i], p, end);
+    if (size == 0 && site.args[i].kind != ArgKind::custom) return false;  // corrupt
+    arg_bytes_.emplace_back(p, size);
+    p += size;
+  }
+  for (const KeyedArgument& keyed : plan.keyed) {
+    const std::span<const std::byte> key = arg_bytes_[keyed.key];
+    const std::string_view key_text(reinterpret_cast<const char*>(key.data() + 4), key.size() - 4);
+    if (keyed_value_is_secret(keyed.shape, key_text, redactor_.keys(), keyed_scratch_)) {
+      keyed_secret_[keyed.value] = true;
+    }
+  }
+  return true;
+}
+
 const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) const {
   if (plan.text_site != nullptr) return plan.text_site;
   std::lock_guard lock(g_text_sites_mutex);
@@ -180,7 +234,7 @@ const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) 
   std::size_t message_index = 0;
   for (std::uint32_t i = 0; i < site.arg_count; ++i) {
     ArgInfo& info = text.args[i];
-    const bool retype = plan.actions[i] != Action::keep && info.kind != ArgKind::string;
+    const bool retype = may_be_replaced(plan, i, info.kind);
     if (info.field_name.empty()) {
       if (retyped.size() <= message_index) retyped.resize(message_index + 1, false);
       retyped[message_index++] = retype;
@@ -238,6 +292,8 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
     append_value(values_.empty() ? fields_.front().value : values_.front(), text_);
   };
   const std::size_t arg_count = site.arg_count;
+  const bool keyed = !plan.keyed.empty();
+  if (keyed && !mark_keyed_secrets(site, plan, args)) return {&site, args, 0};
   if (replacements_.size() < arg_count) replacements_.resize(arg_count);
   replaced_.assign(arg_count, false);
   KindMask kinds = 0;
@@ -248,7 +304,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
     const ArgInfo& info = site.args[i];
     const std::size_t size = encoded_size_at(info, p, end);
     if (size == 0 && info.kind != ArgKind::custom) return {&site, args, 0};  // corrupt: leave it
-    const Action action = plan.actions[i];
+    const Action action = keyed && keyed_secret_[i] ? Action::secret : plan.actions[i];
     std::string& replacement = replacements_[i];
     switch (action) {
       case Action::keep:

@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "call_site_analysis.hpp"
 #include "redactor.hpp"
 #include "sluice/arg_value.hpp"
 #include "sluice/detail/call_site.hpp"
@@ -71,8 +72,16 @@ class RecordRedactor {
     secret,     // replaced whole (sensitive key or call-site position)
     card_int,   // a 64-bit integer: replaced if it is a card number
   };
+  // A value whose key is another argument's text (`"{}={}"`), by their
+  // positions among the site's ArgInfos.
+  struct KeyedArgument {
+    std::uint32_t key;
+    std::uint32_t value;
+    KeyedPlaceholder shape;
+  };
   struct Plan {
     std::vector<Action> actions;  // one per ArgInfo
+    std::vector<KeyedArgument> keyed;
     std::vector<RedactionKind> secret_kinds;
     bool nothing = true;
     bool may_become_text = false;  // some non-string argument may be replaced
@@ -136,6 +145,9 @@ class RecordRedactor {
   }
   Plan& plan_for(const CallSite& site);
   Plan make_plan(const CallSite& site) const;
+  static std::vector<KeyedArgument> keyed_arguments(const CallSite& site, const Plan& plan);
+  static bool may_be_replaced(const Plan& plan, std::size_t i, ArgKind kind);
+  bool mark_keyed_secrets(const CallSite& site, const Plan& plan, std::span<const std::byte> args);
   const CallSite* text_site_for(const CallSite& site, Plan& plan) const;
   void count(RedactionKind kind) noexcept;
 
@@ -152,6 +164,9 @@ class RecordRedactor {
   // Per record, reused.
   std::vector<std::string> replacements_;
   std::vector<bool> replaced_;
+  std::vector<bool> keyed_secret_;  // per argument: its key, in this record, is sensitive
+  std::vector<std::span<const std::byte>> arg_bytes_;
+  std::string keyed_scratch_;
   std::vector<std::byte> buffer_;
   std::vector<ArgValue> values_;
   std::vector<FieldView> fields_;

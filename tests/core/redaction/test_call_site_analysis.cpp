@@ -1,17 +1,24 @@
 #include <catch2/catch.hpp>
 
+#include <string>
 #include <vector>
 
 #include "redaction/call_site_analysis.hpp"
 #include "redaction/key_matcher.hpp"
 #include "sluice/redaction.hpp"
 
+using sluice::detail::keyed_placeholders;
+using sluice::detail::keyed_value_is_secret;
+using sluice::detail::KeyedPlaceholder;
 using sluice::detail::sensitive_placeholders;
 
 namespace {
-std::vector<bool> analyse(std::string_view format) {
+const sluice::detail::KeyMatcher& default_keys() {
   static const sluice::detail::KeyMatcher keys(sluice::RedactionPolicy::default_keys());
-  return sensitive_placeholders(format, keys);
+  return keys;
+}
+std::vector<bool> analyse(std::string_view format) {
+  return sensitive_placeholders(format, default_keys());
 }
 using V = std::vector<bool>;
 }  // namespace
@@ -57,4 +64,44 @@ TEST_CASE("call-site analysis: nothing sensitive") {
   CHECK(analyse("std::{}") == V{false});
   CHECK(analyse("password={{}}") == V{});  // an escaped brace, no placeholder
   CHECK(analyse("unterminated password={") == V{true});
+}
+
+namespace {
+// Each keyed placeholder as "key>value|key literal|between".
+std::vector<std::string> keyed(std::string_view format) {
+  std::vector<std::string> out;
+  for (const KeyedPlaceholder& k : keyed_placeholders(format)) {
+    out.push_back(std::to_string(k.key) + ">" + std::to_string(k.value) + "|" + k.key_literal +
+                  "|" + k.between);
+  }
+  return out;
+}
+using S = std::vector<std::string>;
+}  // namespace
+
+TEST_CASE("call-site analysis: a value whose key is the argument before it") {
+  CHECK(keyed("{}={}") == S{"0>1||="});
+  CHECK(keyed("login {}: {} ok") == S{"0>1|login |: "});
+  CHECK(keyed("{{\"{}\": \"{}\"}}") == S{"0>1|{\"|\": \""});
+  CHECK(keyed("{}{}") == S{"0>1||"});
+  CHECK(keyed("{1}={0}") == S{"1>0||="});
+  CHECK(keyed("{}={} {}={}") == S{"0>1||=", "1>2|=| ", "2>3| |="});
+  CHECK(keyed("{:>{}}={}") == S{"0>2||="});  // the width is not shown
+  CHECK(keyed("{} password {}") == S{});     // a word between ends the key
+  CHECK(keyed("{0}={0}") == S{});
+  CHECK(keyed("password={}") == S{});
+}
+
+TEST_CASE("call-site analysis: the per-record test of a key argument") {
+  std::string scratch;
+  const KeyedPlaceholder quoted = keyed_placeholders("{{\"{}\": \"{}\"}}").at(0);
+  CHECK(keyed_value_is_secret(quoted, "password", default_keys(), scratch));
+  CHECK_FALSE(keyed_value_is_secret(quoted, "user", default_keys(), scratch));
+  const KeyedPlaceholder joined = keyed_placeholders("{}{}").at(0);
+  CHECK(keyed_value_is_secret(joined, "token=", default_keys(), scratch));
+  CHECK_FALSE(keyed_value_is_secret(joined, "token", default_keys(), scratch));
+  // A long argument: only its end is looked at, and its end is the key.
+  CHECK(keyed_value_is_secret(joined, std::string(1000, 'x') + " api_key: ", default_keys(),
+                              scratch));
+  CHECK_FALSE(keyed_value_is_secret(joined, std::string(1000, 'x') + "=", default_keys(), scratch));
 }

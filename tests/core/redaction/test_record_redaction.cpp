@@ -366,3 +366,35 @@ TEST_CASE("record redaction: values after a tab or an aligned run of spaces") {
   CHECK(records[1].message == "db_password:\t[REDACTED]");
   CHECK(redactions(RedactionKind::key_value) == 2);
 }
+
+TEST_CASE("record redaction: a key in one argument, its value in the next") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  // Python's "%s=%s" % (key, value): each argument alone looks like nothing.
+  SLUICE_INFO(log, "{}={}", "password", "hunter2");
+  SLUICE_INFO(log, "{}: {:08d} ok", std::string("X-Api-Key"), 12345);  // becomes text
+  SLUICE_INFO(log, "set {}{}", "token=", "abc");  // the separator in the key's argument
+  SLUICE_INFO(log, "{{\"{1}\": \"{0}\"}}", "s3cr3t", std::string_view("db_password"));
+  SLUICE_INFO(log, "{}={} {}={}", "user", "bob", "pin", 1234);
+  SLUICE_INFO(log, "{}={} n={}", "user", "bob", 7);  // the same shape, nothing secret
+  SLUICE_INFO(log, "{}: {:08d} ok", std::string("attempts"), 3);
+  SLUICE_INFO(log, "{}={}", "tokens", 5);          // not a sensitive key
+  SLUICE_INFO(log, "{} {}", "password", "reset");  // no separator: prose
+  SLUICE_INFO(log, "{} password {}", "new", "set");
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 10);
+  CHECK(records[0].message == "password=[REDACTED]");
+  CHECK(records[1].message == "X-Api-Key: [REDACTED] ok");
+  CHECK(records[2].message == "set token=[REDACTED]");
+  CHECK(records[3].message == "{\"db_password\": \"[REDACTED]\"}");
+  CHECK(records[4].message == "user=bob pin=[REDACTED]");
+  CHECK(records[5].message == "user=bob n=7");
+  CHECK(records[6].message == "attempts: 00000003 ok");
+  CHECK(records[7].message == "tokens=5");
+  CHECK(records[8].message == "password reset");
+  CHECK(records[9].message == "new password set");
+  CHECK(redactions(RedactionKind::argument) == 5);
+  CHECK(redactions.records() == 5);
+}
