@@ -21,6 +21,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -44,7 +45,8 @@ int usage(const char* program, int code) {
                "  DIR/requests.log (the http logger tree): rotated small, compressed;\n"
                "  DIR/app.jsonl (JSON lines, everything, not rotated);\n"
                "  DIR/app.slog (binary, rotated: sluice-decode DIR/app.slog*) and\n"
-               "  DIR/archive.slog.zst (binary, compressed as written); console (WARNING+).\n",
+               "  DIR/archive.slog.zst (binary, compressed as written); console (WARNING+).\n"
+               "  Those files of an earlier run in DIR are removed first.\n",
                program);
   return code;
 }
@@ -115,6 +117,25 @@ void careless_logging() {
                  sluice::kv<"api_key">("sk_live_51H8abcdEFGH1234ijkl"));
 }
 
+// The files an earlier run left in DIR: its rotated parts would otherwise
+// join this run's sets (the active files are truncated, the parts are not).
+// Only the demo's own names, and only files.
+void remove_earlier_run(const std::filesystem::path& dir) {
+  static const std::regex own(
+      R"((app|errors|requests)(\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(_\d+)?)?\.s?log(\.\d+)?(\.zst)?(\.tmp)?)"
+      R"(|app\.jsonl|archive\.slog\.zst)");
+  std::error_code error;
+  if (!std::filesystem::exists(dir, error)) return;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto type = entry.symlink_status().type();
+    if ((type == std::filesystem::file_type::regular ||
+         type == std::filesystem::file_type::symlink) &&
+        std::regex_match(entry.path().filename().string(), own)) {
+      std::filesystem::remove(entry.path());
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -140,6 +161,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    remove_earlier_run(options.out);
     sluice::Logger& root = sluice::root_logger();
     root.set_level(sluice::Level::debug);
     auto text = std::make_shared<sluice::PatternFormatter>(
@@ -185,7 +207,7 @@ int main(int argc, char** argv) {
         std::make_shared<sluice::PatternFormatter>("{level:<8} {logger}: {message}{fields}"));
     console->set_level(sluice::Level::warning);
     root.add_sink(console);
-  } catch (const sluice::Error& e) {
+  } catch (const std::exception& e) {  // sluice::Error, std::filesystem::filesystem_error
     std::fprintf(stderr, "sluice-demo: %s\n", e.what());
     return 1;
   }

@@ -1,0 +1,35 @@
+# sluice-demo run by hand, as README describes it (scripts/run-demo.sh checks
+# one fresh run): run again into the same --out, the rotated binary set
+# (`sluice-decode DIR/app.slog*`) holds the new run's records only, as
+# app.jsonl does, not the earlier run's rotated parts too.
+# Run with -DDEMO=<sluice-demo> -DDECODE=<sluice-decode> -DWORK=<scratch dir>.
+
+function(expect_exit code)
+  if(NOT result EQUAL ${code})
+    message(FATAL_ERROR "${ARGN}: exit ${result}, expected ${code}\nstderr: ${error}")
+  endif()
+endfunction()
+
+function(count_lines file var)
+  file(STRINGS ${file} lines)
+  list(LENGTH lines count)
+  set(${var} ${count} PARENT_SCOPE)
+endfunction()
+
+set(out ${WORK}/rerun)
+file(REMOVE_RECURSE ${out})
+foreach(run first second)
+  execute_process(COMMAND ${DEMO} --out ${out} OUTPUT_QUIET
+                  RESULT_VARIABLE result ERROR_VARIABLE error)
+  expect_exit(0 "the ${run} run")
+endforeach()
+file(GLOB slogs ${out}/app.slog*)
+execute_process(COMMAND ${DECODE} ${slogs} OUTPUT_FILE ${WORK}/rerun.jsonl
+                RESULT_VARIABLE result ERROR_VARIABLE error)
+expect_exit(0 "decoding ${out}/app.slog*")
+count_lines(${WORK}/rerun.jsonl decoded)
+count_lines(${out}/app.jsonl expected)
+if(NOT decoded EQUAL expected)
+  message(FATAL_ERROR "after a second run into the same --out, app.slog* decodes to ${decoded} "
+                      "records, app.jsonl has ${expected}: an earlier run's files were left in the set")
+endif()
