@@ -1,7 +1,9 @@
 # sluice-demo run by hand, as README describes it (scripts/run-demo.sh checks
 # one fresh run): run again into the same --out, the rotated binary set
 # (`sluice-decode DIR/app.slog*`) holds the new run's records only, as
-# app.jsonl does, not the earlier run's rotated parts too.
+# app.jsonl does, not the earlier run's rotated parts too. And an error the
+# library reports (here: a rotated part that retention cannot delete) fails
+# the demo, not only a sink's write or flush.
 # Run with -DDEMO=<sluice-demo> -DDECODE=<sluice-decode> -DWORK=<scratch dir>.
 
 function(expect_exit code)
@@ -33,3 +35,15 @@ if(NOT decoded EQUAL expected)
   message(FATAL_ERROR "after a second run into the same --out, app.slog* decodes to ${decoded} "
                       "records, app.jsonl has ${expected}: an earlier run's files were left in the set")
 endif()
+
+# A non-empty directory where app.log's fourth part goes: after the third
+# rotation, retention cannot delete it (reported by the rotation worker).
+set(out ${WORK}/undeletable)
+file(REMOVE_RECURSE ${out})
+file(WRITE ${out}/app.log.3.zst/keep "")
+execute_process(COMMAND ${DEMO} --out ${out} --requests 100 OUTPUT_QUIET
+                RESULT_VARIABLE result ERROR_VARIABLE error)
+if(NOT error MATCHES "app.log\" \\(rotation\\): cannot delete old log file")
+  message(FATAL_ERROR "no rotation error reported\nstderr: ${error}")
+endif()
+expect_exit(1 "a run whose rotation failed")

@@ -15,7 +15,9 @@
 
 #include <cxxabi.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -160,6 +162,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  // Every error sluice reports (a sink's, a rotation's) fails the demo; the
+  // handler runs on the backend and rotation threads, all joined before the end.
+  static std::atomic<std::uint64_t> reported_errors{0};
+  sluice::set_error_handler([](std::string_view message) {
+    reported_errors.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "sluice: %.*s\n", static_cast<int>(message.size()), message.data());
+  });
+
   try {
     remove_earlier_run(options.out);
     sluice::Logger& root = sluice::root_logger();
@@ -241,5 +251,10 @@ int main(int argc, char** argv) {
       static_cast<unsigned long long>(stats.records_processed), options.out.c_str(),
       static_cast<unsigned long long>(stats.records_dropped),
       static_cast<unsigned long long>(stats.sink_errors));
-  return stats.sink_errors == 0 ? 0 : 1;
+  const std::uint64_t errors = reported_errors.load(std::memory_order_relaxed);
+  if (errors != 0) {
+    std::fprintf(stderr, "sluice-demo: errors reported: %llu (above)\n",
+                 static_cast<unsigned long long>(errors));
+  }
+  return stats.sink_errors == 0 && errors == 0 ? 0 : 1;
 }
