@@ -53,7 +53,12 @@ if ! cmp -s <(jq -c '[.timestamp, .level, .logger_name, .message]' "$decoded") \
   echo "run-demo.sh: the decoded binary log differs from $out/app.jsonl" >&2
   exit 1
 fi
-if ! cmp -s "$decoded" <("$decode" "$out/archive.slog.zst"); then
+# Into a file, not <(...): a decoder that fails (a torn or corrupt end) must
+# fail the check even when the records it printed before match.
+archive=$out/decoded-archive.jsonl
+"$decode" "$out/archive.slog.zst" >"$archive" ||
+  { echo "run-demo.sh: $decode failed on $out/archive.slog.zst" >&2; exit 1; }
+if ! cmp -s "$decoded" "$archive"; then
   echo "run-demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
   exit 1
 fi
