@@ -62,10 +62,10 @@ if ! cmp -s "$decoded" "$archive"; then
   echo "run-demo.sh: $out/archive.slog.zst does not decode to what $out/app.slog* does" >&2
   exit 1
 fi
-# The demo logs a password, a card number and an API key on purpose: redaction
+# The demo logs passwords, a card number and an API key on purpose: redaction
 # must have removed them from every file (rotated and compressed parts, the
 # binary logs, decompressed) and from the console.
-secret='hunter2|4111 1111|sk_live_'
+secret='hunter2|s3cr3t-db|4111 1111|sk_live_'
 text=$(mktemp)
 trap 'rm -f "$console" "$text"' EXIT
 for file in "$console" "$out"/*; do
@@ -83,8 +83,17 @@ for file in "$console" "$out"/*; do
     *) echo "run-demo.sh: could not search $file" >&2; exit 1 ;;
   esac
 done
+# And the records that held them are there, redacted: not dropped whole.
+expected_auth='{"message":"login user=***@example.com password=[REDACTED]","api_key":null}
+{"message":"config db_password=[REDACTED]","api_key":null}
+{"message":"payment declined card=[REDACTED] cvv=[REDACTED]","api_key":"[REDACTED]"}'
+auth=$(jq -c 'select(.logger_name == "app.auth") | {message, api_key}' "$decoded")
+if [[ $auth != "$expected_auth" ]]; then
+  printf 'run-demo.sh: the app.auth records are not the redacted ones expected:\n%s\n' "$auth" >&2
+  exit 1
+fi
 echo "== $(wc -l <"$decoded") records decoded from $(cat "${slogs[@]}" | wc -c) bytes of rotated binary log" \
   "($(wc -c <"$out/archive.slog.zst") bytes in archive.slog.zst, compressed as written), the same as app.jsonl;" \
   "no secret in any file; the redacted records, then the errors, through jq:"
-jq -c 'select(.logger_name == "app.auth") | {message, api_key}' "$decoded"
+echo "$auth"
 jq -c 'select(.level == "ERROR") | {timestamp, logger_name, message, exception_message}' "$decoded"

@@ -115,6 +115,8 @@ void security_events() {
 void careless_logging() {
   const sluice::Logger& auth = sluice::get_logger("app.auth");
   SLUICE_INFO(auth, "login user={} password={}", "alice@example.com", "hunter2");
+  // The key in one argument, its value in the next (Python's "%s=%s").
+  SLUICE_INFO(auth, "config {}={}", "db_password", "s3cr3t-db-pass");
   SLUICE_WARNING(auth, "payment declined card={} cvv={}", "4111 1111 1111 1111", 123,
                  sluice::kv<"api_key">("sk_live_51H8abcdEFGH1234ijkl"));
 }
