@@ -388,7 +388,8 @@ std::size_t Backend::drain_once(bool force) {
       next_due_ = 0;
       break;
     }
-    if (oldest->head->timestamp > cutoff) {
+    if (oldest->head->timestamp > cutoff &&
+        !clock_.stamped_before_step_back(oldest->head->timestamp)) {
       next_due_ = oldest->head->timestamp + window_ticks_;
       break;
     }

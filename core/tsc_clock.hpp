@@ -75,6 +75,15 @@ class TickConverter {
     return wall_ns < previous_ns && wall_ns >= previous_ns - kStepThresholdNs ? previous_ns
                                                                               : wall_ns;
   }
+  /// True when `ticks` is more than kStepThresholdNs after the clock now: a
+  /// record stamped before the system clock (CLOCK_REALTIME) was stepped
+  /// back. Such a record would otherwise wait out the reorder window for as
+  /// long as the step, and hold the records after it in its queue. The TSC
+  /// never goes back.
+  bool stamped_before_step_back(std::uint64_t ticks) const noexcept {
+    return source_ == ClockSource::system &&
+           ticks > now_ticks(ClockSource::system) + static_cast<std::uint64_t>(kStepThresholdNs);
+  }
   /// Ticks in `ns` nanoseconds.
   std::uint64_t ticks_for_ns(std::uint64_t ns) const noexcept {
     if (source_ == ClockSource::system) return ns;

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <future>
 #include <mutex>
 #include <stdexcept>
@@ -859,4 +860,37 @@ TEST_CASE("a thread_local that logs at thread exit leaves no queue behind") {
   CHECK(fx.capture->size() == 8);
   wait_until([] { return sluice::stats().thread_queues == 0; }, 3s);
   CHECK(sluice::stats().thread_queues == 0);
+}
+
+TEST_CASE("with the system clock, a record stamped before the clock was stepped back is not held") {
+  // The system clock's ticks are CLOCK_REALTIME, which settimeofday or NTP
+  // can step back. A record stamped before a step back of an hour looks an
+  // hour newer than the backend's clock: it waited out the reorder window
+  // for that hour, and held the records logged after it in its queue. The
+  // step is played by a record stamped an hour ahead.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  sluice::Options options;
+  options.clock = sluice::ClockChoice::system;
+  sluice::start(options);
+  static constexpr sluice::detail::CallSite kBeforeStep{
+      "before the step", __FILE__, "test", __LINE__, sluice::Level::info,
+      nullptr,           0,        0,      nullptr,  nullptr};
+  sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
+  REQUIRE(queue != nullptr);
+  constexpr std::size_t kSize = sizeof(sluice::detail::RecordHeader);
+  std::byte* out = queue->prepare_write(kSize);
+  REQUIRE(out != nullptr);
+  const sluice::detail::RecordHeader header{
+      kSize, log.id(), sluice::detail::system_clock_ns() + 3'600'000'000'000, &kBeforeStep};
+  std::memcpy(out, &header, kSize);
+  queue->commit_write(kSize);
+  SLUICE_INFO(log, "after the step");
+  // Not flush(): it ignores the reorder window.
+  wait_until([&] { return capture->size() == 2; }, 5s);
+  const auto records = capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "before the step");
+  CHECK(records[1].message == "after the step");
+  sluice::stop();
 }

@@ -61,6 +61,23 @@ TEST_CASE("with the system clock, maybe_resync never changes the conversion") {
   check_identity(clock);
 }
 
+TEST_CASE("stamped_before_step_back: a system-clock tick over the threshold ahead of now") {
+  // The backend writes such a record at once instead of waiting out the
+  // reorder window for as long as the wall clock was stepped back.
+  TickConverter clock;
+  clock.start(ClockSource::system, 1000ms);
+  const std::uint64_t now = sluice::detail::system_clock_ns();
+  CHECK(clock.stamped_before_step_back(now + 3'600'000'000'000));
+  CHECK_FALSE(clock.stamped_before_step_back(now));
+  CHECK_FALSE(clock.stamped_before_step_back(now - 3'600'000'000'000));
+#if SLUICE_HAS_TSC
+  // The TSC never goes back: a tick ahead of now is a later one.
+  TickConverter tsc;
+  tsc.start(ClockSource::tsc, 1h, 1000us);
+  CHECK_FALSE(tsc.stamped_before_step_back(~std::uint64_t{0}));
+#endif
+}
+
 #if SLUICE_HAS_TSC
 
 TEST_CASE("with the TSC, ticks_for_ns is the inverse of to_wall_ns's rate") {
