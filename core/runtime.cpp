@@ -23,8 +23,7 @@ void set_error_handler(ErrorHandler handler) {
 
 void set_thread_name(std::string_view name) {
   detail::os::set_thread_name(name);
-  if (detail::ThreadQueue* queue = detail::thread_queue())
-    queue->set_thread_name(std::string(name));
+  detail::set_thread_queue_name(name);
 }
 
 std::optional<Level> parse_level(std::string_view name) noexcept {

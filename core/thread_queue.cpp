@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <thread>
 
@@ -188,7 +189,43 @@ pthread_key_t exit_key() {
   return key;
 }
 
+// A name given to a thread before its first log call, for the queue that
+// call makes: a heap string under a key, not a thread_local, for the same
+// reason as exit_key (a thread_local's destructor may make the queue).
+void delete_pending_name(void* name) noexcept { delete static_cast<std::string*>(name); }
+
+pthread_key_t pending_name_key() {
+  static const pthread_key_t key = [] {
+    pthread_key_t created;
+    if (pthread_key_create(&created, delete_pending_name) != 0) throw std::bad_alloc();
+    return created;
+  }();
+  return key;
+}
+
+void take_pending_name(ThreadQueue& queue) {
+  const pthread_key_t key = pending_name_key();
+  std::unique_ptr<std::string> name(static_cast<std::string*>(pthread_getspecific(key)));
+  if (name == nullptr) return;
+  pthread_setspecific(key, nullptr);
+  queue.set_thread_name(std::move(*name));
+}
+
 }  // namespace
+
+void set_thread_queue_name(std::string_view name) {
+  if (ThreadQueue* queue = tls_thread_queue) {
+    queue->set_thread_name(std::string(name));
+    return;
+  }
+  const pthread_key_t key = pending_name_key();
+  if (auto* pending = static_cast<std::string*>(pthread_getspecific(key))) {
+    pending->assign(name);
+    return;
+  }
+  auto pending = std::make_unique<std::string>(name);
+  if (pthread_setspecific(key, pending.get()) == 0) pending.release();
+}
 
 ThreadQueue* create_thread_queue() noexcept {
   try {
@@ -197,6 +234,7 @@ ThreadQueue* create_thread_queue() noexcept {
     auto queue = std::make_unique<ThreadQueue>(backend.queue_capacity(), backend.queue_policy());
     ThreadQueue* raw = queue.get();
     if (pthread_setspecific(exit_key(), raw) != 0) return nullptr;  // the next call tries again
+    take_pending_name(*raw);
     tls_thread_queue = raw;
     backend.adopt(std::move(queue));
     return raw;

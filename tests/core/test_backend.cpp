@@ -429,6 +429,25 @@ TEST_CASE("logging before start starts the backend lazily") {
   sluice::stop();
 }
 
+TEST_CASE("naming a thread before start() does not start the backend with the defaults") {
+  // A program that names its main thread first, then starts sluice with its
+  // options: set_thread_name made the thread's queue, which started the
+  // backend lazily with the default options, and start() then threw.
+  sluice::set_thread_name("main-thread-of-the-app");  // over the OS's 15 bytes
+  CHECK_FALSE(sluice::running());
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  sluice::Options options;
+  options.queue_capacity = 8192;
+  CHECK_NOTHROW(sluice::start(options));
+  SLUICE_INFO(log, "named");
+  sluice::flush();
+  const auto records = capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].thread_name == "main-thread-of-the-app");
+  sluice::stop();
+}
+
 TEST_CASE("a failing sink is reported and neither the backend nor other sinks stop") {
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;

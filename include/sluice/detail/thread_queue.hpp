@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "sluice/detail/call_site.hpp"
 #include "sluice/detail/clock.hpp"
@@ -195,6 +196,9 @@ inline thread_local ThreadQueue* tls_thread_queue = nullptr;
 /// Creates and registers this thread's queue on its first log call, starting
 /// the backend if it never ran. Null if memory for the queue cannot be had.
 ThreadQueue* create_thread_queue() noexcept;
+/// Names this thread's queue or, before its first log call, the queue that
+/// call will make (making it here would start the backend).
+void set_thread_queue_name(std::string_view name);
 /// Counts a record lost for want of a queue: the backend reports it with the
 /// dropped ones.
 void count_record_without_queue() noexcept;
