@@ -196,13 +196,6 @@ std::vector<RecordRedactor::KeyedArgument> RecordRedactor::keyed_arguments(const
   return keyed;
 }
 
-bool RecordRedactor::may_be_replaced(const Plan& plan, std::size_t i, ArgKind kind) {
-  if (kind == ArgKind::string) return false;  // stays a string whatever happens
-  if (plan.actions[i] != Action::keep) return true;
-  return std::any_of(plan.keyed.begin(), plan.keyed.end(),
-                     [i](const KeyedArgument& keyed) { return keyed.value == i; });
-}
-
 bool RecordRedactor::mark_keyed_secrets(const CallSite& site, const Plan& plan,
                                         std::span<const std::byte> args) {
   keyed_secret_.assign(site.arg_count, false);
@@ -225,8 +218,18 @@ bool RecordRedactor::mark_keyed_secrets(const CallSite& site, const Plan& plan,
   return true;
 }
 
-const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) const {
-  if (plan.text_site != nullptr) return plan.text_site;
+const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan, bool keyed) {
+  // Retyped: what may be replaced in any record of the site, and a value
+  // whose key argument is sensitive in this one. A keyed value stays typed
+  // (and rendered by its spec) in records where its key is not sensitive.
+  retype_.assign(site.arg_count, false);
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    retype_[i] = site.args[i].kind != ArgKind::string &&
+                 (plan.actions[i] != Action::keep || (keyed && keyed_secret_[i]));
+  }
+  for (const auto& [retype, text_site] : plan.text_sites) {
+    if (retype == retype_) return text_site;
+  }
   std::lock_guard lock(g_text_sites_mutex);
   TextSite& text = text_sites().emplace_back();
   text.args.assign(site.args, site.args + site.arg_count);
@@ -234,7 +237,7 @@ const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) 
   std::size_t message_index = 0;
   for (std::uint32_t i = 0; i < site.arg_count; ++i) {
     ArgInfo& info = text.args[i];
-    const bool retype = may_be_replaced(plan, i, info.kind);
+    const bool retype = retype_[i];
     if (info.field_name.empty()) {
       if (retyped.size() <= message_index) retyped.resize(message_index + 1, false);
       retyped[message_index++] = retype;
@@ -244,8 +247,8 @@ const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) 
   text.format = strip_specs(site.format, retyped);
   text.site = CallSite{text.format,      site.file,      site.function,    site.line, site.level,
                        text.args.data(), site.arg_count, site.field_count, nullptr,   nullptr};
-  plan.text_site = &text.site;
-  return plan.text_site;
+  plan.text_sites.emplace_back(retype_, &text.site);
+  return &text.site;
 }
 
 RecordRedactor::Plan& RecordRedactor::plan_for(const CallSite& site) {
@@ -383,7 +386,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
       pending_[k] = 0;
     }
   }
-  const CallSite* out_site = to_text ? text_site_for(site, plan) : &site;
+  const CallSite* out_site = to_text ? text_site_for(site, plan, keyed) : &site;
   buffer_.clear();
   p = args.data();
   for (std::size_t i = 0; i < arg_count; ++i) {

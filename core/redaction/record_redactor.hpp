@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "call_site_analysis.hpp"
@@ -89,7 +90,9 @@ class RecordRedactor {
     // string before them): those offsets, tested before anything else.
     bool integers_only = false;
     std::vector<std::uint32_t> integer_offsets;
-    const CallSite* text_site = nullptr;
+    // The site's text variants, by the arguments they retype (one, or two
+    // or so when a keyed value is not text in every record).
+    std::vector<std::pair<std::vector<bool>, const CallSite*>> text_sites;
   };
 
   Result redact_slow(const CallSite& site, std::span<const std::byte> args);
@@ -146,9 +149,8 @@ class RecordRedactor {
   Plan& plan_for(const CallSite& site);
   Plan make_plan(const CallSite& site) const;
   static std::vector<KeyedArgument> keyed_arguments(const CallSite& site, const Plan& plan);
-  static bool may_be_replaced(const Plan& plan, std::size_t i, ArgKind kind);
   bool mark_keyed_secrets(const CallSite& site, const Plan& plan, std::span<const std::byte> args);
-  const CallSite* text_site_for(const CallSite& site, Plan& plan) const;
+  const CallSite* text_site_for(const CallSite& site, Plan& plan, bool keyed);
   void count(RedactionKind kind) noexcept;
 
   Redactor redactor_;
@@ -167,6 +169,7 @@ class RecordRedactor {
   std::vector<bool> keyed_secret_;  // per argument: its key, in this record, is sensitive
   std::vector<std::span<const std::byte>> arg_bytes_;
   std::string keyed_scratch_;
+  std::vector<bool> retype_;
   std::vector<std::byte> buffer_;
   std::vector<ArgValue> values_;
   std::vector<FieldView> fields_;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "binary_format.hpp"
+#include "binlog_decode.hpp"
 #include "capture_fixture.hpp"
 #include "temp_dir.hpp"
 
@@ -397,4 +398,41 @@ TEST_CASE("record redaction: a key in one argument, its value in the next") {
   CHECK(records[9].message == "new password set");
   CHECK(redactions(RedactionKind::argument) == 5);
   CHECK(redactions.records() == 5);
+}
+
+TEST_CASE("record redaction: a clean value after a key argument keeps its format spec") {
+  // A number after `{}: ` is text only in the records where its key
+  // argument is sensitive: when something else of the record becomes text
+  // (the custom value's e-mail), the number is still rendered by its spec.
+  sluice::testing::TempDir dir("sluice-redaction");
+  const auto path = dir / "app.slog";
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  sluice::root_logger().add_sink(binary);
+  sluice::root_logger().add_sink(live);
+  sluice::start();
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  for (const char* key : {"mask", "pin", "mask"}) {
+    SLUICE_INFO(log, "{}={:x} by {}", key, 255, Badge{7});
+  }
+  SLUICE_INFO(log, "{}: {:08d} ok {}", "attempts", 3, Badge{8});
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  const auto lines = live->lines();
+  REQUIRE(lines.size() == 4);
+  CHECK_THAT(lines[0], Catch::Contains("\"message\":\"mask=ff by badge of ***@example.com #7\""));
+  CHECK_THAT(lines[1],
+             Catch::Contains("\"message\":\"pin=[REDACTED] by badge of ***@example.com #7\""));
+  CHECK_THAT(lines[2], Catch::Contains("\"message\":\"mask=ff by badge of ***@example.com #7\""));
+  CHECK_THAT(lines[3],
+             Catch::Contains("\"message\":\"attempts: 00000003 ok badge of ***@example.com #8\""));
+  CHECK(redactions(RedactionKind::argument) == 1);
+  CHECK(redactions(RedactionKind::email) == 4);
+
+  std::vector<std::string> warnings;
+  CHECK(sluice::testing::decode_to_json_lines(read_file(path), warnings) == lines);
+  CHECK(warnings.empty());
 }
