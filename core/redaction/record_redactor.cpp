@@ -145,14 +145,9 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
     }
     plan.actions[i] = action;
     plan.nothing = plan.nothing && action == Action::keep;
-    plan.may_become_text =
-        plan.may_become_text || (action != Action::keep && info.kind != ArgKind::string);
   }
   if (policy.analyse_call_sites) plan.keyed = keyed_arguments(site, plan);
-  for (const KeyedArgument& keyed : plan.keyed) {
-    plan.nothing = false;
-    plan.may_become_text = plan.may_become_text || site.args[keyed.value].kind != ArgKind::string;
-  }
+  if (!plan.keyed.empty()) plan.nothing = false;
   // Integers only, at offsets fixed by the kinds before them?
   plan.integers_only = !plan.nothing && plan.keyed.empty();
   std::size_t offset = 0;

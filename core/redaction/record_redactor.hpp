@@ -85,7 +85,6 @@ class RecordRedactor {
     std::vector<KeyedArgument> keyed;
     std::vector<RedactionKind> secret_kinds;
     bool nothing = true;
-    bool may_become_text = false;  // some non-string argument may be replaced
     // Sites whose only work is card-length integers at fixed offsets (no
     // string before them): those offsets, tested before anything else.
     bool integers_only = false;
