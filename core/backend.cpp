@@ -332,10 +332,12 @@ void Backend::idle_wait() {
     // still inside the reorder window, wait until it leaves it: nothing can
     // be written before then.
     const std::uint64_t now = now_ticks();
-    std::uint64_t until = now + clock_.ticks_for_ns(kBusyPollIntervalNs);
-    if (next_due_ > until) until = std::min(next_due_, now + window_ticks_);
-    // flush() and stop() must not wait for a long reorder window.
-    while (now_ticks() < until && flush_requests_.size_approx() == 0 &&
+    std::uint64_t wait = clock_.ticks_for_ns(kBusyPollIntervalNs);
+    if (next_due_ > now + wait) wait = std::min(next_due_ - now, window_ticks_);
+    // As elapsed ticks: the system clock (CLOCK_REALTIME) can be stepped back
+    // during the wait, which must not stretch it by the step. flush() and
+    // stop() must not wait for a long reorder window.
+    while (now_ticks() - now < wait && flush_requests_.size_approx() == 0 &&
            !stop_requested_.load(std::memory_order_relaxed)) {
 #if defined(__x86_64__)
       _mm_pause();
@@ -574,7 +576,10 @@ void Backend::flush_sinks(bool retry_failed_now) {
   // every idle pass, it made thousands of failing write(2) calls a second
   // while nothing was logged. Written to again, it is flushed as usual.
   const std::uint64_t now = now_ticks();
-  if (!failed_flushes_.empty() && (retry_failed_now || now >= flush_retry_at_)) {
+  // Elapsed ticks, not a due time: a system clock stepped back must not
+  // put the retry off by the step.
+  if (!failed_flushes_.empty() &&
+      (retry_failed_now || now - flush_failed_at_ >= flush_retry_ticks_)) {
     for (auto& sink : failed_flushes_) {
       if (std::find(dirty.begin(), dirty.end(), sink) == dirty.end()) dirty.push_back(sink);
     }
@@ -594,7 +599,7 @@ void Backend::flush_sinks(bool retry_failed_now) {
     }
   }
   // From the last failure: passes that tried nothing must not push it on.
-  if (failed) flush_retry_at_ = now + flush_retry_ticks_;
+  if (failed) flush_failed_at_ = now;
 }
 
 void Backend::flush_failed(std::shared_ptr<Sink> sink, const std::string& message) {

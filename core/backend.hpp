@@ -201,9 +201,10 @@ class Backend {
   ClockSource clock_source_ = ClockSource::system;  // this run's, set by start()
   std::vector<Route> routes_;
   std::vector<std::shared_ptr<Sink>> dirty_sinks_;
-  // Sinks whose last flush failed, tried again from flush_retry_at_ (ticks).
+  // Sinks whose last flush failed, tried again flush_retry_ticks_ after
+  // flush_failed_at_.
   std::vector<std::shared_ptr<Sink>> failed_flushes_;
-  std::uint64_t flush_retry_at_ = 0;
+  std::uint64_t flush_failed_at_ = 0;
   std::uint64_t flush_retry_ticks_ = 0;  // see kFlushRetryIntervalNs
   std::uint64_t flush_epoch_ = 1;        // bumped whenever dirty_sinks_ is taken
   std::vector<FlushRequest*> pending_flushes_;
