@@ -26,26 +26,23 @@ std::deque<TextSite>& text_sites() {
   return *sites;
 }
 
-// The format with the spec of every placeholder whose argument becomes a
-// string removed (`{:08d}` -> `{}`): a string cannot take an integer's
-// spec. Specs with nested fields are kept (their argument indexes would
-// shift); a mismatch is then rendered inline by the run-time formatter.
-std::string strip_specs(std::string_view format, const std::vector<bool>& retyped) {
-  std::string out;
+// One replacement field of a format: `{` [index] [`:` spec] `}`.
+struct FormatField {
+  std::size_t open = 0;   // the `{`
+  std::size_t spec = 0;   // right after the index: `:`, or the closing `}`
+  std::size_t close = 0;  // the closing `}`
+  std::size_t index = 0;  // automatic or explicit
+  // The spec's nested fields (dynamic width or precision): their `{`s, and
+  // their argument indexes.
+  std::vector<std::pair<std::size_t, std::size_t>> nested;
+};
+
+// Calls visit(text) for each literal run (escaped braces as written) and
+// visit(field) for each replacement field, in order.
+template <typename Literal, typename Field>
+void for_each_field(std::string_view format, Literal literal, Field field) {
   std::size_t automatic = 0;
-  for (std::size_t i = 0; i < format.size();) {
-    const char c = format[i];
-    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
-      out.append(format, i, 2);
-      i += 2;
-      continue;
-    }
-    if (c != '{') {
-      out += c;
-      ++i;
-      continue;
-    }
-    const std::size_t open = i++;
+  const auto index_at = [&](std::size_t& i) {
     std::size_t index = 0;
     bool explicit_index = false;
     while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
@@ -53,28 +50,86 @@ std::string strip_specs(std::string_view format, const std::vector<bool>& retype
       explicit_index = true;
       ++i;
     }
-    if (!explicit_index) index = automatic++;
-    const std::size_t spec = i;
+    return explicit_index ? index : automatic++;
+  };
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < format.size();) {
+    const char c = format[i];
+    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
+      i += 2;
+      continue;
+    }
+    if (c != '{') {
+      ++i;
+      continue;
+    }
+    literal(format.substr(run, i - run));
+    FormatField f;
+    f.open = i++;
+    f.index = index_at(i);
+    f.spec = i;
     int depth = 1;
-    bool nested = false;
-    while (i < format.size() && depth > 0) {
+    while (i < format.size()) {
       if (format[i] == '{') {
         ++depth;
-        nested = true;
-        if (i + 1 < format.size() && format[i + 1] == '}') ++automatic;
-      } else if (format[i] == '}') {
-        --depth;
+        const std::size_t nested_open = i++;
+        f.nested.emplace_back(nested_open, index_at(i));
+        continue;
       }
+      if (format[i] == '}' && --depth == 0) break;
       ++i;
     }
-    if (!nested && index < retyped.size() && retyped[index] && spec < format.size() &&
-        format[spec] == ':') {
-      out.append(format, open, spec - open);
-      out += '}';
-    } else {
-      out.append(format, open, i - open);
-    }
+    f.close = i;
+    if (i < format.size()) ++i;
+    run = i;
+    field(f);
   }
+  literal(format.substr(run));
+}
+
+// The format with the spec of every placeholder whose argument becomes a
+// string removed (`{:08d}` -> `{}`): a string cannot take an integer's
+// spec. When such a spec holds a nested field (`{:.{}f}`), dropping it
+// would shift the automatic indexes after it: every field then gets its
+// index written out (`{0}`, `{2:>{3}}`), the nested ones too.
+std::string strip_specs(std::string_view format, const std::vector<bool>& retyped) {
+  const auto is_retyped = [&](const FormatField& f) {
+    return f.index < retyped.size() && retyped[f.index] && f.spec < format.size() &&
+           format[f.spec] == ':';
+  };
+  bool explicit_indexes = false;
+  for_each_field(
+      format, [](std::string_view) {},
+      [&](const FormatField& f) { explicit_indexes |= is_retyped(f) && !f.nested.empty(); });
+  std::string out;
+  for_each_field(
+      format, [&](std::string_view text) { out += text; },
+      [&](const FormatField& f) {
+        const std::size_t end = std::min(f.close + 1, format.size());
+        out += '{';
+        if (explicit_indexes) {
+          out += std::to_string(f.index);
+        } else {
+          out.append(format, f.open + 1, f.spec - f.open - 1);  // the index as written
+        }
+        if (is_retyped(f)) {
+          out += '}';
+          return;
+        }
+        if (!explicit_indexes) {
+          out.append(format, f.spec, end - f.spec);
+          return;
+        }
+        // The spec, each nested field's index written out.
+        std::size_t at = f.spec;
+        for (const auto& [nested_open, nested_index] : f.nested) {
+          out.append(format, at, nested_open - at);
+          out += '{' + std::to_string(nested_index);
+          at = nested_open + 1;
+          while (at < format.size() && format[at] >= '0' && format[at] <= '9') ++at;
+        }
+        out.append(format, at, end - at);
+      });
   return out;
 }
 

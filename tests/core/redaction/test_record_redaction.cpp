@@ -436,3 +436,34 @@ TEST_CASE("record redaction: a clean value after a key argument keeps its format
   CHECK(sluice::testing::decode_to_json_lines(read_file(path), warnings) == lines);
   CHECK(warnings.empty());
 }
+
+TEST_CASE("record redaction: a secret whose spec has a nested width or precision") {
+  // The secret becomes text and loses its spec, nested field included;
+  // the other fields, nested ones too, keep theirs (the site's text copy
+  // writes every index out, so that none shifts), live and in the binary log.
+  sluice::testing::TempDir dir("sluice-redaction");
+  const auto path = dir / "app.slog";
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  auto live = std::make_shared<sluice::CaptureSink>(
+      std::make_shared<sluice::PatternFormatter>("{message}"));
+  auto json = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  sluice::root_logger().add_sink(binary);
+  sluice::root_logger().add_sink(live);
+  sluice::root_logger().add_sink(json);
+  sluice::start();
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "pin={:.{}f} n={}", 1234.5, 2, 7);
+  SLUICE_INFO(log, "{{pin={:.{}f}}} w={:>{}} n={:03d}", 1234.5, 2, 7, 4, 9);
+  SLUICE_INFO(log, "n={0:03d} pin={1:.{2}f}", 9, 1234.5, 2);
+  SLUICE_INFO(log, "w={1:>{0}} pin={2:{0}}", 5, 3, 1234);
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  CHECK(live->lines() ==
+        std::vector<std::string>{"pin=[REDACTED] n=7", "{pin=[REDACTED]} w=   7 n=009",
+                                 "n=009 pin=[REDACTED]", "w=    3 pin=[REDACTED]"});
+  std::vector<std::string> warnings;
+  CHECK(sluice::testing::decode_to_json_lines(read_file(path), warnings) == json->lines());
+  CHECK(warnings.empty());
+}
