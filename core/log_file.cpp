@@ -7,6 +7,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "rotation_path.hpp"
 #include "rotation_schedule.hpp"
 #include "rotation_worker.hpp"
 #include "sluice/error.hpp"
@@ -55,7 +56,17 @@ LogFile::LogFile(std::filesystem::path path, const LogFileOptions& options, std:
   initial_size_ = size_of(files_.active());
   has_records_ = initial_size_ != 0;  // appended to: assume it has some
   if (!rotation_.enabled()) return;
+  std::shared_ptr<RotationPath> set;
+  bool entered = false;
   try {
+    // An earlier sink on the same files, still held by the application,
+    // may not be done with its rotations: its `.zst.tmp` and staged files
+    // are no crash's leftovers. Wait for that sink's work (and that sink's
+    // only) before touching the set. After the open, which made the
+    // directory: its canonical name is known.
+    set = rotation_path(files_);
+    set->enter();
+    entered = true;
     // The worker first finishes what an earlier run left, which must not
     // race with a rotation of ours: rotate_on_open stages the file before
     // the worker starts, and the worker takes it as a leftover.
@@ -70,8 +81,9 @@ LogFile::LogFile(std::filesystem::path path, const LogFileOptions& options, std:
     if (rotation_.schedule.kind == RotationSchedule::Kind::never) {
       next_boundary_ns_ = std::numeric_limits<std::int64_t>::max();
     }
-    worker_ = std::make_unique<RotationWorker>(files_, rotation_, description_);
+    worker_ = std::make_unique<RotationWorker>(files_, rotation_, description_, set);
   } catch (...) {
+    if (entered) set->remove();  // the worker never took it over
     close_fd(fd_);
     throw;
   }

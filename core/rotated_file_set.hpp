@@ -40,6 +40,9 @@ class RotatedFileSet {
   explicit RotatedFileSet(std::filesystem::path active);
 
   const std::filesystem::path& active() const noexcept { return active_; }
+  /// The active file's name without ".zst" ("app.log"): the rotated
+  /// files' names start with it.
+  const std::string& base() const noexcept { return base_; }
   /// Whether the active file is itself zstd (its name ends in .zst).
   bool active_compressed() const noexcept { return active_compressed_; }
 

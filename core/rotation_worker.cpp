@@ -31,9 +31,12 @@ void rename_or_throw(const std::filesystem::path& from, const std::filesystem::p
 }  // namespace
 
 RotationWorker::RotationWorker(RotatedFileSet files, const Rotation& rotation,
-                               std::string description)
-    : files_(std::move(files)), rotation_(rotation), description_(std::move(description)) {
-  busy_ = true;  // until resume() is done
+                               std::string description, std::shared_ptr<RotationPath> path)
+    : files_(std::move(files)),
+      rotation_(rotation),
+      description_(std::move(description)),
+      path_(std::move(path)) {
+  busy_ = true;  // until resume() is done; counted_ too, by the caller's enter()
   thread_ = std::thread([this, leftovers = files_.list()]() mutable { run(std::move(leftovers)); });
 }
 
@@ -44,16 +47,36 @@ RotationWorker::~RotationWorker() {
   }
   changed_.notify_all();
   thread_.join();
+  // Every job is done; a file reserved and never submitted nor cancelled
+  // must not keep another sink on the set waiting for good.
+  const std::lock_guard lock(mutex_);
+  reserved_.clear();
+  retention_requested_ = false;
+  busy_ = false;
+  count_pending();
+}
+
+void RotationWorker::count_pending() {
+  const bool pending = busy_ || !jobs_.empty() || !reserved_.empty() || retention_requested_;
+  if (pending == counted_) return;
+  counted_ = pending;
+  if (pending) {
+    path_->add();
+  } else {
+    path_->remove();
+  }
 }
 
 void RotationWorker::reserve(const std::filesystem::path& staged) {
   const std::lock_guard lock(mutex_);
   reserved_.push_back(staged.native());
+  count_pending();
 }
 
 void RotationWorker::cancel(const std::filesystem::path& staged) {
   const std::lock_guard lock(mutex_);
   std::erase(reserved_, staged.native());
+  count_pending();
 }
 
 void RotationWorker::submit(std::filesystem::path staged) {
@@ -61,6 +84,7 @@ void RotationWorker::submit(std::filesystem::path staged) {
     const std::lock_guard lock(mutex_);
     std::erase(reserved_, staged.native());
     jobs_.push_back(std::move(staged));
+    count_pending();
   }
   changed_.notify_all();
 }
@@ -69,6 +93,7 @@ void RotationWorker::request_retention() {
   {
     const std::lock_guard lock(mutex_);
     retention_requested_ = true;
+    count_pending();
   }
   changed_.notify_all();
 }
@@ -100,6 +125,7 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
   guarded([&] { apply_retention(); });
   std::unique_lock lock(mutex_);
   busy_ = false;
+  count_pending();
   changed_.notify_all();
   for (;;) {
     changed_.wait(lock, [&] { return stopping_ || retention_requested_ || !jobs_.empty(); });
@@ -110,6 +136,7 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
       guarded([&] { apply_retention(); });
       lock.lock();
       busy_ = false;
+      count_pending();
       changed_.notify_all();
       continue;
     }
@@ -124,6 +151,7 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
     guarded([&] { apply_retention(); });
     lock.lock();
     busy_ = false;
+    count_pending();
     changed_.notify_all();
   }
 }
@@ -205,6 +233,7 @@ std::filesystem::path RotationWorker::compress(const std::filesystem::path& file
                                                const std::filesystem::path& compressed) {
   const std::filesystem::path temporary = with_suffix(compressed, ".tmp");
   compress_file(file, temporary, rotation_.compression_level);
+  if (const RotationHook hook = compressed_hook()) hook(temporary);
   rename_or_throw(temporary, compressed);
   // The compressed file's name must be on disk before the original goes.
   sync_directory(compressed.parent_path());

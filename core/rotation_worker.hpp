@@ -5,12 +5,14 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "rotated_file_set.hpp"
+#include "rotation_path.hpp"
 #include "sluice/rotation.hpp"
 
 namespace sluice::detail {
@@ -28,7 +30,9 @@ namespace sluice::detail {
 /// Every step leaves the set in a state that a restart finishes (see
 /// resume()): nothing is lost to a crash, and no record is kept twice.
 /// The worker owns every change to the set's rotated files, so that
-/// renumbering and retention never touch a file being compressed.
+/// renumbering and retention never touch a file being compressed. Another
+/// sink's worker on the same files (RotationPath) starts only once this one
+/// has nothing left to do.
 ///
 /// A step that fails (a full disk) leaves the file uncompressed and is
 /// reported through the error handler (sluice::set_error_handler), from
@@ -39,7 +43,10 @@ class RotationWorker {
   /// Starts the thread, whose first job is to finish what an earlier run
   /// left (resume()): the set's files as they are when this constructor
   /// runs, so that a file submitted a moment later is not taken for one.
-  RotationWorker(RotatedFileSet files, const Rotation& rotation, std::string description);
+  /// `path`: the set's shared state, enter()ed by the caller, whose count
+  /// the worker takes over (and gives back when it has nothing to do).
+  RotationWorker(RotatedFileSet files, const Rotation& rotation, std::string description,
+                 std::shared_ptr<RotationPath> path);
   /// Finishes every submitted job, then stops the thread.
   ~RotationWorker();
   RotationWorker(const RotationWorker&) = delete;
@@ -65,6 +72,8 @@ class RotationWorker {
   void make_newest_indexed(const std::filesystem::path& file, bool compressed);
   void apply_retention();
   void fail(const std::string& message);
+  /// Tells path_ whether this worker has work pending. mutex_ held.
+  void count_pending();
 
   RotatedFileSet files_;
   Rotation rotation_;
@@ -77,6 +86,8 @@ class RotationWorker {
   bool retention_requested_ = false;
   bool busy_ = false;
   bool stopping_ = false;
+  std::shared_ptr<RotationPath> path_;
+  bool counted_ = true;  // counted in path_ as having work pending
   std::thread thread_;
 };
 

@@ -2,16 +2,21 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "rotated_file_set.hpp"
+#include "rotation_path.hpp"
 #include "temp_dir.hpp"
 
 namespace {
 
+using sluice::detail::rotated_set_key;
 using sluice::detail::RotatedFileSet;
+using sluice::detail::rotation_path;
 
 std::vector<std::string> names(const std::vector<RotatedFileSet::Member>& members) {
   std::vector<std::string> result;
@@ -77,4 +82,38 @@ TEST_CASE("list: the set's files, oldest first", "[rotation]") {
                                  "app.2026-11-21T23-59-59.log.zst", "app.2026-11-22T00-00-00.log",
                                  "app.2026-11-22T00-00-00_1.log.zst.tmp"});
   CHECK(set.list().front().path == dir / "app.log.10.zst");
+}
+
+TEST_CASE("one key for a set however its directory is spelled, and one shared state",
+          "[rotation]") {
+  namespace fs = std::filesystem;
+  const sluice::testing::TempDir dir("sluice-set-key");
+  fs::create_directory(dir / "logs");
+  fs::create_directory_symlink(dir / "logs", dir / "link");
+  const auto key = [](const fs::path& path) { return rotated_set_key(RotatedFileSet(path)); };
+  const std::string logs = key(dir / "logs" / "app.log");
+  CHECK(logs == (fs::canonical(dir / "logs") / "app.log").string());
+  CHECK(key(dir / "logs" / "." / "app.log") == logs);
+  CHECK(key(dir / "logs" / ".." / "logs" / "app.log") == logs);
+  CHECK(key(dir / "link" / "app.log") == logs);
+  CHECK(key(fs::relative(dir / "logs") / "app.log") == logs);
+  CHECK(key(dir / "logs" / "app.log.zst") == logs);  // the same rotated names
+  CHECK(key(dir / "logs" / "b.log") != logs);
+  CHECK(key(dir / "app.log") != logs);
+  // A directory not made yet: the same key before and after it is made.
+  const std::string later = key(dir / "link" / "new" / "." / "app.log");
+  CHECK(later == (fs::canonical(dir / "logs") / "new" / "app.log").string());
+  fs::create_directory(dir / "logs" / "new");
+  CHECK(key(dir / "logs" / "new" / "app.log") == later);
+
+  auto state = rotation_path(RotatedFileSet(dir / "logs" / "app.log"));
+  CHECK(state->key() == logs);
+  CHECK(rotation_path(RotatedFileSet(dir / "link" / "app.log")) == state);
+  CHECK(rotation_path(RotatedFileSet(dir / "logs" / "b.log")) != state);
+  // The registry keeps no set alive: once nobody holds it, a new one.
+  const std::weak_ptr<sluice::detail::RotationPath> old = state;
+  state.reset();
+  CHECK(old.expired());
+  state = rotation_path(RotatedFileSet(dir / "logs" / "app.log"));
+  CHECK(state->key() == logs);
 }

@@ -1,6 +1,7 @@
 // FileSink with rotation: size and time (the records' own timestamps are the
 // injected clock), both namings, compression, retention by count, size and
-// age, an injected compression failure, and what a restart finishes.
+// age, an injected compression failure, what a restart finishes, and a new
+// sink made while an earlier one on its path is still compressing.
 
 #include <catch2/catch.hpp>
 #include <sluice/error.hpp>
@@ -9,18 +10,22 @@
 #include <sluice/runtime.hpp>
 #include <sluice/sinks/file_sink.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "file_compression.hpp"
 #include "record_fixture.hpp"
+#include "rotation_path.hpp"
 #include "temp_dir.hpp"
 #include "zstd_file.hpp"
 
@@ -95,6 +100,79 @@ class ReportedErrors {
  private:
   std::mutex mutex_;
   std::vector<std::string> messages_;
+};
+
+// Holds the first compression into `<held>` (a .zst.tmp's file name) once
+// it is written, before its rename, until release(); and counts the sinks
+// that wait for another sink's rotation work (rotation_path.hpp's hooks).
+// One at a time.
+class RotationGate {
+ public:
+  explicit RotationGate(std::string held, bool release_when_a_sink_waits = false)
+      : held_(std::move(held)), release_when_a_sink_waits_(release_when_a_sink_waits) {
+    instance_ = this;
+    sluice::detail::set_compressed_hook(&on_compressed);
+    sluice::detail::set_path_wait_hook(&on_path_wait);
+  }
+  ~RotationGate() {
+    release();
+    sluice::detail::set_compressed_hook(nullptr);
+    sluice::detail::set_path_wait_hook(nullptr);
+    instance_ = nullptr;
+  }
+  RotationGate(const RotationGate&) = delete;
+  RotationGate& operator=(const RotationGate&) = delete;
+
+  void wait_until_held() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return holding_; });
+  }
+  /// Returns once a sink waits for another's rotation work, or done() is called.
+  void wait_until_a_sink_waits_or_done() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return waits_ != 0 || done_; });
+  }
+  void done() {
+    const std::lock_guard lock(mutex_);
+    done_ = true;
+    changed_.notify_all();
+  }
+  void release() {
+    const std::lock_guard lock(mutex_);
+    released_ = true;
+    changed_.notify_all();
+  }
+  int waits() {
+    const std::lock_guard lock(mutex_);
+    return waits_;
+  }
+
+ private:
+  static void on_compressed(const fs::path& temporary) {
+    RotationGate& gate = *instance_;
+    std::unique_lock lock(gate.mutex_);
+    if (gate.holding_ || temporary.filename() != gate.held_) return;  // only the first
+    gate.holding_ = true;
+    gate.changed_.notify_all();
+    gate.changed_.wait(lock, [&] { return gate.released_; });
+  }
+  static void on_path_wait(const fs::path&) {
+    RotationGate& gate = *instance_;
+    const std::lock_guard lock(gate.mutex_);
+    ++gate.waits_;
+    if (gate.release_when_a_sink_waits_) gate.released_ = true;
+    gate.changed_.notify_all();
+  }
+
+  static inline RotationGate* instance_ = nullptr;
+  std::string held_;
+  bool release_when_a_sink_waits_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool holding_ = false;
+  bool released_ = false;
+  bool done_ = false;
+  int waits_ = 0;
 };
 
 }  // namespace
@@ -452,4 +530,78 @@ TEST_CASE("same-second timestamp names never reuse a counter that retention free
   CHECK(dir.names()[1] == "app.log");
   CHECK(read_log(dir / dir.names()[0]) == lines(2, 3));
   CHECK(read_log(dir / "app.log") == lines(3, 4));
+}
+
+TEST_CASE("a new sink on a path waits for the earlier sink's compression there", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;  // one line a file
+  const std::string rotated = "app.2026-11-22T00-00-01.log";
+  RotationGate gate(rotated + ".zst.tmp");
+  ReportedErrors errors;
+  // Its directory does not exist yet: the sink makes it.
+  auto old_sink = std::make_unique<FileSink>(dir / "logs" / "app.log", message_only(), options);
+  write_requests(*old_sink, 0, 2);  // "request 0" rotated, "request 1" active
+  old_sink->flush();
+  gate.wait_until_held();  // its .zst.tmp written, not yet renamed
+  CHECK(fs::exists(dir / "logs" / (rotated + ".zst.tmp")));
+  // The application stops and starts again, keeping the old sink; the new
+  // one spells the path another way (through a symlink).
+  fs::create_directory_symlink(dir / "logs", dir / "link");
+  std::unique_ptr<FileSink> new_sink;
+  std::thread starter([&] {
+    new_sink = std::make_unique<FileSink>(dir / "link" / "app.log", message_only(), options);
+    new_sink->wait_for_rotations();
+    gate.done();
+  });
+  gate.wait_until_a_sink_waits_or_done();
+  gate.release();
+  old_sink.reset();  // destroyed while the new one may still wait: no deadlock
+  starter.join();
+  CHECK(gate.waits() == 1);
+  write_requests(*new_sink, 2, 3, kMidnight + 2 * kS);
+  new_sink->wait_for_rotations();
+  new_sink.reset();
+  CHECK(errors.take() == std::vector<std::string>{});
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir / "logs")) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"app.log", "app.log.1.zst", "app.log.2.zst"});
+  CHECK(read_log(dir / "logs" / "app.log.2.zst") == lines(0, 1));
+  CHECK(read_log(dir / "logs" / "app.log.1.zst") == lines(1, 2));
+  CHECK(read_log(dir / "logs" / "app.log") == lines(2, 3));
+}
+
+TEST_CASE("sinks on different paths never wait for each other's compression", "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  const std::string rotated = "a.2026-11-22T00-00-01.log";
+  // Were a sink to wait for the held compression, the gate lets it go (and
+  // the test fails rather than hangs).
+  RotationGate gate(rotated + ".zst.tmp", true);
+  ReportedErrors errors;
+  FileSink held(dir / "a.log", message_only(), options);
+  write_requests(held, 0, 2);
+  gate.wait_until_held();
+  {
+    // Another set in the same directory, and a.log in another directory:
+    // made, rotated and compressed while a.log's compression is held.
+    FileSink other_name(dir / "b.log", message_only(), options);
+    FileSink other_dir(dir / "sub" / "a.log", message_only(), options);
+    write_requests(other_name, 0, 2);
+    write_requests(other_dir, 0, 2);
+    other_name.wait_for_rotations();
+    other_dir.wait_for_rotations();
+  }
+  CHECK(gate.waits() == 0);
+  CHECK(fs::exists(dir / (rotated + ".zst.tmp")));  // still held
+  CHECK(read_log(dir / "b.log.1.zst") == lines(0, 1));
+  CHECK(read_log(dir / "sub" / "a.log.1.zst") == lines(0, 1));
+  gate.release();
+  held.wait_for_rotations();
+  CHECK(read_log(dir / "a.log.1.zst") == lines(0, 1));
+  CHECK(errors.take() == std::vector<std::string>{});
 }

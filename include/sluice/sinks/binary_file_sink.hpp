@@ -74,7 +74,13 @@ struct BinaryFileOptions {
 /// are kept and written first next time, as in FileSink (compressed: what a
 /// flush wrote is kept whole, or discarded whole beyond 16 MiB, and the
 /// next flush then starts a new frame). Like every sink, it is called by
-/// the backend thread only.
+/// the backend thread only, except wait_for_rotations().
+///
+/// With rotation, the constructor waits while an earlier sink on the same
+/// files (the same directory, however spelled, and name; `app.slog` and
+/// `app.slog.zst` count as one), still held by the application, has
+/// rotation work left, such as a compression, as FileSink's does
+/// (docs/rotation.md, "Failures").
 class BinaryFileSink final : public Sink {
  public:
   explicit BinaryFileSink(std::filesystem::path path, BinaryFileOptions options = {});

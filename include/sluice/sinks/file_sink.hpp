@@ -38,6 +38,13 @@ struct FileOptions {
 /// never split across files); a failed rotation (rename, open) is reported
 /// and the sink goes on writing to the active file.
 ///
+/// With rotation, the constructor waits while an earlier sink on the same
+/// files (the same directory, however spelled, and name), still held by the
+/// application, has rotation work left, such as a compression: as long as
+/// that compression takes (docs/rotation.md, "Failures"). Call the earlier
+/// sink's wait_for_rotations() first, or release it, to wait elsewhere.
+/// Sinks on other paths never wait for each other.
+///
 /// Like every sink, it is called by the backend thread only, except
 /// wait_for_rotations().
 class FileSink final : public FormattedSink {
