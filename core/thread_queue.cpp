@@ -180,12 +180,14 @@ void mark_exited(void* queue) noexcept {
   static_cast<ThreadQueue*>(queue)->mark_producer_exited();
 }
 
+pthread_key_t create_key(void (*destructor)(void*)) {
+  pthread_key_t created;
+  if (pthread_key_create(&created, destructor) != 0) throw std::bad_alloc();
+  return created;
+}
+
 pthread_key_t exit_key() {
-  static const pthread_key_t key = [] {
-    pthread_key_t created;
-    if (pthread_key_create(&created, mark_exited) != 0) throw std::bad_alloc();
-    return created;
-  }();
+  static const pthread_key_t key = create_key(mark_exited);
   return key;
 }
 
@@ -195,11 +197,7 @@ pthread_key_t exit_key() {
 void delete_pending_name(void* name) noexcept { delete static_cast<std::string*>(name); }
 
 pthread_key_t pending_name_key() {
-  static const pthread_key_t key = [] {
-    pthread_key_t created;
-    if (pthread_key_create(&created, delete_pending_name) != 0) throw std::bad_alloc();
-    return created;
-  }();
+  static const pthread_key_t key = create_key(delete_pending_name);
   return key;
 }
 

@@ -21,7 +21,6 @@
 #include <string>
 #include <vector>
 
-#include "binary_format.hpp"
 #include "binlog_decode.hpp"
 #include "capture_fixture.hpp"
 #include "temp_dir.hpp"
@@ -57,6 +56,33 @@ std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+// A binary log and a live JSON capture (and `extra`, if given) on the root
+// logger, the backend started. stop() stops it and reads the binary log.
+class BinaryLogFixture {
+ public:
+  explicit BinaryLogFixture(std::shared_ptr<sluice::Sink> extra = nullptr) {
+    sluice::root_logger().add_sink(std::make_shared<sluice::BinaryFileSink>(path_));
+    sluice::root_logger().add_sink(live);
+    if (extra) sluice::root_logger().add_sink(std::move(extra));
+    sluice::start();
+  }
+  /// The binary log's bytes, once every record is written and the sinks
+  /// are let go.
+  std::string stop() {
+    sluice::flush();
+    sluice::stop();
+    sluice::root_logger().clear_sinks();
+    return read_file(path_);
+  }
+
+  const std::shared_ptr<sluice::CaptureSink> live =
+      std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+
+ private:
+  sluice::testing::TempDir dir_{"sluice-redaction"};
+  std::filesystem::path path_ = dir_ / "app.slog";
+};
 
 }  // namespace
 
@@ -228,13 +254,7 @@ TEST_CASE("record redaction: user patterns, and a bad one stops start()") {
 }
 
 TEST_CASE("record redaction: the binary log holds no secret and decodes redacted") {
-  sluice::testing::TempDir dir("sluice-redaction");
-  const auto path = dir / "app.slog";
-  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
-  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
-  sluice::root_logger().add_sink(binary);
-  sluice::root_logger().add_sink(live);
-  sluice::start();
+  BinaryLogFixture fx;
   auto& log = sluice::get_logger("app");
   for (int i = 0; i < 3; ++i) {
     SLUICE_INFO(log, "login {} password={} pin={}", "bob@example.com", "hunter2-secret", 987654);
@@ -242,11 +262,7 @@ TEST_CASE("record redaction: the binary log holds no secret and decodes redacted
                 kv<"api_key">("AKIAMRNXJ2BIY17WWW3K"));
     SLUICE_INFO(log, "plain {}", i);
   }
-  sluice::flush();
-  sluice::stop();
-  sluice::root_logger().clear_sinks();
-
-  const std::string bytes = read_file(path);
+  const std::string bytes = fx.stop();
   REQUIRE(!bytes.empty());
   for (const char* secret : {"hunter2-secret", "bob@", "AKIAMRNXJ2BIY17WWW3K"}) {
     INFO(secret);
@@ -259,18 +275,10 @@ TEST_CASE("record redaction: the binary log holds no secret and decodes redacted
   CHECK(bytes.find(std::string(reinterpret_cast<const char*>(&pin), 4)) == std::string::npos);
 
   // Decoded, it is the live JSON, byte for byte.
-  const sluice::JsonFormatter json;
-  std::vector<std::string> decoded, warnings;
-  sluice::detail::binlog::BinaryReader reader(
-      [&](const sluice::RecordView& r) {
-        decoded.emplace_back();
-        json.format(r, decoded.back());
-      },
-      [&](const std::string& w) { warnings.push_back(w); });
-  reader.feed({reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()});
-  reader.finish();
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = sluice::testing::decode_to_json_lines(bytes, warnings);
   CHECK(warnings.empty());
-  CHECK(decoded == live->lines());
+  CHECK(decoded == fx.live->lines());
   REQUIRE(decoded.size() == 9);
   CHECK(
       decoded[0].find("\"message\":\"login ***@example.com password=[REDACTED] pin=[REDACTED]\"") !=
@@ -404,24 +412,16 @@ TEST_CASE("record redaction: a clean value after a key argument keeps its format
   // A number after `{}: ` is text only in the records where its key
   // argument is sensitive: when something else of the record becomes text
   // (the custom value's e-mail), the number is still rendered by its spec.
-  sluice::testing::TempDir dir("sluice-redaction");
-  const auto path = dir / "app.slog";
-  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
-  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
-  sluice::root_logger().add_sink(binary);
-  sluice::root_logger().add_sink(live);
-  sluice::start();
+  BinaryLogFixture fx;
   const RedactionCounter redactions;
   auto& log = sluice::get_logger("app");
   for (const char* key : {"mask", "pin", "mask"}) {
     SLUICE_INFO(log, "{}={:x} by {}", key, 255, Badge{7});
   }
   SLUICE_INFO(log, "{}: {:08d} ok {}", "attempts", 3, Badge{8});
-  sluice::flush();
-  sluice::stop();
-  sluice::root_logger().clear_sinks();
+  const std::string bytes = fx.stop();
 
-  const auto lines = live->lines();
+  const auto lines = fx.live->lines();
   REQUIRE(lines.size() == 4);
   CHECK_THAT(lines[0], Catch::Contains("\"message\":\"mask=ff by badge of ***@example.com #7\""));
   CHECK_THAT(lines[1],
@@ -433,7 +433,7 @@ TEST_CASE("record redaction: a clean value after a key argument keeps its format
   CHECK(redactions(RedactionKind::email) == 4);
 
   std::vector<std::string> warnings;
-  CHECK(sluice::testing::decode_to_json_lines(read_file(path), warnings) == lines);
+  CHECK(sluice::testing::decode_to_json_lines(bytes, warnings) == lines);
   CHECK(warnings.empty());
 }
 
@@ -441,29 +441,20 @@ TEST_CASE("record redaction: a secret whose spec has a nested width or precision
   // The secret becomes text and loses its spec, nested field included;
   // the other fields, nested ones too, keep theirs (the site's text copy
   // writes every index out, so that none shifts), live and in the binary log.
-  sluice::testing::TempDir dir("sluice-redaction");
-  const auto path = dir / "app.slog";
-  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
-  auto live = std::make_shared<sluice::CaptureSink>(
+  auto messages = std::make_shared<sluice::CaptureSink>(
       std::make_shared<sluice::PatternFormatter>("{message}"));
-  auto json = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
-  sluice::root_logger().add_sink(binary);
-  sluice::root_logger().add_sink(live);
-  sluice::root_logger().add_sink(json);
-  sluice::start();
+  BinaryLogFixture fx(messages);
   auto& log = sluice::get_logger("app");
   SLUICE_INFO(log, "pin={:.{}f} n={}", 1234.5, 2, 7);
   SLUICE_INFO(log, "{{pin={:.{}f}}} w={:>{}} n={:03d}", 1234.5, 2, 7, 4, 9);
   SLUICE_INFO(log, "n={0:03d} pin={1:.{2}f}", 9, 1234.5, 2);
   SLUICE_INFO(log, "w={1:>{0}} pin={2:{0}}", 5, 3, 1234);
-  sluice::flush();
-  sluice::stop();
-  sluice::root_logger().clear_sinks();
+  const std::string bytes = fx.stop();
 
-  CHECK(live->lines() ==
+  CHECK(messages->lines() ==
         std::vector<std::string>{"pin=[REDACTED] n=7", "{pin=[REDACTED]} w=   7 n=009",
                                  "n=009 pin=[REDACTED]", "w=    3 pin=[REDACTED]"});
   std::vector<std::string> warnings;
-  CHECK(sluice::testing::decode_to_json_lines(read_file(path), warnings) == json->lines());
+  CHECK(sluice::testing::decode_to_json_lines(bytes, warnings) == fx.live->lines());
   CHECK(warnings.empty());
 }
