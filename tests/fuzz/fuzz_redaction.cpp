@@ -1,8 +1,9 @@
 // libFuzzer target for the redaction engine: arbitrary bytes through the
 // built-in finders, the key matcher, a user pattern, every replacement
-// style and the call-site analysis (the bytes as a format string). Logged
-// text is untrusted input; a crash, a sanitizer report or a broken
-// invariant of the matches (in bounds, ordered, disjoint) is a finding.
+// style and the call-site analysis (the bytes as a format string, and as a
+// key argument's text). Logged text is untrusted input; a crash, a
+// sanitizer report or a broken invariant of the matches (in bounds,
+// ordered, disjoint) is a finding.
 
 #include <sluice/redaction.hpp>
 
@@ -63,6 +64,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The bytes as a format string, and as a key.
   const std::vector<bool> sensitive = sluice::detail::sensitive_placeholders(text, redactor.keys());
   if (sensitive.size() > 256) std::abort();  // indexes are capped
+  // Keyed placeholders: their indexes are capped too, and the per-record
+  // test takes the bytes as a key argument's text.
+  static std::string scratch;
+  for (const auto& keyed : sluice::detail::keyed_placeholders(text)) {
+    if (keyed.key >= 256 || keyed.value >= 256 || keyed.key == keyed.value) std::abort();
+    (void)sluice::detail::keyed_value_is_secret(keyed, text, redactor.keys(), scratch);
+  }
   (void)redactor.keys().is_sensitive(text.substr(0, 120));
   return 0;
 }
