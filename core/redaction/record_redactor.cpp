@@ -268,17 +268,31 @@ bool RecordRedactor::mark_keyed_secrets(const CallSite& site, const Plan& plan,
   return true;
 }
 
-const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan, bool keyed) {
-  // Retyped: what may be replaced in any record of the site, and a value
-  // whose key argument is sensitive in this one. A keyed value stays typed
-  // (and rendered by its spec) in records where its key is not sensitive.
+const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) {
+  // Retyped: the non-string arguments replaced in this record, and only
+  // those: the others keep their type and their spec (`{:x}`). A site whose
+  // records replace many different sets would make a copy for each; past
+  // kMaxTextSites, one copy retypes everything that may be replaced, and
+  // its clean values are rendered as "{}" renders them.
+  const auto find = [&]() -> const CallSite* {
+    for (const auto& [retype, text_site] : plan.text_sites) {
+      if (retype == retype_) return text_site;
+    }
+    return nullptr;
+  };
   retype_.assign(site.arg_count, false);
   for (std::uint32_t i = 0; i < site.arg_count; ++i) {
-    retype_[i] = site.args[i].kind != ArgKind::string &&
-                 (plan.actions[i] != Action::keep || (keyed && keyed_secret_[i]));
+    retype_[i] = site.args[i].kind != ArgKind::string && replaced_[i];
   }
-  for (const auto& [retype, text_site] : plan.text_sites) {
-    if (retype == retype_) return text_site;
+  if (const CallSite* text_site = find()) return text_site;
+  if (plan.text_sites.size() >= kMaxTextSites) {
+    for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+      const bool keyed = std::any_of(plan.keyed.begin(), plan.keyed.end(),
+                                     [i](const KeyedArgument& k) { return k.value == i; });
+      retype_[i] =
+          site.args[i].kind != ArgKind::string && (plan.actions[i] != Action::keep || keyed);
+    }
+    if (const CallSite* text_site = find()) return text_site;
   }
   std::lock_guard lock(g_text_sites_mutex);
   TextSite& text = text_sites().emplace_back();
@@ -436,7 +450,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
       pending_[k] = 0;
     }
   }
-  const CallSite* out_site = to_text ? text_site_for(site, plan, keyed) : &site;
+  const CallSite* out_site = to_text ? text_site_for(site, plan) : &site;
   buffer_.clear();
   p = args.data();
   for (std::size_t i = 0; i < arg_count; ++i) {

@@ -89,8 +89,8 @@ class RecordRedactor {
     // string before them): those offsets, tested before anything else.
     bool integers_only = false;
     std::vector<std::uint32_t> integer_offsets;
-    // The site's text variants, by the arguments they retype (one, or two
-    // or so when a keyed value is not text in every record).
+    // The site's text variants, by the arguments they retype: one per set
+    // of non-string arguments that records replaced (most sites: one).
     std::vector<std::pair<std::vector<bool>, const CallSite*>> text_sites;
   };
 
@@ -149,7 +149,8 @@ class RecordRedactor {
   Plan make_plan(const CallSite& site) const;
   static std::vector<KeyedArgument> keyed_arguments(const CallSite& site, const Plan& plan);
   bool mark_keyed_secrets(const CallSite& site, const Plan& plan, std::span<const std::byte> args);
-  const CallSite* text_site_for(const CallSite& site, Plan& plan, bool keyed);
+  static constexpr std::size_t kMaxTextSites = 8;  // per site; see text_site_for
+  const CallSite* text_site_for(const CallSite& site, Plan& plan);
   void count(RedactionKind kind) noexcept;
 
   Redactor redactor_;

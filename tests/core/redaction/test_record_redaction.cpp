@@ -458,3 +458,45 @@ TEST_CASE("record redaction: a secret whose spec has a nested width or precision
   CHECK(sluice::testing::decode_to_json_lines(bytes, warnings) == fx.live->lines());
   CHECK(warnings.empty());
 }
+
+TEST_CASE("record redaction: a clean integer keeps its spec when another becomes text") {
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  for (const std::uint64_t card : {std::uint64_t{4111111111111111}, std::uint64_t{77}}) {
+    SLUICE_INFO(log, "card {:>4} id {:x} n {:03d}", card, std::uint64_t{255}, std::int64_t{7});
+    SLUICE_INFO(log, "id {:x} card {:>4}", std::uint64_t{255}, card);
+  }
+  SLUICE_INFO(log, "ids {:x} {:x}", std::uint64_t{4111111111111111},
+              std::uint64_t{5555555555554444});
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 5);
+  CHECK(records[0].message == "card [REDACTED] id ff n 007");
+  CHECK(records[1].message == "id ff card [REDACTED]");
+  CHECK(records[2].message == "card   77 id ff n 007");
+  CHECK(records[3].message == "id ff card   77");
+  CHECK(records[4].message == "ids [REDACTED] [REDACTED]");
+}
+
+TEST_CASE("record redaction: a site whose records replace many sets of integers") {
+  // One copy of the site per set replaced, up to 8: then one copy that
+  // retypes every integer, its clean values rendered as "{}" renders them.
+  CaptureFixture fx;
+  auto& log = sluice::get_logger("app");
+  const std::uint64_t card = 4111111111111111;
+  std::vector<std::string> expected;
+  for (unsigned set = 1; set < 16; ++set) {
+    const auto arg = [&](unsigned bit) { return set & (1u << bit) ? card : std::uint64_t{255}; };
+    SLUICE_INFO(log, "{:x} {:x} {:x} {:x}", arg(0), arg(1), arg(2), arg(3));
+    std::string message;
+    for (unsigned bit = 0; bit < 4; ++bit) {
+      if (bit != 0) message += ' ';
+      message += set & (1u << bit) ? "[REDACTED]" : set <= 8 ? "ff" : "255";
+    }
+    expected.push_back(message);
+  }
+  sluice::flush();
+  std::vector<std::string> messages;
+  for (const auto& record : fx.capture->records()) messages.push_back(record.message);
+  CHECK(messages == expected);
+}
