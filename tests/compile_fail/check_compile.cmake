@@ -14,6 +14,14 @@ set(extra)
 if(DEFINE)
   list(APPEND extra -D${DEFINE})
 endif()
+# A case may add flags on a `// flags: <flags>` line; they come after the
+# defaults, so `-std=gnu++20` there overrides `-std=c++20`.
+file(STRINGS ${SOURCE} flag_lines REGEX "^// flags: ")
+foreach(line IN LISTS flag_lines)
+  string(REGEX REPLACE "^// flags: " "" line "${line}")
+  separate_arguments(line UNIX_COMMAND "${line}")
+  list(APPEND extra ${line})
+endforeach()
 execute_process(
   COMMAND ${CXX} ${CXX_FLAGS} ${extra} -fsyntax-only ${SOURCE}
   RESULT_VARIABLE rc

@@ -90,6 +90,11 @@ constexpr ArgKind kind_of() {
     static_assert(always_false<T>, "sluice: wide and UTF character types are not loggable");
     return ArgKind::custom;
   } else if constexpr (std::is_integral_v<T>) {
+    // __int128 is integral under -std=gnu++20, but no kind holds 16 bytes:
+    // as an i64, every reader would take 8 and misplace the arguments after.
+    static_assert(sizeof(T) <= 8,
+                  "sluice: integers wider than 64 bits (__int128) are not loggable; cast to a "
+                  "64-bit type or format at the call site (fmt::format(\"{}\", value))");
     constexpr bool s = std::is_signed_v<T>;
     if constexpr (sizeof(T) == 1)
       return s ? ArgKind::i8 : ArgKind::u8;
