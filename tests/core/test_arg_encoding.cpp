@@ -178,6 +178,23 @@ TEST_CASE("fields are kept apart from the message, in call order") {
   CHECK(records[1].fields == Fields{{"code", "503"}});
 }
 
+TEST_CASE("volatile arguments log their value, as fmt formats them") {
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("volatile");
+  volatile int count = 3;
+  volatile bool flag = true;
+  volatile double ratio = 0.5;
+  SLUICE_INFO(log, "{} {} {}", count, flag, ratio, sluice::kv<"n">(count));
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == fmt::format("{} {} {}", count, flag, ratio));
+  CHECK(records[0].message == "3 true 0.5");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{"n", "3"}});
+}
+
 namespace {
 std::uint32_t log_from_named_function(const sluice::Logger& log) {
   const std::uint32_t line = __LINE__ + 1;

@@ -352,6 +352,12 @@ inline std::byte* encode_arg(std::byte* out, const A& arg) noexcept {
     const auto u = enum_value(v);
     std::memcpy(out, &u, sizeof(u));
     return out + sizeof(u);
+  } else if constexpr (std::is_volatile_v<std::remove_reference_t<decltype(v)>>) {
+    // memcpy cannot read through a pointer to volatile: one read, as fmt does.
+    static_assert(std::is_scalar_v<T>, "sluice: copy a volatile object before logging it");
+    const T value = v;
+    std::memcpy(out, &value, sizeof(T));
+    return out + sizeof(T);
   } else {
     std::memcpy(out, &v, sizeof(T));
     return out + sizeof(T);
