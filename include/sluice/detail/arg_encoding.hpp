@@ -108,7 +108,9 @@ constexpr ArgKind kind_of() {
     return ArgKind::f32;
   } else if constexpr (std::is_floating_point_v<T>) {
     return ArgKind::f64;  // long double is narrowed to double
-  } else if constexpr (std::is_pointer_v<T> || std::is_null_pointer_v<T>) {
+  } else if constexpr ((std::is_pointer_v<T> && !std::is_function_v<std::remove_pointer_t<T>>) ||
+                       std::is_null_pointer_v<T>) {
+    // Object pointers only: a function pointer is not a `const void*`.
     return ArgKind::pointer;
   } else if constexpr (copy_loggable<T>::value) {
     static_assert(std::is_trivially_copyable_v<T>,
