@@ -43,6 +43,16 @@ inline constexpr bool is_string_like_v =
     (std::is_array_v<T> && std::is_same_v<std::remove_cv_t<std::remove_extent_t<T>>, char>);
 
 template <class T>
+inline constexpr bool is_wide_char_v = std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
+                                       std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
+
+// A pointer to wide or UTF characters is a string, not an address to log.
+template <class T>
+inline constexpr bool is_wide_text_v = is_wide_char_v<T> ||
+                                       (std::is_pointer_v<T> &&
+                                        is_wide_char_v<std::remove_cv_t<std::remove_pointer_t<T>>>);
+
+template <class T>
 inline constexpr bool has_fmt_formatter_v = fmt::has_formatter<T, fmt::format_context>::value;
 
 // fmt formats an enum without a formatter that has a format_as(E) returning
@@ -85,8 +95,7 @@ constexpr ArgKind kind_of() {
     } else {
       return kind_of<enum_value_t<T>>();
     }
-  } else if constexpr (std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
-                       std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>) {
+  } else if constexpr (is_wide_text_v<T>) {
     static_assert(always_false<T>, "sluice: wide and UTF character types are not loggable");
     return ArgKind::custom;
   } else if constexpr (std::is_integral_v<T>) {
