@@ -20,5 +20,11 @@ static_assert(count_format_arguments("{:%Y-%m}") == 1);
 
 TEST_CASE("format strings count automatic, manual and nested arguments") {
   CHECK(count_format_arguments("{} and {:{}}") == 3);
-  CHECK(count_format_arguments("{2}") == 3);
+  // Explicit indices count only as far as none is skipped: an argument no
+  // placeholder names is unused.
+  CHECK(count_format_arguments("{2}") == 0);
+  CHECK(count_format_arguments("{0} {2}") == 1);
+  CHECK(count_format_arguments("{2} {1} {0}") == 3);
+  CHECK(count_format_arguments("{1:{0}}") == 2);
+  CHECK(count_format_arguments("{64} {0}") == 65);  // beyond the tracked indices
 }

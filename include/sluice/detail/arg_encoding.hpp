@@ -173,11 +173,14 @@ struct type_list {};
 // stops compilation, and the compiler's message names it.
 void too_many_arguments_for_the_format_string();
 
-/// How many arguments a format string uses: placeholders with automatic
-/// indexing (nested width/precision fields included), or the highest
-/// explicit index + 1. Malformed strings are fmt's to reject.
+/// How many leading arguments a format string uses: placeholders with
+/// automatic indexing (nested width/precision fields included), or, with
+/// explicit indices, the length of the run 0, 1, ... that it names ("{1}"
+/// leaves argument 0 unused: 0). Past index 63 the run is not tracked and
+/// the highest index + 1 is taken. Malformed strings are fmt's to reject.
 consteval std::size_t count_format_arguments(std::string_view s) {
   std::size_t automatic = 0, highest_manual = 0;
+  std::uint64_t named = 0;  // bit i: explicit index i appears
   bool manual = false;
   const auto field = [&](std::size_t& i) {  // at the char after '{'
     std::size_t index = 0;
@@ -190,6 +193,7 @@ consteval std::size_t count_format_arguments(std::string_view s) {
     if (digits) {
       manual = true;
       highest_manual = index + 1 > highest_manual ? index + 1 : highest_manual;
+      if (index < 64) named |= std::uint64_t{1} << index;
     } else {
       ++automatic;
     }
@@ -217,7 +221,11 @@ consteval std::size_t count_format_arguments(std::string_view s) {
       ++i;  // the closing '}'
     }
   }
-  return manual ? highest_manual : automatic;
+  if (!manual) return automatic;
+  if (highest_manual > 64) return highest_manual;
+  std::size_t run = 0;
+  while (run < 64 && ((named >> run) & 1u) != 0) ++run;
+  return run;
 }
 
 /// fmt's compile-time check plus one fmt does not make: every argument must
