@@ -47,13 +47,6 @@ RotationWorker::~RotationWorker() {
   }
   changed_.notify_all();
   thread_.join();
-  // Every job is done; a file reserved and never submitted nor cancelled
-  // must not keep another sink on the set waiting for good.
-  const std::lock_guard lock(mutex_);
-  reserved_.clear();
-  retention_requested_ = false;
-  busy_ = false;
-  count_pending();
 }
 
 void RotationWorker::count_pending() {
@@ -100,13 +93,33 @@ void RotationWorker::request_retention() {
 
 void RotationWorker::wait_idle() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return jobs_.empty() && !busy_; });
+  changed_.wait(lock, [&] { return jobs_.empty() && !busy_ && !reporting_; });
 }
 
 void RotationWorker::fail(const std::string& message) {
-  // Its own source, so that the rate limit does not fold it into the sink's
-  // write errors (a full disk causes both at once).
-  error_reporter().report(description_ + " (rotation)", message);
+  // Reported once the worker is done (done_working()): the error handler
+  // may make a sink on this set, which waits for this worker's work.
+  const std::lock_guard lock(mutex_);
+  failures_.push_back(message);
+}
+
+void RotationWorker::done_working(std::unique_lock<std::mutex>& lock) {
+  busy_ = false;
+  count_pending();
+  // Not while counted (more work came meanwhile): then at its end.
+  while (!counted_ && !failures_.empty()) {
+    const std::vector<std::string> failures = std::exchange(failures_, {});
+    reporting_ = true;
+    lock.unlock();
+    for (const std::string& message : failures) {
+      // Its own source, so that the rate limit does not fold it into the
+      // sink's write errors (a full disk causes both at once).
+      error_reporter().report(description_ + " (rotation)", message);
+    }
+    lock.lock();
+    reporting_ = false;
+  }
+  changed_.notify_all();
 }
 
 void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
@@ -124,9 +137,7 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
   guarded([&] { resume(leftovers); });
   guarded([&] { apply_retention(); });
   std::unique_lock lock(mutex_);
-  busy_ = false;
-  count_pending();
-  changed_.notify_all();
+  done_working(lock);
   for (;;) {
     changed_.wait(lock, [&] { return stopping_ || retention_requested_ || !jobs_.empty(); });
     if (jobs_.empty() && retention_requested_) {
@@ -135,12 +146,16 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
       lock.unlock();
       guarded([&] { apply_retention(); });
       lock.lock();
-      busy_ = false;
-      count_pending();
-      changed_.notify_all();
+      done_working(lock);
       continue;
     }
-    if (jobs_.empty()) return;  // stopping, and nothing left to do
+    if (jobs_.empty()) {  // stopping, and nothing left to do
+      // A file reserved and never submitted nor cancelled must not keep
+      // another sink on the set waiting for good.
+      reserved_.clear();
+      done_working(lock);
+      return;
+    }
     const std::filesystem::path staged = jobs_.front();
     busy_ = true;
     lock.unlock();
@@ -150,9 +165,7 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
     lock.unlock();
     guarded([&] { apply_retention(); });
     lock.lock();
-    busy_ = false;
-    count_pending();
-    changed_.notify_all();
+    done_working(lock);
   }
 }
 

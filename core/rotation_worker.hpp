@@ -36,7 +36,9 @@ namespace sluice::detail {
 ///
 /// A step that fails (a full disk) leaves the file uncompressed and is
 /// reported through the error handler (sluice::set_error_handler), from
-/// this thread; the next start compresses it.
+/// this thread, once it has nothing left to do (not counted in the set's
+/// RotationPath: the handler may make a sink on the set); the next start
+/// compresses it.
 /// Every public member may be called from any thread.
 class RotationWorker {
  public:
@@ -60,7 +62,8 @@ class RotationWorker {
   void submit(std::filesystem::path staged);
   /// Applies retention again (max_age expires files with time alone).
   void request_retention();
-  /// Returns once every job submitted before the call is done.
+  /// Returns once every job submitted before the call is done (and its
+  /// failures reported).
   void wait_idle();
 
  private:
@@ -71,9 +74,13 @@ class RotationWorker {
                                  const std::filesystem::path& compressed);
   void make_newest_indexed(const std::filesystem::path& file, bool compressed);
   void apply_retention();
+  /// Keeps `message` to report once the work is done.
   void fail(const std::string& message);
   /// Tells path_ whether this worker has work pending. mutex_ held.
   void count_pending();
+  /// Work done (busy_ no more): tells path_, then, unless it has work again,
+  /// reports the failures kept, outside the lock. `lock` holds mutex_.
+  void done_working(std::unique_lock<std::mutex>& lock);
 
   RotatedFileSet files_;
   Rotation rotation_;
@@ -86,6 +93,8 @@ class RotationWorker {
   bool retention_requested_ = false;
   bool busy_ = false;
   bool stopping_ = false;
+  std::vector<std::string> failures_;  // to report once the work is done
+  bool reporting_ = false;             // failures_ taken, being reported
   std::shared_ptr<RotationPath> path_;
   bool counted_ = true;  // counted in path_ as having work pending
   std::thread thread_;

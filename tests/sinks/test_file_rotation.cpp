@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -604,4 +605,55 @@ TEST_CASE("sinks on different paths never wait for each other's compression", "[
   held.wait_for_rotations();
   CHECK(read_log(dir / "a.log.1.zst") == lines(0, 1));
   CHECK(errors.take() == std::vector<std::string>{});
+}
+
+TEST_CASE("the error handler may make a sink on the path whose worker reports to it",
+          "[rotation]") {
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;
+  options.rotation.naming = RotatedNames::timestamp;
+  // The compressor's output name is taken by a directory: the worker reports.
+  const std::string rotated = "app.2026-11-22T00-00-01.log";
+  fs::create_directories(dir / (rotated + ".zst.tmp") / "keep");
+  std::mutex mutex;
+  std::vector<std::string> messages;
+  std::unique_ptr<FileSink> made;
+  std::promise<void> made_promise;
+  std::future<void> made_future = made_promise.get_future();
+  std::thread maker;
+  bool making = false;
+  bool made_in_time = false;
+  sluice::set_error_handler([&](std::string_view message) {
+    const std::lock_guard lock(mutex);
+    messages.emplace_back(message);
+    if (std::exchange(making, true)) return;  // the first report only
+    // As if the handler made it itself (on the worker's thread, in the
+    // handler): on a thread of its own, so that a sink that waits for good
+    // fails the test instead of hanging it.
+    maker = std::thread([&] {
+      made = std::make_unique<FileSink>(dir / "app.log", message_only(), options);
+      made_promise.set_value();
+    });
+    made_in_time = made_future.wait_for(10s) == std::future_status::ready;
+  });
+  auto sink = std::make_unique<FileSink>(dir / "app.log", message_only(), options);
+  write_requests(*sink, 0, 2);
+  sink->wait_for_rotations();
+  CHECK(made_in_time);
+  {
+    const std::lock_guard lock(mutex);
+    CHECK(making);
+  }
+  if (maker.joinable()) maker.join();  // once the handler returned, it is made
+  CHECK(made != nullptr);
+  sink.reset();
+  if (made) made->wait_for_rotations();
+  made.reset();
+  sluice::set_error_handler(nullptr);
+  REQUIRE(!messages.empty());
+  CHECK(messages.front() == "file sink \"" + (dir / "app.log").string() +
+                                "\" (rotation): cannot create \"" + (dir / rotated).string() +
+                                ".zst.tmp\": Is a directory; \"" + (dir / rotated).string() +
+                                "\" stays uncompressed and is compressed at the next start");
 }
