@@ -6,6 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace sluice::detail::os {
 
 std::uint32_t process_id() noexcept { return static_cast<std::uint32_t>(::getpid()); }
@@ -20,7 +22,13 @@ std::string thread_name() {
 
 void set_thread_name(std::string_view name) noexcept {
   char truncated[16] = {};  // Linux: 15 bytes + NUL
-  name.copy(truncated, sizeof truncated - 1);
+  std::size_t length = std::min(name.size(), sizeof truncated - 1);
+  // Not inside a UTF-8 character: threads made later inherit the OS name,
+  // and a thread never named logs it.
+  if (length < name.size()) {
+    while (length > 0 && (static_cast<unsigned char>(name[length]) & 0xC0) == 0x80) --length;
+  }
+  name.copy(truncated, length);
   pthread_setname_np(pthread_self(), truncated);
 }
 

@@ -98,8 +98,9 @@ using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 
 /// Names the calling thread in records (thread_name) and, where possible, for
-/// the OS (first 15 bytes, visible in top and gdb). Does not start the
-/// backend: a thread may be named before start().
+/// the OS (at most 15 bytes, never part of a UTF-8 character; visible in
+/// top and gdb). Does not start the backend: a thread may be named before
+/// start().
 void set_thread_name(std::string_view name);
 
 }  // namespace sluice
