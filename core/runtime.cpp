@@ -3,7 +3,6 @@
 #include "sluice/runtime.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "backend.hpp"
 #include "os.hpp"
@@ -26,13 +25,22 @@ void set_thread_name(std::string_view name) {
   detail::set_thread_queue_name(name);
 }
 
+namespace {
+
+// ASCII only, whatever the C locale: under a Turkish one, toupper('i') is
+// not 'I'. And no allocation in a noexcept function.
+bool equals_upper_case(std::string_view text, std::string_view upper) noexcept {
+  return std::equal(text.begin(), text.end(), upper.begin(), upper.end(), [](char c, char u) {
+    return (c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c) == u;
+  });
+}
+
+}  // namespace
+
 std::optional<Level> parse_level(std::string_view name) noexcept {
-  std::string upper(name.size(), '\0');
-  std::transform(name.begin(), name.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (upper == "WARN") return Level::warning;
+  if (equals_upper_case(name, "WARN")) return Level::warning;
   for (int i = 0; i <= static_cast<int>(Level::off); ++i) {
-    if (level_name(static_cast<Level>(i)) == upper) return static_cast<Level>(i);
+    if (equals_upper_case(name, level_name(static_cast<Level>(i)))) return static_cast<Level>(i);
   }
   return std::nullopt;
 }

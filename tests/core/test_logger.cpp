@@ -126,6 +126,12 @@ TEST_CASE("level names and parsing") {
   CHECK(sluice::parse_level("Error") == Level::error);
   CHECK(sluice::parse_level("TRACE") == Level::trace);
   CHECK_FALSE(sluice::parse_level("loud").has_value());
+  CHECK(sluice::parse_level("iNfO") == Level::info);
+  CHECK(sluice::parse_level("critical") == Level::critical);
+  for (const char* bad : {"", "inf", "infoo", "warn ", "\xc4\xb1nfo"}) {  // the last: dotless i
+    INFO(bad);
+    CHECK_FALSE(sluice::parse_level(bad).has_value());
+  }
 }
 
 TEST_CASE("a name with a leading dot has the root as its parent (no logger named empty)") {
