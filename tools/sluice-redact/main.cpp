@@ -21,7 +21,8 @@ constexpr const char* kUsage =
     "secrets replaced: card numbers, SSNs, e-mail local parts, JWTs, Bearer and\n"
     "Basic credentials, AWS keys, PEM private keys, values of sensitive keys\n"
     "(password=..., \"api_key\": \"...\"). The default policy unless --config.\n"
-    "  --config FILE  settings (key, no-key, style.KIND, hmac-key[-file], pattern)\n"
+    "  --config FILE  settings (key, no-key, style.KIND, hmac-key[-file], pattern);\n"
+    "                 given more than once, each applies in turn\n"
     "  --stats        print redaction counts by kind to stderr at the end\n"
     "  --             end of options: every argument after it is a FILE\n"
     "examples:\n"
@@ -58,7 +59,7 @@ bool redact_stream(std::istream& in, sluice::redact_tool::LineRedactor& lines, s
 
 int main(int argc, char** argv) {
   std::vector<std::string> files;
-  std::string config;
+  std::vector<std::string> configs;  // applied in order: a later one adds to, or overrides
   bool stats = false;
   bool options_done = false;  // after "--", a file named "-x.log" is a file
   for (int i = 1; i < argc; ++i) {
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
         std::fputs("sluice-redact: --config needs a FILE\n", stderr);
         return 2;
       }
-      config = argv[++i];
+      configs.emplace_back(argv[++i]);
     } else if (arg == "--stats") {
       stats = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
   if (files.empty()) files.emplace_back("-");
   try {
     sluice::RedactionPolicy policy;
-    if (!config.empty()) sluice::redact_tool::load_config(config, policy);
+    for (const std::string& config : configs) sluice::redact_tool::load_config(config, policy);
     const sluice::detail::Redactor redactor(std::move(policy));
     sluice::redact_tool::LineRedactor lines(redactor);
     int status = 0;

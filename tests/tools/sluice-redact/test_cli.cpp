@@ -120,3 +120,13 @@ TEST_CASE("sluice-redact: -- ends the options; --config without a FILE says so")
   CHECK(s.run("--config") == 2);
   CHECK(s.read("err") == "sluice-redact: --config needs a FILE\n");
 }
+
+TEST_CASE("sluice-redact: --config given twice applies both, in order") {
+  const Scratch s;
+  s.write("keys.conf", "key = employee_id\n");
+  s.write("styles.conf", "style.key_value = mask\nno-key = session\n");
+  const std::string in = "employee_id=E123 session=abc\n";
+  CHECK(s.run("--config keys.conf --config styles.conf", in) == 0);
+  CHECK(s.read("err").empty());
+  CHECK(s.read("out") == "employee_id=*** session=abc\n");
+}
