@@ -1,14 +1,24 @@
 #include "error_reporter.hpp"
 
-#include <cstdio>
+#include <unistd.h>
+
+#include "fd_writer.hpp"
+#include "sluice/error.hpp"
 
 namespace sluice::detail {
 
 namespace {
 constexpr std::chrono::seconds kWindow{1};
 
+// Through FdWriter, not the C stream: a stderr whose reader is gone (`app
+// 2>&1 | head`) fails with EPIPE, where a plain write(2) raised SIGPIPE and
+// killed the process. The line is then lost: nobody is left to tell.
 void write_to_stderr(std::string_view message) {
-  std::fprintf(stderr, "sluice: %.*s\n", static_cast<int>(message.size()), message.data());
+  try {
+    FdWriter err(STDERR_FILENO, "stderr", /*buffer_size=*/0);
+    err.write_line(message, "sluice: ", {});
+  } catch (const Error&) {
+  }
 }
 
 // "<source>: <message>", then how many others were held back, if any.

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -328,4 +329,34 @@ TEST_CASE("set_handler from another thread waits for a call in progress to retur
   replacing.join();
   reporting.join();
   CHECK(replaced);
+}
+
+TEST_CASE(
+    "the default handler on a stderr whose reader is gone loses the line, not the process "
+    "(SIGPIPE)") {
+  // `app 2>&1 | head`: once head exits, a sink's EPIPE is reported on the
+  // same broken pipe. SIGPIPE's default action would kill the process.
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  ::close(pipe_fds[0]);
+  struct sigaction old_action {};
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  sigemptyset(&default_action.sa_mask);
+  REQUIRE(::sigaction(SIGPIPE, &default_action, &old_action) == 0);
+  std::fflush(stderr);
+  const int saved = ::dup(STDERR_FILENO);
+  REQUIRE(saved >= 0);
+  REQUIRE(::dup2(pipe_fds[1], STDERR_FILENO) >= 0);
+
+  ErrorReporter reporter;
+  reporter.report("console sink (stdout)", "flush failed: cannot write to stdout: Broken pipe");
+
+  ::dup2(saved, STDERR_FILENO);
+  ::close(saved);
+  ::close(pipe_fds[1]);
+  sigset_t pending;
+  sigpending(&pending);
+  CHECK(sigismember(&pending, SIGPIPE) == 0);
+  ::sigaction(SIGPIPE, &old_action, nullptr);
 }
