@@ -36,6 +36,8 @@ constexpr SourceLocation kDropLocation{
     __FILE__, "report_drops", __LINE__, Level::warning};
 using DropSite = CallSiteOf<kDropLocation, std::uint64_t>;
 
+thread_local bool t_backend_thread = false;
+
 std::size_t round_up_to_power_of_two(std::size_t n) {
   std::size_t p = 4096;
   while (p < n) p <<= 1;
@@ -59,6 +61,8 @@ Backend& Backend::instance() {
 }
 
 Backend::Backend() : registry_(LoggerRegistry::instance()) {}
+
+bool Backend::on_backend_thread() noexcept { return t_backend_thread; }
 
 void Backend::start(const Options& options) {
   std::lock_guard lock(lifecycle_mutex_);
@@ -212,6 +216,7 @@ Stats Backend::stats() const {
 // ---- backend thread --------------------------------------------------------
 
 void Backend::run() {
+  t_backend_thread = true;
   if (options_.backend_cpu >= 0 && !os::pin_thread(options_.backend_cpu)) {
     errors_.report("backend", "could not pin the backend thread to CPU " +
                                   std::to_string(options_.backend_cpu));

@@ -38,6 +38,9 @@ class Backend {
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }
   /// False once stop() began: a blocked producer must then drop instead.
   bool accepting() const noexcept { return accepting_.load(std::memory_order_acquire); }
+  /// True on the backend thread (an error handler logging there): its own
+  /// queue is drained only by itself, so a full one must drop, not wait.
+  static bool on_backend_thread() noexcept;
   void flush();
   Stats stats() const;
   ErrorReporter& errors() noexcept { return errors_; }

@@ -94,6 +94,8 @@ Stats stats();
 /// set_error_handler itself, but not start(), stop() or flush() (on the
 /// backend thread they would wait for that thread itself); from another thread, set_error_handler
 /// waits for a call in progress to return, after which the old handler is never called again.
+/// The handler may log; on the backend thread a record that finds that
+/// thread's queue full is dropped and counted (waiting would be for itself).
 using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 

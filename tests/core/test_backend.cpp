@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -912,4 +916,66 @@ TEST_CASE("with the system clock, a record stamped before the clock was stepped 
   CHECK(records[0].message == "before the step");
   CHECK(records[1].message == "after the step");
   sluice::stop();
+}
+
+namespace {
+// Fails every record, as a source of its own: "failing sink <n>".
+class NumberedThrowingSink final : public sluice::Sink {
+ public:
+  explicit NumberedThrowingSink(int number) : number_(number) {}
+  void write(const sluice::RecordView&) override { throw std::runtime_error("disk on fire"); }
+  std::string description() const override { return "failing sink " + std::to_string(number_); }
+
+ private:
+  int number_;
+};
+}  // namespace
+
+TEST_CASE(
+    "an error handler that logs on the backend thread fills its queue: the records are dropped "
+    "and counted, the backend does not wait for itself") {
+  // The backend thread's queue is drained by the backend thread only: a
+  // record that waited there for room (the block policy) waited for ever,
+  // and so did every flush(), stop() and thread that logged. Run in a child
+  // process, so that a deadlock is a failure and not a hung test.
+  constexpr int kSinks = 200;  // 200 reports in one pass: far more than 4 KiB
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    auto capture = std::make_shared<sluice::CaptureSink>();
+    sluice::Logger& reports = sluice::get_logger("reports");
+    reports.set_propagate(false);
+    reports.add_sink(capture);
+    sluice::Logger& failing = sluice::get_logger("failing");
+    failing.set_propagate(false);
+    for (int i = 0; i < kSinks; ++i) failing.add_sink(std::make_shared<NumberedThrowingSink>(i));
+    sluice::set_error_handler([&reports](std::string_view message) {
+      SLUICE_ERROR(reports, "sluice reported: {}", message);
+    });
+    sluice::Options options;
+    options.queue_capacity = 4096;
+    sluice::start(options);
+    SLUICE_INFO(failing, "one record, {} failures", kSinks);
+    sluice::flush();
+    sluice::flush();  // the handler's records, logged during the first
+    const std::uint64_t dropped = sluice::stats().records_dropped;
+    const bool all_accounted = capture->size() + dropped == kSinks && dropped > 0;
+    sluice::stop();
+    ::_exit(all_accounted ? 0 : 2);
+  }
+  int status = 0;
+  pid_t waited = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  if (waited == 0) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &status, 0);
+    FAIL("the child's flush() or stop() did not return in 30 s: the backend waits for itself");
+  }
+  REQUIRE(WIFEXITED(status));
+  INFO("2: records logged by the handler were neither written nor counted as dropped");
+  CHECK(WEXITSTATUS(status) == 0);
 }
