@@ -115,7 +115,11 @@ void Backend::start_locked(const Options& options) {
   }
   g_clock_source.store(source, std::memory_order_relaxed);
   clock_source_ = source;
-  for (QueueState& state : queues_) state.queue->set_clock_source(source);
+  // Queues left from an earlier run take this run's clock and policy.
+  for (QueueState& state : queues_) {
+    state.queue->set_clock_source(source);
+    state.queue->set_policy(options.queue_policy);
+  }
   clock_.start(source, options.clock_resync);
   // Ticks of another run (perhaps of the other clock) are no predecessors.
   last_timestamp_ = 0;
@@ -359,8 +363,9 @@ void Backend::adopt_new_queues() {
   std::unique_ptr<ThreadQueue> queue;
   while (new_queues_.try_dequeue(queue)) {
     // A queue made while a previous run was stopping copied that run's
-    // clock: every queue takes this run's when it is adopted.
+    // clock and policy: every queue takes this run's when it is adopted.
     queue->set_clock_source(clock_source_);
+    queue->set_policy(queue_policy_.load(std::memory_order_relaxed));
     QueueState state;
     state.queue = std::move(queue);
     queues_.push_back(std::move(state));

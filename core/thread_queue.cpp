@@ -94,8 +94,8 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
       pad_tail(offset);
       continue;
     }
-    if (policy_ == QueuePolicy::drop || !Backend::instance().accepting() ||
-        Backend::on_backend_thread()) {
+    if (policy_.load(std::memory_order_relaxed) == QueuePolicy::drop ||
+        !Backend::instance().accepting() || Backend::on_backend_thread()) {
       // Without a backend a blocked thread would wait for ever, and so would
       // the backend thread itself (an error handler that logs).
       return count_drop();

@@ -29,7 +29,8 @@ struct Options {
   /// than the queue is dropped and counted. A thread that logs no faster
   /// than the backend drains writes only its first 64 KiB; right after it
   /// goes back to the start, a burst has at least 56 KiB until the backend's
-  /// next pass (docs/design.md, "Early wrap").
+  /// next pass (docs/design.md, "Early wrap"). A queue made in an earlier
+  /// run keeps its capacity; it takes this run's queue_policy.
   std::size_t queue_capacity = 1u << 20;
   QueuePolicy queue_policy = QueuePolicy::block;
   /// How long the backend sleeps when every queue is empty. Zero: busy-poll

@@ -979,3 +979,89 @@ TEST_CASE(
   INFO("2: records logged by the handler were neither written nor counted as dropped");
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+namespace {
+// Writes nothing until opened; keeps count of what it was given.
+class GatedSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override {
+    std::unique_lock lock(mutex_);
+    opened_.wait(lock, [this] { return open_; });
+    ++written_;
+  }
+  void open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    opened_.notify_all();
+  }
+  int written() const {
+    std::lock_guard lock(mutex_);
+    return written_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable opened_;
+  bool open_ = false;
+  int written_ = 0;
+};
+}  // namespace
+
+TEST_CASE("a queue made in a drop run loses nothing after a start with block") {
+  // A thread's queue outlives stop(): the next start()'s policy must reach
+  // it, as its clock does.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  log.add_sink(std::make_shared<SlowSink>());
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::drop;
+  sluice::start(options);
+  SLUICE_INFO(log, "makes this thread's queue under drop");
+  sluice::flush();
+  sluice::stop();
+  options.queue_policy = sluice::QueuePolicy::block;
+  sluice::start(options);
+  constexpr int kRecords = 20000;
+  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  sluice::flush();
+  CHECK(sluice::stats().records_dropped == 0);
+  CHECK(capture->size() == kRecords + 1);
+  sluice::stop();
+}
+
+TEST_CASE("a queue made in a block run never waits after a start with drop") {
+  auto gated = std::make_shared<GatedSink>();
+  sluice::Logger& log = logger_alone_with(gated);
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::block;
+  sluice::start(options);
+  gated->open();
+  SLUICE_INFO(log, "makes this thread's queue under block");
+  sluice::flush();
+  sluice::stop();
+  auto held = std::make_shared<GatedSink>();  // holds the backend in its first write
+  log.clear_sinks();
+  log.add_sink(held);
+  options.queue_policy = sluice::QueuePolicy::drop;
+  sluice::start(options);
+  // If the producer waits, only this opens the sink, after 10 s.
+  std::promise<void> logged;
+  auto watchdog = std::async(std::launch::async, [&, done = logged.get_future()] {
+    const bool in_time = done.wait_for(10s) == std::future_status::ready;
+    held->open();
+    return in_time;
+  });
+  constexpr int kRecords = 1000;  // far more than 4 KiB
+  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  logged.set_value();
+  CHECK(watchdog.get());
+  sluice::flush();
+  const std::uint64_t dropped = sluice::stats().records_dropped;
+  CHECK(dropped > 0);
+  CHECK(held->written() + dropped == kRecords);
+  sluice::stop();
+}

@@ -136,6 +136,8 @@ class ThreadQueue {
   void set_clock_source(ClockSource source) noexcept {
     clock_source_.store(source, std::memory_order_relaxed);
   }
+  /// Likewise: the policy is the run's, the capacity stays the queue's.
+  void set_policy(QueuePolicy policy) noexcept { policy_.store(policy, std::memory_order_relaxed); }
   std::uint64_t thread_name_version() const noexcept {
     return name_version_.load(std::memory_order_acquire);
   }
@@ -157,8 +159,8 @@ class ThreadQueue {
   std::uint64_t capacity_;
   std::uint64_t write_pos_ = 0;
   std::uint64_t read_pos_cache_ = 0;
-  std::uint64_t limit_;  // a position: writes ending here or before need only room
-  QueuePolicy policy_;
+  std::uint64_t limit_;              // a position: writes ending here or before need only room
+  std::atomic<QueuePolicy> policy_;  // read only when the ring looks full
   std::atomic<ClockSource> clock_source_;
 
   alignas(kCacheLine) std::atomic<std::uint64_t> published_write_{0};
