@@ -1,6 +1,7 @@
 #include "sluice/sinks/console_sink.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string_view>
 
@@ -37,6 +38,16 @@ std::string_view color_of(Level level) noexcept {
   return {};
 }
 
+// The terminal conventions for automatic colours: NO_COLOR set to anything
+// but "" (no-color.org) turns them off, and so does TERM=dumb, a terminal
+// that shows escapes as text (Emacs' shell, some CI logs).
+bool environment_allows_color() noexcept {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string_view(term) != "dumb";
+}
+
 bool use_color(ColorMode mode, std::FILE* stream) noexcept {
   switch (mode) {
     case ColorMode::always:
@@ -44,7 +55,7 @@ bool use_color(ColorMode mode, std::FILE* stream) noexcept {
     case ColorMode::never:
       return false;
     case ColorMode::automatic:
-      return detail::os::is_terminal(stream);
+      return detail::os::is_terminal(stream) && environment_allows_color();
   }
   return false;
 }

@@ -1,19 +1,21 @@
 // ConsoleSink: stdout and stderr are redirected (dup2) into files or a
 // pseudo-terminal, and the bytes that arrive there are checked exactly.
 
+#include <catch2/catch.hpp>
+#include <sluice/formatter.hpp>
+#include <sluice/sinks/console_sink.hpp>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sluice/formatter.hpp>
-#include <sluice/sinks/console_sink.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -198,7 +200,11 @@ TEST_CASE("colours forced off, and automatic on a file: none") {
   CHECK(out.text() == kAllLevels);
 }
 
-TEST_CASE("automatic colours on a terminal") {
+namespace {
+
+// What a ConsoleSink with automatic colours, writing every level to stdout
+// on a pseudo-terminal, puts there: read until `size` bytes came, or 2 s.
+std::string all_levels_on_a_terminal(std::size_t size) {
   const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   REQUIRE(master >= 0);
   REQUIRE(::grantpt(master) == 0);
@@ -217,8 +223,7 @@ TEST_CASE("automatic colours on a terminal") {
     write_all_levels(sink);
     sink.flush();
   }
-  const std::string expected = kAllLevelsColored;
-  while (received.size() < expected.size()) {
+  while (received.size() < size) {
     pollfd ready{master, POLLIN, 0};
     if (::poll(&ready, 1, 2000) != 1) break;
     char chunk[512];
@@ -228,7 +233,64 @@ TEST_CASE("automatic colours on a terminal") {
   }
   ::close(terminal);
   ::close(master);
-  CHECK(received == expected);
+  return received;
+}
+
+// Sets (or, with nullptr, unsets) an environment variable for a scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+}  // namespace
+
+TEST_CASE("automatic colours on a terminal") {
+  const ScopedEnv no_color("NO_COLOR", nullptr);
+  const ScopedEnv term("TERM", "xterm-256color");
+  const std::string expected = kAllLevelsColored;
+  CHECK(all_levels_on_a_terminal(expected.size()) == expected);
+}
+
+TEST_CASE("automatic colours: none on a terminal with NO_COLOR set, or TERM=dumb") {
+  // The conventions of no-color.org and of terminals that take no escapes;
+  // an empty NO_COLOR does not count.
+  const std::string plain = kAllLevels;
+  {
+    const ScopedEnv no_color("NO_COLOR", "1");
+    const ScopedEnv term("TERM", "xterm-256color");
+    CHECK(all_levels_on_a_terminal(plain.size()) == plain);
+  }
+  {
+    const ScopedEnv no_color("NO_COLOR", nullptr);
+    const ScopedEnv term("TERM", "dumb");
+    CHECK(all_levels_on_a_terminal(plain.size()) == plain);
+  }
+  {
+    const ScopedEnv no_color("NO_COLOR", "");
+    const ScopedEnv term("TERM", "xterm-256color");
+    const std::string colored = kAllLevelsColored;
+    CHECK(all_levels_on_a_terminal(colored.size()) == colored);
+  }
 }
 
 TEST_CASE("without a formatter the default pattern is used") {

@@ -16,7 +16,8 @@ struct ConsoleOptions {
   Stream stream = Stream::out;
   /// WARNING and above to stderr, the rest to stdout.
   bool split_by_level = false;
-  /// ANSI colours by level; automatic: only when the stream is a terminal.
+  /// ANSI colours by level; automatic: only when the stream is a terminal,
+  /// NO_COLOR is unset or empty, and TERM is not "dumb".
   ColorMode color = ColorMode::automatic;
 };
 
