@@ -28,11 +28,17 @@ int main() {
   log.add_sink(capture);
 
   SLUICE_INFO(log, "hello {} from {}", 42, std::string("a consumer"), sluice::kv<"user_id">(7));
+  SLUICE_INFO(log, "second");
   sluice::flush();
+  // One queue for this thread, however many calls: the thread's queue
+  // pointer is one variable, even in a program built with hidden visibility
+  // against shared libraries (a copy of its own made a queue per call).
+  const bool one_queue = expect(sluice::stats().thread_queues == 1, "one thread queue");
   sluice::stop();
 
   const auto records = capture->records();
-  bool ok = expect(records.size() == 1, "exactly one record captured");
+  bool ok = expect(records.size() == 2, "two records captured");
+  ok &= one_queue;
   if (ok) {
     const sluice::CapturedRecord& r = records[0];
     ok &= expect(r.message == "hello 42 from a consumer", "message formatted");

@@ -192,8 +192,11 @@ class ThreadQueue {
   std::string name_;
 };
 
-/// This thread's queue; null until its first log call.
-inline thread_local ThreadQueue* tls_thread_queue = nullptr;
+/// This thread's queue; null until its first log call. Default visibility
+/// whatever the includer's -fvisibility: a program built with hidden
+/// visibility against the shared libraries would otherwise read a copy of its
+/// own, which core never sets, and make a new queue on every log call.
+[[gnu::visibility("default")]] inline thread_local ThreadQueue* tls_thread_queue = nullptr;
 
 /// Creates and registers this thread's queue on its first log call, starting
 /// the backend if it never ran. Null if memory for the queue cannot be had.
