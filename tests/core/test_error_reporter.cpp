@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "broken_pipe.hpp"
 #include "error_reporter.hpp"
 
 namespace {
@@ -336,27 +337,16 @@ TEST_CASE(
     "(SIGPIPE)") {
   // `app 2>&1 | head`: once head exits, a sink's EPIPE is reported on the
   // same broken pipe. SIGPIPE's default action would kill the process.
-  int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
-  ::close(pipe_fds[0]);
-  struct sigaction old_action {};
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  sigemptyset(&default_action.sa_mask);
-  REQUIRE(::sigaction(SIGPIPE, &default_action, &old_action) == 0);
+  const sluice::testing::BrokenPipe pipe;
   std::fflush(stderr);
   const int saved = ::dup(STDERR_FILENO);
   REQUIRE(saved >= 0);
-  REQUIRE(::dup2(pipe_fds[1], STDERR_FILENO) >= 0);
+  REQUIRE(::dup2(pipe.write_fd(), STDERR_FILENO) >= 0);
 
   ErrorReporter reporter;
   reporter.report("console sink (stdout)", "flush failed: cannot write to stdout: Broken pipe");
 
   ::dup2(saved, STDERR_FILENO);
   ::close(saved);
-  ::close(pipe_fds[1]);
-  sigset_t pending;
-  sigpending(&pending);
-  CHECK(sigismember(&pending, SIGPIPE) == 0);
-  ::sigaction(SIGPIPE, &old_action, nullptr);
+  CHECK_FALSE(pipe.sigpipe_pending());
 }

@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "broken_pipe.hpp"
 #include "fd_writer.hpp"
 #include "full_disk.hpp"
 #include "record_fixture.hpp"
@@ -298,18 +299,11 @@ TEST_CASE("FdWriter: a pipe whose reader is gone is a write error, not a fatal S
   // SIGPIPE's default action kills the process: a console sink piped into
   // `head` must report EPIPE instead, keep the bytes, and leave no SIGPIPE
   // pending nor the thread's signal mask changed.
-  int pipe_fds[2];
-  REQUIRE(::pipe(pipe_fds) == 0);
-  ::close(pipe_fds[0]);
-  struct sigaction old_action {};
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  sigemptyset(&default_action.sa_mask);
-  REQUIRE(::sigaction(SIGPIPE, &default_action, &old_action) == 0);
+  const sluice::testing::BrokenPipe pipe;
   sigset_t mask_before;
   pthread_sigmask(SIG_SETMASK, nullptr, &mask_before);
   {
-    FdWriter writer(pipe_fds[1], "stdout", /*buffer_size=*/64);
+    FdWriter writer(pipe.write_fd(), "stdout", /*buffer_size=*/64);
     writer.write_line("lost reader");
     CHECK(error_of([&] { writer.flush(); }) ==
           "cannot write to stdout: Broken pipe (12 bytes kept for retry)");
@@ -319,11 +313,7 @@ TEST_CASE("FdWriter: a pipe whose reader is gone is a write error, not a fatal S
   sigset_t mask_after;
   pthread_sigmask(SIG_SETMASK, nullptr, &mask_after);
   CHECK(sigismember(&mask_after, SIGPIPE) == sigismember(&mask_before, SIGPIPE));
-  sigset_t pending;
-  sigpending(&pending);
-  CHECK(sigismember(&pending, SIGPIPE) == 0);
-  ::sigaction(SIGPIPE, &old_action, nullptr);
-  ::close(pipe_fds[1]);
+  CHECK_FALSE(pipe.sigpipe_pending());
 }
 
 namespace {
