@@ -133,6 +133,20 @@ std::string strip_specs(std::string_view format, const std::vector<bool>& retype
   return out;
 }
 
+// Whether a replacement field's spec (`:` onwards) has a precision, which
+// cuts a string: `{:.8}`, `{:>12.4}`; not the fill of `{:.<8}`.
+bool has_precision(std::string_view format, const FormatField& f) {
+  if (f.spec >= format.size() || format[f.spec] != ':') return false;
+  std::string_view spec = format.substr(f.spec + 1, f.close - f.spec - 1);
+  const auto align = [](char c) { return c == '<' || c == '>' || c == '^'; };
+  if (spec.size() >= 2 && align(spec[1])) {
+    spec.remove_prefix(2);
+  } else if (!spec.empty() && align(spec[0])) {
+    spec.remove_prefix(1);
+  }
+  return spec.find('.') != std::string_view::npos;
+}
+
 std::size_t encoded_size_at(const ArgInfo& info, const std::byte* p, const std::byte* end) {
   if (info.kind == ArgKind::string) {
     if (end - p < 4) return 0;
@@ -201,6 +215,21 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
     plan.actions[i] = action;
     plan.nothing = plan.nothing && action == Action::keep;
   }
+  // Strings whose placeholder has a precision: replaced whole, they go
+  // with the spec removed, or "[REDACTED]" would be cut to "[REDACTE".
+  plan.cut_by_precision.assign(site.arg_count, false);
+  std::vector<std::uint32_t> positions;  // message index -> ArgInfo index
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    if (site.args[i].field_name.empty()) positions.push_back(i);
+  }
+  for_each_field(
+      site.format, [](std::string_view) {},
+      [&](const FormatField& f) {
+        if (f.index < positions.size() && site.args[positions[f.index]].kind == ArgKind::string &&
+            has_precision(site.format, f)) {
+          plan.cut_by_precision[positions[f.index]] = true;
+        }
+      });
   if (policy.analyse_call_sites) plan.keyed = keyed_arguments(site, plan);
   if (!plan.keyed.empty()) plan.nothing = false;
   // Integers only, at offsets fixed by the kinds before them?
@@ -270,7 +299,8 @@ bool RecordRedactor::mark_keyed_secrets(const CallSite& site, const Plan& plan,
 
 const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) {
   // Retyped: the non-string arguments replaced in this record, and only
-  // those: the others keep their type and their spec (`{:x}`). A site whose
+  // those: the others keep their type and their spec (`{:x}`). (And strings
+  // replaced whole under a precision: same type, spec dropped.) A site whose
   // records replace many different sets would make a copy for each; past
   // kMaxTextSites, one copy retypes everything that may be replaced, and
   // its clean values are rendered as "{}" renders them.
@@ -282,7 +312,7 @@ const CallSite* RecordRedactor::text_site_for(const CallSite& site, Plan& plan) 
   };
   retype_.assign(site.arg_count, false);
   for (std::uint32_t i = 0; i < site.arg_count; ++i) {
-    retype_[i] = site.args[i].kind != ArgKind::string && replaced_[i];
+    retype_[i] = replaced_[i] && (site.args[i].kind != ArgKind::string || uncut_[i]);
   }
   if (const CallSite* text_site = find()) return text_site;
   if (plan.text_sites.size() >= kMaxTextSites) {
@@ -363,6 +393,7 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
   if (keyed && !mark_keyed_secrets(site, plan, args)) return {&site, args, 0};
   if (replacements_.size() < arg_count) replacements_.resize(arg_count);
   replaced_.assign(arg_count, false);
+  uncut_.assign(arg_count, false);
   KindMask kinds = 0;
   bool to_text = false;
   const std::byte* p = args.data();
@@ -405,6 +436,10 @@ RecordRedactor::Result RecordRedactor::redact_slow(const CallSite& site,
         if (info.kind == ArgKind::string) {
           redactor_.replace(std::string_view(reinterpret_cast<const char*>(p + 4), size - 4), kind,
                             replacement);
+          if (plan.cut_by_precision[i]) {
+            uncut_[i] = true;
+            to_text = true;
+          }
         } else {
           // The value's text, for the hmac style (the others ignore it).
           value_text(info, p, size);

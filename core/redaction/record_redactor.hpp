@@ -83,6 +83,7 @@ class RecordRedactor {
   struct Plan {
     std::vector<Action> actions;  // one per ArgInfo
     std::vector<KeyedArgument> keyed;
+    std::vector<bool> cut_by_precision;  // one per ArgInfo: a string under `{:.N}`
     std::vector<RedactionKind> secret_kinds;
     bool nothing = true;
     // Sites whose only work is card-length integers at fixed offsets (no
@@ -166,6 +167,7 @@ class RecordRedactor {
   // Per record, reused.
   std::vector<std::string> replacements_;
   std::vector<bool> replaced_;
+  std::vector<bool> uncut_;         // per argument: a string replaced whole, its precision dropped
   std::vector<bool> keyed_secret_;  // per argument: its key, in this record, is sensitive
   std::vector<std::span<const std::byte>> arg_bytes_;
   std::string keyed_scratch_;

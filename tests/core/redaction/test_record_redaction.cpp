@@ -500,3 +500,25 @@ TEST_CASE("record redaction: a site whose records replace many sets of integers"
   for (const auto& record : fx.capture->records()) messages.push_back(record.message);
   CHECK(messages == expected);
 }
+
+TEST_CASE("record redaction: a string secret is replaced whole, whatever its precision") {
+  // `{:.8}` logs a token's first 8 characters; replaced whole, the marker
+  // is not cut to "[REDACTE". Text the finders changed in part keeps the
+  // precision, as the original would have. Live and in the binary log.
+  auto messages = std::make_shared<sluice::CaptureSink>(
+      std::make_shared<sluice::PatternFormatter>("{message}"));
+  BinaryLogFixture fx(messages);
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "token={:.8} user={:.3}", "abcdefghijkl", "bobby");
+  SLUICE_INFO(log, "{}: {:>12.4} ok", "password", std::string("hunter2"));
+  SLUICE_INFO(log, "note {:.9}", "mail bob@example.com");
+  SLUICE_INFO(log, "token={:.<12}|", "abc");  // '.' as the fill: no precision
+  const std::string bytes = fx.stop();
+
+  CHECK(messages->lines() == std::vector<std::string>{"token=[REDACTED] user=bob",
+                                                      "password: [REDACTED] ok", "note mail ***@",
+                                                      "token=[REDACTED]..|"});
+  std::vector<std::string> warnings;
+  CHECK(sluice::testing::decode_to_json_lines(bytes, warnings) == fx.live->lines());
+  CHECK(warnings.empty());
+}
