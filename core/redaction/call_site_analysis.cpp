@@ -3,6 +3,7 @@
 #include <string>
 
 #include "finders.hpp"
+#include "format_fields.hpp"
 #include "key_matcher.hpp"
 #include "scan_chars.hpp"
 
@@ -67,57 +68,25 @@ namespace {
 // format, in order: its argument index (automatic or explicit), the literal
 // text since the previous top-level field (unescaped), and whether it is a
 // field of its own or one nested in another's spec (a dynamic width, which
-// shows nothing). Indexes of kMaxArguments and more are not visited.
+// shows nothing). Indexes of kMaxArguments and more are not visited: a call
+// site has at most a few dozen arguments (fmt checked the format at compile
+// time), and an index beyond this is not one of them.
 template <typename Visit>
 void for_each_placeholder(std::string_view format, Visit visit) {
   std::string literal;
-  std::size_t automatic = 0;
-  const auto field = [&](std::size_t index, bool top_level) {
-    // A call site has at most a few dozen arguments (fmt checked the format
-    // at compile time); an index beyond this is not one of them.
-    if (index < kMaxArguments) visit(index, std::string_view(literal), top_level);
+  const auto unescape = [&](std::string_view run) {
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      literal += run[i];
+      if ((run[i] == '{' || run[i] == '}') && i + 1 < run.size() && run[i + 1] == run[i]) ++i;
+    }
   };
-  for (std::size_t i = 0; i < format.size();) {
-    const char c = format[i];
-    if (c == '{' && i + 1 < format.size() && format[i + 1] == '{') {
-      literal += '{';
-      i += 2;
-      continue;
-    }
-    if (c == '}' && i + 1 < format.size() && format[i + 1] == '}') {
-      literal += '}';
-      i += 2;
-      continue;
-    }
-    if (c != '{') {
-      literal += c;
-      ++i;
-      continue;
-    }
-    // A replacement field: `{` [index] [`:` spec] `}`, the spec possibly
-    // holding nested `{}` (dynamic width), which take indexes too.
-    ++i;
-    std::size_t index = 0;
-    bool explicit_index = false;
-    while (i < format.size() && scan::digit(format[i])) {
-      if (index < kMaxArguments) index = index * 10 + static_cast<std::size_t>(format[i] - '0');
-      explicit_index = true;
-      ++i;
-    }
-    if (!explicit_index) index = automatic++;
-    field(index, true);
-    int depth = 1;
-    while (i < format.size() && depth > 0) {
-      if (format[i] == '{') {
-        ++depth;
-        if (i + 1 < format.size() && format[i + 1] == '}') field(automatic++, false);
-      } else if (format[i] == '}') {
-        --depth;
-      }
-      ++i;
+  for_each_field(format, unescape, [&](const FormatField& field) {
+    if (field.index < kMaxArguments) visit(field.index, std::string_view(literal), true);
+    for (const auto& nested : field.nested) {
+      if (nested.second < kMaxArguments) visit(nested.second, std::string_view(literal), false);
     }
     literal.clear();
-  }
+  });
 }
 
 bool has_word_char(std::string_view s) noexcept {

@@ -7,6 +7,7 @@
 
 #include "arg_decoding.hpp"
 #include "call_site_analysis.hpp"
+#include "format_fields.hpp"
 #include "luhn.hpp"
 
 namespace sluice::detail {
@@ -24,67 +25,6 @@ std::mutex g_text_sites_mutex;
 std::deque<TextSite>& text_sites() {
   static auto* sites = new std::deque<TextSite>;  // intentionally leaked
   return *sites;
-}
-
-// One replacement field of a format: `{` [index] [`:` spec] `}`.
-struct FormatField {
-  std::size_t open = 0;   // the `{`
-  std::size_t spec = 0;   // right after the index: `:`, or the closing `}`
-  std::size_t close = 0;  // the closing `}`
-  std::size_t index = 0;  // automatic or explicit
-  // The spec's nested fields (dynamic width or precision): their `{`s, and
-  // their argument indexes.
-  std::vector<std::pair<std::size_t, std::size_t>> nested;
-};
-
-// Calls visit(text) for each literal run (escaped braces as written) and
-// visit(field) for each replacement field, in order.
-template <typename Literal, typename Field>
-void for_each_field(std::string_view format, Literal literal, Field field) {
-  std::size_t automatic = 0;
-  const auto index_at = [&](std::size_t& i) {
-    std::size_t index = 0;
-    bool explicit_index = false;
-    while (i < format.size() && format[i] >= '0' && format[i] <= '9') {
-      if (index < 4096) index = index * 10 + static_cast<std::size_t>(format[i] - '0');
-      explicit_index = true;
-      ++i;
-    }
-    return explicit_index ? index : automatic++;
-  };
-  std::size_t run = 0;
-  for (std::size_t i = 0; i < format.size();) {
-    const char c = format[i];
-    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
-      i += 2;
-      continue;
-    }
-    if (c != '{') {
-      ++i;
-      continue;
-    }
-    literal(format.substr(run, i - run));
-    FormatField f;
-    f.open = i++;
-    f.index = index_at(i);
-    f.spec = i;
-    int depth = 1;
-    while (i < format.size()) {
-      if (format[i] == '{') {
-        ++depth;
-        const std::size_t nested_open = i++;
-        f.nested.emplace_back(nested_open, index_at(i));
-        continue;
-      }
-      if (format[i] == '}' && --depth == 0) break;
-      ++i;
-    }
-    f.close = i;
-    if (i < format.size()) ++i;
-    run = i;
-    field(f);
-  }
-  literal(format.substr(run));
 }
 
 // The format with the spec of every placeholder whose argument becomes a
@@ -169,6 +109,16 @@ void put_string(std::vector<std::byte>& out, std::string_view s) {
 
 bool is_wide_integer(ArgKind kind) { return kind == ArgKind::i64 || kind == ArgKind::u64; }
 
+// Message argument index -> position among the site's ArgInfos (fields have
+// no placeholder).
+std::vector<std::uint32_t> message_positions(const CallSite& site) {
+  std::vector<std::uint32_t> positions;
+  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
+    if (site.args[i].field_name.empty()) positions.push_back(i);
+  }
+  return positions;
+}
+
 }  // namespace
 
 RecordRedactor::RecordRedactor(const RedactionPolicy& policy, AtomicRedactionCounts& counts)
@@ -218,10 +168,7 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
   // Strings whose placeholder has a precision: replaced whole, they go
   // with the spec removed, or "[REDACTED]" would be cut to "[REDACTE".
   plan.cut_by_precision.assign(site.arg_count, false);
-  std::vector<std::uint32_t> positions;  // message index -> ArgInfo index
-  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
-    if (site.args[i].field_name.empty()) positions.push_back(i);
-  }
+  const std::vector<std::uint32_t> positions = message_positions(site);
   for_each_field(
       site.format, [](std::string_view) {},
       [&](const FormatField& f) {
@@ -230,7 +177,7 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
           plan.cut_by_precision[positions[f.index]] = true;
         }
       });
-  if (policy.analyse_call_sites) plan.keyed = keyed_arguments(site, plan);
+  if (policy.analyse_call_sites) plan.keyed = keyed_arguments(site, plan, positions);
   if (!plan.keyed.empty()) plan.nothing = false;
   // Integers only, at offsets fixed by the kinds before them?
   plan.integers_only = !plan.nothing && plan.keyed.empty();
@@ -255,14 +202,8 @@ RecordRedactor::Plan RecordRedactor::make_plan(const CallSite& site) const {
   return plan;
 }
 
-std::vector<RecordRedactor::KeyedArgument> RecordRedactor::keyed_arguments(const CallSite& site,
-                                                                           const Plan& plan) {
-  // Message argument index -> position among the ArgInfos (fields have no
-  // placeholder).
-  std::vector<std::uint32_t> positions;
-  for (std::uint32_t i = 0; i < site.arg_count; ++i) {
-    if (site.args[i].field_name.empty()) positions.push_back(i);
-  }
+std::vector<RecordRedactor::KeyedArgument> RecordRedactor::keyed_arguments(
+    const CallSite& site, const Plan& plan, const std::vector<std::uint32_t>& positions) {
   std::vector<KeyedArgument> keyed;
   for (KeyedPlaceholder& shape : keyed_placeholders(site.format)) {
     if (shape.key >= positions.size() || shape.value >= positions.size()) continue;

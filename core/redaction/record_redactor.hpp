@@ -148,7 +148,9 @@ class RecordRedactor {
   }
   Plan& plan_for(const CallSite& site);
   Plan make_plan(const CallSite& site) const;
-  static std::vector<KeyedArgument> keyed_arguments(const CallSite& site, const Plan& plan);
+  /// `positions`: each message argument's index among the site's ArgInfos.
+  static std::vector<KeyedArgument> keyed_arguments(const CallSite& site, const Plan& plan,
+                                                    const std::vector<std::uint32_t>& positions);
   bool mark_keyed_secrets(const CallSite& site, const Plan& plan, std::span<const std::byte> args);
   static constexpr std::size_t kMaxTextSites = 8;  // per site; see text_site_for
   const CallSite* text_site_for(const CallSite& site, Plan& plan);
