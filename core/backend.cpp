@@ -202,7 +202,7 @@ void Backend::flush() {
   request.done.wait(false, std::memory_order_acquire);
 }
 
-Stats Backend::stats() const {
+Stats Backend::stats() {
   Stats s;
   s.records_processed = processed_.load(std::memory_order_relaxed);
   s.records_dropped = dropped_total_.load(std::memory_order_relaxed);
@@ -214,7 +214,34 @@ Stats Backend::stats() const {
   for (std::size_t k = 0; k < s.redactions.size(); ++k) {
     s.redactions[k] = redaction_counts_[k].load(std::memory_order_relaxed);
   }
+  if (!running()) {
+    // Blocking is safe: stop() holds the lock while it joins the backend
+    // thread and lets go of sinks, but running() is still true then, so no
+    // error handler called meanwhile gets here.
+    std::lock_guard lock(lifecycle_mutex_);
+    if (!running_.load()) count_while_stopped(s);
+  }
   return s;
+}
+
+void Backend::count_while_stopped(Stats& s) {
+  // The backend's counters stand still at its last pass, the queues do
+  // not: a producer gives up on a full queue during stop()'s final drain or
+  // after it, and a thread that first logs while stopped makes a queue.
+  // With no backend thread, the consumer side is ours, as in start().
+  // Nothing is marked reported: the next run's report_drops() still
+  // writes the WARNING for these drops.
+  adopt_new_queues();
+  std::uint64_t high_water = high_water_.load(std::memory_order_relaxed);
+  for (QueueState& state : queues_) {
+    // As drain_once does: bytes_used() counts what the last peek saw.
+    if (state.head == nullptr) state.head = state.queue->peek();
+    high_water = std::max(high_water, state.queue->bytes_used());
+  }
+  high_water_.store(high_water, std::memory_order_relaxed);
+  s.queue_high_water_bytes = high_water;
+  s.records_dropped = drops_so_far();
+  s.thread_queues = queues_.size();
 }
 
 // ---- backend thread --------------------------------------------------------
@@ -620,9 +647,14 @@ void Backend::flush_failed(std::shared_ptr<Sink> sink, const std::string& messag
   }
 }
 
-void Backend::report_drops() {
+std::uint64_t Backend::drops_so_far() const noexcept {
   std::uint64_t total = dropped_by_reaped_ + records_without_queue_.load(std::memory_order_relaxed);
   for (const QueueState& state : queues_) total += state.queue->dropped();
+  return total;
+}
+
+void Backend::report_drops() {
+  const std::uint64_t total = drops_so_far();
   if (total == dropped_reported_) return;
   const std::uint64_t delta = total - dropped_reported_;
   dropped_reported_ = total;

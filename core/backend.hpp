@@ -42,7 +42,9 @@ class Backend {
   /// queue is drained only by itself, so a full one must drop, not wait.
   static bool on_backend_thread() noexcept;
   void flush();
-  Stats stats() const;
+  /// While running, the counters of the backend's last pass; while stopped,
+  /// exact (see count_while_stopped).
+  Stats stats();
   ErrorReporter& errors() noexcept { return errors_; }
 
   std::size_t queue_capacity() const noexcept {
@@ -115,6 +117,12 @@ class Backend {
   }
   void add_dirty(Route& route, std::size_t index);
   void adopt_new_queues();
+  /// Drops counted by the queues, the reaped ones and the threads without a
+  /// queue, reported or not.
+  std::uint64_t drops_so_far() const noexcept;
+  /// Brings s's queue-side counts up to date; the caller holds
+  /// lifecycle_mutex_ with the backend stopped.
+  void count_while_stopped(Stats& s);
   void refresh_thread_name(QueueState& state) {
     if (state.queue->thread_name_version() != state.name_version) [[unlikely]] {
       reload_thread_name(state);

@@ -84,6 +84,9 @@ struct Stats {
   std::uint64_t records_redacted = 0;
   RedactionCounts redactions{};
 };
+/// While the backend runs, the counts as of its latest pass (about
+/// idle_sleep old when idle); while it is stopped, exact: drops, queues and
+/// the high-water mark include what producers did since the last pass.
 Stats stats();
 
 /// Receives backend and sink errors (already rate-limited: at most one report

@@ -1042,6 +1042,43 @@ TEST_CASE("a queue made in a drop run loses nothing after a start with block") {
   sluice::stop();
 }
 
+TEST_CASE("stats are exact while stopped: drops and queues since the last pass count") {
+  // A user who stops and then reads stats (a benchmark, a shutdown report)
+  // must see every drop, also those made after the backend's last pass, and
+  // every queue, also one made by a thread that first logged while stopped.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::drop;
+  sluice::start(options);
+  sluice::stop();
+  REQUIRE(sluice::stats().thread_queues == 0);
+  constexpr int kRecords = 1000;  // far more than 4 KiB: the queue fills
+  std::thread([&] {
+    for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  }).join();
+  const sluice::Stats stopped = sluice::stats();
+  CHECK(stopped.thread_queues == 1);
+  CHECK(stopped.queue_high_water_bytes > 4096 - 128);
+  sluice::start(options);
+  sluice::flush();
+  const std::uint64_t kept = capture->size();
+  REQUIRE(kept > 0);
+  REQUIRE(kept < kRecords);
+  CHECK(stopped.records_dropped == kRecords - kept);
+  // The count the next run reports (once) and keeps in stats is the same.
+  CHECK(sluice::stats().records_dropped == kRecords - kept);
+  REQUIRE(warnings->size() == 1);
+  CHECK(warnings->records()[0].message == std::to_string(kRecords - kept) +
+                                              " log records were dropped: a thread queue was full "
+                                              "(drop policy), a record was larger than a queue, or "
+                                              "a thread's queue could not be allocated");
+  sluice::stop();
+}
+
 TEST_CASE("a queue made in a block run never waits after a start with drop") {
   auto gated = std::make_shared<GatedSink>();
   sluice::Logger& log = logger_alone_with(gated);
