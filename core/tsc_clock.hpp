@@ -79,7 +79,10 @@ class TickConverter {
   /// record stamped before the system clock (CLOCK_REALTIME) was stepped
   /// back. Such a record would otherwise wait out the reorder window for as
   /// long as the step, and hold the records after it in its queue. The TSC
-  /// never goes back.
+  /// never goes back. Reads the clock itself rather than taking the time a
+  /// drain pass began: after a slow sink that time can be older than the
+  /// threshold, and a record logged during the pass would pass for one
+  /// stamped before a step and skip the reorder window.
   bool stamped_before_step_back(std::uint64_t ticks) const noexcept {
     return source_ == ClockSource::system &&
            ticks > now_ticks(ClockSource::system) + static_cast<std::uint64_t>(kStepThresholdNs);
