@@ -15,10 +15,10 @@ const std::string_view kHelp = R"(usage: sluice-decode [OPTIONS] FILE... | -
 
 Decodes binary logs written by sluice::BinaryFileSink to JSON Lines (the
 JsonFormatter's output, byte for byte), logfmt or text. "-" reads standard
-input. Several files (say, a log and its rotated predecessors) are merged in
-timestamp order; each file is taken in the order it was written.
-zstd-compressed logs (.slog.zst) are recognised by their content, also when
-concatenated with plain ones.
+input (it may be given once). Several files (say, a log and its rotated
+predecessors) are merged in timestamp order; each file is taken in the order
+it was written. zstd-compressed logs (.slog.zst) are recognised by their
+content, also when concatenated with plain ones.
 
 output:
   --format json|logfmt|text  output format (default: json; stats: text)
@@ -225,6 +225,11 @@ Options parse_options(std::span<const std::string_view> args, std::int64_t now_n
     options.format = format.value_or(OutputFormat::json);
   }
   if (options.inputs.empty()) throw UsageError("no input: give FILE... or - for standard input");
+  // Each input reads its own megabytes: two of one stdin would split it
+  // between them, and neither could decode its share.
+  if (std::count(options.inputs.begin(), options.inputs.end(), "-") > 1) {
+    throw UsageError("- (standard input) given twice: it can be read only once");
+  }
   if (options.follow && (options.inputs.size() != 1 || options.inputs[0] == "-")) {
     throw UsageError("--follow needs exactly one FILE (not -)");
   }

@@ -157,6 +157,10 @@ TEST_CASE("usage errors say what is wrong") {
   CHECK(usage_error({"--colour", "a"}) == "unknown option --colour");
   CHECK(usage_error({"-f", "a", "b"}) == "--follow needs exactly one FILE (not -)");
   CHECK(usage_error({"-f", "-"}) == "--follow needs exactly one FILE (not -)");
+  // Two readers of one stdin would each get every other megabyte of it.
+  CHECK(usage_error({"-", "a", "-"}) == "- (standard input) given twice: it can be read only once");
+  CHECK(usage_error({"-", "--", "-"}) ==
+        "- (standard input) given twice: it can be read only once");
   CHECK(usage_error({"stats", "--top", "0", "a"}) == "--top needs a positive number, got \"0\"");
   CHECK(usage_error({"stats", "--top", "5x", "a"}) == "--top needs a positive number, got \"5x\"");
   CHECK(usage_error({"stats", "--format", "logfmt", "a"}) ==
