@@ -25,6 +25,7 @@ output:
   --pattern PATTERN    text pattern, as for PatternFormatter; implies --format
                        text (default: "{timestamp} {level:<8} {logger}: {message}{fields}")
   --local-time         text timestamps in the local zone instead of UTC
+                       (--format text only)
   -f, --follow         keep reading FILE as it grows, like tail -f, and follow
                        it when it is rotated (renamed away and created anew);
                        one FILE only; stops on Ctrl-C (SIGINT) or SIGTERM
@@ -217,12 +218,21 @@ Options parse_options(std::span<const std::string_view> args, std::int64_t now_n
   } else {
     options.pattern = std::string(PatternFormatter::default_pattern);
   }
+  // An option that would change nothing is refused, as --pattern is: the
+  // user would otherwise take UTC times or a full list for what they asked.
   if (stats) {
     if (format == OutputFormat::logfmt) throw UsageError("stats writes text or json, not logfmt");
     options.format = format.value_or(OutputFormat::text);
     if (options.follow) throw UsageError("--follow does not apply to stats");
+    if (options.local_time) throw UsageError("--local-time does not apply to stats");
   } else {
     options.format = format.value_or(OutputFormat::json);
+    if (options.local_time && options.format != OutputFormat::text) {
+      throw UsageError("--local-time applies to --format text only");
+    }
+    if (std::find(given.begin(), given.end(), "--top") != given.end()) {
+      throw UsageError("--top applies to stats only");
+    }
   }
   if (options.inputs.empty()) throw UsageError("no input: give FILE... or - for standard input");
   // Each input reads its own megabytes: two of one stdin would split it

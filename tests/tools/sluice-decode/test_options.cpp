@@ -168,6 +168,13 @@ TEST_CASE("usage errors say what is wrong") {
   CHECK(usage_error({"stats", "--pattern", "{message}", "a"}) ==
         "--pattern does not apply to stats");
   CHECK(usage_error({"stats", "-f", "a"}) == "--follow does not apply to stats");
+  // Options that would change nothing are refused, as --pattern is, rather
+  // than leave the user believing they took effect.
+  CHECK(usage_error({"--local-time", "a"}) == "--local-time applies to --format text only");
+  CHECK(usage_error({"--local-time", "--format", "logfmt", "a"}) ==
+        "--local-time applies to --format text only");
+  CHECK(usage_error({"stats", "--local-time", "a"}) == "--local-time does not apply to stats");
+  CHECK(usage_error({"--top", "3", "a"}) == "--top applies to stats only");
 }
 
 TEST_CASE("the help text lists every option") {
