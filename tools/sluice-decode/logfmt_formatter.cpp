@@ -11,9 +11,12 @@ namespace sluice::detail::decode {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kStandardKeys{
-    "timestamp", "level", "logger_name", "message", "module",
-    "function",  "line",  "process",     "thread",  "thread_name"};
+// The JsonFormatter's reserved keys, "redacted" (its redaction annotation)
+// included although logfmt writes no annotation: a field keeps one key in
+// both formats.
+constexpr std::array<std::string_view, 11> kStandardKeys{
+    "timestamp", "level",   "logger_name", "message",     "module",  "function",
+    "line",      "process", "thread",      "thread_name", "redacted"};
 
 void append_key(std::string_view key, TextBuffer& out) {
   for (const std::string_view standard : kStandardKeys) {

@@ -51,3 +51,18 @@ TEST_CASE("sluice-decode --format logfmt writes one line per record") {
         "message=\"cache miss\" module=cache function=get line=12 process=4242 thread=100 "
         "thread_name=main\n");
 }
+
+TEST_CASE("logfmt renames a field the JSON formatter renames: redacted too") {
+  // "redacted" is the key of the redaction annotation, reserved in JSON
+  // whether or not the record was redacted; logfmt has the same keys.
+  RecordFixture record;
+  const sluice::RecordView& view = record.build<kQuote>(
+      meta_at(kT0, "app", "main"), 1, kv<"redacted">(std::string_view("no")), kv<"thread">(2));
+  std::string json;
+  sluice::JsonFormatter().format(view, json);
+  CHECK(json.substr(json.find(",\"thread_name\"")) ==
+        ",\"thread_name\":\"main\",\"_redacted\":\"no\",\"_thread\":2}");
+  std::string logfmt;
+  sluice::detail::decode::LogfmtFormatter().format(view, logfmt);
+  CHECK(logfmt.substr(logfmt.find(" thread_name=")) == " thread_name=main _redacted=no _thread=2");
+}
