@@ -2,7 +2,8 @@
 # recorded JSON Lines (format compatibility), plain or zstd-compressed (recognised by
 # content) or both concatenated; a truncated copy still prints its complete
 # blocks (frames) and exits 1 with the warning on stderr, usage errors exit 2
-# with their exact message, stats and logfmt work from the command line.
+# with their exact message, stats and logfmt work from the command line, and
+# more files than the soft open-file limit all decode.
 # Run with -DDECODE=<sluice-decode> -DDATA=<tests/data> -DWORK=<scratch dir>.
 
 function(expect_exit code)
@@ -159,4 +160,22 @@ string(REGEX MATCHALL "\n" all "${out}")
 list(LENGTH all total)
 if(NOT count EQUAL 6 OR NOT total EQUAL 6)
   message(FATAL_ERROR "logfmt --level warning of the sample twice: ${count} of ${total} lines")
+endif()
+
+# A rotated set larger than the soft open-file limit (1024 by default, and
+# BinaryFileSink keeps every rotated file unless told otherwise): the merge
+# holds every input open, so sluice-decode raises the soft limit as far as
+# the hard one allows rather than leave files out.
+set(many)
+foreach(i RANGE 1 40)
+  file(COPY_FILE ${sample} ${WORK}/many.slog.${i})
+  list(APPEND many ${WORK}/many.slog.${i})
+endforeach()
+execute_process(COMMAND sh -c "ulimit -Sn 24 && exec \"$0\" \"$@\"" ${DECODE} ${many}
+                RESULT_VARIABLE result OUTPUT_VARIABLE out ERROR_VARIABLE error)
+expect_exit(0 "40 files under a soft limit of 24 open files")
+string(REGEX MATCHALL "\n" lines "${out}")
+list(LENGTH lines count)
+if(NOT count EQUAL 240 OR NOT error STREQUAL "")
+  message(FATAL_ERROR "40 files under a soft limit of 24 open files: ${count} records, expected 240\nstderr: ${error}")
 endif()

@@ -3,8 +3,10 @@
 // are interchangeable; or their stats. See options.cpp for the command line.
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +23,19 @@ std::atomic<bool> g_stop{false};
 static_assert(std::atomic<bool>::is_always_lock_free);  // safe in a signal handler
 
 extern "C" void request_stop(int) { g_stop.store(true); }
+
+// The merge holds every input open at once, and a rotated set (`app.slog*`;
+// BinaryFileSink keeps every rotated file by default) can outnumber the
+// usual soft limit of 1024 descriptors, which the hard limit is there to
+// lift. Beyond the hard limit, the files that cannot be opened are reported.
+void allow_open_files(std::size_t inputs) {
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(inputs) + 64;  // stdio and slack
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
 
 }  // namespace
 
@@ -40,6 +55,7 @@ int main(int argc, char** argv) {
     return std::fflush(stdout) == 0 ? 0 : decode::Diagnostics::kFailed;
   }
 
+  allow_open_files(options.inputs.size());
   decode::Environment env;
   env.progress = !options.follow && isatty(STDERR_FILENO) == 1 && isatty(STDOUT_FILENO) != 1;
   if (options.follow) {
