@@ -58,8 +58,9 @@ A progress line (records, MB, rate) is shown on stderr for runs longer than
 half a second when stderr is a terminal and stdout is not.
 
 exit status: 0 all decoded; 1 corrupt or incomplete data was skipped (with a
-warning on stderr, everything else is still printed); 2 usage error, or a file
-that cannot be read, is not a sluice binary log, or has a newer format version.
+warning on stderr, everything else is still printed); 2 usage error, a file
+that cannot be read, is not a sluice binary log or has a newer format
+version, or output that cannot be written (a full disk; decoding stops).
 
 examples:
   sluice-decode app.slog | jq 'select(.level == "ERROR")'

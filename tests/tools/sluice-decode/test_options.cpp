@@ -184,4 +184,11 @@ TEST_CASE("the help text lists every option") {
     INFO(option);
     CHECK(kHelp.find(option) != std::string_view::npos);
   }
+  // All of decoding.md's causes of exit status 2, the failed write included.
+  const std::size_t status = kHelp.find("exit status:");
+  CHECK(kHelp.substr(status, kHelp.find("\n\nexamples:") - status) ==
+        "exit status: 0 all decoded; 1 corrupt or incomplete data was skipped (with a\n"
+        "warning on stderr, everything else is still printed); 2 usage error, a file\n"
+        "that cannot be read, is not a sluice binary log or has a newer format\n"
+        "version, or output that cannot be written (a full disk; decoding stops).");
 }
