@@ -71,6 +71,8 @@ Cases: floor = rdtsc + a 32-byte store + a release store, no consumer;
 floor-spsc = the same with a consumer polling it from the backend CPU;
 sluice-busy = Options::idle_sleep = 0; sluice-default = default Options
 (except backend_cpu); spdlog = spdlog::async_logger, basic_file_sink.
+The run fails (exit 1) if a logger's file lacks a record, or sluice lost one
+or reported a sink error.
 
 Smoke run (a second or two): --batches 50 --rounds 1 --warmup 5 --sleep-us 100
 On a shared machine: --rounds 25 --max-others 10 (keeps only quiet rounds)
@@ -170,7 +172,24 @@ void run_floor(const Config& c, long batches, bool with_consumer, Rows& rows) {
   }
 }
 
-void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
+// Records a case logged: a file short of them means the logger did other
+// work than the other cases (an error path), and the run fails.
+std::uint64_t records_logged(const Config& c, long batches) {
+  return static_cast<std::uint64_t>(c.messages.size()) *
+         static_cast<std::uint64_t>(c.warmup + batches) * static_cast<std::uint64_t>(c.batch_size);
+}
+
+bool check_lines(const char* name, const std::string& path, std::uint64_t expected) {
+  const FileCount count = count_lines(path);
+  if (count.lines == expected) return true;
+  std::fprintf(stderr, "FAILED: %s wrote %llu lines to %s, expected %llu\n", name,
+               static_cast<unsigned long long>(count.lines), path.c_str(),
+               static_cast<unsigned long long>(expected));
+  return false;
+}
+
+/// False if a record was lost or a sink failed.
+bool run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   sluice::Options options;
   options.backend_cpu = c.backend_cpu;
   options.queue_capacity = c.queue_bytes;
@@ -196,24 +215,28 @@ void run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   }
   sluice::flush();
   const sluice::Stats after = sluice::stats();
-  const std::uint64_t expected =
-      static_cast<std::uint64_t>(c.messages.size()) * (c.warmup + batches) * c.batch_size;
+  const std::uint64_t expected = records_logged(c, batches);
   const std::uint64_t processed = after.records_processed - before.records_processed;
   const std::uint64_t dropped = after.records_dropped - before.records_dropped;
+  bool complete = true;
   if (processed != expected || dropped != 0 || after.sink_errors != before.sink_errors) {
     std::fprintf(
-        stderr, "warning: %s: %llu records processed of %llu, %llu dropped, %llu sink errors\n",
+        stderr, "FAILED: %s: %llu records processed of %llu, %llu dropped, %llu sink errors\n",
         name.c_str(), static_cast<unsigned long long>(processed),
         static_cast<unsigned long long>(expected), static_cast<unsigned long long>(dropped),
         static_cast<unsigned long long>(after.sink_errors - before.sink_errors));
+    complete = false;
   }
-  log.clear_sinks();
+  log.clear_sinks();  // the sink's destructor closes the file
   sluice::stop();
+  if (c.sink != "discard") complete = check_lines(name.c_str(), path, expected) && complete;
   std::remove(path.c_str());
+  return complete;
 }
 
 #if SLUICE_BENCH_HAVE_SPDLOG
-void run_spdlog(const Config& c, long batches, Rows& rows) {
+/// False if spdlog's file lacks a record.
+bool run_spdlog(const Config& c, long batches, Rows& rows) {
   // Big enough that a batch never waits for the worker (it holds
   // warmup + batches fewer records than that at any time anyway).
   const std::string path = log_path(c.dir, "spdlog-bench-latency");
@@ -227,7 +250,9 @@ void run_spdlog(const Config& c, long batches, Rows& rows) {
     });
   }
   s.flush_and_stop();
+  const bool complete = check_lines("spdlog", path, records_logged(c, batches));
   std::remove(path.c_str());
+  return complete;
 }
 #endif
 
@@ -382,6 +407,7 @@ int main(int argc, char** argv) {
   ForeignLoad load;
   const auto started = std::chrono::steady_clock::now();
   long round = 0;
+  bool complete = true;  // every record of every case in its file
   for (long attempt = 0; round < c.rounds && attempt < c.max_attempts; ++attempt) {
     // The first rounds take the remainder, so that the total is c.batches.
     const long batches = c.batches / c.rounds + (round < c.batches % c.rounds ? 1 : 0);
@@ -389,10 +415,12 @@ int main(int argc, char** argv) {
     for (const std::string& name : c.cases) {
       if (name == "floor") run_floor(c, batches, false, this_round);
       if (name == "floor-spsc") run_floor(c, batches, true, this_round);
-      if (name == "sluice-busy") run_sluice(c, batches, true, this_round);
-      if (name == "sluice-default") run_sluice(c, batches, false, this_round);
+      if (name == "sluice-busy") complete = run_sluice(c, batches, true, this_round) && complete;
+      if (name == "sluice-default") {
+        complete = run_sluice(c, batches, false, this_round) && complete;
+      }
 #if SLUICE_BENCH_HAVE_SPDLOG
-      if (name == "spdlog") run_spdlog(c, batches, this_round);
+      if (name == "spdlog") complete = run_spdlog(c, batches, this_round) && complete;
 #endif
     }
     const double others = load.take();
@@ -413,5 +441,9 @@ int main(int argc, char** argv) {
   }
   for (Row& row : rows.all()) std::sort(row.samples.begin(), row.samples.end());
   print(c, rows.all(), foreign);
+  if (!complete) {
+    std::fprintf(stderr, "FAILED: a logger lost records or failed to write them (above)\n");
+    return 1;
+  }
   return 0;
 }
