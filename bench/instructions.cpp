@@ -4,11 +4,10 @@
 //
 // Run it under callgrind; each measure_* function makes --calls calls, so its
 // inclusive count divided by --calls is the cost per call (loop included,
-// ~3 instructions):
+// ~3 instructions). Two commands, from build-bench/bench:
 //
-//   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out
-//   build-bench/bench/sluice-bench-instructions callgrind_annotate --inclusive=yes --threshold=100
-//   /tmp/cg.out | grep measure_
+//   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out ./sluice-bench-instructions
+//   callgrind_annotate --inclusive=yes --threshold=100 /tmp/cg.out | grep measure_
 //
 // Without valgrind it just runs (a second or so), which is its smoke test.
 // sluice's ring is made large enough that no call takes the slow path; its
