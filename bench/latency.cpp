@@ -70,7 +70,8 @@ Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
 Cases: floor = rdtsc + a 32-byte store + a release store, no consumer;
 floor-spsc = the same with a consumer polling it from the backend CPU;
 sluice-busy = Options::idle_sleep = 0; sluice-default = default Options
-(except backend_cpu); spdlog = spdlog::async_logger, basic_file_sink.
+(except backend_cpu); spdlog = spdlog::async_logger, basic_file_sink, a
+65,536-slot queue, async_overflow_policy::block.
 The run fails (exit 1) if a logger's file lacks a record, or sluice lost one
 or reported a sink error.
 
