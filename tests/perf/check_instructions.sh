@@ -9,8 +9,11 @@ trap 'rm -rf "$out"' EXIT
 valgrind --tool=callgrind --callgrind-out-file="$out/cg" --toggle-collect="*${function}*" \
   "$binary" >/dev/null 2>"$out/log"
 total=$(callgrind_annotate "$out/cg" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-if [[ -z "$total" ]]; then
-  echo "could not read callgrind totals:"; cat "$out/log"; exit 1
+# callgrind_annotate prints "." for a total of 0: no function matched the
+# name, and a gate that counts nothing must not pass.
+if ! [[ "$total" =~ ^[0-9]+$ ]] || (( total == 0 )); then
+  echo "no instructions counted in *${function}* (total: '${total}'): is the name right?"
+  cat "$out/log"; exit 1
 fi
 per_call=$(( total / calls ))
 echo "$function: $total instructions for $calls calls = $per_call per call (gate: <= $max)"
