@@ -83,6 +83,9 @@ TEST_CASE("calibrate_ns_per_tick: TSC ticks times the rate give steady_clock's n
   const auto c1 = std::chrono::steady_clock::now();
   const double tsc_ns = static_cast<double>(t1 - t0) * ns_per_tick;
   const double clock_ns = std::chrono::duration<double, std::nano>(c1 - c0).count();
-  // 2%: a preemption between a TSC read and a clock read costs a few ms at most.
-  CHECK(std::abs(tsc_ns - clock_ns) < 0.02 * clock_ns);
+  // 10%: what this guards against, a wrong unit or a rate inverted, is off
+  // by 2.6x or more here; a preemption between a TSC read and a clock read
+  // (in the calibration or above) costs a few ms, more while the whole
+  // suite runs on two cores.
+  CHECK(std::abs(tsc_ns - clock_ns) < 0.10 * clock_ns);
 }
