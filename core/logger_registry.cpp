@@ -140,6 +140,15 @@ void LoggerRegistry::set_propagate(Logger& logger, bool propagate) {
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
+void LoggerRegistry::set_routing(Logger& logger, std::vector<std::shared_ptr<Sink>> sinks,
+                                 bool propagate) {
+  std::erase(sinks, nullptr);  // as add_sink() ignores a null sink
+  std::lock_guard lock(mutex_);
+  logger.sinks_ = std::move(sinks);
+  logger.propagate_.store(propagate, std::memory_order_relaxed);
+  version_.fetch_add(1, std::memory_order_acq_rel);
+}
+
 std::vector<std::shared_ptr<Sink>> LoggerRegistry::resolve_sinks(std::uint32_t id) const {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<Sink>> out;

@@ -40,6 +40,11 @@ class LoggerRegistry {
   void clear_sinks(Logger& logger);
   std::vector<std::shared_ptr<Sink>> sinks_of(const Logger& logger) const;
   void set_propagate(Logger& logger, bool propagate);
+  /// Replaces the logger's sinks and its propagation in one step, so that
+  /// the backend, which routes each record when it takes it, never sees
+  /// one changed without the other (CaptureLogs: a record there would go
+  /// to both the old sinks and the new, or to none).
+  void set_routing(Logger& logger, std::vector<std::shared_ptr<Sink>> sinks, bool propagate);
 
  private:
   LoggerRegistry();

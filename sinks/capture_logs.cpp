@@ -1,5 +1,6 @@
 #include "sluice/sinks/capture_logs.hpp"
 
+#include "logger_registry.hpp"
 #include "sluice/formatter.hpp"
 #include "sluice/logger.hpp"
 #include "sluice/runtime.hpp"
@@ -21,10 +22,11 @@ CaptureLogs::CaptureLogs(std::string_view logger_name, Level level)
   // backend drains them: let them go where they were sent.
   flush();
   try {
-    logger_.clear_sinks();
-    logger_.add_sink(sink_);
     logger_.set_level(level);
-    logger_.set_propagate(false);
+    // Sinks and propagation at once: another thread's record that the
+    // backend takes meanwhile goes to the capture or to the old sinks, not
+    // to both (after the sink is added, before propagation is off).
+    detail::LoggerRegistry::instance().set_routing(logger_, {sink_}, false);
   } catch (...) {
     restore();  // the destructor will not run
     throw;
@@ -41,8 +43,9 @@ CaptureLogs::~CaptureLogs() {
 }
 
 void CaptureLogs::restore() {
-  logger_.clear_sinks();
-  for (const auto& sink : saved_sinks_) logger_.add_sink(sink);
+  // At once, as in the constructor: between clearing the sinks and turning
+  // propagation back on, a record would go nowhere.
+  detail::LoggerRegistry::instance().set_routing(logger_, saved_sinks_, saved_propagate_);
   if (saved_level_) {
     logger_.set_level(*saved_level_);
   } else {

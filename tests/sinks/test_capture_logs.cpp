@@ -10,9 +10,14 @@
 #include <sluice/sinks/capture_logs.hpp>
 #include <sluice/sinks/capture_sink.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "capture_fixture.hpp"
@@ -121,4 +126,63 @@ TEST_CASE("nested captures of one logger: the inner one takes the records while 
   SLUICE_INFO(app, "four {}", 4);
   CHECK(outer.output() == Lines{"INFO:app:one 1", "INFO:app:four 4"});
   sluice::stop();
+}
+
+TEST_CASE("captures begun and ended while another thread logs: each record once on one side",
+          "[stress]") {
+  // Records are routed when the backend takes them, so a record another
+  // thread logs while a capture is set up or taken down may go to either
+  // side, but to one: not to both, and not to neither.
+  const sluice::testing::CaptureFixture fx({},
+                                           std::make_shared<sluice::PatternFormatter>("{message}"));
+  sluice::Logger& worker = sluice::get_logger("app.worker");
+  // Many loggers make a level change (which recomputes every logger's
+  // level) take a while, as in a large program: the capture's set-up and
+  // teardown take longer, and more records meet them.
+  for (int i = 0; i < 20'000; ++i) sluice::get_logger("lib.module" + std::to_string(i));
+  constexpr std::size_t kRecords = 200'000;
+  std::atomic<bool> done{false};
+  std::thread producer([&] {
+    // Spread over the rounds below, so that many records meet a capture's
+    // set-up or teardown.
+    for (std::size_t seq = 0; seq < kRecords; ++seq) {
+      SLUICE_INFO(worker, "{}", seq);
+      if (seq % 16 == 15) std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+    done = true;
+  });
+  std::vector<std::string> captured;
+  sluice::Logger& app = sluice::get_logger("app");
+  const auto formatter = std::make_shared<sluice::PatternFormatter>("{message}");
+  int rounds = 0;
+  for (; !done || rounds < 100; ++rounds) {
+    // A sink added during the capture gets what the capture's sink gets
+    // from then on, and outlives the capture (which drops it at its end):
+    // with the capture's records read once it is there, it gives all of them.
+    auto mirror = std::make_shared<sluice::CaptureSink>(formatter);
+    std::set<std::string> round;
+    {
+      const sluice::CaptureLogs logs("app");
+      app.add_sink(mirror);
+      for (const sluice::CapturedRecord& record : logs.records()) round.insert(record.message);
+    }
+    for (const std::string& line : mirror->lines()) round.insert(line);
+    captured.insert(captured.end(), round.begin(), round.end());
+  }
+  producer.join();
+  sluice::flush();
+  std::vector<int> seen(kRecords, 0);
+  for (const std::string& message : captured) ++seen.at(std::stoul(message));
+  for (const std::string& line : fx.capture->lines()) ++seen.at(std::stoul(line));
+  std::size_t lost = 0, doubled = 0;
+  for (const int count : seen) {
+    lost += count == 0;
+    doubled += count > 1;
+  }
+  INFO(rounds << " captures; " << captured.size() << " records captured, " << fx.capture->size()
+              << " to the root's sink");
+  CHECK(lost == 0);
+  CHECK(doubled == 0);
+  WARN(rounds << " captures; " << captured.size() << " records captured, " << fx.capture->size()
+              << " to the root's sink");
 }

@@ -33,8 +33,9 @@ class Logger;
 /// before the capture began are not captured and records logged during it
 /// are. The backend must be running (logging starts it). Records logged by
 /// other threads while the capture is being set up or taken down may go to
-/// either side. Captures of one logger must nest (destroyed in reverse order
-/// of construction), so not from threads running in parallel.
+/// either side, but each to one side only: never to both, never to neither.
+/// Captures of one logger must nest (destroyed in reverse order of
+/// construction), so not from threads running in parallel.
 class CaptureLogs {
  public:
   explicit CaptureLogs(std::string_view logger_name = "root", Level level = Level::info);
