@@ -59,6 +59,9 @@ class RecordStream {
   const RecordView* next();
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
   const std::string& label() const noexcept { return label_; }
+  /// When the file section of the record next() returned last was started
+  /// (its file header's `created`; 0 before one is read).
+  std::int64_t section_created_ns() const noexcept { return reader_->producer().created_ns; }
 
  private:
   void start_reader();

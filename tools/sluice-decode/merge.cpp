@@ -7,9 +7,18 @@ namespace sluice::detail::decode {
 namespace {
 
 // std::*_heap build a max-heap: "a after b" puts the earliest on top.
+// Equal timestamps are common at a rotation (the backend holds a record to
+// its predecessor's time when the clock steps back a little): the rotated
+// file's records come before the next file's, whose section was started
+// at the rotation, whatever the order of the names (`app.slog*` gives the
+// active file first).
 bool after(const auto& a, const auto& b) noexcept {
   const auto ta = a.record->timestamp_ns(), tb = b.record->timestamp_ns();
-  return ta != tb ? ta > tb : a.stream > b.stream;
+  if (ta != tb) return ta > tb;
+  if (a.section_created_ns != b.section_created_ns) {
+    return a.section_created_ns > b.section_created_ns;
+  }
+  return a.stream > b.stream;
 }
 
 }  // namespace
@@ -20,7 +29,7 @@ MergedRecords::MergedRecords(std::vector<RecordStream*> streams) : streams_(std:
 
 void MergedRecords::push(std::size_t stream) {
   if (const RecordView* record = streams_[stream]->next()) {
-    heap_.push_back({record, stream});
+    heap_.push_back({record, streams_[stream]->section_created_ns(), stream});
     std::push_heap(heap_.begin(), heap_.end(),
                    [](const Head& a, const Head& b) { return after(a, b); });
   }

@@ -52,3 +52,41 @@ TEST_CASE("a rotated set, compressed and not, in glob order decodes in written o
   CHECK(result.err.empty());
   CHECK(result.out == lines(expected));
 }
+
+TEST_CASE(
+    "a rotated set in glob order: records of equal timestamps across a rotation keep their order") {
+  // Timestamps repeat when the backend holds a record to the previous one's
+  // time (the wall clock stepped back a little, or a coarse clock): a
+  // rotation can fall between records of one timestamp. The active file is
+  // named first in glob order, yet its records were written last.
+  TempDir dir("sluice-decode-rotated");
+  std::vector<std::string> expected;
+  {
+    sluice::BinaryFileOptions options;
+    options.rotation.max_bytes = 300;
+    sluice::BinaryFileSink sink(dir / "app.slog", options);
+    const sluice::JsonFormatter json;
+    RecordFixture record;
+    for (int i = 0; i < 400; ++i) {
+      RecordMeta meta = meta_at(kT0 + i / 100 * kSecond);  // 100 records a time
+      meta.process_id = static_cast<std::uint32_t>(::getpid());
+      const auto& view = record.build<kTimeout>(meta, i);
+      sink.write(view);
+      expected.emplace_back();
+      json.format(view, expected.back());
+    }
+    sink.flush();
+    sink.wait_for_rotations();
+  }
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());  // what `app.slog*` expands to
+  REQUIRE(files.size() > 2);
+
+  const DecodeResult result = decode(std::vector<std::string_view>(files.begin(), files.end()));
+  CHECK(result.status == 0);
+  CHECK(result.err.empty());
+  CHECK(result.out == lines(expected));
+}
