@@ -1,6 +1,8 @@
 #include "sluice/sinks/capture_logs.hpp"
 
+#include "backend.hpp"
 #include "logger_registry.hpp"
+#include "sluice/error.hpp"
 #include "sluice/formatter.hpp"
 #include "sluice/logger.hpp"
 #include "sluice/runtime.hpp"
@@ -54,13 +56,23 @@ void CaptureLogs::restore() {
   logger_.set_propagate(saved_propagate_);
 }
 
-std::vector<std::string> CaptureLogs::output() const {
+void CaptureLogs::flush_running() const {
+  // An empty capture would read as "nothing was logged".
+  if (detail::Backend::instance().stopped()) {
+    throw Error("CaptureLogs(\"" + logger_.name() +
+                "\"): the backend is stopped (sluice::stop()): records logged since wait in "
+                "their queues for sluice::start() and cannot be captured");
+  }
   flush();
+}
+
+std::vector<std::string> CaptureLogs::output() const {
+  flush_running();
   return sink_->lines();
 }
 
 std::vector<CapturedRecord> CaptureLogs::records() const {
-  flush();
+  flush_running();
   return sink_->records();
 }
 

@@ -5,6 +5,7 @@
 // process of its own.
 
 #include <catch2/catch.hpp>
+#include <sluice/error.hpp>
 #include <sluice/log.hpp>
 #include <sluice/runtime.hpp>
 #include <sluice/sinks/capture_logs.hpp>
@@ -185,4 +186,39 @@ TEST_CASE("captures begun and ended while another thread logs: each record once 
   CHECK(doubled == 0);
   WARN(rounds << " captures; " << captured.size() << " records captured, " << fx.capture->size()
               << " to the root's sink");
+}
+
+TEST_CASE("a capture after stop() says why it cannot capture instead of staying empty") {
+  // Logging starts the backend only the first time: after stop(), records
+  // wait in their queues for the next start(), and output() would be empty
+  // although the code under test logged.
+  sluice::Logger& app = sluice::get_logger("app");
+  sluice::start();
+  sluice::stop();
+  {
+    const sluice::CaptureLogs logs("app");
+    SLUICE_INFO(app, "while stopped {}", 1);
+    const std::string why =
+        "CaptureLogs(\"app\"): the backend is stopped (sluice::stop()): records logged since "
+        "wait in their queues for sluice::start() and cannot be captured";
+    CHECK_THROWS_WITH(logs.output(), why);
+    CHECK_THROWS_WITH(logs.records(), why);
+    CHECK(logs.sink().size() == 0);
+  }
+  // Nothing was lost: the record goes where it was sent once the backend
+  // runs again, the capture being over.
+  const auto after = std::make_shared<sluice::CaptureSink>(level_logger_message());
+  sluice::root_logger().add_sink(after);
+  sluice::start();
+  sluice::flush();
+  CHECK(after->lines() == Lines{"INFO app: while stopped 1"});
+  sluice::stop();
+}
+
+TEST_CASE("a capture made before the backend ever ran captures once logging starts it") {
+  sluice::Logger& app = sluice::get_logger("app");
+  const sluice::CaptureLogs logs("app");
+  CHECK(logs.output().empty());  // nothing logged yet: nothing to capture
+  SLUICE_INFO(app, "first record {}", 1);
+  CHECK(logs.output() == Lines{"INFO:app:first record 1"});
 }

@@ -31,9 +31,11 @@ class Logger;
 ///
 /// The constructor and destructor call sluice::flush(), so records logged
 /// before the capture began are not captured and records logged during it
-/// are. The backend must be running (logging starts it). Records logged by
-/// other threads while the capture is being set up or taken down may go to
-/// either side, but each to one side only: never to both, never to neither.
+/// are. The backend must be running: logging starts it the first time, but
+/// not after sluice::stop() (then output() and records() throw). Records
+/// logged by other threads while the capture is being set up or taken down
+/// may go to either side, but each to one side only: never to both, never
+/// to neither.
 /// Captures of one logger must nest (destroyed in reverse order of
 /// construction), so not from threads running in parallel.
 class CaptureLogs {
@@ -44,15 +46,19 @@ class CaptureLogs {
   CaptureLogs& operator=(const CaptureLogs&) = delete;
 
   /// Flushes, then one "LEVEL:logger:message" line per record, in order
-  /// (Python's `cm.output`).
+  /// (Python's `cm.output`). Throws sluice::Error when the backend was
+  /// stopped (sluice::stop()) and not started again: the records wait in
+  /// their queues, and an empty result would read as "nothing was logged".
   std::vector<std::string> output() const;
-  /// Flushes, then the records, in order (Python's `cm.records`).
+  /// Flushes, then the records, in order (Python's `cm.records`). Throws
+  /// as output() does.
   std::vector<CapturedRecord> records() const;
   /// The sink itself, e.g. to clear() it between steps.
   CaptureSink& sink() const noexcept { return *sink_; }
 
  private:
   void restore();
+  void flush_running() const;
 
   Logger& logger_;
   std::shared_ptr<CaptureSink> sink_;
