@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "capture_fixture.hpp"
@@ -221,4 +222,47 @@ TEST_CASE("a capture made before the backend ever ran captures once logging star
   CHECK(logs.output().empty());  // nothing logged yet: nothing to capture
   SLUICE_INFO(app, "first record {}", 1);
   CHECK(logs.output() == Lines{"INFO:app:first record 1"});
+}
+
+TEST_CASE("a secret logged during a capture is captured redacted") {
+  sluice::Logger& auth = sluice::get_logger("app.auth");
+  const sluice::CaptureLogs logs("app.auth");
+  SLUICE_INFO(auth, "login user={} password={}", "alice", "hunter2",
+              sluice::kv<"api_key">("sk_live_0123456789abcdef"));
+  CHECK(logs.output() == Lines{"INFO:app.auth:login user=alice password=[REDACTED]"});
+  const std::vector<sluice::CapturedRecord> records = logs.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "login user=alice password=[REDACTED]");
+  CHECK(records[0].fields ==
+        std::vector<std::pair<std::string, std::string>>{{"api_key", "[REDACTED]"}});
+}
+
+TEST_CASE("a test that throws inside a capture gets the logger back as it was") {
+  const sluice::testing::CaptureFixture fx({}, level_logger_message());
+  sluice::Logger& app = sluice::get_logger("app");
+  try {
+    const sluice::CaptureLogs logs("app", sluice::Level::debug);
+    SLUICE_DEBUG(app, "step {}", 1);
+    throw std::runtime_error("test failed");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(app.level() == std::nullopt);
+  CHECK(app.propagate());
+  CHECK(app.sinks().empty());
+  SLUICE_INFO(app, "after {}", 2);
+  sluice::flush();
+  CHECK(fx.capture->lines() == Lines{"INFO app: after 2"});
+}
+
+TEST_CASE("records another thread logged during a capture are captured with its thread name") {
+  sluice::Logger& app = sluice::get_logger("app");
+  const sluice::CaptureLogs logs("app");
+  std::thread([&] {
+    sluice::set_thread_name("helper");
+    SLUICE_INFO(app, "from {}", "helper");
+  }).join();
+  const std::vector<sluice::CapturedRecord> records = logs.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].formatted == "INFO:app:from helper");
+  CHECK(records[0].thread_name == "helper");
 }
