@@ -224,6 +224,17 @@ Stats Backend::stats() {
   return s;
 }
 
+bool Backend::stopped_with_records_waiting() {
+  if (running() || !started_once_.load(std::memory_order_acquire)) return false;
+  std::lock_guard lock(lifecycle_mutex_);  // as in stats()
+  if (running_.load()) return false;
+  adopt_new_queues();
+  return std::any_of(queues_.begin(), queues_.end(), [](QueueState& state) {
+    if (state.head == nullptr) state.head = state.queue->peek();
+    return state.head != nullptr;
+  });
+}
+
 void Backend::count_while_stopped(Stats& s) {
   // The backend's counters stand still at its last pass, the queues do
   // not: a producer gives up on a full queue during stop()'s final drain or

@@ -36,10 +36,9 @@ class Backend {
   /// which brings the user's options back.
   void ensure_started();
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }
-  /// Stopped after having run: logging will not start it again.
-  bool stopped() const noexcept {
-    return !running() && started_once_.load(std::memory_order_acquire);
-  }
+  /// Stopped after having run (logging will not start it again), with
+  /// records of some thread waiting in their queues for the next start().
+  bool stopped_with_records_waiting();
   /// False once stop() began: a blocked producer must then drop instead.
   bool accepting() const noexcept { return accepting_.load(std::memory_order_acquire); }
   /// True on the backend thread (an error handler logging there): its own

@@ -57,8 +57,9 @@ void CaptureLogs::restore() {
 }
 
 void CaptureLogs::flush_running() const {
-  // An empty capture would read as "nothing was logged".
-  if (detail::Backend::instance().stopped()) {
+  // A capture missing those records would read as "nothing was logged".
+  // One that stop() drained is complete, and readable after it.
+  if (detail::Backend::instance().stopped_with_records_waiting()) {
     throw Error("CaptureLogs(\"" + logger_.name() +
                 "\"): the backend is stopped (sluice::stop()): records logged since wait in "
                 "their queues for sluice::start() and cannot be captured");

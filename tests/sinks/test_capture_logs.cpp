@@ -216,6 +216,18 @@ TEST_CASE("a capture after stop() says why it cannot capture instead of staying 
   sluice::stop();
 }
 
+TEST_CASE("a capture that stop() drained is read after it") {
+  // stop() writes everything logged before it: nothing waits, and the
+  // capture is complete.
+  sluice::Logger& app = sluice::get_logger("app");
+  sluice::start();
+  const sluice::CaptureLogs logs("app");
+  SLUICE_INFO(app, "before stop {}", 1);
+  sluice::stop();
+  CHECK(logs.output() == Lines{"INFO:app:before stop 1"});
+  CHECK(logs.records().size() == 1);
+}
+
 TEST_CASE("a capture made before the backend ever ran captures once logging starts it") {
   sluice::Logger& app = sluice::get_logger("app");
   const sluice::CaptureLogs logs("app");

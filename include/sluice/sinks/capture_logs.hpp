@@ -32,7 +32,8 @@ class Logger;
 /// The constructor and destructor call sluice::flush(), so records logged
 /// before the capture began are not captured and records logged during it
 /// are. The backend must be running: logging starts it the first time, but
-/// not after sluice::stop() (then output() and records() throw). Records
+/// not after sluice::stop() (then output() and records() throw if records
+/// wait for the next start(); what stop() drained reads as usual). Records
 /// logged by other threads while the capture is being set up or taken down
 /// may go to either side, but each to one side only: never to both, never
 /// to neither.
@@ -47,8 +48,9 @@ class CaptureLogs {
 
   /// Flushes, then one "LEVEL:logger:message" line per record, in order
   /// (Python's `cm.output`). Throws sluice::Error when the backend was
-  /// stopped (sluice::stop()) and not started again: the records wait in
-  /// their queues, and an empty result would read as "nothing was logged".
+  /// stopped (sluice::stop()), not started again, and records logged since
+  /// wait in their queues (by any logger: their loggers are not looked at):
+  /// a capture without them would read as "nothing was logged".
   std::vector<std::string> output() const;
   /// Flushes, then the records, in order (Python's `cm.records`). Throws
   /// as output() does.
