@@ -38,7 +38,10 @@ bool parse_bool(std::string_view value, bool& out) {
 
 }  // namespace
 
-void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy) {
+std::string read_key_file(const std::string& path) { return read_file(path); }
+
+void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy,
+                  const KeyFileReader& read_key) {
   std::size_t line_number = 0;
   while (!text.empty()) {
     const std::size_t eol = text.find('\n');
@@ -73,7 +76,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     } else if (name == "hmac-key") {
       policy.hmac_key = value;
     } else if (name == "hmac-key-file") {
-      std::string key = read_file(value);
+      std::string key = read_key(value);
       while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
       policy.hmac_key = key;
     } else if (name == "pattern") {

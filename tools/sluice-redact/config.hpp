@@ -10,6 +10,7 @@
 //   scan-values = false
 //   integers = false
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -17,10 +18,19 @@
 
 namespace sluice::redact_tool {
 
+/// Reads the file an hmac-key-file setting names, as written (a relative
+/// path from the working directory). Throws sluice::Error if it cannot.
+std::string read_key_file(const std::string& path);
+
+/// What apply_config reads hmac-key-file with: read_key_file in the tool;
+/// the fuzzer's own, which reads nothing from disk (tests/fuzz/).
+using KeyFileReader = std::function<std::string(const std::string& path)>;
+
 /// Applies the settings in `text` to `policy`. Throws sluice::Error naming
 /// the line of an unknown setting or bad value. `origin` names the file in
-/// messages; relative hmac-key-file paths are read as given.
-void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy);
+/// messages.
+void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy,
+                  const KeyFileReader& read_key = read_key_file);
 
 /// Reads the file at `path` and applies it.
 void load_config(const std::string& path, RedactionPolicy& policy);
