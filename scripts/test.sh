@@ -19,12 +19,12 @@ tsan_targets=(test_thread_queue test_backend test_error_reporter test_logger tes
 # What runs under AddressSanitizer + UBSan: everything that parses binary logs
 # (untrusted input) or the names of files found on disk, and the targets their
 # ctest tests need. Redaction scans logged text (untrusted too): its tests and
-# fuzz target, and sluice-redact's configuration file's fuzz target. And the
-# process-exit test (a detached thread logs through the exit, into a queue
-# that must still be there) and the record view's formatted-text cache
-# (texts handed out must not move).
+# fuzz target, and sluice-redact's configuration file: its tests and fuzz
+# target. And the process-exit test (a detached thread logs through the
+# exit, into a queue that must still be there) and the record view's
+# formatted-text cache (texts handed out must not move).
 asan_tests=(test_binary_format test_binary_input test_binary_file_sink test_rotated_file_set test_file_rotation
-            test_redaction test_record_redaction test_process_exit test_record_view)
+            test_redaction test_record_redaction test_process_exit test_record_view test_sluice_redact)
 asan_targets=("${asan_tests[@]}" sluice-decode fuzz_binary_reader fuzz_redaction fuzz_redact_config
               exit_writer)
 

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "redaction/pattern_set.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice::redact_tool {
@@ -80,6 +81,13 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
       while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
       policy.hmac_key = key;
     } else if (name == "pattern") {
+      // Compiled here as well as by the engine, so that RE2's refusal names
+      // the line: from the engine it named neither file nor line.
+      try {
+        detail::PatternSet check({value});
+      } catch (const Error& e) {
+        fail(e.what());
+      }
       policy.patterns.push_back(value);
     } else if (name == "scan-values") {
       if (!parse_bool(value, policy.scan_values)) fail("expected true or false");

@@ -1,0 +1,92 @@
+// sluice-redact's configuration file (tools/sluice-redact/config.cpp), in
+// process: what each setting does to the policy, and the exact message of
+// each bad line (it must name the file and line, and say what is wrong).
+
+#include <catch2/catch.hpp>
+#include <sluice/error.hpp>
+#include <sluice/redaction.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "config.hpp"
+
+namespace {
+
+using sluice::redact_tool::apply_config;
+
+// The message apply_config throws for `text` ("r.conf" names it), or
+// "(accepted)".
+std::string error_of(std::string_view text) {
+  sluice::RedactionPolicy policy;
+  try {
+    apply_config(text, "r.conf", policy);
+  } catch (const sluice::Error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+// A directory of its own, removed at the end.
+struct ScratchDir {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("sluice-redact-config-" + std::to_string(::getpid()));
+  ScratchDir() { std::filesystem::create_directories(dir); }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+};
+
+bool has_key(const sluice::RedactionPolicy& policy, const std::string& key) {
+  return std::find(policy.keys.begin(), policy.keys.end(), key) != policy.keys.end();
+}
+
+}  // namespace
+
+TEST_CASE("redact config: every setting reaches the policy") {
+  sluice::RedactionPolicy policy;
+  apply_config(
+      "# a comment\n\n  key = employee_id  \nno-key = "
+      "session\nstyle.card = mask\n"
+      "hmac-key = k1\nstyle.email = hmac\npattern = "
+      "(?i)badge-(\\d{6})\nscan-values = off\n"
+      "integers = no\n",
+      "r.conf", policy);
+  CHECK(has_key(policy, "employee_id"));
+  CHECK_FALSE(has_key(policy, "session"));
+  CHECK(policy.style(sluice::RedactionKind::card) == sluice::RedactionStyle::mask);
+  CHECK(policy.style(sluice::RedactionKind::email) == sluice::RedactionStyle::hmac);
+  CHECK(policy.hmac_key == "k1");
+  CHECK(policy.patterns == std::vector<std::string>{"(?i)badge-(\\d{6})"});
+  CHECK_FALSE(policy.scan_values);
+  CHECK_FALSE(policy.scan_integers);
+}
+
+TEST_CASE("redact config: each bad line is named with its file and line") {
+  CHECK(error_of("key = a\ncolour = blue\n") == "r.conf:2: unknown setting colour");
+  CHECK(error_of("key a\n") == "r.conf:1: expected `setting = value`");
+  CHECK(error_of("style.card = blur\n") ==
+        "r.conf:1: style must be redacted, mask or hmac, not blur");
+  CHECK(error_of("style.cards = mask\n") == "r.conf:1: unknown kind in style.cards");
+}
+
+TEST_CASE("redact config: a pattern RE2 refuses is named with its file and line") {
+  CHECK(error_of("key = a\npattern = (unclosed\n") ==
+        "r.conf:2: invalid redaction pattern \"(unclosed\": missing ): "
+        "(unclosed");
+}
+
+TEST_CASE("redact config: CRLF line endings read as LF, lines counted the same") {
+  sluice::RedactionPolicy policy;
+  apply_config("key = employee_id\r\nstyle.card = mask\r\n", "r.conf", policy);
+  CHECK(has_key(policy, "employee_id"));
+  CHECK(policy.style(sluice::RedactionKind::card) == sluice::RedactionStyle::mask);
+  CHECK(error_of("key = a\r\n\r\ncolour = blue\r\n") == "r.conf:3: unknown setting colour");
+}
