@@ -33,7 +33,7 @@ namespace {
 
 std::string read_no_disk(const std::string& path) {
   if (path == "hmac.key") return "fuzz-key\n";
-  throw sluice::Error("cannot read " + path);
+  throw sluice::Error("cannot read " + path + ": No such file or directory");
 }
 
 // Something for every kind, a PEM block over lines, and text a user pattern

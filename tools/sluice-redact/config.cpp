@@ -1,8 +1,10 @@
 #include "config.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 
 #include "redaction/pattern_set.hpp"
 #include "sluice/error.hpp"
@@ -18,12 +20,23 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+struct CloseFile {
+  void operator()(std::FILE* file) const noexcept { std::fclose(file); }
+};
+
+// The whole file, or Error with the reason. Through stdio, which keeps
+// errno: an ifstream said neither why an open failed nor that a read did
+// (a directory opens, its read fails with EISDIR, and it gave "").
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
+  if (!file) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buffer[4096];
+  while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, file.get())) {
+    text.append(buffer, n);
+  }
+  if (std::ferror(file.get())) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  return text;
 }
 
 bool parse_bool(std::string_view value, bool& out) {
@@ -77,7 +90,12 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     } else if (name == "hmac-key") {
       policy.hmac_key = value;
     } else if (name == "hmac-key-file") {
-      std::string key = read_key(value);
+      std::string key;
+      try {
+        key = read_key(value);
+      } catch (const Error& e) {
+        fail(std::string("hmac-key-file: ") + e.what());
+      }
       while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
       policy.hmac_key = key;
     } else if (name == "pattern") {

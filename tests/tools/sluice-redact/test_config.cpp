@@ -83,6 +83,37 @@ TEST_CASE("redact config: a pattern RE2 refuses is named with its file and line"
         "(unclosed");
 }
 
+TEST_CASE("redact config: an unreadable key file is named with the line and the reason") {
+  const ScratchDir s;
+  CHECK(error_of("\nhmac-key-file = " + s.path("missing.key") + "\n") ==
+        "r.conf:2: hmac-key-file: cannot read " + s.path("missing.key") +
+            ": No such file or directory");
+  // A directory opens; its read fails. It used to give an empty key, silently.
+  CHECK(error_of("hmac-key-file = " + s.dir.string() + "\n") ==
+        "r.conf:1: hmac-key-file: cannot read " + s.dir.string() + ": Is a directory");
+  std::ofstream(s.path("good.key"), std::ios::binary) << "k3y\r\n";
+  sluice::RedactionPolicy policy;
+  apply_config("hmac-key-file = " + s.path("good.key"), "r.conf", policy);
+  CHECK(policy.hmac_key == "k3y");
+}
+
+TEST_CASE("redact config: a configuration file that cannot be read says why") {
+  const ScratchDir s;
+  const auto load_error = [](const std::string& path) -> std::string {
+    sluice::RedactionPolicy policy;
+    try {
+      sluice::redact_tool::load_config(path, policy);
+    } catch (const sluice::Error& e) {
+      return e.what();
+    }
+    return "(accepted)";
+  };
+  CHECK(load_error(s.path("missing.conf")) ==
+        "cannot read " + s.path("missing.conf") + ": No such file or directory");
+  // `--config /etc/sluice/` used to run with the default policy, silently.
+  CHECK(load_error(s.dir.string()) == "cannot read " + s.dir.string() + ": Is a directory");
+}
+
 TEST_CASE("redact config: CRLF line endings read as LF, lines counted the same") {
   sluice::RedactionPolicy policy;
   apply_config("key = employee_id\r\nstyle.card = mask\r\n", "r.conf", policy);
