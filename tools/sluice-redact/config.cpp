@@ -56,6 +56,9 @@ std::string read_key_file(const std::string& path) { return read_file(path); }
 
 void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy,
                   const KeyFileReader& read_key) {
+  // A UTF-8 byte order mark, as Windows editors write: it would glue itself,
+  // invisible, to the first setting's name.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::size_t line_number = 0;
   while (!text.empty()) {
     const std::size_t eol = text.find('\n');

@@ -114,6 +114,15 @@ TEST_CASE("redact config: a configuration file that cannot be read says why") {
   CHECK(load_error(s.dir.string()) == "cannot read " + s.dir.string() + ": Is a directory");
 }
 
+TEST_CASE("redact config: a UTF-8 byte order mark at the start is skipped") {
+  // Notepad writes one; it used to make the first line an unknown setting
+  // whose name looked right.
+  sluice::RedactionPolicy policy;
+  apply_config("\xEF\xBB\xBFkey = employee_id\nstyle.card = mask\n", "r.conf", policy);
+  CHECK(has_key(policy, "employee_id"));
+  CHECK(policy.style(sluice::RedactionKind::card) == sluice::RedactionStyle::mask);
+}
+
 TEST_CASE("redact config: CRLF line endings read as LF, lines counted the same") {
   sluice::RedactionPolicy policy;
   apply_config("key = employee_id\r\nstyle.card = mask\r\n", "r.conf", policy);
