@@ -50,6 +50,14 @@ bool parse_bool(std::string_view value, bool& out) {
   return true;
 }
 
+// The names apply_config knows, style.KIND aside.
+bool is_setting(std::string_view name) {
+  constexpr std::string_view kSettings[] = {"key",     "no-key",      "hmac-key", "hmac-key-file",
+                                            "pattern", "scan-values", "integers"};
+  return name.starts_with("style.") ||
+         std::find(std::begin(kSettings), std::end(kSettings), name) != std::end(kSettings);
+}
+
 }  // namespace
 
 std::string read_key_file(const std::string& path) { return read_file(path); }
@@ -73,6 +81,11 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     if (eq == std::string_view::npos) fail("expected `setting = value`");
     const std::string_view name = trim(line.substr(0, eq));
     const std::string value(trim(line.substr(eq + 1)));
+    if (name.empty()) fail("no setting before `=`");
+    if (!is_setting(name)) fail("unknown setting " + std::string(name));
+    // No setting takes an empty value: `key =` added nothing, `hmac-key =`
+    // set an empty key, `pattern =` matched nothing, all silently.
+    if (value.empty()) fail(std::string(name) + " needs a value");
     if (name == "key") {
       policy.keys.push_back(value);
     } else if (name == "no-key") {
@@ -100,6 +113,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
         fail(std::string("hmac-key-file: ") + e.what());
       }
       while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+      if (key.empty()) fail("hmac-key-file: " + value + " holds no key");
       policy.hmac_key = key;
     } else if (name == "pattern") {
       // Compiled here as well as by the engine, so that RE2's refusal names

@@ -130,3 +130,19 @@ TEST_CASE("redact config: CRLF line endings read as LF, lines counted the same")
   CHECK(policy.style(sluice::RedactionKind::card) == sluice::RedactionStyle::mask);
   CHECK(error_of("key = a\r\n\r\ncolour = blue\r\n") == "r.conf:3: unknown setting colour");
 }
+
+TEST_CASE("redact config: a setting without a name or without a value is an error") {
+  CHECK(error_of("key = a\n= employee_id\n") == "r.conf:2: no setting before `=`");
+  CHECK(error_of("key =\n") == "r.conf:1: key needs a value");
+  CHECK(error_of("pattern = \t\n") == "r.conf:1: pattern needs a value");
+  CHECK(error_of("hmac-key =\n") == "r.conf:1: hmac-key needs a value");
+  CHECK(error_of("style.card =\n") == "r.conf:1: style.card needs a value");
+  CHECK(error_of("colour =\n") == "r.conf:1: unknown setting colour");
+}
+
+TEST_CASE("redact config: an empty key file is an error, not an empty key") {
+  const ScratchDir s;
+  std::ofstream(s.path("empty.key"), std::ios::binary) << "\n";
+  CHECK(error_of("hmac-key-file = " + s.path("empty.key") + "\n") ==
+        "r.conf:1: hmac-key-file: " + s.path("empty.key") + " holds no key");
+}
