@@ -124,10 +124,10 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
         fail(e.what());
       }
       policy.patterns.push_back(value);
-    } else if (name == "scan-values") {
-      if (!parse_bool(value, policy.scan_values)) fail("expected true or false");
-    } else if (name == "integers") {
-      if (!parse_bool(value, policy.scan_integers)) fail("expected true or false");
+    } else if (name == "scan-values" || name == "integers") {
+      bool& flag = name == "integers" ? policy.scan_integers : policy.scan_values;
+      if (!parse_bool(value, flag))
+        fail(std::string(name) + " must be true or false, not " + value);
     } else {
       fail("unknown setting " + std::string(name));
     }

@@ -146,3 +146,9 @@ TEST_CASE("redact config: an empty key file is an error, not an empty key") {
   CHECK(error_of("hmac-key-file = " + s.path("empty.key") + "\n") ==
         "r.conf:1: hmac-key-file: " + s.path("empty.key") + " holds no key");
 }
+
+TEST_CASE("redact config: a bad boolean names the setting and the value") {
+  CHECK(error_of("scan-values = maybe\n") ==
+        "r.conf:1: scan-values must be true or false, not maybe");
+  CHECK(error_of("\nintegers = 1\n") == "r.conf:2: integers must be true or false, not 1");
+}
