@@ -50,6 +50,29 @@ bool parse_bool(std::string_view value, bool& out) {
   return true;
 }
 
+// A name or value as a message shows it. Bytes other than printable ASCII
+// as \xHH: a NUL cut the message short, an escape sequence acted on the
+// terminal, a stray byte was invisible. At most 64 bytes: a file that is
+// not a configuration (a log given by mistake) can have a line of a
+// megabyte, which became a message of a megabyte.
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMax = 64;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text.substr(0, kMax)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7F) {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xF];
+    }
+  }
+  if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
 // The names apply_config knows, style.KIND aside.
 bool is_setting(std::string_view name) {
   constexpr std::string_view kSettings[] = {"key",     "no-key",      "hmac-key", "hmac-key-file",
@@ -82,7 +105,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     const std::string_view name = trim(line.substr(0, eq));
     const std::string value(trim(line.substr(eq + 1)));
     if (name.empty()) fail("no setting before `=`");
-    if (!is_setting(name)) fail("unknown setting " + std::string(name));
+    if (!is_setting(name)) fail("unknown setting " + shown(name));
     // No setting takes an empty value: `key =` added nothing, `hmac-key =`
     // set an empty key, `pattern =` matched nothing, all silently.
     if (value.empty()) fail(std::string(name) + " needs a value");
@@ -93,7 +116,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
       keys.erase(std::remove(keys.begin(), keys.end(), value), keys.end());
     } else if (name.starts_with("style.")) {
       RedactionKind kind;
-      if (!parse_redaction_kind(name.substr(6), kind)) fail("unknown kind in " + std::string(name));
+      if (!parse_redaction_kind(name.substr(6), kind)) fail("unknown kind in " + shown(name));
       if (value == "redacted") {
         policy.set_style(kind, RedactionStyle::redacted);
       } else if (value == "mask") {
@@ -101,7 +124,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
       } else if (value == "hmac") {
         policy.set_style(kind, RedactionStyle::hmac);
       } else {
-        fail("style must be redacted, mask or hmac, not " + value);
+        fail("style must be redacted, mask or hmac, not " + shown(value));
       }
     } else if (name == "hmac-key") {
       policy.hmac_key = value;
@@ -127,9 +150,9 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     } else if (name == "scan-values" || name == "integers") {
       bool& flag = name == "integers" ? policy.scan_integers : policy.scan_values;
       if (!parse_bool(value, flag))
-        fail(std::string(name) + " must be true or false, not " + value);
+        fail(std::string(name) + " must be true or false, not " + shown(value));
     } else {
-      fail("unknown setting " + std::string(name));
+      fail("unknown setting " + shown(name));
     }
   }
 }

@@ -152,3 +152,14 @@ TEST_CASE("redact config: a bad boolean names the setting and the value") {
         "r.conf:1: scan-values must be true or false, not maybe");
   CHECK(error_of("\nintegers = 1\n") == "r.conf:2: integers must be true or false, not 1");
 }
+
+TEST_CASE("redact config: a long or unprintable name or value is shown cut and escaped") {
+  CHECK(error_of("colour" + std::string(10000, 'x') + " = 1\n") ==
+        "r.conf:1: unknown setting colour" + std::string(58, 'x') + "... (10006 bytes)");
+  CHECK(error_of("col\x1b[2Jour = 1\n") == "r.conf:1: unknown setting col\\x1b[2Jour");
+  CHECK(error_of(std::string("style.card = m\0sk\n", 18)) ==
+        "r.conf:1: style must be redacted, mask or hmac, not m\\x00sk");
+  CHECK(error_of("scan-values = " + std::string(100, 'y') + "\n") ==
+        "r.conf:1: scan-values must be true or false, not " + std::string(64, 'y') +
+            "... (100 bytes)");
+}
