@@ -1,7 +1,7 @@
 #pragma once
 // sluice-redact's configuration file: one setting a line.
 //
-//   # comment
+//   # comment, on a line of its own (after a value, # is part of it)
 //   key = employee_id           add a sensitive key
 //   no-key = session            remove one (from the default list)
 //   style.card = mask           redacted | mask | hmac, per kind
