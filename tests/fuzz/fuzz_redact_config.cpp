@@ -56,6 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     sluice::RedactionPolicy policy;
     sluice::redact_tool::apply_config(text, "fuzz.conf", policy, read_no_disk);
+    sluice::redact_tool::check_config(policy);
     const sluice::detail::Redactor redactor(std::move(policy));
     sluice::redact_tool::LineRedactor lines(redactor);
     for (const std::string_view line : kLines) (void)lines.redact(line);

@@ -161,4 +161,17 @@ void load_config(const std::string& path, RedactionPolicy& policy) {
   apply_config(read_file(path), path, policy);
 }
 
+void check_config(const RedactionPolicy& policy) {
+  // The engine refuses this too, but in the API's words
+  // ("RedactionPolicy::hmac_key"), which an operator cannot act on.
+  if (!policy.hmac_key.empty()) return;
+  for (std::size_t k = 0; k < redaction_kind_count; ++k) {
+    const auto kind = static_cast<RedactionKind>(k);
+    if (policy.style(kind) == RedactionStyle::hmac) {
+      throw Error("style." + std::string(redaction_kind_name(kind)) +
+                  " = hmac needs hmac-key or hmac-key-file");
+    }
+  }
+}
+
 }  // namespace sluice::redact_tool

@@ -35,4 +35,9 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
 /// Reads the file at `path` and applies it.
 void load_config(const std::string& path, RedactionPolicy& policy);
 
+/// Throws sluice::Error, in the configuration's words, for what no single
+/// line shows: a style hmac without hmac-key (which may come from a later
+/// file). Run once all files are applied.
+void check_config(const RedactionPolicy& policy);
+
 }  // namespace sluice::redact_tool

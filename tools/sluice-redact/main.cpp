@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   try {
     sluice::RedactionPolicy policy;
     for (const std::string& config : configs) sluice::redact_tool::load_config(config, policy);
+    sluice::redact_tool::check_config(policy);
     const sluice::detail::Redactor redactor(std::move(policy));
     sluice::redact_tool::LineRedactor lines(redactor);
     int status = 0;

@@ -130,3 +130,15 @@ TEST_CASE("sluice-redact: --config given twice applies both, in order") {
   CHECK(s.read("err").empty());
   CHECK(s.read("out") == "employee_id=*** session=abc\n");
 }
+
+TEST_CASE("sluice-redact: an hmac style without a key names the settings, exit 2") {
+  const Scratch s;
+  s.write("site.conf", "style.card = mask\nstyle.email = hmac\n");
+  CHECK(s.run("--config site.conf", "a\n") == 2);
+  CHECK(s.read("out").empty());
+  CHECK(s.read("err") == "sluice-redact: style.email = hmac needs hmac-key or hmac-key-file\n");
+  // The key may come from a later file.
+  s.write("key.conf", "hmac-key = k\n");
+  CHECK(s.run("--config site.conf --config key.conf", "bob@example.com\n") == 0);
+  CHECK(s.read("out") == "hmac:73662dcee4acad8d@example.com\n");
+}
