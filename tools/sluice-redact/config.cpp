@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "redaction/key_matcher.hpp"
 #include "redaction/pattern_set.hpp"
 #include "sluice/error.hpp"
 
@@ -73,6 +74,10 @@ std::string shown(std::string_view text) {
   return out;
 }
 
+bool is_ascii_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
 // The names apply_config knows, style.KIND aside.
 bool is_setting(std::string_view name) {
   constexpr std::string_view kSettings[] = {"key",     "no-key",      "hmac-key", "hmac-key-file",
@@ -110,6 +115,15 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     // set an empty key, `pattern =` matched nothing, all silently.
     if (value.empty()) fail(std::string(name) + " needs a value");
     if (name == "key") {
+      // Keys the engine would drop without a word (KeyMatcher keeps only
+      // ASCII letters and digits as word parts).
+      if (value.size() > detail::KeyMatcher::kMaxKeyLength) {
+        fail("key longer than " + std::to_string(detail::KeyMatcher::kMaxKeyLength) + " bytes (" +
+             std::to_string(value.size()) + "): it would match nothing");
+      }
+      if (std::none_of(value.begin(), value.end(), is_ascii_alnum)) {
+        fail("key " + shown(value) + " has no ASCII letter or digit: it would match nothing");
+      }
       policy.keys.push_back(value);
     } else if (name == "no-key") {
       auto& keys = policy.keys;

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "config.hpp"
+#include "redaction/redactor.hpp"
 
 namespace {
 
@@ -162,4 +163,21 @@ TEST_CASE("redact config: a long or unprintable name or value is shown cut and e
   CHECK(error_of("scan-values = " + std::string(100, 'y') + "\n") ==
         "r.conf:1: scan-values must be true or false, not " + std::string(64, 'y') +
             "... (100 bytes)");
+}
+
+TEST_CASE("redact config: a key the engine would never match is an error") {
+  // The engine drops such keys without a word (KeyMatcher: no word part,
+  // or longer than kMaxKeyLength), so the file must not accept them.
+  const std::string long_key(97, 'k');
+  sluice::RedactionPolicy policy;
+  policy.keys = {long_key, "___"};
+  const sluice::detail::Redactor redactor(policy);
+  std::string out;
+  CHECK(redactor.redact_text(long_key + "=hunter2 ___=hunter2", out) == 0);
+
+  CHECK(error_of("key = ___\n") ==
+        "r.conf:1: key ___ has no ASCII letter or digit: it would match nothing");
+  CHECK(error_of("key = " + long_key + "\n") ==
+        "r.conf:1: key longer than 96 bytes (97): it would match nothing");
+  CHECK(error_of("key = " + std::string(96, 'k') + "\n") == "(accepted)");
 }
