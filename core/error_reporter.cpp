@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <string>
+
 #include "fd_writer.hpp"
 #include "sluice/error.hpp"
 
@@ -10,13 +12,41 @@ namespace sluice::detail {
 namespace {
 constexpr std::chrono::seconds kWindow{1};
 
+// One report, one line: a reader of stderr line by line (a log shipper,
+// `grep`) must not take the rest of a sink's multi-line exception text for
+// reports of their own, and a terminal escape in it must not reach the
+// terminal. Control bytes other than tab are written as \n, \r or \xHH;
+// UTF-8 passes as it is. A handler set by the user gets the text unchanged.
+std::string on_one_line(std::string_view message) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string line;
+  line.reserve(message.size());
+  for (const char ch : message) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x20 && byte != 0x7f) {
+      line += ch;
+    } else if (ch == '\t') {
+      line += ch;
+    } else if (ch == '\n') {
+      line += "\\n";
+    } else if (ch == '\r') {
+      line += "\\r";
+    } else {
+      line += "\\x";
+      line += kHex[byte >> 4];
+      line += kHex[byte & 0xf];
+    }
+  }
+  return line;
+}
+
 // Through FdWriter, not the C stream: a stderr whose reader is gone (`app
 // 2>&1 | head`) fails with EPIPE, where a plain write(2) raised SIGPIPE and
 // killed the process. The line is then lost: nobody is left to tell.
 void write_to_stderr(std::string_view message) {
   try {
     FdWriter err(STDERR_FILENO, "stderr", /*buffer_size=*/0);
-    err.write_line(message, "sluice: ", {});
+    err.write_line(on_one_line(message), "sluice: ", {});
   } catch (const Error&) {
   }
 }

@@ -253,6 +253,18 @@ TEST_CASE("the default handler writes 'sluice: ' and the report as one line on s
   CHECK(capture.text() == "sluice: backend: could not pin the backend thread to CPU 9\n");
 }
 
+TEST_CASE("the default handler keeps a report on one line: control bytes are escaped") {
+  // A sink's exception text can hold a newline (a server's reply) or a
+  // terminal escape; a reader of stderr line by line must see one report.
+  ErrorReporter reporter;
+  StderrCapture capture;
+  reporter.report("http sink",
+                  "write failed: 503\nRetry-After: 5\r\n\x1b[31mred\x7f\tend \xc3\xa9");
+  CHECK(capture.text() ==
+        "sluice: http sink: write failed: 503\\nRetry-After: 5\\r\\n\\x1b[31mred\\x7f\tend "
+        "\xc3\xa9\n");
+}
+
 TEST_CASE("set_handler(nullptr) puts the default stderr handler back") {
   ErrorReporter reporter;
   Received received;
