@@ -12,7 +12,11 @@ namespace sluice::detail::decode {
 
 namespace {
 
-constexpr std::size_t kChunkSize = std::size_t{1} << 20;
+// A file's first read takes a page; each read that fills its buffer doubles
+// the next, up to the largest (a large file is read a megabyte at a time
+// after nine reads).
+constexpr std::size_t kFirstRead = std::size_t{4} << 10;
+constexpr std::size_t kLargestRead = std::size_t{1} << 20;
 
 class FileSource final : public ByteSource {
  public:
@@ -54,7 +58,7 @@ RecordStream::RecordStream(std::unique_ptr<ByteSource> source, std::string label
       label_(std::move(label)),
       diagnostics_(diagnostics),
       arguments_(arguments),
-      chunk_(kChunkSize) {
+      read_size_(kFirstRead) {
   start_reader();
 }
 
@@ -65,8 +69,29 @@ void RecordStream::start_reader() {
   input_ = std::make_unique<binlog::BinaryInput>(*reader_, warn);
 }
 
+ReadResult RecordStream::read() {
+  if (chunk_capacity_ < read_size_) {
+    chunk_ = std::make_unique_for_overwrite<std::byte[]>(read_size_);
+    chunk_capacity_ = read_size_;
+  }
+  const ReadResult got = source_->read({chunk_.get(), read_size_});
+  if (got.kind == ReadResult::data && got.size == read_size_ && read_size_ < kLargestRead) {
+    read_size_ *= 2;  // from the next read on
+  }
+  return got;
+}
+
+void RecordStream::end() {
+  ended_ = true;
+  input_.reset();  // it refers to the reader
+  reader_.reset();
+  source_.reset();
+  chunk_.reset();
+  chunk_capacity_ = 0;
+}
+
 const RecordView* RecordStream::next() {
-  if (failed_) return nullptr;
+  if (ended_) return nullptr;
   try {
     for (;;) {
       if (const RecordView* record = reader_->next()) return record;
@@ -80,18 +105,21 @@ const RecordView* RecordStream::next() {
           input_ = std::make_unique<binlog::BinaryInput>(*reader_, warn);
           continue;
         }
-        if (!restart_pending_) return nullptr;
+        if (!restart_pending_) {
+          end();
+          return nullptr;
+        }
         // The rotated file is done (its torn tail, if any, reported): the
         // new one starts with its own preamble.
         restart_pending_ = false;
         start_reader();
         continue;
       }
-      const ReadResult got = source_->read(chunk_);
+      const ReadResult got = read();
       switch (got.kind) {
         case ReadResult::data:
           bytes_read_ += got.size;
-          input_->append({chunk_.data(), got.size});
+          input_->append({chunk_.get(), got.size});
           break;
         case ReadResult::restart:
           restart_pending_ = true;
@@ -108,7 +136,7 @@ const RecordView* RecordStream::next() {
     }
   } catch (const Error& e) {
     diagnostics_.error(label_, e.what());
-    failed_ = true;
+    end();
     return nullptr;
   }
 }

@@ -10,7 +10,6 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <vector>
 
 #include "binary_format.hpp"
 #include "binary_input.hpp"
@@ -47,7 +46,10 @@ std::string input_label(const std::string& name);
 
 /// The records of one input, pulled one at a time. Warnings and errors go to
 /// `diagnostics`; after an error (unreadable, not a binary log) the stream
-/// ends.
+/// ends. Memory follows what is read: reads start at a page and grow while
+/// they fill their buffer, and an input that has ended holds nothing (its
+/// file closed, its reader freed), so that the hundreds of small files of a
+/// rotated set, all open at once for the merge, cost a page or so each.
 class RecordStream {
  public:
   /// `arguments`: whether the records need their arguments (see
@@ -60,11 +62,16 @@ class RecordStream {
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
   const std::string& label() const noexcept { return label_; }
   /// When the file section of the record next() returned last was started
-  /// (its file header's `created`; 0 before one is read).
-  std::int64_t section_created_ns() const noexcept { return reader_->producer().created_ns; }
+  /// (its file header's `created`; 0 before one is read, or once the stream
+  /// has ended).
+  std::int64_t section_created_ns() const noexcept {
+    return reader_ ? reader_->producer().created_ns : 0;
+  }
 
  private:
   void start_reader();
+  ReadResult read();
+  void end();  // frees everything but the label and the counts
 
   std::unique_ptr<ByteSource> source_;
   std::string label_;
@@ -72,11 +79,14 @@ class RecordStream {
   binlog::Arguments arguments_;
   std::unique_ptr<binlog::BinaryReader> reader_;
   std::unique_ptr<binlog::BinaryInput> input_;  // decompresses into reader_
-  std::vector<std::byte> chunk_;
+  // Not zero-filled: read() writes before anything reads.
+  std::unique_ptr<std::byte[]> chunk_;
+  std::size_t chunk_capacity_ = 0;
+  std::size_t read_size_;  // the next read's
   std::uint64_t bytes_read_ = 0;
   bool restart_pending_ = false;
   bool truncate_pending_ = false;
-  bool failed_ = false;
+  bool ended_ = false;
 };
 
 }  // namespace sluice::detail::decode
