@@ -9,6 +9,9 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <vector>
+
+#include "rotated_past.hpp"
 
 namespace sluice::detail::decode {
 
@@ -18,9 +21,13 @@ class FollowedFile final : public ByteSource {
  public:
   FollowedFile(std::string path, FollowOptions options)
       : path_(std::move(path)), options_(std::move(options)) {
-    if (!open_path()) throw Error("cannot open " + path_ + ": " + std::strerror(errno));
+    fd_ = open_path();
+    if (fd_ < 0) throw Error("cannot open " + path_ + ": " + std::strerror(errno));
   }
-  ~FollowedFile() override { ::close(fd_); }
+  ~FollowedFile() override {
+    ::close(fd_);
+    for (std::size_t i = next_; i < queued_.size(); ++i) ::close(queued_[i]);
+  }
   FollowedFile(const FollowedFile&) = delete;
   FollowedFile& operator=(const FollowedFile&) = delete;
 
@@ -38,6 +45,12 @@ class FollowedFile final : public ByteSource {
       }
       // At the end of what has been written so far.
       if (stop_requested()) return {ReadResult::end};
+      if (next_ < queued_.size()) {  // a file rotated past is whole: on to the next
+        ::close(fd_);
+        fd_ = queued_[next_++];
+        offset_ = 0;
+        return {ReadResult::restart};
+      }
       switch (look_at_path()) {
         case Change::rotated:
           // The writer may have appended to the old file between our last
@@ -70,20 +83,19 @@ class FollowedFile final : public ByteSource {
     return options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed);
   }
 
-  bool open_path() {
+  // The file at the path, now the one followed (device_, inode_), or -1.
+  int open_path() {
     const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
+    if (fd < 0) return -1;
     struct stat st {};
     if (::fstat(fd, &st) != 0) {
       ::close(fd);
-      return false;
+      return -1;
     }
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
     device_ = st.st_dev;
     inode_ = st.st_ino;
     offset_ = 0;
-    return true;
+    return fd;
   }
 
   // A file created at the path since: rotated. The same file, shorter than
@@ -97,8 +109,17 @@ class FollowedFile final : public ByteSource {
     return Change::none;
   }
 
+  // The file rotated (and read to its end): the files the writer rotated
+  // past since, if it rotated more than once before this look, then the
+  // new one at the path.
   bool reopen() {
-    if (!open_path()) return false;
+    const int active = open_path();
+    if (active < 0) return false;
+    queued_ = files_rotated_past(path_, fd_, active);
+    queued_.push_back(active);
+    next_ = 0;
+    ::close(fd_);
+    fd_ = queued_[next_++];
     rotation_seen_ = false;
     return true;
   }
@@ -111,6 +132,10 @@ class FollowedFile final : public ByteSource {
   std::uint64_t offset_ = 0;
   bool rotation_seen_ = false;
   bool idle_ = false;
+  // After a rotation: the files to read before the path is looked at again
+  // (from queued_[next_] on; the last is the one at the path).
+  std::vector<int> queued_;
+  std::size_t next_ = 0;
 };
 
 }  // namespace

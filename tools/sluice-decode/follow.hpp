@@ -1,8 +1,9 @@
 #pragma once
 // --follow: a file read like tail -F. At its end, it waits for more; when the
 // path is rotated (renamed away and created anew) it finishes the old file,
-// then continues with the new one; when it is truncated, it starts again
-// from its beginning.
+// reads the files of the path's rotated set the writer rotated past since
+// (rotated_past.hpp), then continues with the new one; when it is
+// truncated, it starts again from its beginning.
 
 #include <sys/types.h>
 

@@ -27,8 +27,10 @@ output:
   --local-time         text timestamps in the local zone instead of UTC
                        (--format text only)
   -f, --follow         keep reading FILE as it grows, like tail -f, and follow
-                       it when it is rotated (renamed away and created anew);
-                       one FILE only; stops on Ctrl-C (SIGINT) or SIGTERM
+                       it when it is rotated (renamed away and created anew),
+                       reading the files of its rotated set it was rotated
+                       past between two looks; one FILE only; stops on
+                       Ctrl-C (SIGINT) or SIGTERM
 
 filters (combinable: a record must pass all of them):
   --level LEVEL        LEVEL and above: TRACE, DEBUG, INFO, WARNING, ERROR,

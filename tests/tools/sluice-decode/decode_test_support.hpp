@@ -41,7 +41,11 @@ inline constexpr detail::SourceLocation kCache{"cache miss", "src/cache.cpp", "g
 /// the JsonFormatter, which is what decoding it must give back.
 class LogBuilder {
  public:
-  LogBuilder() : bytes_(detail::binlog::BinaryEncoder::preamble()) {}
+  /// `created_ns`: the file header's `created`, which tells the files of a
+  /// rotated set apart.
+  explicit LogBuilder(std::int64_t created_ns = kT0)
+      : encoder_({4242, "host-a", "svc", "1.0", created_ns}),
+        bytes_(detail::binlog::BinaryEncoder::preamble()) {}
 
   template <const detail::SourceLocation& Location, class... Args>
   void add(RecordMeta meta, const Args&... args) {
@@ -66,7 +70,7 @@ class LogBuilder {
   const std::vector<std::string>& json() const noexcept { return json_; }
 
  private:
-  detail::binlog::BinaryEncoder encoder_{{4242, "host-a", "svc", "1.0", kT0}};
+  detail::binlog::BinaryEncoder encoder_;
   RecordFixture fixture_;
   std::string bytes_;
   std::size_t taken_ = 0;

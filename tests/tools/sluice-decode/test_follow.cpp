@@ -151,6 +151,48 @@ TEST_CASE("follow: a growing file, a torn block when whole, and across a rotatio
   CHECK(n == 13);
 }
 
+TEST_CASE("follow: files rotated past between two polls are read, in the order written") {
+  TempDir dir("sluice-decode-test");
+  const std::string path = dir.file("app.slog");
+  // Four files of a set, each started a second after the one before.
+  LogBuilder files[] = {LogBuilder(kT0), LogBuilder(kT0 + kSecond), LogBuilder(kT0 + 2 * kSecond),
+                        LogBuilder(kT0 + 3 * kSecond)};
+  std::vector<std::string> expected;
+  int n = 0;
+  const auto add = [&](LogBuilder& log, int count) {
+    for (int i = 0; i < count; ++i, ++n) {
+      log.add<kLogin>(meta_at(kT0 + n * kSecond), "u", sluice::kv<"n">(n), n);
+      expected.push_back(log.json().back());
+    }
+  };
+  add(files[0], 2);
+  write_file(path, files[0].take());
+  FollowRun run(path, dir.file("out.jsonl"));
+  REQUIRE(run.wait_for(lines(expected)));
+
+  // The writer rotates three times before the reader looks again (index
+  // names: each rotation renumbers the older files): the two files in
+  // between are never at the path. They are written aside and renamed
+  // into place, so no poll can see them there.
+  add(files[0], 1);
+  append_file(path, files[0].take());
+  add(files[1], 2);
+  write_file(dir.file("next-1"), files[1].take());
+  add(files[2], 2);
+  write_file(dir.file("next-2"), files[2].take());
+  add(files[3], 2);
+  write_file(dir.file("next-3"), files[3].take());
+  std::filesystem::rename(path, dir.file("app.slog.3"));
+  std::filesystem::rename(dir.file("next-1"), dir.file("app.slog.2"));
+  std::filesystem::rename(dir.file("next-2"), dir.file("app.slog.1"));
+  std::filesystem::rename(dir.file("next-3"), path);
+  const bool all = run.wait_for(lines(expected));
+  CHECK(run.stop() == 0);
+  CHECK(run.err().empty());
+  CHECK(slurp(dir.file("out.jsonl")) == lines(expected));
+  CHECK(all);
+}
+
 TEST_CASE("follow: starts again after truncation, and reports a torn rotated file") {
   TempDir dir("sluice-decode-test");
   const std::string path = dir.file("app.slog");
