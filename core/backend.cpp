@@ -103,6 +103,9 @@ void Backend::start_locked(const Options& options) {
       (options.clock == ClockChoice::automatic && SLUICE_HAS_TSC && tsc_is_invariant())) {
     source = ClockSource::tsc;
   }
+  // From here on, stats() and stopped_with_records_waiting() wait: they
+  // look at the queues only while running_ is false.
+  std::lock_guard stopped_side(stopped_side_mutex_);
   adopt_new_queues();  // the backend thread is not running: its state is ours
   // Records logged while stopped carry the last run's ticks: converted by
   // the new clock, they came out years off when the source changed. The
@@ -173,7 +176,10 @@ void Backend::stop() {
     // everything logged before stop() began is written, as for a flush()
     // after stop(), which returns at once.
     std::unique_lock gate(flush_gate_);
-    running_.store(false, std::memory_order_release);
+    {
+      std::lock_guard stopped_side(stopped_side_mutex_);
+      running_.store(false, std::memory_order_release);
+    }
     FlushRequest* request = nullptr;
     while (flush_requests_.try_dequeue(request)) release(*request);
   }
@@ -215,10 +221,11 @@ Stats Backend::stats() {
     s.redactions[k] = redaction_counts_[k].load(std::memory_order_relaxed);
   }
   if (!running()) {
-    // Blocking is safe: stop() holds the lock while it joins the backend
-    // thread and lets go of sinks, but running() is still true then, so no
-    // error handler called meanwhile gets here.
-    std::lock_guard lock(lifecycle_mutex_);
+    // Not lifecycle_mutex_: stop() holds it while it joins the backend
+    // thread, which may wait to report an error while an error handler
+    // (under the reporter's lock) is here, having seen the backend stopped
+    // before another thread started and stopped it: a deadlock.
+    std::lock_guard lock(stopped_side_mutex_);
     if (!running_.load()) count_while_stopped(s);
   }
   return s;
@@ -226,7 +233,7 @@ Stats Backend::stats() {
 
 bool Backend::stopped_with_records_waiting() {
   if (running() || !started_once_.load(std::memory_order_acquire)) return false;
-  std::lock_guard lock(lifecycle_mutex_);  // as in stats()
+  std::lock_guard lock(stopped_side_mutex_);  // as in stats()
   if (running_.load()) return false;
   adopt_new_queues();
   return std::any_of(queues_.begin(), queues_.end(), [](QueueState& state) {

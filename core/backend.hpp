@@ -124,7 +124,7 @@ class Backend {
   /// queue, reported or not.
   std::uint64_t drops_so_far() const noexcept;
   /// Brings s's queue-side counts up to date; the caller holds
-  /// lifecycle_mutex_ with the backend stopped.
+  /// stopped_side_mutex_ with the backend stopped.
   void count_while_stopped(Stats& s);
   void refresh_thread_name(QueueState& state) {
     if (state.queue->thread_name_version() != state.name_version) [[unlikely]] {
@@ -176,6 +176,12 @@ class Backend {
   std::thread thread_;
   Options options_;
   std::atomic<bool> running_{false};
+  // While running_ is false, the backend thread's side of the queues
+  // (queues_, their heads) is taken under this by stats() and
+  // stopped_with_records_waiting(); start() and stop() change running_
+  // under it. Held only briefly, never while waiting for a thread or an
+  // error handler: an error handler may call stats().
+  std::mutex stopped_side_mutex_;
   // flush() checks running_ and enqueues its request under a shared lock;
   // stop() clears running_ and releases what the backend left queued under
   // the exclusive one, so that no request is stranded between the two.

@@ -1156,3 +1156,82 @@ TEST_CASE("a sink that logs on the backend thread does not make it wait for itse
   CHECK(dropped > 0);
   CHECK(capture->size() + dropped == kRecords * LoggingSink::kPerWrite);
 }
+
+TEST_CASE(
+    "stats() in an error handler while another thread starts and stops the backend does not "
+    "deadlock") {
+  // A handler runs under the error reporter's lock. stats() on a stopped
+  // backend took lifecycle_mutex_, which stop() holds while it joins the
+  // backend thread; that thread, reporting a sink's error, waits for the
+  // reporter's lock. A handler that saw the backend stopped, then lost the
+  // mutex to a start() and stop() on another thread, waited for ever, and
+  // so did stop(). Run in a child process: a deadlock is a failure.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    constexpr int kRounds = 20;
+    std::atomic<bool> in_handler{false};
+    std::atomic<bool> started{false};
+    std::thread::id stopper;
+    std::mutex stopper_mutex;
+    sluice::set_error_handler([&](std::string_view) {
+      {
+        std::lock_guard lock(stopper_mutex);
+        if (std::this_thread::get_id() != stopper) return;  // the backend's reports
+      }
+      // On the thread calling stop(): read stats until well after the
+      // other thread's start().
+      in_handler = true;
+      int after_start = 0;
+      while (after_start < 1000) {
+        (void)sluice::stats();
+        if (started) ++after_start;
+      }
+    });
+    for (int round = 0; round < kRounds; ++round) {
+      // Two failures of one source: the second is held back for stop().
+      sluice::Logger& held = logger_alone_with(std::make_shared<NumberedThrowingSink>(round));
+      sluice::start();
+      SLUICE_INFO(held, "first");
+      SLUICE_INFO(held, "second");
+      sluice::flush();
+      held.clear_sinks();
+      in_handler = false;
+      started = false;
+      std::thread stopping([&] {
+        {
+          std::lock_guard lock(stopper_mutex);
+          stopper = std::this_thread::get_id();
+        }
+        sluice::stop();  // reports the held-back error here
+      });
+      while (!in_handler) std::this_thread::yield();
+      // A failure of a new source, reported by the next run's backend thread.
+      sluice::Logger& fresh =
+          logger_alone_with(std::make_shared<NumberedThrowingSink>(1000 + round));
+      SLUICE_INFO(fresh, "waits for start");
+      sluice::start();
+      started = true;
+      sluice::stop();
+      stopping.join();
+      fresh.clear_sinks();
+    }
+    ::_exit(0);
+  }
+  int status = 0;
+  pid_t waited = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  if (waited == 0) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &status, 0);
+    FAIL(
+        "the child did not finish in 30 s: stats() in the handler waits for stop(), which waits "
+        "for the handler");
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
