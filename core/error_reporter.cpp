@@ -15,15 +15,28 @@ constexpr std::chrono::seconds kWindow{1};
 // One report, one line: a reader of stderr line by line (a log shipper,
 // `grep`) must not take the rest of a sink's multi-line exception text for
 // reports of their own, and a terminal escape in it must not reach the
-// terminal. Control bytes other than tab are written as \n, \r or \xHH;
-// UTF-8 passes as it is. A handler set by the user gets the text unchanged.
+// terminal. Control bytes other than tab are written as \n, \r or \xHH,
+// and so are the C1 controls U+0080..U+009F written as UTF-8 (U+009B is a
+// terminal's CSI, U+0085 NEL a line break): as \xc2\xHH. Other UTF-8
+// passes as it is. A handler set by the user gets the text unchanged.
 std::string on_one_line(std::string_view message) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const auto escape = [](std::string& out, unsigned char byte) {
+    out += "\\x";
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xf];
+  };
   std::string line;
   line.reserve(message.size());
-  for (const char ch : message) {
+  for (std::size_t i = 0; i < message.size(); ++i) {
+    const char ch = message[i];
     const auto byte = static_cast<unsigned char>(ch);
-    if (byte >= 0x20 && byte != 0x7f) {
+    const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0;
+    if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {
+      escape(line, byte);
+      escape(line, next);
+      ++i;
+    } else if (byte >= 0x20 && byte != 0x7f) {
       line += ch;
     } else if (ch == '\t') {
       line += ch;
@@ -32,9 +45,7 @@ std::string on_one_line(std::string_view message) {
     } else if (ch == '\r') {
       line += "\\r";
     } else {
-      line += "\\x";
-      line += kHex[byte >> 4];
-      line += kHex[byte & 0xf];
+      escape(line, byte);
     }
   }
   return line;

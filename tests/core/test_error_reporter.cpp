@@ -265,6 +265,20 @@ TEST_CASE("the default handler keeps a report on one line: control bytes are esc
         "\xc3\xa9\n");
 }
 
+TEST_CASE("the default handler escapes C1 controls written as UTF-8: CSI and NEL") {
+  // U+0080..U+009F are controls too: U+009B is a terminal's CSI (xterm
+  // turns "\xc2\x9b" "31m" red as it does "\x1b[31m"), U+0085 is NEL, a
+  // line break. Other UTF-8 (U+00A0, U+00E9) passes as it is.
+  ErrorReporter reporter;
+  StderrCapture capture;
+  reporter.report("http sink",
+                  "a\xc2\x9b"
+                  "31mred\xc2\x85next\xc2\x80\xc2\x9f \xc2\xa0\xc3\xa9");
+  CHECK(capture.text() ==
+        "sluice: http sink: a\\xc2\\x9b31mred\\xc2\\x85next\\xc2\\x80\\xc2\\x9f "
+        "\xc2\xa0\xc3\xa9\n");
+}
+
 TEST_CASE("set_handler(nullptr) puts the default stderr handler back") {
   ErrorReporter reporter;
   Received received;
