@@ -7,6 +7,7 @@
 
 #include "logger_registry.hpp"
 #include "os.hpp"
+#include "pending_rotations.hpp"
 #include "record_builder.hpp"
 #include "sluice/error.hpp"
 
@@ -54,7 +55,14 @@ Backend& Backend::instance() {
   // the last drain.
   static Backend* const backend = [] {
     auto* created = new Backend;
-    std::atexit([] { instance().stop(); });
+    // Then the rotation work the exit's drain queued, with the rest: a
+    // rotated set left half-done is not what an operator who decodes the
+    // logs of an ended process expects. quick_exit() and _exit() do
+    // neither (nor does a signal): the next start finishes the set.
+    std::atexit([] {
+      instance().stop();
+      finish_rotations_at_exit();
+    });
     return created;
   }();
   return *backend;

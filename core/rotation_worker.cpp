@@ -1,6 +1,7 @@
 #include "rotation_worker.hpp"
 
 #include <chrono>
+#include <new>
 #include <system_error>
 #include <unordered_set>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "fd_writer.hpp"
 #include "file_compression.hpp"
 #include "os.hpp"
+#include "pending_rotations.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice::detail {
@@ -37,7 +39,15 @@ RotationWorker::RotationWorker(RotatedFileSet files, const Rotation& rotation,
       description_(std::move(description)),
       path_(std::move(path)) {
   busy_ = true;  // until resume() is done; counted_ too, by the caller's enter()
-  thread_ = std::thread([this, leftovers = files_.list()]() mutable { run(std::move(leftovers)); });
+  PendingRotations::instance().add(this, description_);
+  try {
+    thread_ =
+        std::thread([this, leftovers = files_.list()]() mutable { run(std::move(leftovers)); });
+  } catch (...) {
+    // No worker, no work: an exit must not wait for it.
+    PendingRotations::instance().remove(this);
+    throw;
+  }
 }
 
 RotationWorker::~RotationWorker() {
@@ -47,16 +57,34 @@ RotationWorker::~RotationWorker() {
   }
   changed_.notify_all();
   thread_.join();
+  PendingRotations::instance().remove(this);  // done already: run() ends idle
 }
 
 void RotationWorker::count_pending() {
   const bool pending = busy_ || !jobs_.empty() || !reserved_.empty() || retention_requested_;
-  if (pending == counted_) return;
-  counted_ = pending;
-  if (pending) {
-    path_->add();
-  } else {
-    path_->remove();
+  if (pending != counted_) {
+    counted_ = pending;
+    if (pending) {
+      path_->add();
+    } else {
+      path_->remove();
+    }
+  }
+  // Not a reservation: at exit the backend has stopped, and a file it
+  // reserved and never submitted must not hold the exit up.
+  const bool for_exit = busy_ || !jobs_.empty() || retention_requested_ || reporting_;
+  if (for_exit == counted_for_exit_) return;
+  if (!for_exit) {
+    PendingRotations::instance().remove(this);
+    counted_for_exit_ = false;
+    return;
+  }
+  try {
+    PendingRotations::instance().add(this, description_);
+    counted_for_exit_ = true;
+  } catch (const std::bad_alloc&) {
+    // Then an exit does not wait for this work: the set is left as a crash
+    // leaves it, and the next start finishes it. Tried again at the next call.
   }
 }
 
@@ -105,11 +133,15 @@ void RotationWorker::fail(const std::string& message) {
 
 void RotationWorker::done_working(std::unique_lock<std::mutex>& lock) {
   busy_ = false;
-  count_pending();
-  // Not while counted (more work came meanwhile): then at its end.
-  while (!counted_ && !failures_.empty()) {
+  for (;;) {
+    // Not while more work came meanwhile (path_ counts it): then at its
+    // end. Set before count_pending(), so that an exit waiting for this
+    // worker does not end the process between the work and its report.
+    const bool more_work = !jobs_.empty() || !reserved_.empty() || retention_requested_;
+    reporting_ = !more_work && !failures_.empty();
+    count_pending();
+    if (!reporting_) break;
     const std::vector<std::string> failures = std::exchange(failures_, {});
-    reporting_ = true;
     lock.unlock();
     for (const std::string& message : failures) {
       // Its own source, so that the rate limit does not fold it into the
@@ -117,7 +149,6 @@ void RotationWorker::done_working(std::unique_lock<std::mutex>& lock) {
       error_reporter().report(description_ + " (rotation)", message);
     }
     lock.lock();
-    reporting_ = false;
   }
   changed_.notify_all();
 }
@@ -127,6 +158,7 @@ void RotationWorker::run(std::vector<RotatedFileSet::Member> leftovers) {
   // come first.
   os::set_thread_name("sluice-rotate");
   os::lower_thread_priority();
+  PendingRotations::set_worker_of_this_thread(this);
   const auto guarded = [&](auto&& step) {
     try {
       step();

@@ -76,7 +76,8 @@ class RotationWorker {
   void apply_retention();
   /// Keeps `message` to report once the work is done.
   void fail(const std::string& message);
-  /// Tells path_ whether this worker has work pending. mutex_ held.
+  /// Tells path_, and PendingRotations (what a normal exit waits for),
+  /// whether this worker has work pending. mutex_ held.
   void count_pending();
   /// Work done (busy_ no more): tells path_, then, unless it has work again,
   /// reports the failures kept, outside the lock. `lock` holds mutex_.
@@ -97,6 +98,10 @@ class RotationWorker {
   bool reporting_ = false;             // failures_ taken, being reported
   std::shared_ptr<RotationPath> path_;
   bool counted_ = true;  // counted in path_ as having work pending
+  // In PendingRotations: work queued or under way, or failures being
+  // reported (which path_ does not count: the handler may make a sink on
+  // the set), but no reservation.
+  bool counted_for_exit_ = true;
   std::thread thread_;
 };
 

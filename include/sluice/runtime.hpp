@@ -56,7 +56,8 @@ struct Options {
 /// with default options. Throws sluice::Error if it is already running.
 void start(const Options& options = {});
 /// Writes every record logged before the call, flushes the sinks and stops
-/// the backend. Also done at normal process exit. Records logged after
+/// the backend. Also done at normal process exit, which then waits (up to
+/// 5 s) for the file sinks' rotation work (docs/rotation.md). Records logged after
 /// stop() began, also by threads that had not logged before, wait in their
 /// queues until the next start() (a full queue then drops them); logging
 /// does not restart the backend.

@@ -1,13 +1,26 @@
-// A program for test_process_exit: logs through a FileSink and returns from
-// main without stop() or flush(), leaving the backend to drain at exit.
+// A program for test_process_exit: logs and returns from main without
+// stop() or flush(), leaving the backend to drain at exit.
 //
 //   exit_writer FILE main       10,000 records from the main thread
+//                               through a FileSink on FILE
 //   exit_writer FILE threads    4 threads x 5,000, joined, while a detached
 //                               thread logs on through the exit
+//   exit_writer DIR binary-rotation   30,000 records "seq N" through a
+//                               BinaryFileSink DIR/app.slog that rotates
+//                               every 16 KiB and compresses
+//   exit_writer DIR text-rotation     the same through a FileSink DIR/app.log
+//   exit_writer DIR blocked-rotation  a FileSink DIR/app.log whose rotation
+//                               worker hangs in its first compression (a
+//                               hung file system), after two rotations
+//   exit_writer DIR handler-exit      a FileSink DIR/app.log whose retention
+//                               fails at start (directories in the way);
+//                               the error handler, on the worker's thread,
+//                               prints the error and calls exit(3)
 
 #include <sluice/formatter.hpp>
 #include <sluice/log.hpp>
 #include <sluice/runtime.hpp>
+#include <sluice/sinks/binary_file_sink.hpp>
 #include <sluice/sinks/file_sink.hpp>
 #include <sluice/sluice.hpp>
 
@@ -15,28 +28,93 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
+
+#include "rotation_path.hpp"
 
 namespace {
 // Not on main's stack: the detached thread outlives main's frame.
 std::atomic<bool> detached_started{false};
+
+constexpr int kRotationRecords = 30'000;
+
+sluice::Rotation small_rotation() {
+  sluice::Rotation rotation;
+  rotation.max_bytes = 16 * 1024;  // a rotation every ~1,500 records
+  return rotation;
+}
+
+std::shared_ptr<sluice::Sink> rotating_sink(const std::filesystem::path& dir, bool binary) {
+  if (binary) {
+    sluice::BinaryFileOptions options;
+    options.rotation = small_rotation();
+    return std::make_shared<sluice::BinaryFileSink>(dir / "app.slog", options);
+  }
+  sluice::FileOptions options;
+  options.rotation = small_rotation();
+  return std::make_shared<sluice::FileSink>(
+      dir / "app.log", std::make_shared<sluice::PatternFormatter>("{message}"), options);
+}
+
+void log_sequence(int count) {
+  sluice::Logger& log = sluice::get_logger("exit");
+  for (int seq = 0; seq < count; ++seq) SLUICE_INFO(log, "seq {}", seq);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: exit_writer FILE main|threads\n");
+    std::fprintf(stderr,
+                 "usage: exit_writer FILE main|threads\n"
+                 "       exit_writer DIR "
+                 "binary-rotation|text-rotation|blocked-rotation|handler-exit\n");
     return 2;
+  }
+  const std::string mode = argv[2];
+  sluice::Options options;
+  options.queue_policy = sluice::QueuePolicy::block;
+  if (mode == "handler-exit") {
+    // Before the sink: the handler must be there for the worker's first
+    // report (its retention at start), and the exit handler registered.
+    sluice::set_error_handler([](std::string_view message) {
+      std::fprintf(stderr, "handler: %.*s\n", static_cast<int>(message.size()), message.data());
+      std::exit(3);
+    });
+    sluice::start(options);
+    const std::filesystem::path dir = argv[1];
+    for (const char* name : {"app.log.8.zst", "app.log.9.zst"}) {
+      std::filesystem::create_directories(dir / name / "in-the-way");
+    }
+    sluice::Rotation rotation = small_rotation();
+    rotation.backup_count = 1;
+    sluice::FileOptions file_options;
+    file_options.rotation = rotation;
+    sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
+        dir / "app.log", std::make_shared<sluice::PatternFormatter>("{message}"), file_options));
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
+  }
+  if (mode.ends_with("-rotation")) {
+    if (mode == "blocked-rotation") {
+      sluice::detail::set_compressed_hook([](const std::filesystem::path&) {
+        for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+      });
+    }
+    sluice::root_logger().add_sink(rotating_sink(argv[1], mode == "binary-rotation"));
+    sluice::start(options);
+    log_sequence(mode == "blocked-rotation" ? 4'000 : kRotationRecords);
+    return 0;
   }
   auto sink = std::make_shared<sluice::FileSink>(
       argv[1], std::make_shared<sluice::PatternFormatter>("{logger} {message}"));
   sluice::root_logger().add_sink(sink);
-  sluice::Options options;
-  options.queue_policy = sluice::QueuePolicy::block;
   sluice::start(options);
-  if (std::strcmp(argv[2], "main") == 0) {
+  if (mode == "main") {
     for (int i = 0; i < 10000; ++i) SLUICE_INFO(sluice::get_logger("main"), "{}", i);
     return 0;
   }
