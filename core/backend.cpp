@@ -165,6 +165,10 @@ void Backend::ensure_started() {
 }
 
 void Backend::stop() {
+  if (on_backend_thread()) {
+    stop_on_backend_thread();
+    return;
+  }
   {
     std::lock_guard lock(lifecycle_mutex_);
     if (!running_.load()) return;
@@ -197,6 +201,21 @@ void Backend::stop() {
   // start(). (A handler on the backend thread must not call start(), stop()
   // or flush(): runtime.hpp.)
   errors_.report_all_pending();
+}
+
+void Backend::stop_on_backend_thread() {
+  // exit() called by an error handler (or a sink) on the backend thread
+  // runs the exit's stop() here. The thread cannot join itself: join()
+  // threw through exit() back into the reporter, which caught it, and the
+  // process went on, half exited and without a backend. Nor can it drain
+  // from inside the pass it is in (the record being delivered would be
+  // written again). So: no producer waits any more, what the sinks hold is
+  // flushed, and the loop, should the caller return to it (a handler that
+  // called stop() itself), ends and drains as usual; stop() from another
+  // thread then joins it.
+  stop_requested_.store(true, std::memory_order_release);
+  accepting_.store(false, std::memory_order_release);
+  flush_sinks(true);
 }
 
 void Backend::adopt(std::unique_ptr<ThreadQueue> queue) { new_queues_.enqueue(std::move(queue)); }

@@ -120,6 +120,8 @@ class Backend {
   }
   void add_dirty(Route& route, std::size_t index);
   void adopt_new_queues();
+  /// stop() called on the backend thread (exit() in an error handler).
+  void stop_on_backend_thread();
   /// Drops counted by the queues, the reaped ones and the threads without a
   /// queue, reported or not.
   std::uint64_t drops_so_far() const noexcept;

@@ -102,6 +102,9 @@ Stats stats();
 /// waits for a call in progress to return, after which the old handler is never called again.
 /// The handler may log; on the backend thread a record that finds that
 /// thread's queue full is dropped and counted (waiting would be for itself).
+/// It may end the process with exit(): on the backend thread, the exit then
+/// flushes the sinks but cannot drain the queues (the thread is in the middle
+/// of a pass), so records still queued are not written.
 using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 

@@ -30,6 +30,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -61,6 +62,12 @@ std::shared_ptr<sluice::Sink> rotating_sink(const std::filesystem::path& dir, bo
       dir / "app.log", std::make_shared<sluice::PatternFormatter>("{message}"), options);
 }
 
+class ThrowingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override { throw std::runtime_error("disk on fire"); }
+  std::string description() const override { return "throwing sink"; }
+};
+
 void log_sequence(int count) {
   sluice::Logger& log = sluice::get_logger("exit");
   for (int seq = 0; seq < count; ++seq) SLUICE_INFO(log, "seq {}", seq);
@@ -73,7 +80,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: exit_writer FILE main|threads\n"
                  "       exit_writer DIR "
-                 "binary-rotation|text-rotation|blocked-rotation|handler-exit\n");
+                 "binary-rotation|text-rotation|blocked-rotation|handler-exit\n"
+                 "       exit_writer FILE backend-handler-exit\n");
     return 2;
   }
   const std::string mode = argv[2];
@@ -97,6 +105,23 @@ int main(int argc, char** argv) {
     file_options.rotation = rotation;
     sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
         dir / "app.log", std::make_shared<sluice::PatternFormatter>("{message}"), file_options));
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
+  }
+  if (mode == "backend-handler-exit") {
+    // The handler runs on the backend thread, for a sink's failure, and
+    // exits there: the exit's stop() cannot join the thread it runs on.
+    sluice::set_error_handler([](std::string_view message) {
+      std::fprintf(stderr, "handler: %.*s\n", static_cast<int>(message.size()), message.data());
+      std::exit(3);
+    });
+    sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
+        argv[1], std::make_shared<sluice::PatternFormatter>("{logger} {message}")));
+    sluice::Logger& bad = sluice::get_logger("bad");
+    bad.set_propagate(false);
+    bad.add_sink(std::make_shared<ThrowingSink>());
+    sluice::start(options);
+    for (int i = 0; i < 100; ++i) SLUICE_INFO(sluice::get_logger("main"), "{}", i);
+    SLUICE_INFO(bad, "the sink throws");
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
   }
   if (mode.ends_with("-rotation")) {

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -19,6 +20,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "binlog_decode.hpp"
@@ -47,9 +49,17 @@ int run_writer(const std::string& file, const char* mode, const std::string& err
       posix_spawn(&pid, SLUICE_EXIT_WRITER, &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   REQUIRE(spawned == 0);
+  // A child that hangs is killed (SIGKILL in the wait status) rather than
+  // hanging the test.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   int status = 0;
-  REQUIRE(::waitpid(pid, &status, 0) == pid);
-  return status;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    REQUIRE(done != -1);
+    if (done == pid) return status;
+    if (std::chrono::steady_clock::now() > deadline) ::kill(pid, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 // For each logger, the messages in file order.
@@ -222,4 +232,23 @@ TEST_CASE("an error handler that exits on a rotation worker's thread does not wa
                          " (rotation): cannot delete old log file " +
                          sluice::detail::quoted(in_the_way) + ": "));
   CHECK(text.find("still pending") == std::string::npos);
+}
+
+TEST_CASE(
+    "an error handler that exits on the backend thread exits with its status, sinks flushed") {
+  // The exit's stop() runs on the backend thread itself, which it cannot
+  // join: std::thread::join threw inside the atexit handler, and
+  // std::terminate turned exit(3) into SIGABRT.
+  sluice::testing::TempDir dir("sluice-exit");
+  const std::string file = dir.file("out.log");
+  const std::string err = dir.file("stderr.txt");
+  const int status = run_writer(file, "backend-handler-exit", err);
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  std::ifstream in(err);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "handler: throwing sink: write failed: disk on fire\n");
+  // What the backend wrote before the failure is on disk.
+  require_sequence(read_by_logger(file)["main"], 100);
 }
