@@ -23,6 +23,10 @@ namespace {
 // gives that block once its first zstd block is whole (at most 128 KiB).
 constexpr std::size_t kHeaderReadLimit = std::size_t{1} << 20;
 constexpr std::size_t kRead = std::size_t{4} << 10;
+// Listings of the directory at most, should the writer rename a listed file
+// every time (it renames one or two per rotation: a second listing is the
+// rule, a third rare).
+constexpr int kMaxListings = 16;
 
 bool before(const timespec& a, const timespec& b) noexcept {
   return a.tv_sec != b.tv_sec ? a.tv_sec < b.tv_sec : a.tv_nsec < b.tv_nsec;
@@ -35,6 +39,7 @@ bool same_file(const struct stat& a, const struct stat& b) noexcept {
 struct Found {
   int fd;
   std::int64_t created_ns;
+  struct stat file;  // found again under another name, it is not read twice
 };
 
 }  // namespace
@@ -60,34 +65,56 @@ std::int64_t created_ns_of(int fd) {
   return 0;
 }
 
-std::vector<int> files_rotated_past(const std::string& path, int followed, int active) {
+std::vector<int> files_rotated_past(const std::string& path, int followed, int active,
+                                    const std::function<void()>& listed) {
   struct stat followed_stat {
   }, active_stat{};
   if (::fstat(followed, &followed_stat) != 0 || ::fstat(active, &active_stat) != 0) return {};
   const std::int64_t after = created_ns_of(followed);
   if (after == 0) return {};
   std::vector<Found> found;
-  for (const RotatedFileSet::Member& member : RotatedFileSet(path).list()) {
-    if (member.temporary) continue;  // a compression in progress: its source is there
-    struct stat st {};
-    // Last written before the followed file was: written before it (files
-    // of a set are written one after the other). Not opened.
-    if (::stat(member.path.c_str(), &st) != 0 || before(st.st_mtim, followed_stat.st_mtim)) {
-      continue;
-    }
-    const int fd = ::open(member.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) continue;  // renamed or deleted since the listing
-    std::int64_t created = 0;
-    if (::fstat(fd, &st) == 0 && !same_file(st, followed_stat) && !same_file(st, active_stat)) {
-      created = created_ns_of(fd);
-    }
-    if (created > after) {
-      found.push_back({fd, created});
-    } else {
-      ::close(fd);
+  const auto known = [&found](const struct stat& st) {
+    return std::any_of(found.begin(), found.end(),
+                       [&st](const Found& f) { return same_file(f.file, st); });
+  };
+  // The writer renames its files while they are listed: a rotated file gets
+  // its compressed name, then its index, and each rotation renumbers the
+  // indexed ones. A listed name gone by the time it is looked at is a file
+  // there under another name (or deleted by retention): the directory is
+  // listed again, until a listing whose names all held.
+  bool name_gone = true;
+  for (int listing = 0; name_gone && listing < kMaxListings; ++listing) {
+    name_gone = false;
+    const std::vector<RotatedFileSet::Member> members = RotatedFileSet(path).list();
+    if (listed) listed();
+    for (const RotatedFileSet::Member& member : members) {
+      if (member.temporary) continue;  // a compression in progress: its source is there
+      struct stat st {};
+      if (::stat(member.path.c_str(), &st) != 0) {
+        name_gone = name_gone || errno == ENOENT;
+        continue;
+      }
+      // Last written before the followed file was: written before it (files
+      // of a set are written one after the other). Not opened.
+      if (before(st.st_mtim, followed_stat.st_mtim)) continue;
+      const int fd = ::open(member.path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        name_gone = name_gone || errno == ENOENT;
+        continue;
+      }
+      std::int64_t created = 0;
+      if (::fstat(fd, &st) == 0 && !same_file(st, followed_stat) && !same_file(st, active_stat) &&
+          !known(st)) {
+        created = created_ns_of(fd);
+      }
+      if (created > after) {
+        found.push_back({fd, created, st});
+      } else {
+        ::close(fd);
+      }
     }
   }
-  // Read after the listing: a file the writer had rotated before it was
+  // Read after the last listing: a file the writer had rotated before it was
   // listed was written to, so its `created` is known here.
   const std::int64_t until = created_ns_of(active);
   std::sort(found.begin(), found.end(),

@@ -6,6 +6,7 @@
 // the files of a set apart and give the order they were written in.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,12 @@ std::int64_t created_ns_of(int fd);
 /// RotatedFileSet; temporary files left out) started after the file
 /// `followed` was and before the file `active` (now at `path`) was, oldest
 /// first: each once, though a file being compressed is there twice for a
-/// moment. Empty when `followed` tells no `created` time. A file deleted
-/// (retention) before it was found is not there. The caller closes them.
-std::vector<int> files_rotated_past(const std::string& path, int followed, int active);
+/// moment, and found under its new name when the writer renames it while
+/// the directory is listed (listed again then). Empty when `followed` tells no `created` time. A
+/// file deleted (retention) before it was found is not there. The caller closes them. `listed`, if
+/// given, is called after each listing of the directory (tests: to rename files there as a writer
+/// does).
+std::vector<int> files_rotated_past(const std::string& path, int followed, int active,
+                                    const std::function<void()>& listed = {});
 
 }  // namespace sluice::detail::decode
