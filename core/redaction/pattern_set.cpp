@@ -8,16 +8,29 @@
 
 namespace sluice::detail {
 
+namespace {
+
+std::unique_ptr<RE2> compile(const std::string& pattern) {
+  RE2::Options options;
+  options.set_log_errors(false);  // the error goes into the exception instead
+  return std::make_unique<RE2>(pattern, options);
+}
+
+}  // namespace
+
 PatternSet::PatternSet(const std::vector<std::string>& patterns) {
   for (const std::string& pattern : patterns) {
-    RE2::Options options;
-    options.set_log_errors(false);  // the error goes into the exception instead
-    auto re = std::make_unique<RE2>(pattern, options);
+    auto re = compile(pattern);
     if (!re->ok()) {
       throw Error("invalid redaction pattern \"" + pattern + "\": " + re->error());
     }
     patterns_.push_back(std::move(re));
   }
+}
+
+std::string PatternSet::error_of(const std::string& pattern) {
+  const auto re = compile(pattern);
+  return re->ok() ? std::string() : re->error();
 }
 
 PatternSet::~PatternSet() = default;

@@ -20,6 +20,9 @@ class PatternSet {
  public:
   /// Throws sluice::Error naming the pattern that RE2 rejects.
   explicit PatternSet(const std::vector<std::string>& patterns);
+  /// Why RE2 rejects `pattern` as the set would compile it (its own words,
+  /// which quote the pattern), or "" if it takes it.
+  static std::string error_of(const std::string& pattern);
   ~PatternSet();
   PatternSet(PatternSet&&) noexcept;
   PatternSet& operator=(PatternSet&&) noexcept;

@@ -28,15 +28,16 @@ struct CloseFile {
 // The whole file, or Error with the reason. Through stdio, which keeps
 // errno: an ifstream said neither why an open failed nor that a read did
 // (a directory opens, its read fails with EISDIR, and it gave "").
-std::string read_file(const std::string& path) {
+// `label` names the file in messages.
+std::string read_file(const std::string& path, const std::string& label) {
   const std::unique_ptr<std::FILE, CloseFile> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  if (!file) throw Error("cannot read " + label + ": " + std::strerror(errno));
   std::string text;
   char buffer[4096];
   while (const std::size_t n = std::fread(buffer, 1, sizeof buffer, file.get())) {
     text.append(buffer, n);
   }
-  if (std::ferror(file.get())) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  if (std::ferror(file.get())) throw Error("cannot read " + label + ": " + std::strerror(errno));
   return text;
 }
 
@@ -88,7 +89,11 @@ bool is_setting(std::string_view name) {
 
 }  // namespace
 
-std::string read_key_file(const std::string& path) { return read_file(path); }
+std::string read_key_file(const std::string& path) {
+  // The path comes from the file, whose bytes may be anything: its message
+  // shows it as names and values are shown.
+  return read_file(path, shown(path));
+}
 
 void apply_config(std::string_view text, std::string_view origin, RedactionPolicy& policy,
                   const KeyFileReader& read_key) {
@@ -113,7 +118,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
     if (!is_setting(name)) fail("unknown setting " + shown(name));
     // No setting takes an empty value: `key =` added nothing, `hmac-key =`
     // set an empty key, `pattern =` matched nothing, all silently.
-    if (value.empty()) fail(std::string(name) + " needs a value");
+    if (value.empty()) fail(shown(name) + " needs a value");
     if (name == "key") {
       // Keys the engine would drop without a word (KeyMatcher keeps only
       // ASCII letters and digits as word parts).
@@ -150,15 +155,14 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
         fail(std::string("hmac-key-file: ") + e.what());
       }
       while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-      if (key.empty()) fail("hmac-key-file: " + value + " holds no key");
+      if (key.empty()) fail("hmac-key-file: " + shown(value) + " holds no key");
       policy.hmac_key = key;
     } else if (name == "pattern") {
       // Compiled here as well as by the engine, so that RE2's refusal names
-      // the line: from the engine it named neither file nor line.
-      try {
-        detail::PatternSet check({value});
-      } catch (const Error& e) {
-        fail(e.what());
+      // the line: from the engine it named neither file nor line. RE2's
+      // words quote the pattern: shown, as the pattern is.
+      if (const std::string error = detail::PatternSet::error_of(value); !error.empty()) {
+        fail("invalid redaction pattern \"" + shown(value) + "\": " + shown(error));
       }
       policy.patterns.push_back(value);
     } else if (name == "scan-values" || name == "integers") {
@@ -172,7 +176,7 @@ void apply_config(std::string_view text, std::string_view origin, RedactionPolic
 }
 
 void load_config(const std::string& path, RedactionPolicy& policy) {
-  apply_config(read_file(path), path, policy);
+  apply_config(read_file(path, path), path, policy);
 }
 
 void check_config(const RedactionPolicy& policy) {

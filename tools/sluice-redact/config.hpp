@@ -19,7 +19,9 @@
 namespace sluice::redact_tool {
 
 /// Reads the file an hmac-key-file setting names, as written (a relative
-/// path from the working directory). Throws sluice::Error if it cannot.
+/// path from the working directory). Throws sluice::Error if it cannot,
+/// naming the path escaped and cut as the configuration's messages show
+/// names and values.
 std::string read_key_file(const std::string& path);
 
 /// What apply_config reads hmac-key-file with: read_key_file in the tool;

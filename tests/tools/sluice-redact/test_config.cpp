@@ -181,3 +181,26 @@ TEST_CASE("redact config: a key the engine would never match is an error") {
         "r.conf:1: key longer than 96 bytes (97): it would match nothing");
   CHECK(error_of("key = " + std::string(96, 'k') + "\n") == "(accepted)");
 }
+
+TEST_CASE("redact config: every message shows names, patterns and paths escaped and cut") {
+  // Raw bytes reached the terminal through the messages that quote a
+  // setting's name or value without shown(): a style name without a value,
+  // RE2's refusal (which quotes the pattern, twice) and the key file's path.
+  CHECK(error_of("style.\x1b[2J =\n") == "r.conf:1: style.\\x1b[2J needs a value");
+  CHECK(error_of("pattern = (a\x1b\n") ==
+        "r.conf:1: invalid redaction pattern \"(a\\x1b\": missing ): (a\\x1b");
+  CHECK(error_of("pattern = (" + std::string(10000, 'x') + "\n") ==
+        "r.conf:1: invalid redaction pattern \"(" + std::string(63, 'x') +
+            "... (10001 bytes)\": missing ): (" + std::string(52, 'x') + "... (10012 bytes)");
+  const ScratchDir s;
+  const std::string odd = s.path("k\x1b[2J.key");
+  const std::string odd_shown = s.path("k\\x1b[2J.key");
+  CHECK(error_of("hmac-key-file = " + odd + "\n") ==
+        "r.conf:1: hmac-key-file: cannot read " + odd_shown + ": No such file or directory");
+  std::ofstream(odd, std::ios::binary) << "\n";
+  CHECK(error_of("hmac-key-file = " + odd + "\n") ==
+        "r.conf:1: hmac-key-file: " + odd_shown + " holds no key");
+  CHECK(error_of("hmac-key-file = /" + std::string(10000, 'k') + "\n") ==
+        "r.conf:1: hmac-key-file: cannot read /" + std::string(63, 'k') +
+            "... (10001 bytes): File name too long");
+}
