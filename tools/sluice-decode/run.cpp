@@ -3,6 +3,9 @@
 #include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -33,6 +36,26 @@ std::unique_ptr<Formatter> make_formatter(const Options& options) {
       break;
   }
   return std::make_unique<JsonFormatter>();
+}
+
+// A pipe, terminal or socket given twice (`- /dev/stdin`, or one FIFO by
+// two names): two readers would each get part of it, and both would
+// report the other's part missing. Regular files can be read twice.
+struct Stream {
+  dev_t device;
+  ino_t inode;
+  std::string label;
+};
+
+const std::string* same_stream_as_before(const std::string& name, std::vector<Stream>& seen) {
+  struct stat st {};
+  if ((name == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(name.c_str(), &st)) != 0) return nullptr;
+  if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return nullptr;
+  for (const Stream& stream : seen) {
+    if (stream.device == st.st_dev && stream.inode == st.st_ino) return &stream.label;
+  }
+  seen.push_back({st.st_dev, st.st_ino, input_label(name)});
+  return nullptr;
 }
 
 }  // namespace
@@ -68,7 +91,13 @@ int run(const Options& options, const Environment& env) {
     out.flush();  // keep warnings next to the records around them
   });
 
+  std::vector<Stream> streams_seen;
   for (const std::string& name : options.inputs) {
+    if (const std::string* first = same_stream_as_before(name, streams_seen)) {
+      diagnostics.error(input_label(name),
+                        "the same stream as " + *first + ", which can be read only once: left out");
+      continue;
+    }
     try {
       std::unique_ptr<ByteSource> source;
       if (options.follow) {
