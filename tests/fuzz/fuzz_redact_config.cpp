@@ -4,7 +4,8 @@
 // fixed lines through a LineRedactor, as main.cpp does, so that a setting
 // the parser accepts but the engine cannot use is found too. sluice::Error
 // is the accepted outcome (the tool prints it and exits 2); another
-// exception, a crash or a sanitizer report is a finding.
+// exception, a crash, a sanitizer report or an error message that is not
+// short printable ASCII is a finding.
 //
 // hmac-key-file names a file, and the tool reads whatever it names. The
 // fuzzer must not: a mutated path can name any file on the machine (its
@@ -21,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,7 +35,9 @@ namespace {
 
 std::string read_no_disk(const std::string& path) {
   if (path == "hmac.key") return "fuzz-key\n";
-  throw sluice::Error("cannot read " + path + ": No such file or directory");
+  // Without the path: the tool's reader shows it escaped and cut, and the
+  // check below holds this reader's message to the same rule.
+  throw sluice::Error("cannot read the key file: No such file or directory");
 }
 
 // Something for every kind, a PEM block over lines, and text a user pattern
@@ -61,8 +65,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     sluice::redact_tool::LineRedactor lines(redactor);
     for (const std::string_view line : kLines) (void)lines.redact(line);
     lines.end_input();
-  } catch (const sluice::Error&) {
-    // A bad setting, named with its file and line.
+  } catch (const sluice::Error& e) {
+    // A bad setting, named with its file and line. The message reaches a
+    // terminal: every name and value in it is shown escaped and cut (a raw
+    // escape sequence acted on the terminal, a megabyte line made a
+    // megabyte message), so it is printable ASCII and short.
+    const std::string_view message = e.what();
+    if (message.size() > 1024) std::abort();
+    for (const char c : message) {
+      if (c < 0x20 || c > 0x7e) std::abort();
+    }
   }
   return 0;
 }
