@@ -12,6 +12,10 @@ namespace sluice::detail {
 namespace {
 constexpr std::chrono::seconds kWindow{1};
 
+// Calls of the handler in progress on this thread (a handler that reports
+// calls it again).
+thread_local int t_handler_calls = 0;
+
 // One report, one line: a reader of stderr line by line (a log shipper,
 // `grep`) must not take the rest of a sink's multi-line exception text for
 // reports of their own, and a terminal escape in it must not reach the
@@ -127,14 +131,18 @@ void ErrorReporter::report_held_back(bool whatever_the_window) {
   for (const std::string& text : texts) call_handler(text);
 }
 
+bool ErrorReporter::calling_handler() noexcept { return t_handler_calls > 0; }
+
 void ErrorReporter::call_handler(std::string_view text) {
   std::lock_guard lock(handler_mutex_);
   const std::shared_ptr<const ErrorHandler> handler = handler_;
+  ++t_handler_calls;
   try {
     (*handler)(text);
   } catch (...) {
     // A failing handler must not take the backend down.
   }
+  --t_handler_calls;
 }
 
 }  // namespace sluice::detail

@@ -32,6 +32,10 @@ class ErrorReporter {
   /// suppressed in between: " (1 similar error suppressed)",
   /// " (3 similar errors suppressed)".
   void report(const std::string& source, std::string_view message);
+  /// True while this thread is inside a call of the handler. The handler
+  /// lock is held then, and the backend may be waiting for it: a record the
+  /// handler logs must not wait for room in its queue.
+  static bool calling_handler() noexcept;
   /// Reports what is held back from each source whose last report is a
   /// second old, so that a burst of errors that then stops is not left
   /// uncounted: the last message held back, with the count of the others,

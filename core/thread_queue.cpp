@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "backend.hpp"
+#include "error_reporter.hpp"
 #include "os.hpp"
 #include "sluice/runtime.hpp"
 
@@ -95,9 +96,12 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
       continue;
     }
     if (policy_.load(std::memory_order_relaxed) == QueuePolicy::drop ||
-        !Backend::instance().accepting() || Backend::on_backend_thread()) {
+        !Backend::instance().accepting() || Backend::on_backend_thread() ||
+        ErrorReporter::calling_handler()) {
       // Without a backend a blocked thread would wait for ever, and so would
-      // the backend thread itself (an error handler that logs).
+      // the backend thread itself (an error handler that logs), and an error
+      // handler on any thread: it holds the handler lock, which the backend
+      // may be waiting for to report an error of its own.
       return count_drop();
     }
     if (spins < 64) {

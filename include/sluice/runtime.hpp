@@ -100,8 +100,10 @@ Stats stats();
 /// set_error_handler itself, but not start(), stop() or flush() (on the
 /// backend thread they would wait for that thread itself); from another thread, set_error_handler
 /// waits for a call in progress to return, after which the old handler is never called again.
-/// The handler may log; on the backend thread a record that finds that
-/// thread's queue full is dropped and counted (waiting would be for itself).
+/// The handler may log; a record it logs that finds its thread's queue full
+/// is dropped and counted, whatever the policy: on the backend thread
+/// waiting would be for itself, and on another the backend may be waiting
+/// for the handler to return.
 /// It may end the process with exit(): on the backend thread, the exit then
 /// flushes the sinks but cannot drain the queues (the thread is in the middle
 /// of a pass), so records still queued are not written.

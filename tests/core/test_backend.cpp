@@ -8,6 +8,7 @@
 // the whole binary in one process fails most of them.
 
 #include <catch2/catch.hpp>
+#include <sluice/sinks/file_sink.hpp>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <stdexcept>
@@ -28,6 +30,7 @@
 
 #include "capture_fixture.hpp"
 #include "sluice/detail/thread_queue.hpp"
+#include "temp_dir.hpp"
 
 using namespace std::chrono_literals;
 
@@ -1257,6 +1260,62 @@ TEST_CASE(
     FAIL(
         "the child did not finish in 30 s: stats() in the handler waits for stop(), which waits "
         "for the handler");
+  }
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("an error handler on a rotation worker that logs into its full queue does not deadlock") {
+  // The worker calls the handler holding the reporter's handler lock. Its
+  // records reach a sink that fails, and the backend, reporting that, waits
+  // for the lock and stops draining; with block, the worker's handler
+  // waited for room in its full queue for ever. A record logged inside an
+  // error handler that finds its queue full is now dropped and counted, as
+  // on the backend thread. Run in a child process: a deadlock is a failure.
+  const sluice::testing::TempDir dir("sluice-handler");
+  // Retention at the sink's start cannot delete these: the worker reports.
+  for (const char* name : {"app.log.8.zst", "app.log.9.zst"}) {
+    std::filesystem::create_directories(dir / name / "in-the-way");
+  }
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    sluice::Logger& picky = logger_alone_with(std::make_shared<CountingSink>(CountingSink::picky));
+    std::atomic<int> handled{0};
+    sluice::set_error_handler([&](std::string_view message) {
+      if (message.find("(rotation)") == std::string_view::npos) return;
+      for (int i = 0; i < 2000; ++i) SLUICE_ERROR(picky, "bad {}", i);  // far more than 4 KiB
+      ++handled;
+    });
+    sluice::Options options;
+    options.queue_capacity = 4096;
+    options.queue_policy = sluice::QueuePolicy::block;
+    sluice::start(options);
+    sluice::FileOptions file_options;
+    file_options.rotation.max_bytes = 16 * 1024;
+    file_options.rotation.backup_count = 1;
+    auto sink = std::make_shared<sluice::FileSink>(dir / "app.log", nullptr, file_options);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (handled == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    sluice::flush();
+    // The handler's records that found the queue full were counted.
+    ::_exit(handled == 1 && sluice::stats().records_dropped > 0 ? 0 : 1);
+  }
+  int status = 0;
+  pid_t waited = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  if (waited == 0) {
+    ::kill(child, SIGKILL);
+    ::waitpid(child, &status, 0);
+    FAIL(
+        "the child did not finish in 30 s: the worker's handler waits for room, the backend for "
+        "the handler");
   }
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
