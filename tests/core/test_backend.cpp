@@ -23,12 +23,14 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "capture_fixture.hpp"
+#include "child_process.hpp"
 #include "sluice/detail/thread_queue.hpp"
 #include "temp_dir.hpp"
 
@@ -977,21 +979,13 @@ TEST_CASE(
     sluice::stop();
     ::_exit(all_accounted ? 0 : 2);
   }
-  int status = 0;
-  pid_t waited = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
-  if (waited == 0) {
-    ::kill(child, SIGKILL);
-    ::waitpid(child, &status, 0);
+  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
+  if (!status) {
     FAIL("the child's flush() or stop() did not return in 30 s: the backend waits for itself");
   }
-  REQUIRE(WIFEXITED(status));
+  REQUIRE(WIFEXITED(*status));
   INFO("2: records logged by the handler were neither written nor counted as dropped");
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(WEXITSTATUS(*status) == 0);
 }
 
 namespace {
@@ -1247,22 +1241,14 @@ TEST_CASE(
     }
     ::_exit(0);
   }
-  int status = 0;
-  pid_t waited = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
-  if (waited == 0) {
-    ::kill(child, SIGKILL);
-    ::waitpid(child, &status, 0);
+  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
+  if (!status) {
     FAIL(
         "the child did not finish in 30 s: stats() in the handler waits for stop(), which waits "
         "for the handler");
   }
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
 }
 
 TEST_CASE("an error handler on a rotation worker that logs into its full queue does not deadlock") {
@@ -1303,20 +1289,12 @@ TEST_CASE("an error handler on a rotation worker that logs into its full queue d
     // The handler's records that found the queue full were counted.
     ::_exit(handled == 1 && sluice::stats().records_dropped > 0 ? 0 : 1);
   }
-  int status = 0;
-  pid_t waited = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while ((waited = ::waitpid(child, &status, WNOHANG)) == 0 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
-  if (waited == 0) {
-    ::kill(child, SIGKILL);
-    ::waitpid(child, &status, 0);
+  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
+  if (!status) {
     FAIL(
         "the child did not finish in 30 s: the worker's handler waits for room, the backend for "
         "the handler");
   }
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  REQUIRE(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
 }

@@ -18,12 +18,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "binlog_decode.hpp"
+#include "child_process.hpp"
 #include "fd_writer.hpp"
 #include "temp_dir.hpp"
 #include "zstd_file.hpp"
@@ -49,17 +51,11 @@ int run_writer(const std::string& file, const char* mode, const std::string& err
       posix_spawn(&pid, SLUICE_EXIT_WRITER, &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   REQUIRE(spawned == 0);
-  // A child that hangs is killed (SIGKILL in the wait status) rather than
-  // hanging the test.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  int status = 0;
-  for (;;) {
-    const pid_t done = ::waitpid(pid, &status, WNOHANG);
-    REQUIRE(done != -1);
-    if (done == pid) return status;
-    if (std::chrono::steady_clock::now() > deadline) ::kill(pid, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  // A child that hangs is killed rather than hanging the test.
+  const std::optional<int> status = sluice::testing::wait_for_child(pid, std::chrono::seconds(60));
+  INFO("exit_writer " << mode << " did not end in 60 s");
+  REQUIRE(status.has_value());
+  return *status;
 }
 
 // For each logger, the messages in file order.
@@ -79,13 +75,18 @@ void require_sequence(const std::vector<std::string>& messages, int count) {
   for (int i = 0; i < count; ++i) REQUIRE(messages[i] == std::to_string(i));
 }
 
-// Runs exit_writer FILE MODE, requires a clean exit and reads FILE back.
-std::map<std::string, std::vector<std::string>> run_writer_to_exit(const std::string& file,
-                                                                   const char* mode) {
+// Runs exit_writer FILE MODE and requires a clean exit.
+void run_writer_to_clean_exit(const std::string& file, const char* mode) {
   const int status = run_writer(file, mode);
   INFO("wait status " << status);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
+}
+
+// The same, then reads FILE back.
+std::map<std::string, std::vector<std::string>> run_writer_to_exit(const std::string& file,
+                                                                   const char* mode) {
+  run_writer_to_clean_exit(file, mode);
   return read_by_logger(file);
 }
 
@@ -175,18 +176,14 @@ TEST_CASE("a detached thread logging through the exit loses no joined thread's r
 TEST_CASE("a rotating binary set is whole and in its final names once the process has exited",
           "[rotation]") {
   sluice::testing::TempDir dir("sluice-exit");
-  const int status = run_writer(dir.file("logs"), "binary-rotation");
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  run_writer_to_clean_exit(dir.file("logs"), "binary-rotation");
   require_seq(binary_messages(final_set_oldest_first(dir / "logs", "app.slog")));
 }
 
 TEST_CASE("a rotating text set is whole and in its final names once the process has exited",
           "[rotation]") {
   sluice::testing::TempDir dir("sluice-exit");
-  const int status = run_writer(dir.file("logs"), "text-rotation");
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  run_writer_to_clean_exit(dir.file("logs"), "text-rotation");
   require_seq(text_messages(final_set_oldest_first(dir / "logs", "app.log")));
 }
 

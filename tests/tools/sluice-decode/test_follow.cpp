@@ -99,56 +99,62 @@ class FollowRun {
   std::thread thread_;
 };
 
+// Login records numbered 0, 1, 2... a second apart, across whichever files
+// they are added to; `expected`: their JSON lines in the order added.
+struct NumberedLogins {
+  std::vector<std::string> expected;
+  int n = 0;
+  void add(LogBuilder& log, int count) {
+    for (int i = 0; i < count; ++i, ++n) {
+      log.add<kLogin>(meta_at(kT0 + n * kSecond), "u", sluice::kv<"n">(n), n);
+      expected.push_back(log.json().back());
+    }
+  }
+};
+
 }  // namespace
 
 TEST_CASE("follow: a growing file, a torn block when whole, and across a rotation") {
   TempDir dir("sluice-decode-test");
   const std::string path = dir.file("app.slog");
   LogBuilder old_file, new_file;
-  std::vector<std::string> expected;
-  int n = 0;
-  const auto add = [&](LogBuilder& log, int count) {
-    for (int i = 0; i < count; ++i, ++n) {
-      log.add<kLogin>(meta_at(kT0 + n * kSecond), "u", sluice::kv<"n">(n), n);
-      expected.push_back(log.json().back());
-    }
-  };
+  NumberedLogins logins;
 
-  add(old_file, 3);
+  logins.add(old_file, 3);
   write_file(path, old_file.take());
   FollowRun run(path, dir.file("out.jsonl"));
-  REQUIRE(run.wait_for(lines(expected)));
+  REQUIRE(run.wait_for(lines(logins.expected)));
 
-  add(old_file, 2);
+  logins.add(old_file, 2);
   append_file(path, old_file.take());
-  REQUIRE(run.wait_for(lines(expected)));
+  REQUIRE(run.wait_for(lines(logins.expected)));
 
   // Half a block, then the rest: nothing is printed (or warned) in between.
-  const std::vector<std::string> before = expected;
-  add(old_file, 2);
+  const std::vector<std::string> before = logins.expected;
+  logins.add(old_file, 2);
   const std::string block = old_file.take();
   append_file(path, block.substr(0, block.size() / 2));
   std::this_thread::sleep_for(100ms);
   CHECK(slurp(dir.file("out.jsonl")) == lines(before));
   append_file(path, block.substr(block.size() / 2));
-  REQUIRE(run.wait_for(lines(expected)));
+  REQUIRE(run.wait_for(lines(logins.expected)));
 
   // Rotation: the writer still appends to the renamed file before it opens
   // the new one; those records come before the new file's.
   std::filesystem::rename(path, dir.file("app.slog.1"));
-  add(old_file, 2);
+  logins.add(old_file, 2);
   append_file(dir.file("app.slog.1"), old_file.take());
-  add(new_file, 3);
+  logins.add(new_file, 3);
   write_file(path, new_file.take());
-  REQUIRE(run.wait_for(lines(expected)));
+  REQUIRE(run.wait_for(lines(logins.expected)));
 
-  add(new_file, 1);
+  logins.add(new_file, 1);
   append_file(path, new_file.take());
-  REQUIRE(run.wait_for(lines(expected)));
+  REQUIRE(run.wait_for(lines(logins.expected)));
 
   CHECK(run.stop() == 0);
   CHECK(run.err().empty());
-  CHECK(n == 13);
+  CHECK(logins.n == 13);
 }
 
 TEST_CASE("follow: files rotated past between two polls are read, in the order written") {
@@ -157,39 +163,32 @@ TEST_CASE("follow: files rotated past between two polls are read, in the order w
   // Four files of a set, each started a second after the one before.
   LogBuilder files[] = {LogBuilder(kT0), LogBuilder(kT0 + kSecond), LogBuilder(kT0 + 2 * kSecond),
                         LogBuilder(kT0 + 3 * kSecond)};
-  std::vector<std::string> expected;
-  int n = 0;
-  const auto add = [&](LogBuilder& log, int count) {
-    for (int i = 0; i < count; ++i, ++n) {
-      log.add<kLogin>(meta_at(kT0 + n * kSecond), "u", sluice::kv<"n">(n), n);
-      expected.push_back(log.json().back());
-    }
-  };
-  add(files[0], 2);
+  NumberedLogins logins;
+  logins.add(files[0], 2);
   write_file(path, files[0].take());
   FollowRun run(path, dir.file("out.jsonl"));
-  REQUIRE(run.wait_for(lines(expected)));
+  REQUIRE(run.wait_for(lines(logins.expected)));
 
   // The writer rotates three times before the reader looks again (index
   // names: each rotation renumbers the older files): the two files in
   // between are never at the path. They are written aside and renamed
   // into place, so no poll can see them there.
-  add(files[0], 1);
+  logins.add(files[0], 1);
   append_file(path, files[0].take());
-  add(files[1], 2);
+  logins.add(files[1], 2);
   write_file(dir.file("next-1"), files[1].take());
-  add(files[2], 2);
+  logins.add(files[2], 2);
   write_file(dir.file("next-2"), files[2].take());
-  add(files[3], 2);
+  logins.add(files[3], 2);
   write_file(dir.file("next-3"), files[3].take());
   std::filesystem::rename(path, dir.file("app.slog.3"));
   std::filesystem::rename(dir.file("next-1"), dir.file("app.slog.2"));
   std::filesystem::rename(dir.file("next-2"), dir.file("app.slog.1"));
   std::filesystem::rename(dir.file("next-3"), path);
-  const bool all = run.wait_for(lines(expected));
+  const bool all = run.wait_for(lines(logins.expected));
   CHECK(run.stop() == 0);
   CHECK(run.err().empty());
-  CHECK(slurp(dir.file("out.jsonl")) == lines(expected));
+  CHECK(slurp(dir.file("out.jsonl")) == lines(logins.expected));
   CHECK(all);
 }
 

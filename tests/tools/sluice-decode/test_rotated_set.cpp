@@ -17,32 +17,49 @@
 
 using namespace sluice::testing;
 
-TEST_CASE("a rotated set, compressed and not, in glob order decodes in written order") {
-  TempDir dir("sluice-decode-rotated");
+namespace {
+
+// 400 records through a binary sink rotating every 300 bytes, record i
+// stamped time_of(i); the JSON lines they decode to, in written order.
+template <typename TimeOf>
+std::vector<std::string> write_rotated_set(const TempDir& dir, TimeOf time_of) {
   std::vector<std::string> expected;
-  {
-    sluice::BinaryFileOptions options;
-    options.rotation.max_bytes = 300;
-    sluice::BinaryFileSink sink(dir / "app.slog", options);
-    const sluice::JsonFormatter json;
-    RecordFixture record;
-    for (int i = 0; i < 400; ++i) {
-      RecordMeta meta = meta_at(kT0 + i * kSecond / 10);
-      meta.process_id = static_cast<std::uint32_t>(::getpid());  // the file header's
-      const auto& view = record.build<kTimeout>(meta, i);
-      sink.write(view);
-      expected.emplace_back();
-      json.format(view, expected.back());
-    }
-    sink.flush();
-    sink.wait_for_rotations();
+  sluice::BinaryFileOptions options;
+  options.rotation.max_bytes = 300;
+  sluice::BinaryFileSink sink(dir / "app.slog", options);
+  const sluice::JsonFormatter json;
+  RecordFixture record;
+  for (int i = 0; i < 400; ++i) {
+    RecordMeta meta = meta_at(time_of(i));
+    meta.process_id = static_cast<std::uint32_t>(::getpid());  // the file header's
+    const auto& view = record.build<kTimeout>(meta, i);
+    sink.write(view);
+    expected.emplace_back();
+    json.format(view, expected.back());
   }
+  sink.flush();
+  sink.wait_for_rotations();
+  return expected;
+}
+
+// The set's files as `app.slog*` expands them.
+std::vector<std::string> in_glob_order(const TempDir& dir) {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     files.push_back(entry.path().string());
   }
-  std::sort(files.begin(), files.end());  // what `app.slog*` expands to
-  REQUIRE(files.size() > 11);             // .10 sorts before .2
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("a rotated set, compressed and not, in glob order decodes in written order") {
+  TempDir dir("sluice-decode-rotated");
+  const std::vector<std::string> expected =
+      write_rotated_set(dir, [](int i) { return kT0 + i * kSecond / 10; });
+  const std::vector<std::string> files = in_glob_order(dir);
+  REQUIRE(files.size() > 11);  // .10 sorts before .2
   CHECK(files[0] == dir.file("app.slog"));
   CHECK(files[1] == dir.file("app.slog.1.zst"));
   CHECK(files[2] == dir.file("app.slog.10.zst"));
@@ -60,29 +77,9 @@ TEST_CASE(
   // rotation can fall between records of one timestamp. The active file is
   // named first in glob order, yet its records were written last.
   TempDir dir("sluice-decode-rotated");
-  std::vector<std::string> expected;
-  {
-    sluice::BinaryFileOptions options;
-    options.rotation.max_bytes = 300;
-    sluice::BinaryFileSink sink(dir / "app.slog", options);
-    const sluice::JsonFormatter json;
-    RecordFixture record;
-    for (int i = 0; i < 400; ++i) {
-      RecordMeta meta = meta_at(kT0 + i / 100 * kSecond);  // 100 records a time
-      meta.process_id = static_cast<std::uint32_t>(::getpid());
-      const auto& view = record.build<kTimeout>(meta, i);
-      sink.write(view);
-      expected.emplace_back();
-      json.format(view, expected.back());
-    }
-    sink.flush();
-    sink.wait_for_rotations();
-  }
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    files.push_back(entry.path().string());
-  }
-  std::sort(files.begin(), files.end());  // what `app.slog*` expands to
+  const std::vector<std::string> expected =
+      write_rotated_set(dir, [](int i) { return kT0 + i / 100 * kSecond; });  // 100 a time
+  const std::vector<std::string> files = in_glob_order(dir);
   REQUIRE(files.size() > 2);
 
   const DecodeResult result = decode(std::vector<std::string_view>(files.begin(), files.end()));
