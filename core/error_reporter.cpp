@@ -6,6 +6,7 @@
 
 #include "fd_writer.hpp"
 #include "sluice/error.hpp"
+#include "text_util.hpp"
 
 namespace sluice::detail {
 
@@ -24,12 +25,6 @@ thread_local int t_handler_calls = 0;
 // terminal's CSI, U+0085 NEL a line break): as \xc2\xHH. Other UTF-8
 // passes as it is. A handler set by the user gets the text unchanged.
 std::string on_one_line(std::string_view message) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const auto escape = [](std::string& out, unsigned char byte) {
-    out += "\\x";
-    out += kHex[byte >> 4];
-    out += kHex[byte & 0xf];
-  };
   std::string line;
   line.reserve(message.size());
   for (std::size_t i = 0; i < message.size(); ++i) {
@@ -37,8 +32,8 @@ std::string on_one_line(std::string_view message) {
     const auto byte = static_cast<unsigned char>(ch);
     const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0;
     if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {
-      escape(line, byte);
-      escape(line, next);
+      append_hex_escape(byte, line);
+      append_hex_escape(next, line);
       ++i;
     } else if (byte >= 0x20 && byte != 0x7f) {
       line += ch;
@@ -49,7 +44,7 @@ std::string on_one_line(std::string_view message) {
     } else if (ch == '\r') {
       line += "\\r";
     } else {
-      escape(line, byte);
+      append_hex_escape(byte, line);
     }
   }
   return line;

@@ -356,6 +356,11 @@ void append_json_escaped(std::string_view text, TextBuffer& out) {
   }
 }
 
+void append_hex_escape(unsigned char byte, std::string& out) {
+  const char text[4] = {'\\', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+  out.append(text, sizeof text);
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();

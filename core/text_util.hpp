@@ -103,6 +103,10 @@ void append_iso8601(std::int64_t ns, bool local, std::string& out);
 void append_json_escaped(std::string_view text, TextBuffer& out);
 void append_json_escaped(std::string_view text, std::string& out);
 
+/// Appends `byte` as \xHH (lower-case hex): how a byte is shown that must
+/// not reach a terminal or a line reader as it is (error messages).
+void append_hex_escape(unsigned char byte, std::string& out);
+
 /// True if `text` is well-formed UTF-8 (append_json_escaped replaces nothing).
 bool is_valid_utf8(std::string_view text) noexcept;
 

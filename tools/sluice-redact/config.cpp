@@ -9,6 +9,7 @@
 #include "redaction/key_matcher.hpp"
 #include "redaction/pattern_set.hpp"
 #include "sluice/error.hpp"
+#include "text_util.hpp"
 
 namespace sluice::redact_tool {
 
@@ -59,16 +60,13 @@ bool parse_bool(std::string_view value, bool& out) {
 // megabyte, which became a message of a megabyte.
 std::string shown(std::string_view text) {
   constexpr std::size_t kMax = 64;
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (const char c : text.substr(0, kMax)) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte >= 0x20 && byte < 0x7F) {
       out += c;
     } else {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
+      detail::append_hex_escape(byte, out);
     }
   }
   if (text.size() > kMax) out += "... (" + std::to_string(text.size()) + " bytes)";
