@@ -263,10 +263,9 @@ bool Backend::stopped_with_records_waiting() {
   std::lock_guard lock(stopped_side_mutex_);  // as in stats()
   if (running_.load()) return false;
   adopt_new_queues();
-  return std::any_of(queues_.begin(), queues_.end(), [](QueueState& state) {
-    if (state.head == nullptr) state.head = state.queue->peek();
-    return state.head != nullptr;
-  });
+  peek_heads();
+  return std::any_of(queues_.begin(), queues_.end(),
+                     [](const QueueState& state) { return state.head != nullptr; });
 }
 
 void Backend::count_while_stopped(Stats& s) {
@@ -277,14 +276,8 @@ void Backend::count_while_stopped(Stats& s) {
   // Nothing is marked reported: the next run's report_drops() still
   // writes the WARNING for these drops.
   adopt_new_queues();
-  std::uint64_t high_water = high_water_.load(std::memory_order_relaxed);
-  for (QueueState& state : queues_) {
-    // As drain_once does: bytes_used() counts what the last peek saw.
-    if (state.head == nullptr) state.head = state.queue->peek();
-    high_water = std::max(high_water, state.queue->bytes_used());
-  }
-  high_water_.store(high_water, std::memory_order_relaxed);
-  s.queue_high_water_bytes = high_water;
+  peek_heads();
+  s.queue_high_water_bytes = high_water_.load(std::memory_order_relaxed);
   s.records_dropped = drops_so_far();
   // Kept, as the high-water mark is: until the next run's first report,
   // stats() would otherwise give less than it just did.
@@ -452,14 +445,7 @@ std::size_t Backend::drain_once(bool force) {
   adopt_new_queues();
   const std::uint64_t now = now_ticks();
   const std::uint64_t cutoff = force ? ~std::uint64_t{0} : now - window_ticks_;
-  std::uint64_t high_water = high_water_.load(std::memory_order_relaxed);
-  for (QueueState& state : queues_) {
-    // A head seen before stays valid until popped; not peeking again spares
-    // the producer's lines, which a peek pulls over to this core.
-    if (state.head == nullptr) state.head = state.queue->peek();
-    high_water = std::max(high_water, state.queue->bytes_used());
-  }
-  high_water_.store(high_water, std::memory_order_relaxed);
+  peek_heads();
 
   std::size_t processed = 0;
   while (processed < kMaxRecordsPerPass) {
@@ -485,6 +471,18 @@ std::size_t Backend::drain_once(bool force) {
   for (QueueState& state : queues_) state.queue->release_consumed();
   processed_.fetch_add(processed, std::memory_order_relaxed);
   return processed;
+}
+
+void Backend::peek_heads() {
+  std::uint64_t high_water = high_water_.load(std::memory_order_relaxed);
+  for (QueueState& state : queues_) {
+    // A head seen before stays valid until popped; not peeking again spares
+    // the producer's lines, which a peek pulls over to this core.
+    if (state.head == nullptr) state.head = state.queue->peek();
+    // After the peek: bytes_used() counts what the last peek saw.
+    high_water = std::max(high_water, state.queue->bytes_used());
+  }
+  high_water_.store(high_water, std::memory_order_relaxed);
 }
 
 std::uint64_t Backend::run_limit(const QueueState& oldest, std::uint64_t cutoff) const noexcept {

@@ -120,6 +120,9 @@ class Backend {
   }
   void add_dirty(Route& route, std::size_t index);
   void adopt_new_queues();
+  /// Peeks each queue that has no head yet, and raises the high-water mark
+  /// to what each holds. The backend thread's, or ours while stopped.
+  void peek_heads();
   /// stop() called on the backend thread (exit() in an error handler).
   void stop_on_backend_thread();
   /// Drops counted by the queues, the reaped ones and the threads without a
