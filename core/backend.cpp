@@ -320,6 +320,7 @@ void Backend::run() {
   FlushRequest* request = nullptr;
   while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
   serve_flush_requests(true);
+  finish_sinks();
 }
 
 void Backend::periodic_upkeep(std::uint64_t now) {
@@ -668,6 +669,16 @@ void Backend::flush_sinks(bool retry_failed_now) {
     }
     failed_flushes_.clear();
   }
+  // Every written sink is dirty before its next flush, so this sees them all.
+  std::erase_if(flushed_sinks_, [](const std::weak_ptr<Sink>& sink) { return sink.expired(); });
+  for (const auto& sink : dirty) {
+    const auto same = [&](const std::weak_ptr<Sink>& known) {
+      return !known.owner_before(sink) && !sink.owner_before(known);
+    };
+    if (std::none_of(flushed_sinks_.begin(), flushed_sinks_.end(), same)) {
+      flushed_sinks_.push_back(sink);
+    }
+  }
   bool failed = false;
   for (auto& sink : dirty) {
     try {
@@ -683,6 +694,22 @@ void Backend::flush_sinks(bool retry_failed_now) {
   }
   // From the last failure: passes that tried nothing must not push it on.
   if (failed) flush_failed_at_ = now;
+}
+
+void Backend::finish_sinks() {
+  std::vector<std::weak_ptr<Sink>> sinks;
+  sinks.swap(flushed_sinks_);
+  for (const auto& weak : sinks) {
+    std::shared_ptr<Sink> sink = weak.lock();
+    if (!sink) continue;  // destroyed, and finished by its destructor
+    try {
+      sink->finish();
+    } catch (const std::exception& e) {
+      flush_failed(std::move(sink), std::string("finish failed: ") + e.what());
+    } catch (...) {
+      flush_failed(std::move(sink), "finish failed: unknown exception");
+    }
+  }
 }
 
 void Backend::flush_failed(std::shared_ptr<Sink> sink, const std::string& message) {

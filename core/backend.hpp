@@ -160,6 +160,9 @@ class Backend {
   /// failed if `retry_failed_now` or their retry is due.
   void flush_sinks(bool retry_failed_now);
   void flush_failed(std::shared_ptr<Sink> sink, const std::string& message);
+  /// Sink::finish() on every sink written to since start() that is still
+  /// alive: the end of the backend thread's last pass.
+  void finish_sinks();
   void serve_flush_requests(bool final);
   /// Lets the flush() that made `request` return; it is gone after this.
   static void release(FlushRequest& request) noexcept;
@@ -229,6 +232,10 @@ class Backend {
   // Sinks whose last flush failed, tried again flush_retry_ticks_ after
   // flush_failed_at_.
   std::vector<std::shared_ptr<Sink>> failed_flushes_;
+  // Every sink flushed since start(), for finish_sinks(). Weak: a sink its
+  // loggers dropped is destroyed then, as before (its destructor finishes
+  // it), not kept alive until stop().
+  std::vector<std::weak_ptr<Sink>> flushed_sinks_;
   std::uint64_t flush_failed_at_ = 0;
   std::uint64_t flush_retry_ticks_ = 0;  // see kFlushRetryIntervalNs
   std::uint64_t flush_epoch_ = 1;        // bumped whenever dirty_sinks_ is taken

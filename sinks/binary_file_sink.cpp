@@ -250,6 +250,11 @@ void BinaryFileSink::flush() {
   state_->file.flushed();
 }
 
+void BinaryFileSink::finish() {
+  state_->flush(true);
+  state_->file.flushed();
+}
+
 std::string BinaryFileSink::description() const {
   return "binary file sink " + detail::quoted(path());
 }

@@ -12,7 +12,7 @@
 namespace sluice {
 
 /// A destination for records. The backend thread is the only caller of
-/// write() and flush(), so a sink needs no locking of its own.
+/// write(), flush() and finish(), so a sink needs no locking of its own.
 ///
 /// A sink that fails throws (any std::exception): the backend reports it
 /// through the error handler, counts it in stats().sink_errors, and goes on
@@ -25,6 +25,13 @@ class Sink {
   virtual void write(const RecordView& record) = 0;
   /// Makes everything written so far durable (as far as the sink can).
   virtual void flush() {}
+  /// Called on the backend thread when the backend stops (sluice::stop(),
+  /// a normal process exit), after its last flush(), for each sink it wrote
+  /// to since it started that is still alive: completes what the sink keeps
+  /// open across flushes, so that its output is whole without the sink
+  /// being destroyed (BinaryFileSink ends its zstd frame). The sink may be
+  /// written to again after a later start(). Fails as flush() does.
+  virtual void finish() {}
   /// Names the sink in error reports, e.g. "file sink logs/app.log".
   virtual std::string description() const { return "sink"; }
 

@@ -9,6 +9,9 @@
 //                               BinaryFileSink DIR/app.slog that rotates
 //                               every 16 KiB and compresses
 //   exit_writer DIR text-rotation     the same through a FileSink DIR/app.log
+//   exit_writer DIR binary-zstd       the same through a BinaryFileSink
+//                               DIR/app.slog.zst, compressed live, without
+//                               rotation (its zstd frame open until the exit)
 //   exit_writer DIR blocked-rotation  a FileSink DIR/app.log whose rotation
 //                               worker hangs in its first compression (a
 //                               hung file system), after two rotations
@@ -80,7 +83,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: exit_writer FILE main|threads\n"
                  "       exit_writer DIR "
-                 "binary-rotation|text-rotation|blocked-rotation|handler-exit\n"
+                 "binary-rotation|text-rotation|blocked-rotation|binary-zstd|handler-exit\n"
                  "       exit_writer FILE backend-handler-exit\n");
     return 2;
   }
@@ -123,6 +126,14 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 100; ++i) SLUICE_INFO(sluice::get_logger("main"), "{}", i);
     SLUICE_INFO(bad, "the sink throws");
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
+  }
+  if (mode == "binary-zstd") {
+    sluice::root_logger().add_sink(
+        std::make_shared<sluice::BinaryFileSink>(std::filesystem::path(argv[1]) / "app.slog.zst"));
+    sluice::start(options);
+    log_sequence(kRotationRecords);
+    sluice::flush();  // idle since: the frame stays open until the exit
+    return 0;
   }
   if (mode.ends_with("-rotation")) {
     if (mode == "blocked-rotation") {

@@ -187,6 +187,15 @@ TEST_CASE("a rotating text set is whole and in its final names once the process 
   require_seq(text_messages(final_set_oldest_first(dir / "logs", "app.log")));
 }
 
+TEST_CASE("a live-compressed binary log is whole zstd once the process has exited") {
+  sluice::testing::TempDir dir("sluice-exit");
+  fs::create_directories(dir / "logs");
+  run_writer_to_clean_exit(dir.file("logs"), "binary-zstd");
+  // read_log() requires the last zstd frame to be closed (what `zstd -t`
+  // checks), not only decodable by sluice-decode.
+  require_seq(binary_messages({dir / "logs/app.slog.zst"}));
+}
+
 TEST_CASE("a hung rotation worker holds the exit up for a bounded time, and says so",
           "[rotation]") {
   sluice::testing::TempDir dir("sluice-exit");

@@ -103,6 +103,17 @@ std::vector<std::string> decode_json(const std::string& bytes, std::vector<std::
 
 bool zstd_magic_at_start(const std::string& bytes) { return bytes.starts_with("\x28\xb5\x2f\xfd"); }
 
+// Whether `bytes` is nothing but closed zstd frames: what `zstd -t` checks.
+bool only_closed_frames(const std::string& bytes) {
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    const std::size_t frame = ZSTD_findFrameCompressedSize(bytes.data() + at, bytes.size() - at);
+    if (ZSTD_isError(frame)) return false;
+    at += frame;
+  }
+  return !bytes.empty();
+}
+
 }  // namespace
 
 TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
@@ -215,6 +226,74 @@ TEST_CASE("a .slog.zst file is compressed, whole up to each flush, and decodes a
   const std::vector<std::string> expected = live->lines();
   REQUIRE(expected.size() == 210);
   CHECK(decoded == expected);
+}
+
+TEST_CASE("stop() closes a .slog.zst's open frame, and a later start() goes on in a new one") {
+  TempDir dir("sluice-binary-sink");
+  const fs::path path = dir / "app.slog.zst";
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  sluice::Logger& log = sluice::get_logger("frames");
+  log.add_sink(live);
+  log.add_sink(binary);
+  sluice::start();
+  for (int i = 0; i < 3; ++i) SLUICE_INFO(log, "first run {}", i);
+  sluice::flush();
+  CHECK_FALSE(only_closed_frames(read_file(path)));  // open, as a running sink keeps it
+  sluice::stop();
+  CHECK(only_closed_frames(read_file(path)));  // the sink is still alive
+  sluice::start();
+  for (int i = 0; i < 2; ++i) SLUICE_INFO(log, "second run {}", i);
+  sluice::stop();
+  const std::string bytes = read_file(path);
+  CHECK(only_closed_frames(bytes));
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = sluice::testing::decode_to_json_lines(bytes, warnings);
+  log.clear_sinks();
+  CHECK(warnings.empty());
+  REQUIRE(decoded.size() == 5);
+  CHECK(decoded == live->lines());
+}
+
+TEST_CASE("a frame that stop() cannot close is reported, and closed by the sink's destructor") {
+  TempDir dir("sluice-binary-sink");
+  const fs::path path = dir / "app.slog.zst";
+  auto live = std::make_shared<sluice::CaptureSink>(std::make_shared<sluice::JsonFormatter>());
+  auto binary = std::make_shared<sluice::BinaryFileSink>(path);
+  std::vector<std::string> reports;
+  std::mutex mutex;
+  sluice::set_error_handler([&](std::string_view message) {
+    std::lock_guard lock(mutex);
+    reports.emplace_back(message);
+  });
+  sluice::Logger& log = sluice::get_logger("frames");
+  log.add_sink(live);
+  log.add_sink(binary);
+  sluice::start();
+  SLUICE_INFO(log, "flushed {}", 1);
+  sluice::flush();
+  {
+    sluice::testing::FullDisk full(sluice::testing::fd_of(path));
+    sluice::stop();
+  }
+  const auto errors_at_stop = sluice::stats().sink_errors;
+  sluice::set_error_handler(nullptr);
+  {
+    std::lock_guard lock(mutex);
+    REQUIRE(reports.size() == 1);
+    CHECK_THAT(reports[0],
+               Catch::Matches("binary file sink \"" + path.string() +
+                              "\": finish failed: cannot write to \"" + path.string() +
+                              "\": No space left on device \\([0-9]+ bytes kept for retry\\)"));
+  }
+  CHECK(errors_at_stop == 1);
+  binary.reset();
+  log.clear_sinks();  // the destructor writes the kept frame end
+  const std::string bytes = read_file(path);
+  CHECK(only_closed_frames(bytes));
+  std::vector<std::string> warnings;
+  CHECK(sluice::testing::decode_to_json_lines(bytes, warnings) == live->lines());
+  CHECK(warnings.empty());
 }
 
 TEST_CASE("compression follows the option, and the file name when automatic") {

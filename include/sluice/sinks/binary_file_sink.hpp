@@ -64,13 +64,15 @@ struct BinaryFileOptions {
 /// Compressed (zstd), blocks are compressed into zstd frames instead: every
 /// flush() ends a zstd block and writes it, keeping the frame (and the
 /// compression window) open, and a frame is closed once it holds 1 MiB of
-/// blocks, at rotation and when the sink is destroyed. A killed process
-/// leaves a file that decodes up to its last flush, without a warning.
+/// blocks, at rotation, when the backend stops (finish(): sluice::stop()
+/// and a normal exit, so that `zstd -t` passes) and when the sink is
+/// destroyed. A killed process leaves a file that decodes up to its last
+/// flush, without a warning.
 /// sluice-decode recognises compressed files by their content.
 ///
 /// The constructor throws sluice::Error when the file cannot be opened or its
-/// directory created, or when compression_level is not a zstd level. write()
-/// and flush() throw sluice::Error when write(2) fails; the unwritten bytes
+/// directory created, or when compression_level is not a zstd level. write(),
+/// flush() and finish() throw sluice::Error when write(2) fails; the unwritten bytes
 /// are kept and written first next time, as in FileSink (compressed: what a
 /// flush wrote is kept whole, or discarded whole beyond 16 MiB, and the
 /// next flush then starts a new frame). Like every sink, it is called by
@@ -87,6 +89,8 @@ class BinaryFileSink final : public Sink {
   ~BinaryFileSink() override;
   void write(const RecordView& record) override;
   void flush() override;
+  /// A flush that also ends the open zstd frame (nothing more uncompressed).
+  void finish() override;
   std::string description() const override;
   const std::filesystem::path& path() const noexcept;
   /// Returns once every rotated file so far has been compressed, renamed
