@@ -1,10 +1,13 @@
 #include "backend.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 
+#include "fd_writer.hpp"
 #include "logger_registry.hpp"
 #include "os.hpp"
 #include "pending_rotations.hpp"
@@ -60,9 +63,16 @@ Backend& Backend::instance() {
     // logs of an ended process expects. quick_exit() and _exit() do
     // neither (nor does a signal): the next start finishes the set.
     std::atexit([] {
-      instance().stop();
+      Backend& backend = instance();
+      if (backend.forked_child()) {
+        // No backend thread, nor any rotation worker, exists here to wait for.
+        backend.report_records_of_forked_child();
+        return;
+      }
+      backend.stop();
       finish_rotations_at_exit();
     });
+    os::call_in_fork_child([] { instance().after_fork_in_child(); });
     return created;
   }();
   return *backend;
@@ -72,7 +82,46 @@ Backend::Backend() : registry_(LoggerRegistry::instance()) {}
 
 bool Backend::on_backend_thread() noexcept { return t_backend_thread; }
 
+void Backend::after_fork_in_child() noexcept {
+  // Never started: the child may start a backend of its own (lazily too).
+  if (!started_once_.load(std::memory_order_acquire)) return;
+  // Started: the child has a copy of the backend's state as the parent's
+  // backend thread, which the child lacks, left it mid-pass: the queues hold
+  // the parent's records, which the parent writes, and the sinks its
+  // buffered output; a backend run here would write both a second time.
+  // So none runs, and a producer whose queue fills drops (counted) instead
+  // of waiting for ever for one. Checked before any lock: a parent thread
+  // may have held it at the fork, and no thread here will ever release it.
+  accepting_.store(false, std::memory_order_release);
+  running_.store(false, std::memory_order_release);
+  fork_queue_ = tls_thread_queue;
+  fork_position_ = fork_queue_ != nullptr ? fork_queue_->published_position() : 0;
+  forked_child_.store(true, std::memory_order_release);
+}
+
+void Backend::report_records_of_forked_child() const {
+  const bool logged =
+      adopted_in_forked_child_.load(std::memory_order_acquire) ||
+      (fork_queue_ != nullptr && fork_queue_->published_position() != fork_position_);
+  if (!logged) return;
+  try {
+    // Not through the error reporter: its lock may have been held at the fork.
+    FdWriter err(STDERR_FILENO, "stderr", /*buffer_size=*/0);
+    err.write_line(
+        "records logged in this process were not written: it is a fork() child of one "
+        "whose backend had started (docs/design.md, \"fork()\")",
+        "sluice: ", {});
+  } catch (const Error&) {
+    // stderr is gone: nobody is left to tell.
+  }
+}
+
 void Backend::start(const Options& options) {
+  if (forked_child()) {
+    throw Error(
+        "sluice::start: this process is a fork() child of one whose backend had started; the "
+        "backend cannot run in it (docs/design.md, \"fork()\")");
+  }
   std::lock_guard lock(lifecycle_mutex_);
   start_locked(options);
 }
@@ -165,6 +214,7 @@ void Backend::ensure_started() {
 }
 
 void Backend::stop() {
+  if (forked_child()) return;  // nothing runs here (after_fork_in_child)
   if (on_backend_thread()) {
     stop_on_backend_thread();
     return;
@@ -218,9 +268,13 @@ void Backend::stop_on_backend_thread() {
   flush_sinks(true);
 }
 
-void Backend::adopt(std::unique_ptr<ThreadQueue> queue) { new_queues_.enqueue(std::move(queue)); }
+void Backend::adopt(std::unique_ptr<ThreadQueue> queue) {
+  if (forked_child()) adopted_in_forked_child_.store(true, std::memory_order_release);
+  new_queues_.enqueue(std::move(queue));
+}
 
 void Backend::flush() {
+  if (forked_child()) return;  // as when stopped: nothing will be written
   FlushRequest request;
   {
     std::shared_lock gate(flush_gate_);
@@ -247,7 +301,7 @@ Stats Backend::stats() {
   for (std::size_t k = 0; k < s.redactions.size(); ++k) {
     s.redactions[k] = redaction_counts_[k].load(std::memory_order_relaxed);
   }
-  if (!running()) {
+  if (!running() && !forked_child()) {
     // Not lifecycle_mutex_: stop() holds it while it joins the backend
     // thread, which may wait to report an error while an error handler
     // (under the reporter's lock) is here, having seen the backend stopped

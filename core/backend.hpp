@@ -58,6 +58,10 @@ class Backend {
   }
   /// Hands a new thread queue to the backend (any thread).
   void adopt(std::unique_ptr<ThreadQueue> queue);
+
+  /// True in a fork() child of a process whose backend had started: the
+  /// backend does not run there (docs/design.md, "fork()").
+  bool forked_child() const noexcept { return forked_child_.load(std::memory_order_acquire); }
   /// Counts a record lost because its thread's queue could not be created
   /// (any thread; needs no instance, which may be what failed).
   static void count_record_without_queue() noexcept {
@@ -160,6 +164,12 @@ class Backend {
   /// failed if `retry_failed_now` or their retry is due.
   void flush_sinks(bool retry_failed_now);
   void flush_failed(std::shared_ptr<Sink> sink, const std::string& message);
+  /// pthread_atfork's child handler (the child's only thread, the one that
+  /// called fork(), before fork() returns there).
+  void after_fork_in_child() noexcept;
+  /// At a fork() child's exit, instead of stop(): says on stderr that what
+  /// the child logged was not written, if it logged anything.
+  void report_records_of_forked_child() const;
   /// Sink::finish() on every sink written to since start() that is still
   /// alive: the end of the backend thread's last pass.
   void finish_sinks();
@@ -195,6 +205,12 @@ class Backend {
   // the exclusive one, so that no request is stranded between the two.
   std::shared_mutex flush_gate_;
   std::atomic<bool> started_once_{false};
+  // Set by after_fork_in_child(), with the forking thread's queue and its
+  // position then, to tell at exit whether the child logged.
+  std::atomic<bool> forked_child_{false};
+  const ThreadQueue* fork_queue_ = nullptr;
+  std::uint64_t fork_position_ = 0;
+  std::atomic<bool> adopted_in_forked_child_{false};
   std::atomic<bool> accepting_{false};
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::size_t> queue_capacity_{1u << 20};

@@ -50,6 +50,8 @@ void lower_thread_priority() noexcept {
 
 bool is_terminal(std::FILE* stream) noexcept { return ::isatty(::fileno(stream)) == 1; }
 
+void call_in_fork_child(void (*handler)()) noexcept { pthread_atfork(nullptr, nullptr, handler); }
+
 std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return {};

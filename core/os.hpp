@@ -22,6 +22,8 @@ bool pin_thread(int cpu) noexcept;
 /// background work that must not take CPU from the logging threads.
 void lower_thread_priority() noexcept;
 bool is_terminal(std::FILE* stream) noexcept;
+/// Has `handler` called in the child after every fork() (pthread_atfork).
+void call_in_fork_child(void (*handler)()) noexcept;
 /// Host name, for producer info.
 std::string host_name();
 

@@ -15,17 +15,28 @@
 //   exit_writer DIR blocked-rotation  a FileSink DIR/app.log whose rotation
 //                               worker hangs in its first compression (a
 //                               hung file system), after two rotations
+//   exit_writer FILE fork-running     "parent 0..99" queued, then fork(); the
+//                               child logs 1,000,000 records through a full
+//                               queue, tries start(), flush() and stop(),
+//                               and returns; then "parent 100"
+//   exit_writer FILE fork-unstarted   fork() before the backend started; the
+//                               child logs "child 0..99" (its own backend),
+//                               then the parent "parent 0"
 //   exit_writer DIR handler-exit      a FileSink DIR/app.log whose retention
 //                               fails at start (directories in the way);
 //                               the error handler, on the worker's thread,
 //                               prints the error and calls exit(3)
 
+#include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/log.hpp>
 #include <sluice/runtime.hpp>
 #include <sluice/sinks/binary_file_sink.hpp>
 #include <sluice/sinks/file_sink.hpp>
 #include <sluice/sluice.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -71,6 +82,41 @@ class ThrowingSink final : public sluice::Sink {
   std::string description() const override { return "throwing sink"; }
 };
 
+// The fork modes (see the top). Exit status 0, or what went wrong.
+int fork_and_log(const char* file, bool started, const sluice::Options& options) {
+  sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
+      file, std::make_shared<sluice::PatternFormatter>("{logger} {message}")));
+  sluice::Logger& parent = sluice::get_logger("parent");
+  if (started) {
+    sluice::start(options);
+    for (int i = 0; i < 100; ++i) SLUICE_INFO(parent, "{}", i);  // queued, not flushed
+  }
+  const pid_t child = fork();
+  if (child < 0) return 20;
+  if (child == 0) {
+    alarm(30);  // a child that blocks for ever dies of SIGALRM instead
+    sluice::Logger& log = sluice::get_logger("child");
+    const int count = started ? 1'000'000 : 100;  // far more than a queue holds
+    for (int i = 0; i < count; ++i) SLUICE_INFO(log, "{}", i);
+    if (started) {
+      try {
+        sluice::start(options);
+        return 21;
+      } catch (const sluice::Error& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+      }
+      sluice::flush();
+      sluice::stop();
+    }
+    return 0;
+  }
+  int status = 0;
+  if (waitpid(child, &status, 0) != child) return 22;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return 23;
+  SLUICE_INFO(parent, "{}", started ? 100 : 0);
+  return 0;
+}
+
 void log_sequence(int count) {
   sluice::Logger& log = sluice::get_logger("exit");
   for (int seq = 0; seq < count; ++seq) SLUICE_INFO(log, "seq {}", seq);
@@ -84,7 +130,7 @@ int main(int argc, char** argv) {
                  "usage: exit_writer FILE main|threads\n"
                  "       exit_writer DIR "
                  "binary-rotation|text-rotation|blocked-rotation|binary-zstd|handler-exit\n"
-                 "       exit_writer FILE backend-handler-exit\n");
+                 "       exit_writer FILE backend-handler-exit|fork-running|fork-unstarted\n");
     return 2;
   }
   const std::string mode = argv[2];
@@ -135,6 +181,7 @@ int main(int argc, char** argv) {
     sluice::flush();  // idle since: the frame stays open until the exit
     return 0;
   }
+  if (mode.starts_with("fork-")) return fork_and_log(argv[1], mode == "fork-running", options);
   if (mode.ends_with("-rotation")) {
     if (mode == "blocked-rotation") {
       sluice::detail::set_compressed_hook([](const std::filesystem::path&) {

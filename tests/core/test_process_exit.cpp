@@ -196,6 +196,38 @@ TEST_CASE("a live-compressed binary log is whole zstd once the process has exite
   require_seq(binary_messages({dir / "logs/app.slog.zst"}));
 }
 
+TEST_CASE("a fork() child of a running backend never blocks, writes nothing twice, and says so") {
+  sluice::testing::TempDir dir("sluice-exit");
+  const std::string file = dir.file("fork.log");
+  const std::string err = dir.file("stderr");
+  const int status = run_writer(file, "fork-running", err);
+  INFO("wait status " << status << ", stderr: " << sluice::testing::read_bytes(err));
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);  // 23: the child blocked (SIGALRM) or failed
+  const auto by_logger = read_by_logger(file);
+  REQUIRE(by_logger.size() == 1);                 // nothing of the child's
+  require_sequence(by_logger.at("parent"), 101);  // each of the parent's once
+  CHECK(sluice::testing::read_bytes(err) ==
+        "sluice::start: this process is a fork() child of one whose backend had started; the "
+        "backend cannot run in it (docs/design.md, \"fork()\")\n"
+        "sluice: records logged in this process were not written: it is a fork() child of one "
+        "whose backend had started (docs/design.md, \"fork()\")\n");
+}
+
+TEST_CASE("a fork() child of a process whose backend never started runs a backend of its own") {
+  sluice::testing::TempDir dir("sluice-exit");
+  const std::string file = dir.file("fork.log");
+  const std::string err = dir.file("stderr");
+  const int status = run_writer(file, "fork-unstarted", err);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  const auto by_logger = read_by_logger(file);
+  REQUIRE(by_logger.size() == 2);
+  require_sequence(by_logger.at("child"), 100);
+  require_sequence(by_logger.at("parent"), 1);
+  CHECK(sluice::testing::read_bytes(err).empty());
+}
+
 TEST_CASE("a hung rotation worker holds the exit up for a bounded time, and says so",
           "[rotation]") {
   sluice::testing::TempDir dir("sluice-exit");
