@@ -7,6 +7,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "error_reporter.hpp"
 #include "rotation_path.hpp"
 #include "rotation_schedule.hpp"
 #include "rotation_worker.hpp"
@@ -140,6 +141,29 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   if (worker_) worker_->reserve(staged);
   std::error_code error;
   std::filesystem::rename(files_.active(), staged, error);
+  if (error == std::errc::no_such_file_or_directory) {
+    // Removed or renamed by another process (rm; logrotate without
+    // copytruncate): nothing is left to rotate, and writing on into the old
+    // file would lose every record (a removed one) and fail every rotation
+    // alike. A new active file keeps them.
+    if (worker_) worker_->cancel(staged);
+    int fd = -1;
+    try {
+      fd = open_log_file(files_.active(), false, false);
+    } catch (const Error& e) {
+      fail(quoted(files_.active()) + " was removed or renamed by another process, and " + e.what() +
+           "; records go where the old file went until a new one can be opened");
+    }
+    start_new_file(fd, timestamp_ns);
+    // Reported, not thrown: the caller treats the new file as a rotated one
+    // (the binary sink starts it with its preamble).
+    error_reporter().report(description_, "cannot rotate: " + quoted(files_.active()) +
+                                              " was removed or renamed by another process (what "
+                                              "was written to it since went with it); writing "
+                                              "to a new " +
+                                              quoted(files_.active()));
+    return true;
+  }
   if (error) {
     if (worker_) worker_->cancel(staged);
     fail("cannot rename " + quoted(files_.active()) + " to " + quoted(staged) + ": " +
@@ -158,17 +182,21 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
     }
     fail(std::string(e.what()) + "; still writing to " + quoted(files_.active()));
   }
+  start_new_file(fd, timestamp_ns);
+  last_stamp_ns_ = when;
+  last_stamp_ = stamp;
+  last_counter_ = counter;
+  if (worker_) worker_->submit(staged);
+  return true;
+}
+
+void LogFile::start_new_file(int fd, std::int64_t timestamp_ns) noexcept {
   close_fd(fd_);
   fd_ = fd;
   writer_.set_fd(fd_);
   initial_size_ = 0;
   has_records_ = false;
-  last_stamp_ns_ = when;
-  last_stamp_ = stamp;
-  last_counter_ = counter;
   next_boundary_ns_ = next_boundary_ns(rotation_.schedule, rotation_.utc, timestamp_ns);
-  if (worker_) worker_->submit(staged);
-  return true;
 }
 
 void LogFile::rotation_failed(std::int64_t timestamp_ns) noexcept {

@@ -71,7 +71,9 @@ class LogFile {
   /// one; the worker takes it from there. An empty file is not rotated (a
   /// time boundary just moves on). `timestamp_ns` is the record's that
   /// asked for it.
-  /// @return whether it rotated (false for an empty file).
+  /// An active file that another process removed or renamed is not
+  /// rotated: a new one is opened in its place, and that is reported.
+  /// @return whether a new file was opened (false for an empty file).
   /// @throws sluice::Error if the flush, the rename or the new open fails:
   /// the active file then stays active, and nothing is lost.
   bool rotate(std::int64_t timestamp_ns);
@@ -89,6 +91,8 @@ class LogFile {
 
  private:
   std::filesystem::path free_staging_name(const std::string& stamp, std::uint64_t& counter) const;
+  /// Writes to `fd` (a new, empty active file) from now on.
+  void start_new_file(int fd, std::int64_t timestamp_ns) noexcept;
 
   RotatedFileSet files_;
   std::string description_;

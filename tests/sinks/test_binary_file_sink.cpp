@@ -484,6 +484,48 @@ TEST_CASE("a binary sink on a daily schedule: one file a day, none without recor
   CHECK(second_day[0].find("tick 3") != std::string::npos);
 }
 
+TEST_CASE("a binary sink whose active file was removed starts the new one with its own header") {
+  // The new file takes the removed one's place as a rotated-to file does:
+  // preamble and header first, or nothing in it would decode.
+  for (const bool live_compressed : {false, true}) {
+    INFO("live compressed: " << live_compressed);
+    TempDir dir("sluice-binary-rotation");
+    const fs::path active = dir / (live_compressed ? "app.slog.zst" : "app.slog");
+    static constexpr sluice::detail::SourceLocation kTick{"tick {}", "clock.cpp", "run", 3,
+                                                          sluice::Level::info};
+    sluice::BinaryFileOptions options;
+    options.rotation.schedule = sluice::RotationSchedule::daily();
+    options.rotation.compress = false;
+    std::vector<std::string> reports;
+    sluice::set_error_handler([&](std::string_view message) { reports.emplace_back(message); });
+    {
+      sluice::BinaryFileSink sink(active, options);
+      sluice::testing::RecordFixture record;
+      const auto write = [&](int i, std::int64_t ns) {
+        sluice::testing::RecordMeta meta;
+        meta.timestamp_ns = ns;
+        sink.write(record.build<kTick>(meta, i));
+      };
+      constexpr std::int64_t kDay = 86'400'000'000'000;
+      write(0, 1'795'305'600'000'000'000);  // 2026-11-22
+      sink.flush();
+      fs::remove(active);
+      write(1, 1'795'305'600'000'000'000 + kDay);  // the next day: a rotation
+      sink.flush();
+      sink.wait_for_rotations();
+    }
+    sluice::set_error_handler(nullptr);
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].find("was removed or renamed by another process") != std::string::npos);
+    CHECK(dir.names() == std::vector<std::string>{active.filename().string()});
+    std::vector<std::string> warnings;
+    const auto lines = sluice::testing::decode_to_json_lines(read_file(active), warnings);
+    CHECK(warnings.empty());
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find("tick 1") != std::string::npos);
+  }
+}
+
 TEST_CASE(
     "a .slog.zst under a light load: each flush is a zstd block, and a cut after any decodes") {
   // The backend flushes whenever it goes idle: a record every millisecond

@@ -487,12 +487,14 @@ TEST_CASE("invalid rotation options: exact errors, no file left behind", "[rotat
 TEST_CASE("a rotation that fails is reported and retried a second later, not at every record",
           "[rotation]") {
   const TempDir dir("sluice-rotation");
+  const fs::path logs = dir / "logs";
   FileOptions options;
   options.rotation.max_bytes = 10;
   options.rotation.compress = false;
-  FileSink sink(dir / "app.log", message_only(), options);
+  FileSink sink(logs / "app.log", message_only(), options);
   write_requests(sink, 0, 1, kMidnight);
-  fs::remove(dir / "app.log");  // someone deleted it: the rename cannot work
+  // Someone deleted the directory: neither the rename nor a new open can work.
+  fs::remove_all(logs);
   const auto error_of = [&](int i, std::int64_t ns) {
     try {
       write_requests(sink, i, i + 1, ns);
@@ -501,14 +503,57 @@ TEST_CASE("a rotation that fails is reported and retried a second later, not at 
     }
     return std::string("no error");
   };
-  CHECK(error_of(1, kMidnight) == "cannot rotate: cannot rename \"" + (dir / "app.log").string() +
-                                      "\" to \"" + (dir / "app.2026-11-22T00-00-00.log").string() +
-                                      "\": No such file or directory; still writing to \"" +
-                                      (dir / "app.log").string() + "\"");
+  CHECK(error_of(1, kMidnight) ==
+        "cannot rotate: \"" + (logs / "app.log").string() +
+            "\" was removed or renamed by another process, and cannot open log file \"" +
+            (logs / "app.log").string() +
+            "\": No such file or directory; records go where the old file went until a new one "
+            "can be opened");
   CHECK(error_of(2, kMidnight + kS / 2) == "no error");  // within the second: not retried
   CHECK(error_of(3, kMidnight + kS) != "no error");      // a second later: retried
   sink.wait_for_rotations();
-  CHECK(dir.names().empty());
+  CHECK(!fs::exists(logs));
+}
+
+TEST_CASE("an active file removed or renamed under a rotating sink: the rotation opens a new one",
+          "[rotation]") {
+  // rm, or logrotate without copytruncate: the rename that rotates finds no
+  // active file. Writing on into the old one lost every record from then on
+  // (a removed file) and every rotation failed the same way.
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.rotation.max_bytes = 10;  // one line a file
+  options.rotation.compress = false;
+  ReportedErrors errors;
+  const fs::path active = dir / "app.log";
+  FileSink sink(active, message_only(), options);
+  write_requests(sink, 0, 1);
+  sink.flush();
+  const bool renamed = GENERATE(false, true);
+  if (renamed) {
+    fs::rename(active, dir / "moved.log");
+  } else {
+    fs::remove(active);
+  }
+  write_requests(sink, 1, 2);  // the rotation finds no app.log
+  CHECK(errors.take() ==
+        std::vector<std::string>{"file sink \"" + active.string() + "\": cannot rotate: \"" +
+                                 active.string() +
+                                 "\" was removed or renamed by another process (what was "
+                                 "written to it since went with it); writing to a new \"" +
+                                 active.string() + "\""});
+  write_requests(sink, 2, 3);  // and rotation works again
+  sink.flush();
+  sink.wait_for_rotations();
+  CHECK(errors.take().empty());
+  CHECK(read_log(dir / "app.log.1") == lines(1, 2));
+  CHECK(read_log(active) == lines(2, 3));
+  if (renamed) {
+    CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1", "moved.log"});
+    CHECK(read_log(dir / "moved.log") == lines(0, 1));
+  } else {
+    CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1"});
+  }
 }
 
 TEST_CASE("same-second timestamp names never reuse a counter that retention freed", "[rotation]") {

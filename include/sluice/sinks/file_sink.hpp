@@ -36,7 +36,9 @@ struct FileOptions {
 /// at the next write() or flush(), so nothing is lost once the fault clears.
 /// With options.rotation, the file is rotated between records (a record is
 /// never split across files); a failed rotation (rename, open) is reported
-/// and the sink goes on writing to the active file.
+/// and the sink goes on writing to the active file. An active file that
+/// another process removed or renamed is found at the next rotation, which
+/// opens a new one in its place (reported; docs/rotation.md, "Failures").
 ///
 /// With rotation, the constructor waits while an earlier sink on the same
 /// files (the same directory, however spelled, and name), still held by the
