@@ -80,7 +80,10 @@ struct Rotation {
   /// too). The original is removed only once the compressed file is
   /// complete and synced to disk.
   bool compress = true;
-  /// zstd's level for rotated files (1-19). 7, not zstd's default 3: the
+  /// zstd's level for rotated files: 1 to 22 (20-22 take much more
+  /// memory), negative for zstd's fast levels, 0 for zstd's default (3);
+  /// anything else is refused by the sink's constructor, with the range
+  /// this libzstd accepts in the message. 7, not zstd's default 3: the
   /// worker compresses in the background, and on text logs 7 is where the
   /// ratio passes 10x (the throughput benchmark's log: 9.4x at level 3,
   /// 10.9x at 7, 12.4x at 9, at 124, 47 and 37 MB/s; docs/rotation.md).
