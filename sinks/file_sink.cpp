@@ -1,5 +1,6 @@
 #include "sluice/sinks/file_sink.hpp"
 
+#include <cstdint>
 #include <exception>
 
 #include "fd_writer.hpp"
@@ -49,7 +50,16 @@ void FileSink::write(const RecordView& record) {
       rotation_error = std::current_exception();
     }
   }
-  file.writer().write_line(line);
+  const std::uint64_t discarded = file.writer().discarded_units();
+  try {
+    file.writer().write_line(line);
+  } catch (const std::exception&) {
+    // Kept for retry, the record is in the file as far as rotation goes:
+    // else the next due record would not rotate it, and two periods (or
+    // more than max_bytes) would share a file.
+    if (file.writer().discarded_units() == discarded) file.record_written();
+    throw;
+  }
   file.record_written();
   if (rotation_error) std::rethrow_exception(rotation_error);
 }

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "file_compression.hpp"
+#include "full_disk.hpp"
 #include "record_fixture.hpp"
 #include "rotation_path.hpp"
 #include "temp_dir.hpp"
@@ -554,6 +555,30 @@ TEST_CASE("an active file removed or renamed under a rotating sink: the rotation
   } else {
     CHECK(dir.names() == std::vector<std::string>{"app.log", "app.log.1"});
   }
+}
+
+TEST_CASE("a record kept through a failed write still makes its file one to rotate", "[rotation]") {
+  // The first record of a file failed to write (a full disk) and was kept
+  // for retry; the sink took the file for one without records, so the next
+  // day's first record did not rotate it, and the two days shared a file.
+  const TempDir dir("sluice-rotation");
+  FileOptions options;
+  options.buffer_size = 1;  // every record to write(2) at once
+  options.rotation.schedule = RotationSchedule::daily();
+  options.rotation.naming = RotatedNames::timestamp;
+  options.rotation.compress = false;
+  FileSink sink(dir / "app.log", message_only(), options);
+  {
+    sluice::testing::FullDisk full(sluice::testing::fd_of(dir / "app.log"));
+    CHECK_THROWS_WITH(write_requests(sink, 0, 1, kMidnight + kS),
+                      Catch::Contains("No space left on device (10 bytes kept for retry)"));
+  }
+  write_requests(sink, 1, 2, kMidnight + 86'400 * kS + kS);  // the next day, space back
+  sink.flush();
+  sink.wait_for_rotations();
+  CHECK(dir.names() == std::vector<std::string>{"app.2026-11-23T00-00-00.log", "app.log"});
+  CHECK(read_log(dir / "app.2026-11-23T00-00-00.log") == lines(0, 1));
+  CHECK(read_log(dir / "app.log") == lines(1, 2));
 }
 
 TEST_CASE("same-second timestamp names never reuse a counter that retention freed", "[rotation]") {
