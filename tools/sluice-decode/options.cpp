@@ -13,12 +13,12 @@ namespace sluice::detail::decode {
 const std::string_view kHelp = R"(usage: sluice-decode [OPTIONS] FILE... | -
        sluice-decode stats [OPTIONS] FILE... | -
 
-Decodes binary logs written by sluice::BinaryFileSink to JSON Lines (the
-JsonFormatter's output, byte for byte), logfmt or text. "-" reads standard
-input (it may be given once). Several files (say, a log and its rotated
-predecessors) are merged in timestamp order; each file is taken in the order
-it was written. zstd-compressed logs (.slog.zst) are recognised by their
-content, also when concatenated with plain ones.
+Decodes binary logs written by sluice::BinaryFileSink to JSON Lines (a
+default JsonFormatter's output, byte for byte), logfmt or text. "-" reads
+standard input (it may be given once). Several files (say, a log and its
+rotated predecessors) are merged in timestamp order; each file is taken in
+the order it was written. zstd-compressed logs (.slog.zst) are recognised by
+their content, also when concatenated with plain ones.
 
 output:
   --format json|logfmt|text  output format (default: json; stats: text)
