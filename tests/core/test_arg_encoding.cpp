@@ -212,6 +212,27 @@ TEST_CASE("an empty string_view with no data logs as an empty string") {
   CHECK(records[0].fields == Fields{{"key", ""}});
 }
 
+// A char array is a string of at most its own size: a fixed-width field
+// (a struct's char[3] code, a buffer strncpy filled to the brim) has no NUL
+// of its own, and reading on to the next one read the bytes after it.
+TEST_CASE("a char array without a NUL logs its own bytes only") {
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("char_array");
+  struct {
+    char code[3];
+    char after[5];
+  } const fixed{{'a', 'b', 'c'}, {'X', 'Y', 'Z', 'W', '\0'}};
+  char buffer[8] = "hi";  // NUL-terminated, with room left: stops at the NUL
+  SLUICE_INFO(log, "[{}] [{}]", fixed.code, buffer, sluice::kv<"code">(fixed.code));
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "[abc] [hi]");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{"code", "abc"}});
+}
+
 namespace {
 std::uint32_t log_from_named_function(const sluice::Logger& log) {
   const std::uint32_t line = __LINE__ + 1;

@@ -320,6 +320,20 @@ inline std::string_view as_string_view(const char* s) noexcept {
   return s ? std::string_view{s} : std::string_view{"(null)"};
 }
 
+/// The text of a string-like argument. A char array holds at most its own
+/// size: up to its first NUL, or all of it when it has none (a fixed-width
+/// field filled to the brim), never the bytes that follow it in memory. (An
+/// overload for arrays would lose to the const char* one.)
+template <class T>
+inline std::string_view string_arg(const T& s) noexcept {
+  if constexpr (std::is_array_v<T>) {
+    const std::string_view whole(s, std::extent_v<T>);
+    return whole.substr(0, whole.find('\0'));
+  } else {
+    return as_string_view(s);
+  }
+}
+
 /// Bytes a non-string argument of type T takes in a record.
 template <class T>
 constexpr std::size_t fixed_encoded_size() noexcept {
@@ -342,7 +356,7 @@ template <class A>
 inline std::size_t encoded_size(const A& arg) noexcept {
   using T = value_type_t<A>;
   if constexpr (kind_of<T>() == ArgKind::string) {
-    return 4 + as_string_view(field_value(arg)).size();
+    return 4 + string_arg(field_value(arg)).size();
   } else {
     return fixed_encoded_size<T>();
   }
@@ -354,12 +368,12 @@ inline std::byte* encode_arg(std::byte* out, const A& arg) noexcept {
   constexpr ArgKind kind = kind_of<T>();
   const auto& v = field_value(arg);
   if constexpr (kind == ArgKind::string) {
-    const std::string_view s = as_string_view(v);
+    const std::string_view s = string_arg(v);
     const auto n = static_cast<std::uint32_t>(s.size());
     std::memcpy(out, &n, 4);
     // A default string_view's data() is null, and memcpy from null is
     // undefined even for 0 bytes. Other strings never give null (see
-    // as_string_view): they skip the test, which costs the hot path.
+    // string_arg): they skip the test, which costs the hot path.
     if (!std::is_same_v<T, std::string_view> || n != 0) std::memcpy(out + 4, s.data(), n);
     return out + 4 + n;
   } else if constexpr (kind == ArgKind::pointer) {
