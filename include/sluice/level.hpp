@@ -32,3 +32,7 @@ std::optional<Level> parse_level(std::string_view name) noexcept;
 #ifndef SLUICE_COMPILE_LEVEL
 #define SLUICE_COMPILE_LEVEL 0
 #endif
+// Out of range it would pass for a level: 7 removed every statement, -1 none.
+static_assert(SLUICE_COMPILE_LEVEL >= 0 && SLUICE_COMPILE_LEVEL <= 6,
+              "SLUICE_COMPILE_LEVEL must be 0..6 (TRACE, DEBUG, INFO, WARNING, ERROR, CRITICAL, "
+              "OFF)");
