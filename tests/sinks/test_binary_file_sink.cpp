@@ -145,6 +145,29 @@ TEST_CASE("a binary log decodes to the JSON written live, byte for byte") {
   }
 }
 
+// docs/binary-format.md: a logger definition holds the full dotted name, the
+// root's included, as Logger::name() gives it ("root"; the spec said "").
+TEST_CASE("the root logger is defined in a binary log by its name, root") {
+  TempDir dir("sluice-binary-root");
+  const fs::path path = dir / "root.slog";
+  sluice::root_logger().add_sink(std::make_shared<sluice::BinaryFileSink>(path));
+  sluice::start();
+  SLUICE_WARNING(sluice::root_logger(), "on the root");
+  sluice::flush();
+  sluice::stop();
+  sluice::root_logger().clear_sinks();
+
+  const std::string bytes = read_file(path);
+  // The definition's body: id 0 (the first logger used), then the name as
+  // length + bytes.
+  CHECK(bytes.find(std::string("\x00\x04root", 6)) != std::string::npos);
+  std::vector<std::string> warnings;
+  const std::vector<std::string> decoded = decode_json(bytes, warnings);
+  CHECK(warnings.empty());
+  REQUIRE(decoded.size() == 1);
+  CHECK(decoded[0].find(R"("logger_name":"root")") != std::string::npos);
+}
+
 TEST_CASE("a thread renamed between records, loggers interleaved: decoded as written live") {
   TempDir dir("sluice-binary-sink");
   const fs::path path = dir / "names.slog";
