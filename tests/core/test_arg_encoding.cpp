@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,22 @@ struct fmt::formatter<Shade> : fmt::formatter<std::string_view> {
 };
 template <>
 struct sluice::copy_loggable<Point> : std::true_type {};
+
+namespace {
+// Larger than a thread's default stack (8 MiB), and within a queue of 32 MiB.
+struct Snapshot {
+  static constexpr std::size_t kSize = std::size_t{16} << 20;
+  unsigned char bytes[kSize];
+};
+}  // namespace
+template <>
+struct fmt::formatter<Snapshot> : fmt::formatter<std::string_view> {
+  auto format(const Snapshot& s, fmt::format_context& ctx) const {
+    return fmt::format_to(ctx.out(), "snapshot {}..{}", s.bytes[0], s.bytes[Snapshot::kSize - 1]);
+  }
+};
+template <>
+struct sluice::copy_loggable<Snapshot> : std::true_type {};
 
 // Renders each record's message both ways: with the call site's static types
 // (live records) and from run-time kinds (records read back from a binary
@@ -231,6 +248,28 @@ TEST_CASE("a char array without a NUL logs its own bytes only") {
   CHECK(records[0].message == "[abc] [hi]");
   using Fields = std::vector<std::pair<std::string, std::string>>;
   CHECK(records[0].fields == Fields{{"code", "abc"}});
+}
+
+// The backend formats a custom value from a copy of its bytes. On the
+// backend thread's stack, a value as large as a queue allows (up to 2 GiB)
+// overflowed it: the process died with SIGSEGV in format_custom.
+TEST_CASE("a copy_loggable value larger than a thread's stack is formatted, not a crash") {
+  sluice::Options options;
+  options.queue_capacity = std::size_t{32} << 20;
+  sluice::testing::CaptureFixture fx(options);
+  auto snapshot = std::make_unique<Snapshot>();
+  snapshot->bytes[0] = 1;
+  snapshot->bytes[Snapshot::kSize - 1] = 2;
+  SLUICE_INFO(sluice::get_logger("large"), "{}", *snapshot);
+  SLUICE_INFO(sluice::get_logger("large"), "as a field", sluice::kv<"state">(*snapshot));
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "snapshot 1..2");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[1].fields == Fields{{"state", "snapshot 1..2"}});
+  CHECK(sluice::stats().records_dropped == 0);
 }
 
 namespace {

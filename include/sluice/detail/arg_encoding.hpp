@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+#include <memory>
 #include <new>
 #include <string>
 #include <string_view>
@@ -274,11 +275,28 @@ using format_string_for = typename message_args<type_list<>, Args...>::type;
 /// Formats a custom argument's stored bytes with "{}".
 using CustomFormatFn = void (*)(const std::byte* data, std::string& out);
 
+/// Custom values up to this size are copied to the stack to be formatted;
+/// larger ones to the heap. A value may be as large as a queue (2 GiB), and
+/// the backend thread's stack is the default 8 MiB.
+inline constexpr std::size_t kMaxStackCopy = 4096;
+
 template <class T>
 void format_custom(const std::byte* data, std::string& out) {
-  alignas(T) std::byte storage[sizeof(T)];
-  std::memcpy(storage, data, sizeof(T));
-  fmt::format_to(std::back_inserter(out), "{}", *std::launder(reinterpret_cast<const T*>(storage)));
+  // The bytes are copied because in a record they need not be aligned for T.
+  if constexpr (sizeof(T) <= kMaxStackCopy) {
+    alignas(T) std::byte storage[sizeof(T)];
+    std::memcpy(storage, data, sizeof(T));
+    fmt::format_to(std::back_inserter(out), "{}",
+                   *std::launder(reinterpret_cast<const T*>(storage)));
+  } else {
+    // std::allocator honours an extended alignment; bad_alloc is reported
+    // as a format error (append_custom_text), as any exception from here.
+    std::allocator<T> allocator;
+    const auto release = [&allocator](T* p) { allocator.deallocate(p, 1); };
+    const std::unique_ptr<T, decltype(release)> copy(allocator.allocate(1), release);
+    std::memcpy(static_cast<void*>(copy.get()), data, sizeof(T));
+    fmt::format_to(std::back_inserter(out), "{}", *std::launder(copy.get()));
+  }
 }
 
 /// Per-argument static metadata, part of the call site.
