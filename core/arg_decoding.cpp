@@ -81,6 +81,12 @@ bool append_custom_text(const ArgInfo& info, const std::byte* value, std::string
     out += e.what();
     out += ']';
     return false;
+  } catch (...) {
+    // C++ lets a formatter throw anything; one that escaped here ended the
+    // backend thread, and with it the process.
+    out.resize(before);
+    out += "[sluice: format error: unknown exception]";
+    return false;
   }
 }
 

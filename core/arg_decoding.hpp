@@ -53,7 +53,8 @@ ArgValue load_fixed(ArgKind kind, const std::byte* p) noexcept;
 
 /// Appends the custom value at `value` as "{}" renders it. For a formatter
 /// that throws, appends instead what the binary log stores for it,
-/// "[sluice: format error: <what>]", and returns false: the exception must
+/// "[sluice: format error: <what>]" ("unknown exception" for one that is not
+/// a std::exception), and returns false: the exception must
 /// not lose the record, and every path (live, run-time, read back) shows the
 /// same text.
 bool append_custom_text(const ArgInfo& info, const std::byte* value, std::string& out);

@@ -32,11 +32,10 @@ std::string_view RecordView::message() const {
     if (site_->format_message != nullptr) {
       try {
         site_->format_message(args_.data(), message_);
-      } catch (const std::exception&) {
-        // A custom type's formatter threw. Formatted again from the decoded
-        // arguments, where such a value is its error's text, the message
-        // reads as it does read back from a binary log, the other arguments
-        // included.
+      } catch (...) {
+        // A custom type's formatter threw (anything: not only a std::exception). Formatted again
+        // from the decoded arguments, where such a value is its error's text, the message reads as
+        // it does read back from a binary log, the other arguments included.
         message_.clear();
         decode();
         detail::message_formatter().format(site_->format, args_decoded_, message_);

@@ -395,6 +395,63 @@ TEST_CASE("a custom value whose formatter throws loses no record, and reads back
   CHECK(decode_messages(read_file(path)) == read_back);
 }
 
+namespace diff {
+struct NotAnError {};  // thrown, as C++ allows, without std::exception
+struct OddBomb {
+  int x;
+};
+}  // namespace diff
+template <>
+struct fmt::formatter<diff::OddBomb> : fmt::formatter<std::string_view> {
+  auto format(const diff::OddBomb& b, fmt::format_context& ctx) const {
+    if (b.x < 0) throw diff::NotAnError{};
+    return fmt::formatter<std::string_view>::format("ok", ctx);
+  }
+};
+template <>
+struct sluice::copy_loggable<diff::OddBomb> : std::true_type {};
+
+// The same for an exception that is not a std::exception: it escaped the
+// handlers, which caught std::exception only, and ended the process
+// (std::terminate on the backend thread) with redaction on; with it off,
+// every sink lost the record.
+TEST_CASE("a custom formatter that throws a non-std exception loses no record") {
+  for (const bool redaction : {true, false}) {
+    INFO("redaction " << redaction);
+    sluice::testing::TempDir dir("sluice-format-differential");
+    const auto path = dir.path() / "odd.slog";
+    auto run_time = std::make_shared<RunTimeSink>();
+    std::vector<sluice::CapturedRecord> live;
+    {
+      sluice::Options options;
+      options.redaction.enabled = redaction;
+      sluice::testing::CaptureFixture fx(options);
+      sluice::root_logger().add_sink(run_time);
+      sluice::BinaryFileOptions binary_options;
+      binary_options.compression = sluice::Compression::none;
+      sluice::root_logger().add_sink(
+          std::make_shared<sluice::BinaryFileSink>(path, binary_options));
+      sluice::Logger& log = sluice::get_logger("diff");
+      SLUICE_INFO(log, "field {}", 1, sluice::kv<"bomb">(diff::OddBomb{-1}));
+      SLUICE_INFO(log, "arg {} {}", diff::OddBomb{-1}, 2);
+      sluice::flush();
+      for (const auto& r : fx.capture->records()) {
+        if (r.logger == "diff") live.push_back(r);
+      }
+      CHECK(sluice::stats().sink_errors == 0);
+    }
+    REQUIRE(live.size() == 2);
+    CHECK(live[0].message == "field 1");
+    using Fields = std::vector<std::pair<std::string, std::string>>;
+    CHECK(live[0].fields == Fields{{"bomb", "[sluice: format error: unknown exception]"}});
+    CHECK(live[1].message == "arg [sluice: format error: unknown exception] 2");
+    const std::vector<std::string> read_back{"field 1",
+                                             "arg [sluice: format error: unknown exception] 2"};
+    CHECK(run_time->messages == read_back);
+    CHECK(decode_messages(read_file(path)) == read_back);
+  }
+}
+
 TEST_CASE("strings near and beyond a queue's capacity arrive whole or not at all") {
   constexpr std::size_t kCapacity = 4096;  // the minimum
   std::size_t logged = 0;
