@@ -22,7 +22,10 @@ namespace sluice {
 /// Opt-in for user types that are trivially copyable and have an
 /// fmt::formatter: specialise as `template <> struct copy_loggable<Point> :
 /// std::true_type {};`. Their bytes are copied on the hot path and formatted
-/// with "{}" on the backend. Format anything else at the call site, e.g.
+/// with "{}" on the backend, later and on another thread: only for types
+/// whose formatter reads nothing but those bytes. One with a pointer, a
+/// string_view or a span member is trivially copyable too, but what it points
+/// at may be gone by then. Format anything else at the call site, e.g.
 /// `SLUICE_INFO(log, "cfg {}", fmt::format("{}", cfg))`.
 template <class T>
 struct copy_loggable : std::false_type {};
