@@ -260,12 +260,15 @@ void Backend::stop_on_backend_thread() {
   // process went on, half exited and without a backend. Nor can it drain
   // from inside the pass it is in (the record being delivered would be
   // written again). So: no producer waits any more, what the sinks hold is
-  // flushed, and the loop, should the caller return to it (a handler that
-  // called stop() itself), ends and drains as usual; stop() from another
-  // thread then joins it.
+  // flushed and finished (an exit goes no further: a .slog.zst's frame left
+  // open is a file `zstd -t` rejects), and the loop, should the caller
+  // return to it (a handler that called stop() itself), ends and drains as
+  // usual, finishing again what it writes; stop() from another thread then
+  // joins it.
   stop_requested_.store(true, std::memory_order_release);
   accepting_.store(false, std::memory_order_release);
   flush_sinks(true);
+  finish_sinks();
 }
 
 void Backend::adopt(std::unique_ptr<ThreadQueue> queue) {

@@ -107,8 +107,9 @@ Stats stats();
 /// waiting would be for itself, and on another the backend may be waiting
 /// for the handler to return.
 /// It may end the process with exit(): on the backend thread, the exit then
-/// flushes the sinks but cannot drain the queues (the thread is in the middle
-/// of a pass), so records still queued are not written.
+/// flushes and finishes the sinks (Sink::finish) but cannot drain the queues
+/// (the thread is in the middle of a pass), so records still queued are not
+/// written.
 using ErrorHandler = std::function<void(std::string_view message)>;
 void set_error_handler(ErrorHandler handler);
 

@@ -12,6 +12,11 @@
 //   exit_writer DIR binary-zstd       the same through a BinaryFileSink
 //                               DIR/app.slog.zst, compressed live, without
 //                               rotation (its zstd frame open until the exit)
+//   exit_writer DIR binary-zstd-handler-exit  "seq 0..29,999" through a
+//                               BinaryFileSink DIR/app.slog.zst (compressed
+//                               live), flushed; then a sink's failure whose
+//                               error handler, on the backend thread, calls
+//                               exit(3)
 //   exit_writer DIR blocked-rotation  a FileSink DIR/app.log whose rotation
 //                               worker hangs in its first compression (a
 //                               hung file system), after two rotations
@@ -22,6 +27,14 @@
 //   exit_writer FILE fork-unstarted   fork() before the backend started; the
 //                               child logs "child 0..99" (its own backend),
 //                               then the parent "parent 0"
+//   exit_writer FILE fork-twice       the backend started, then fork(); the
+//                               child's first record makes its thread's
+//                               queue, then the child forks a grandchild
+//                               that logs nothing; then the parent "parent 0"
+//   exit_writer FILE fork-full-queue  the backend held in a sink's write()
+//                               while this thread's queue fills (drop
+//                               policy), then fork(); the child logs one
+//                               record, which its full queue drops
 //   exit_writer DIR handler-exit      a FileSink DIR/app.log whose retention
 //                               fails at start (directories in the way);
 //                               the error handler, on the worker's thread,
@@ -117,6 +130,72 @@ int fork_and_log(const char* file, bool started, const sluice::Options& options)
   return 0;
 }
 
+// Holds the backend thread in write() until released.
+class GateSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override {
+    entered.store(true);
+    while (!released.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::atomic<bool> entered{false};
+  std::atomic<bool> released{false};
+};
+
+// fork-full-queue (see the top). Exit status 0, or what went wrong.
+int fork_with_full_queue(const char* file, sluice::Options options) {
+  sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
+      file, std::make_shared<sluice::PatternFormatter>("{logger} {message}")));
+  auto gate = std::make_shared<GateSink>();
+  sluice::Logger& gated = sluice::get_logger("gate");
+  gated.set_propagate(false);
+  gated.add_sink(gate);
+  sluice::Logger& parent = sluice::get_logger("parent");
+  sluice::Logger& child_log = sluice::get_logger("child");  // made before the fork
+  options.queue_policy = sluice::QueuePolicy::drop;
+  options.queue_capacity = 4096;
+  sluice::start(options);
+  SLUICE_INFO(gated, "{}", 0);
+  while (!gate->entered.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Far more than 4 KiB: the queue is full, and stays so while the gate holds.
+  for (int i = 0; i < 1000; ++i) SLUICE_INFO(parent, "{}", i);
+  const pid_t child = fork();
+  if (child < 0) return 20;
+  if (child == 0) {
+    alarm(30);
+    SLUICE_INFO(child_log, "{}", 0);
+    return 0;
+  }
+  gate->released.store(true);
+  int status = 0;
+  if (waitpid(child, &status, 0) != child) return 22;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return 23;
+  return 0;
+}
+
+// fork-twice (see the top). Exit status 0, or what went wrong.
+int fork_twice(const char* file, const sluice::Options& options) {
+  sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
+      file, std::make_shared<sluice::PatternFormatter>("{logger} {message}")));
+  sluice::start(options);  // this thread has no queue yet
+  const pid_t child = fork();
+  if (child < 0) return 20;
+  if (child == 0) {
+    alarm(30);
+    SLUICE_INFO(sluice::get_logger("child"), "{}", 0);
+    const pid_t grandchild = fork();
+    if (grandchild < 0) return 24;
+    if (grandchild == 0) return 0;  // logs nothing
+    int status = 0;
+    if (waitpid(grandchild, &status, 0) != grandchild) return 25;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 26;
+  }
+  int status = 0;
+  if (waitpid(child, &status, 0) != child) return 22;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return 23;
+  SLUICE_INFO(sluice::get_logger("parent"), "{}", 0);
+  return 0;
+}
+
 void log_sequence(int count) {
   sluice::Logger& log = sluice::get_logger("exit");
   for (int seq = 0; seq < count; ++seq) SLUICE_INFO(log, "seq {}", seq);
@@ -126,11 +205,14 @@ void log_sequence(int count) {
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr,
-                 "usage: exit_writer FILE main|threads\n"
-                 "       exit_writer DIR "
-                 "binary-rotation|text-rotation|blocked-rotation|binary-zstd|handler-exit\n"
-                 "       exit_writer FILE backend-handler-exit|fork-running|fork-unstarted\n");
+    std::fprintf(
+        stderr,
+        "usage: exit_writer FILE main|threads\n"
+        "       exit_writer DIR "
+        "binary-rotation|text-rotation|blocked-rotation|binary-zstd|binary-zstd-handler-exit|"
+        "handler-exit\n"
+        "       exit_writer FILE backend-handler-exit|fork-running|fork-unstarted|fork-twice|"
+        "fork-full-queue\n");
     return 2;
   }
   const std::string mode = argv[2];
@@ -154,6 +236,21 @@ int main(int argc, char** argv) {
     file_options.rotation = rotation;
     sluice::root_logger().add_sink(std::make_shared<sluice::FileSink>(
         dir / "app.log", std::make_shared<sluice::PatternFormatter>("{message}"), file_options));
+    for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
+  }
+  if (mode == "binary-zstd-handler-exit") {
+    // The exit's stop() runs on the backend thread (as in
+    // backend-handler-exit), with the .slog.zst's frame open since the flush.
+    sluice::set_error_handler([](std::string_view) { std::exit(3); });
+    sluice::root_logger().add_sink(
+        std::make_shared<sluice::BinaryFileSink>(std::filesystem::path(argv[1]) / "app.slog.zst"));
+    sluice::Logger& bad = sluice::get_logger("bad");
+    bad.set_propagate(false);
+    bad.add_sink(std::make_shared<ThrowingSink>());
+    sluice::start(options);
+    log_sequence(kRotationRecords);
+    sluice::flush();
+    SLUICE_INFO(bad, "the sink throws");
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
   }
   if (mode == "backend-handler-exit") {
@@ -181,6 +278,8 @@ int main(int argc, char** argv) {
     sluice::flush();  // idle since: the frame stays open until the exit
     return 0;
   }
+  if (mode == "fork-full-queue") return fork_with_full_queue(argv[1], options);
+  if (mode == "fork-twice") return fork_twice(argv[1], options);
   if (mode.starts_with("fork-")) return fork_and_log(argv[1], mode == "fork-running", options);
   if (mode.ends_with("-rotation")) {
     if (mode == "blocked-rotation") {

@@ -196,6 +196,19 @@ TEST_CASE("a live-compressed binary log is whole zstd once the process has exite
   require_seq(binary_messages({dir / "logs/app.slog.zst"}));
 }
 
+TEST_CASE("an exit on the backend thread (an error handler's) closes a .slog.zst's zstd frame") {
+  // The exit's stop() there only flushed the sinks: the frame stayed open,
+  // and `zstd -t` failed on the file ('premature end').
+  sluice::testing::TempDir dir("sluice-exit");
+  fs::create_directories(dir / "logs");
+  const int status = run_writer(dir.file("logs"), "binary-zstd-handler-exit");
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 3);
+  // read_log() requires the last zstd frame to be closed.
+  require_seq(binary_messages({dir / "logs/app.slog.zst"}));
+}
+
 TEST_CASE("a fork() child of a running backend never blocks, writes nothing twice, and says so") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
