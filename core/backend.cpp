@@ -94,15 +94,21 @@ void Backend::after_fork_in_child() noexcept {
   // may have held it at the fork, and no thread here will ever release it.
   accepting_.store(false, std::memory_order_release);
   running_.store(false, std::memory_order_release);
+  // What this process logs from here is told from what its parent (or, in
+  // a fork of a fork, its grandparent) had: a record published or dropped
+  // on the forking thread's queue, or a queue made by a thread of its own.
   fork_queue_ = tls_thread_queue;
   fork_position_ = fork_queue_ != nullptr ? fork_queue_->published_position() : 0;
+  fork_dropped_ = fork_queue_ != nullptr ? fork_queue_->dropped() : 0;
+  adopted_in_forked_child_.store(false, std::memory_order_release);
   forked_child_.store(true, std::memory_order_release);
 }
 
 void Backend::report_records_of_forked_child() const {
   const bool logged =
       adopted_in_forked_child_.load(std::memory_order_acquire) ||
-      (fork_queue_ != nullptr && fork_queue_->published_position() != fork_position_);
+      (fork_queue_ != nullptr && (fork_queue_->published_position() != fork_position_ ||
+                                  fork_queue_->dropped() != fork_dropped_));
   if (!logged) return;
   try {
     // Not through the error reporter: its lock may have been held at the fork.

@@ -206,10 +206,11 @@ class Backend {
   std::shared_mutex flush_gate_;
   std::atomic<bool> started_once_{false};
   // Set by after_fork_in_child(), with the forking thread's queue and its
-  // position then, to tell at exit whether the child logged.
+  // position and drop count then, to tell at exit whether the child logged.
   std::atomic<bool> forked_child_{false};
   const ThreadQueue* fork_queue_ = nullptr;
   std::uint64_t fork_position_ = 0;
+  std::uint64_t fork_dropped_ = 0;
   std::atomic<bool> adopted_in_forked_child_{false};
   std::atomic<bool> accepting_{false};
   std::atomic<bool> stop_requested_{false};

@@ -227,6 +227,42 @@ TEST_CASE("a fork() child of a running backend never blocks, writes nothing twic
         "whose backend had started (docs/design.md, \"fork()\")\n");
 }
 
+TEST_CASE("a fork() child's child that logged nothing says nothing at exit") {
+  // The child logged (its thread's first record made a queue), the
+  // grandchild did not: the grandchild took the child's mark for its own,
+  // and said too that its records were not written.
+  sluice::testing::TempDir dir("sluice-exit");
+  const std::string file = dir.file("fork.log");
+  const std::string err = dir.file("stderr");
+  const int status = run_writer(file, "fork-twice", err);
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  const auto by_logger = read_by_logger(file);
+  REQUIRE(by_logger.size() == 1);
+  require_sequence(by_logger.at("parent"), 1);
+  // One report: the child's.
+  CHECK(sluice::testing::read_bytes(err) ==
+        "sluice: records logged in this process were not written: it is a fork() child of one "
+        "whose backend had started (docs/design.md, \"fork()\")\n");
+}
+
+TEST_CASE("a fork() child whose every record was dropped says so at exit") {
+  // Its queue was full at the fork: the record it logged was dropped, the
+  // queue's published position never moved, and the child said nothing.
+  sluice::testing::TempDir dir("sluice-exit");
+  const std::string file = dir.file("fork.log");
+  const std::string err = dir.file("stderr");
+  const int status = run_writer(file, "fork-full-queue", err);
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 0);
+  CHECK(read_by_logger(file).count("child") == 0);
+  CHECK(sluice::testing::read_bytes(err) ==
+        "sluice: records logged in this process were not written: it is a fork() child of one "
+        "whose backend had started (docs/design.md, \"fork()\")\n");
+}
+
 TEST_CASE("a fork() child of a process whose backend never started runs a backend of its own") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
