@@ -24,7 +24,8 @@ class Formatter {
 enum class TimeZone { utc, local };
 
 /// A pattern of literal text and {token} placeholders; see docs/patterns.md.
-/// Throws sluice::Error for an unknown token or an unbalanced brace.
+/// Throws sluice::Error for an unknown token, an invalid spec (`{level:x8}`;
+/// docs/patterns.md) or an unbalanced brace, naming the offset in the pattern.
 class PatternFormatter final : public Formatter {
  public:
   static constexpr std::string_view default_pattern =
