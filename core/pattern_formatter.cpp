@@ -81,7 +81,18 @@ constexpr std::array<NamedKind, 13> kTokenNames{{
     message += ": ";
     message += hint;
   }
-  throw Error(message);
+  // The pattern's control bytes as \xHH: a NUL cut what() short, and a
+  // newline or a terminal escape went raw to whoever prints the error.
+  std::string printable;
+  for (const char ch : message) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte == 0x7f) {
+      detail::append_hex_escape(byte, printable);
+    } else {
+      printable += ch;
+    }
+  }
+  throw Error(printable);
 }
 
 // "[<|>|^]width", width 1..kMaxWidth; false if `spec` is anything else.

@@ -233,6 +233,9 @@ TEST_CASE("pattern errors name the problem, the offset and the pattern") {
   CHECK(error_of("level}") == "unmatched '}' at offset 5 in \"level}\"");
   CHECK(error_of("}}}") == "unmatched '}' at offset 2 in \"}}}\"");
   CHECK(error_of("{level}}") == "unmatched '}' at offset 7 in \"{level}}\"");
+  // Control bytes are escaped: a NUL cut the message short.
+  CHECK(error_of(std::string_view("{mes\0sage}\n", 11)) ==
+        "unknown pattern token '{mes\\x00sage}' at offset 0 in \"{mes\\x00sage}\\x0a\"");
 
   const std::string hint = ": expected <, > or ^ and a width from 1 to 1024";
   CHECK(error_of("{level:x8}") ==
