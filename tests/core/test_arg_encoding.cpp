@@ -250,6 +250,33 @@ TEST_CASE("a char array without a NUL logs its own bytes only") {
   CHECK(records[0].fields == Fields{{"code", "abc"}});
 }
 
+// An array declared without its size (`extern const char version[];` in a
+// header, defined in one .cpp) is a string fmt formats, but it did not
+// compile (the backend's decoder took sizeof of it), and its extent, 0,
+// taken as its size would have logged it as "". Its text runs to its NUL.
+namespace unbounded {
+extern const char kVersion[];
+}
+
+TEST_CASE("a char array of unknown size logs up to its NUL") {
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("char_array");
+  SLUICE_INFO(log, "[{}]", unbounded::kVersion, sluice::kv<"version">(unbounded::kVersion));
+  sluice::flush();
+
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "[1.2.3]");
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{"version", "1.2.3"}});
+}
+
+namespace unbounded {
+// Defined after its use: up to here the test saw `const char[]`, as a
+// translation unit that includes only the declaration does.
+extern const char kVersion[] = "1.2.3";
+}  // namespace unbounded
+
 // The backend formats a custom value from a copy of its bytes. On the
 // backend thread's stack, a value as large as a queue allows (up to 2 GiB)
 // overflowed it: the process died with SIGSEGV in format_custom.

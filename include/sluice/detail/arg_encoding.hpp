@@ -343,11 +343,13 @@ inline std::string_view as_string_view(const char* s) noexcept {
 
 /// The text of a string-like argument. A char array holds at most its own
 /// size: up to its first NUL, or all of it when it has none (a fixed-width
-/// field filled to the brim), never the bytes that follow it in memory. (An
-/// overload for arrays would lose to the const char* one.)
+/// field filled to the brim), never the bytes that follow it in memory. One
+/// of unknown size (`extern const char version[];`) has no size to bound it
+/// (its extent reads 0): up to its NUL, as a const char*. (An overload for
+/// arrays would lose to the const char* one.)
 template <class T>
 inline std::string_view string_arg(const T& s) noexcept {
-  if constexpr (std::is_array_v<T>) {
+  if constexpr (std::is_bounded_array_v<T>) {
     const std::string_view whole(s, std::extent_v<T>);
     return whole.substr(0, whole.find('\0'));
   } else {

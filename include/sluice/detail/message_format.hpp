@@ -64,7 +64,14 @@ decoded_t<A> decode_one(const std::byte*& p) {
   using T = value_type_t<A>;
   constexpr ArgKind kind = kind_of<T>();
   const std::byte* at = p;
-  p += kind == ArgKind::string ? 4 + load_as<std::uint32_t>(at) : fixed_encoded_size<T>();
+  // Not a ?: expression: both of its arms would be instantiated, and
+  // fixed_encoded_size takes sizeof(T), which a char array of unknown size
+  // (`extern const char version[];`) does not have.
+  if constexpr (kind == ArgKind::string) {
+    p += 4 + load_as<std::uint32_t>(at);
+  } else {
+    p += fixed_encoded_size<T>();
+  }
   if constexpr (is_field<std::remove_cvref_t<A>>::value) {
     return SkippedField{};
   } else if constexpr (kind == ArgKind::string) {
