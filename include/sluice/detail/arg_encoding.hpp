@@ -50,11 +50,14 @@ template <class T>
 inline constexpr bool is_wide_char_v = std::is_same_v<T, wchar_t> || std::is_same_v<T, char8_t> ||
                                        std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t>;
 
-// A pointer to wide or UTF characters is a string, not an address to log.
+// A pointer to wide or UTF characters is a string, not an address to log;
+// so is an array of them (L"...", u8"..."), which would otherwise get the
+// generic "not loggable" advice, none of which applies to it.
 template <class T>
-inline constexpr bool is_wide_text_v = is_wide_char_v<T> ||
-                                       (std::is_pointer_v<T> &&
-                                        is_wide_char_v<std::remove_cv_t<std::remove_pointer_t<T>>>);
+inline constexpr bool is_wide_text_v =
+    is_wide_char_v<T> ||
+    (std::is_pointer_v<T> && is_wide_char_v<std::remove_cv_t<std::remove_pointer_t<T>>>) ||
+    (std::is_array_v<T> && is_wide_char_v<std::remove_cv_t<std::remove_all_extents_t<T>>>);
 
 template <class T>
 inline constexpr bool has_fmt_formatter_v = fmt::has_formatter<T, fmt::format_context>::value;
