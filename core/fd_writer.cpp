@@ -164,6 +164,21 @@ void FdWriter::throw_write_error() {
   throw Error(message);
 }
 
+int open_fd(const char* path, int flags, unsigned mode) noexcept {
+  int fd = -1;
+  do {
+    fd = ::open(path, flags | O_CLOEXEC, static_cast<::mode_t>(mode));
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0 || fd > STDERR_FILENO) return fd;
+  // A standard stream was closed: leave its number free, so that writes to
+  // it fail (EBADF) instead of landing in this file.
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  const int error = errno;
+  ::close(fd);
+  errno = error;
+  return moved;
+}
+
 std::string quoted(const std::filesystem::path& path) { return '"' + path.string() + '"'; }
 
 int open_log_file(const std::filesystem::path& path, bool truncate, bool create_directories) {
@@ -175,11 +190,8 @@ int open_log_file(const std::filesystem::path& path, bool truncate, bool create_
                   quoted(path) + ": " + error.message());
     }
   }
-  const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0);
-  int fd = -1;
-  do {
-    fd = ::open(path.c_str(), flags, 0644);
-  } while (fd < 0 && errno == EINTR);
+  const int flags = O_WRONLY | O_CREAT | O_APPEND | (truncate ? O_TRUNC : 0);
+  const int fd = open_fd(path.c_str(), flags, 0644);
   if (fd < 0) {
     const int error = errno;
     throw Error("cannot open log file " + quoted(path) + ": " + os_error_text(error));

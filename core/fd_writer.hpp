@@ -97,6 +97,12 @@ class FdWriter {
   std::uint64_t discarded_bytes_ = 0;
 };
 
+/// open(2) with O_CLOEXEC added, retrying EINTR; -1 with errno set on
+/// failure. Never returns 0, 1 or 2: in a process started with stdout closed
+/// (`app >&-`), a log file opened as descriptor 1 also received every line
+/// the console sink wrote to "stdout", and a file opened as 2 got stderr's.
+int open_fd(const char* path, int flags, unsigned mode) noexcept;
+
 /// Opens `path` for appending (O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode
 /// 0644 before umask), emptying it first if `truncate`.
 /// @throws sluice::Error `cannot open log file "<path>": <OS error>`

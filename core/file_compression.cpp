@@ -35,10 +35,7 @@ class Fd {
 std::string os_error(int error) { return std::generic_category().message(error); }
 
 int open_or_throw(const std::filesystem::path& path, int flags, const char* what) {
-  int fd = -1;
-  do {
-    fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
-  } while (fd < 0 && errno == EINTR);
+  const int fd = open_fd(path.c_str(), flags, 0644);
   if (fd < 0)
     throw Error(std::string("cannot ") + what + ' ' + quoted(path) + ": " + os_error(errno));
   return fd;
@@ -125,7 +122,7 @@ void compress_file(const std::filesystem::path& from, const std::filesystem::pat
 }
 
 void sync_directory(const std::filesystem::path& dir) noexcept {
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int fd = open_fd(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY, 0);
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);

@@ -2,8 +2,10 @@
 // pseudo-terminal, and the bytes that arrive there are checked exactly.
 
 #include <catch2/catch.hpp>
+#include <sluice/error.hpp>
 #include <sluice/formatter.hpp>
 #include <sluice/sinks/console_sink.hpp>
+#include <sluice/sinks/file_sink.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,6 +22,7 @@
 #include <string>
 
 #include "record_fixture.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -304,4 +307,53 @@ TEST_CASE("without a formatter the default pattern is used") {
     sink.write(record.build<kInfo>(RecordMeta{}));
   }  // the destructor flushes
   CHECK(out.text() == "2026-11-23T11:50:51.123456789Z INFO     app.db: i\n");
+}
+
+namespace {
+
+// Closes descriptor `target` until destroyed, as `app >&-` starts a process.
+class ClosedFd {
+ public:
+  explicit ClosedFd(int target) : target_(target), saved_(::dup(target)) {
+    std::fflush(nullptr);
+    REQUIRE(saved_ >= 0);
+    REQUIRE(::close(target_) == 0);
+  }
+  ~ClosedFd() {
+    ::dup2(saved_, target_);
+    ::close(saved_);
+  }
+  ClosedFd(const ClosedFd&) = delete;
+  ClosedFd& operator=(const ClosedFd&) = delete;
+
+ private:
+  int target_;
+  int saved_;
+};
+
+}  // namespace
+
+TEST_CASE("a closed stdout is a write error, not a log file opened after it") {
+  // The file sink used to get descriptor 1, the lowest free one, and the
+  // console's lines went into the log file beside the file sink's own.
+  sluice::testing::TempDir dir("sluice-console");
+  ConsoleOptions options;
+  options.color = ColorMode::never;
+  std::string console_error = "(no error)";
+  {
+    const ClosedFd closed(STDOUT_FILENO);
+    ConsoleSink console(options, simple_formatter());
+    sluice::FileSink file(dir / "app.log", simple_formatter());
+    RecordFixture record;
+    console.write(record.build<kWarning>(RecordMeta{}));
+    file.write(record.build<kInfo>(RecordMeta{}));
+    file.flush();
+    try {
+      console.flush();
+    } catch (const sluice::Error& e) {
+      console_error = e.what();
+    }
+  }
+  CHECK(read_file(dir / "app.log") == "INFO i\n");
+  CHECK(console_error == "cannot write to stdout: Bad file descriptor (10 bytes kept for retry)");
 }
