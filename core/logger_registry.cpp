@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sluice/error.hpp"
+
 namespace sluice {
 
 Logger::Logger(std::string name, Logger* parent, std::uint32_t id)
@@ -111,7 +113,7 @@ std::optional<Level> LoggerRegistry::level_of(const Logger& logger) const {
 }
 
 void LoggerRegistry::add_sink(Logger& logger, std::shared_ptr<Sink> sink) {
-  if (!sink) return;
+  if (!sink) throw Error("cannot add a null sink to logger \"" + logger.name() + '"');
   std::lock_guard lock(mutex_);
   logger.sinks_.push_back(std::move(sink));
   version_.fetch_add(1, std::memory_order_acq_rel);
@@ -142,7 +144,7 @@ void LoggerRegistry::set_propagate(Logger& logger, bool propagate) {
 
 void LoggerRegistry::set_routing(Logger& logger, std::vector<std::shared_ptr<Sink>> sinks,
                                  bool propagate) {
-  std::erase(sinks, nullptr);  // as add_sink() ignores a null sink
+  std::erase(sinks, nullptr);  // the backend dereferences every sink
   std::lock_guard lock(mutex_);
   logger.sinks_ = std::move(sinks);
   logger.propagate_.store(propagate, std::memory_order_relaxed);

@@ -143,3 +143,11 @@ TEST_CASE("a name with a leading dot has the root as its parent (no logger named
   sluice::root_logger().set_level(Level::error);
   CHECK(dotted.effective_level() == Level::error);
 }
+
+TEST_CASE("add_sink of a null sink is an error, not a silent no-op") {
+  // A sink factory that returned null left the logger without output and
+  // nothing said why.
+  sluice::Logger& log = sluice::get_logger("nullsink");
+  CHECK_THROWS_WITH(log.add_sink(nullptr), "cannot add a null sink to logger \"nullsink\"");
+  CHECK(log.sinks().empty());
+}
