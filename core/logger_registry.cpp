@@ -115,6 +115,9 @@ std::optional<Level> LoggerRegistry::level_of(const Logger& logger) const {
 void LoggerRegistry::add_sink(Logger& logger, std::shared_ptr<Sink> sink) {
   if (!sink) throw Error("cannot add a null sink to logger \"" + logger.name() + '"');
   std::lock_guard lock(mutex_);
+  // Once only, as Python's addHandler: sinks() listed a sink added twice
+  // twice, though records reach it once.
+  if (std::find(logger.sinks_.begin(), logger.sinks_.end(), sink) != logger.sinks_.end()) return;
   logger.sinks_.push_back(std::move(sink));
   version_.fetch_add(1, std::memory_order_acq_rel);
 }

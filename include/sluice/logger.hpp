@@ -48,8 +48,8 @@ class Logger {
   void clear_level();
 
   /// Sinks attached to this logger. Records also go to the ancestors' sinks
-  /// unless propagation is off (Python's `propagate`). A null sink throws
-  /// sluice::Error.
+  /// unless propagation is off (Python's `propagate`). Adding a sink the
+  /// logger has already does nothing; a null sink throws sluice::Error.
   void add_sink(std::shared_ptr<Sink> sink);
   void remove_sink(const std::shared_ptr<Sink>& sink);
   void clear_sinks();

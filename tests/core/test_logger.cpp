@@ -151,3 +151,13 @@ TEST_CASE("add_sink of a null sink is an error, not a silent no-op") {
   CHECK_THROWS_WITH(log.add_sink(nullptr), "cannot add a null sink to logger \"nullsink\"");
   CHECK(log.sinks().empty());
 }
+
+TEST_CASE("adding a sink a logger already has changes nothing, as Python's addHandler") {
+  sluice::Logger& log = sluice::get_logger("twice");
+  auto sink = std::make_shared<sluice::CaptureSink>();
+  log.add_sink(sink);
+  log.add_sink(sink);
+  REQUIRE(log.sinks().size() == 1);
+  log.remove_sink(sink);
+  CHECK(log.sinks().empty());
+}
