@@ -1,6 +1,7 @@
 #include "fd_writer.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,6 +129,11 @@ std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
       written += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait_writable()) {
+      // O_NONBLOCK set on a shared stdout by another process: wait as a
+      // blocking descriptor would, rather than fail and later discard lines
+      // that a slow reader would have taken.
+      continue;
     } else {
       error_ = n < 0 ? errno : -1;
       if (error_ == EPIPE) sigpipe.take_back();
@@ -135,6 +141,17 @@ std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
     }
   }
   return written;
+}
+
+bool FdWriter::wait_writable() const noexcept {
+  pollfd ready{fd_, POLLOUT, 0};
+  int n = 0;
+  do {
+    n = ::poll(&ready, 1, -1);
+  } while (n < 0 && errno == EINTR);
+  if (n > 0) return true;
+  errno = EAGAIN;  // the error reported is still the write's
+  return false;
 }
 
 bool FdWriter::drain() noexcept {

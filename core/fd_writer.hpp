@@ -12,7 +12,8 @@
 namespace sluice::detail {
 
 /// Buffers whole lines for one file descriptor (which it does not own) and
-/// writes them with write(2), resuming partial writes and retrying EINTR.
+/// writes them with write(2), resuming partial writes, retrying EINTR, and
+/// waiting (poll) on EAGAIN as a write to a blocking descriptor would.
 ///
 /// A failed write (ENOSPC, EIO, EPIPE...) throws sluice::Error but loses
 /// nothing it can keep: the unwritten bytes stay buffered, up to max_pending
@@ -80,6 +81,8 @@ class FdWriter {
   // Writes `bytes` until done or a write fails (error_ set then); returns
   // how many were written.
   std::size_t write_fully(std::string_view bytes) noexcept;
+  // After EAGAIN: true once the descriptor takes bytes again.
+  bool wait_writable() const noexcept;
   [[noreturn]] void throw_write_error();
   static bool is_pipe_or_socket(int fd) noexcept;
 

@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "record_fixture.hpp"
 #include "temp_dir.hpp"
@@ -356,4 +358,45 @@ TEST_CASE("a closed stdout is a write error, not a log file opened after it") {
   }
   CHECK(read_file(dir / "app.log") == "INFO i\n");
   CHECK(console_error == "cannot write to stdout: Bad file descriptor (10 bytes kept for retry)");
+}
+
+TEST_CASE("a non-blocking stdout waits for a slow reader instead of failing with EAGAIN") {
+  // O_NONBLOCK belongs to the open file description, which a parent process
+  // (a node.js wrapper, some CI runners) may have set on the shared pipe.
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  REQUIRE(::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK) == 0);
+  std::string received;
+  std::thread reader([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the pipe fills first
+    char chunk[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fds[0], chunk, sizeof chunk)) > 0) {
+      received.append(chunk, static_cast<std::size_t>(n));
+    }
+  });
+  std::string expected;
+  std::string error = "(no error)";
+  {
+    Redirect redirect(STDOUT_FILENO, fds[1]);
+    ::close(fds[1]);  // the reader sees the end once stdout is given back
+    ConsoleOptions options;
+    options.color = ColorMode::never;
+    ConsoleSink sink(options, simple_formatter());
+    RecordFixture record;
+    try {
+      for (int i = 0; i < 40000; ++i) {  // 400,000 bytes: more than a pipe holds
+        expected += "WARNING w\n";
+        sink.write(record.build<kWarning>(RecordMeta{}));
+      }
+      sink.flush();
+    } catch (const sluice::Error& e) {
+      error = e.what();
+    }
+  }
+  reader.join();
+  ::close(fds[0]);
+  CHECK(error == "(no error)");
+  CHECK(received.size() == expected.size());
+  CHECK(received == expected);
 }

@@ -25,8 +25,9 @@ struct ConsoleOptions {
 /// their file descriptors, not the C streams). Output is buffered per stream
 /// and written on flush(); when split by level, records keep their order even
 /// if both streams reach the same terminal. The colour decision is made once,
-/// in the constructor. A failed write(2) throws sluice::Error and keeps the
-/// bytes for the next call (up to 1 MiB).
+/// in the constructor. A stream someone made non-blocking is waited for, as
+/// a blocking one would be. A failed write(2) throws sluice::Error and keeps
+/// the bytes for the next call (up to 1 MiB).
 class ConsoleSink final : public FormattedSink {
  public:
   explicit ConsoleSink(ConsoleOptions options = {},
