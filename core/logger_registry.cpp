@@ -51,6 +51,13 @@ Logger& LoggerRegistry::create(std::string name, Logger* parent) {
   // Logger's constructor is private, so no make_unique.
   storage_.push_back(std::unique_ptr<Logger>(new Logger(std::move(name), parent, id)));
   Logger& logger = *storage_.back();
+  // A new logger has no level and no children yet: it takes its parent's,
+  // and nothing else changes (recomputing every logger here made creating
+  // n loggers quadratic).
+  if (parent != nullptr) {
+    logger.effective_level_.store(parent->effective_level_.load(std::memory_order_relaxed),
+                                  std::memory_order_relaxed);
+  }
   by_id_.push_back(&logger);
   by_name_.emplace(logger.name_, &logger);
   return logger;
@@ -75,7 +82,6 @@ Logger& LoggerRegistry::get(std::string_view name) {
     auto it = by_name_.find(prefix);
     Logger* logger = it != by_name_.end() ? it->second : &create(std::string(prefix), parent);
     if (dot == std::string_view::npos) {
-      recompute_levels();
       version_.fetch_add(1, std::memory_order_acq_rel);
       return *logger;
     }
