@@ -728,6 +728,9 @@ void Backend::flush_sinks(bool retry_failed_now) {
   if (!failed_flushes_.empty() &&
       (retry_failed_now || now - flush_failed_at_ >= flush_retry_ticks_)) {
     for (auto& sink : failed_flushes_) {
+      // One that no logger has any more is let go: the application gave up
+      // on it, and retrying kept reporting its failures and kept it alive.
+      if (!registry_.has_sink(sink)) continue;
       if (std::find(dirty.begin(), dirty.end(), sink) == dirty.end()) dirty.push_back(sink);
     }
     failed_flushes_.clear();

@@ -145,6 +145,13 @@ std::vector<std::shared_ptr<Sink>> LoggerRegistry::sinks_of(const Logger& logger
   return logger.sinks_;
 }
 
+bool LoggerRegistry::has_sink(const std::shared_ptr<Sink>& sink) const {
+  std::lock_guard lock(mutex_);
+  return std::any_of(by_id_.begin(), by_id_.end(), [&](const Logger* logger) {
+    return std::find(logger->sinks_.begin(), logger->sinks_.end(), sink) != logger->sinks_.end();
+  });
+}
+
 void LoggerRegistry::set_propagate(Logger& logger, bool propagate) {
   std::lock_guard lock(mutex_);
   logger.propagate_.store(propagate, std::memory_order_relaxed);

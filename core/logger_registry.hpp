@@ -39,6 +39,8 @@ class LoggerRegistry {
   void remove_sink(Logger& logger, const std::shared_ptr<Sink>& sink);
   void clear_sinks(Logger& logger);
   std::vector<std::shared_ptr<Sink>> sinks_of(const Logger& logger) const;
+  /// Whether any logger has `sink`.
+  bool has_sink(const std::shared_ptr<Sink>& sink) const;
   void set_propagate(Logger& logger, bool propagate);
   /// Replaces the logger's sinks and its propagation in one step, so that
   /// the backend, which routes each record when it takes it, never sees

@@ -573,6 +573,31 @@ TEST_CASE("a sink whose flush fails is tried again every 10 ms while idle, not a
   CHECK(errors.taken().front() == "flush failing sink: flush failed: no space left");
 }
 
+TEST_CASE("a sink whose flush failed is let go once no logger has it") {
+  // The application removed it after its failures (a full disk, a closed
+  // pipe): the backend still flushed it every 10 ms, reported and counted
+  // each failure, and kept it alive (its file open) until stop().
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<FlushFailingSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  SLUICE_INFO(log, "one");
+  sluice::flush();  // fails (and may be retried once 10 ms have passed)
+  REQUIRE(sink->flushes() >= 1);
+  log.remove_sink(sink);
+  sluice::flush();  // a flush request retries failed sinks at once
+  const int flushes = sink->flushes();
+  std::this_thread::sleep_for(200ms);
+  CHECK(sink->flushes() == flushes);
+  const std::weak_ptr<FlushFailingSink> weak = sink;
+  sink.reset();
+  SLUICE_INFO(sluice::get_logger("other"), "two");  // routes are resolved again
+  sluice::flush();
+  CHECK(weak.expired());
+  CHECK(errors.taken() ==
+        std::vector<std::string>{"flush failing sink: flush failed: no space left"});
+}
+
 TEST_CASE("stop reports the errors still held back, whatever their windows") {
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
