@@ -527,14 +527,31 @@ std::size_t Backend::drain_once(bool force) {
     }
     if (oldest->head->timestamp > cutoff &&
         !clock_.stamped_before_step_back(oldest->head->timestamp)) {
-      next_due_ = oldest->head->timestamp + window_ticks_;
-      break;
+      // A head stamped before the system clock was stepped back looks newer
+      // than every record logged after the step, so it is rarely the
+      // oldest: while another queue keeps a record inside the window, it
+      // would wait for as long as the step.
+      QueueState* stepped = stamped_before_step_back_head();
+      if (stepped == nullptr) {
+        next_due_ = oldest->head->timestamp + window_ticks_;
+        break;
+      }
+      oldest = stepped;
     }
     processed += process_run(*oldest, run_limit(*oldest, cutoff), kMaxRecordsPerPass - processed);
   }
   for (QueueState& state : queues_) state.queue->release_consumed();
   processed_.fetch_add(processed, std::memory_order_relaxed);
   return processed;
+}
+
+Backend::QueueState* Backend::stamped_before_step_back_head() noexcept {
+  for (QueueState& state : queues_) {
+    if (state.head != nullptr && clock_.stamped_before_step_back(state.head->timestamp)) {
+      return &state;
+    }
+  }
+  return nullptr;
 }
 
 void Backend::peek_heads() {

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -957,6 +958,66 @@ TEST_CASE("with the system clock, a record stamped before the clock was stepped 
   CHECK(records[0].message == "before the step");
   CHECK(records[1].message == "after the step");
   sluice::stop();
+}
+
+TEST_CASE(
+    "with the system clock, a record stamped before a step back is not held while another "
+    "thread keeps logging") {
+  // The record stamped before the step looks an hour newer than the ones
+  // another thread logs after it. Only the oldest head was checked for such
+  // a stamp: while the other thread's queue always held a record inside the
+  // reorder window (a thread that keeps logging), that record was the
+  // oldest, the pass stopped there, and the record from before the step
+  // waited for the hour, holding the records behind it in its queue. The
+  // window of 1 s keeps the other thread's records inside it for the test;
+  // with the default 20 us a thread that logs every few microseconds does
+  // the same.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  sluice::Options options;
+  options.clock = sluice::ClockChoice::system;
+  options.reorder_window = 1s;
+  sluice::start(options);
+  static constexpr sluice::detail::CallSite kBeforeStep{
+      "before the step", __FILE__, "test", __LINE__, sluice::Level::info,
+      nullptr,           0,        0,      nullptr,  nullptr};
+  sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
+  REQUIRE(queue != nullptr);
+  // Prepared now, published once the other thread has logged.
+  constexpr std::size_t kSize = sizeof(sluice::detail::RecordHeader);
+  std::byte* out = queue->prepare_write(kSize);
+  REQUIRE(out != nullptr);
+  const auto written_before_step = [&] {
+    const auto records = capture->records();
+    return std::any_of(records.begin(), records.end(),
+                       [](const auto& record) { return record.message == "before the step"; });
+  };
+  std::atomic<bool> logging{false};
+  std::atomic<bool> seen_while_logging{false};
+  std::atomic<std::size_t> logged{0};
+  std::thread other([&] {
+    const auto deadline = std::chrono::steady_clock::now() + 3s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      SLUICE_INFO(log, "after the step {}", logged.load());
+      logged.fetch_add(1);
+      logging.store(true);
+      if (logged.load() % 64 == 0 && written_before_step()) {
+        seen_while_logging.store(true);
+        break;
+      }
+      std::this_thread::sleep_for(50us);
+    }
+  });
+  while (!logging.load()) std::this_thread::yield();
+  const sluice::detail::RecordHeader header{
+      kSize, log.id(), sluice::detail::system_clock_ns() + 3'600'000'000'000, &kBeforeStep};
+  std::memcpy(out, &header, kSize);
+  queue->commit_write(kSize);
+  other.join();
+  CHECK(seen_while_logging.load());
+  sluice::stop();
+  CHECK(written_before_step());
+  CHECK(capture->size() == logged.load() + 1);
 }
 
 namespace {
