@@ -276,7 +276,7 @@ TEST_CASE("a resync slews a small difference from the wall clock: no converted t
   CHECK(clock.to_wall_ns(4'004'000) - clock.to_wall_ns(4'002'000) == 1'000);
 }
 
-TEST_CASE("an offset change over the step threshold steps; at the threshold it is slewed") {
+TEST_CASE("an offset change over the step threshold steps, one at the threshold is slewed") {
   // 1 ms interval, 0.5 ns per tick. The wall clock moves 1,000,001 ns
   // against the monotonic one: a step. 1,000,000 ns: slewed, at most half
   // the rate per tick (the slope 0.75 or 0.25 instead of 0.5).

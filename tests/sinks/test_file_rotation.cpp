@@ -251,7 +251,8 @@ TEST_CASE("daily rotation by the records' timestamps, timestamp names", "[rotati
   CHECK(read_log(dir / "app.log") == lines(5, 6));
 }
 
-TEST_CASE("size and time together: whichever comes first; same-second names get _N", "[rotation]") {
+TEST_CASE("size and time together: whichever comes first, and same-second names get _N",
+          "[rotation]") {
   const TempDir dir("sluice-rotation");
   FileOptions options;
   options.rotation.max_bytes = 20;

@@ -110,7 +110,7 @@ TEST_CASE("sluice-redact: an input that opens but cannot be read is named, the o
   CHECK(s.read("err") == "sluice-redact: cannot read missing: No such file or directory\n");
 }
 
-TEST_CASE("sluice-redact: -- ends the options; --config without a FILE says so") {
+TEST_CASE("sluice-redact: -- ends the options, and --config without a FILE says so") {
   const Scratch s;
   s.write("-x.log", "password=hunter2\n");
   CHECK(s.run("-- -x.log") == 0);
