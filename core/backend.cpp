@@ -143,6 +143,16 @@ void Backend::start_locked(const Options& options) {
     throw Error("sluice::start: clock_resync must be between 1 ms and 24 h, got " +
                 std::to_string(options.clock_resync.count()) + " ms");
   }
+  // Both become unsigned clock ticks, and idle_sleep a condition variable's
+  // timeout: a negative value or one near the type's limit overflows.
+  if (options.reorder_window.count() < 0 || options.reorder_window > std::chrono::hours{24}) {
+    throw Error("sluice::start: reorder_window must be between 0 and 24 h, got " +
+                std::to_string(options.reorder_window.count()) + " us");
+  }
+  if (options.idle_sleep.count() < 0 || options.idle_sleep > std::chrono::hours{24}) {
+    throw Error("sluice::start: idle_sleep must be between 0 and 24 h, got " +
+                std::to_string(options.idle_sleep.count()) + " us");
+  }
   if (options.clock == ClockChoice::tsc && !SLUICE_HAS_TSC) {
     throw Error("sluice::start: the TSC clock was asked for, but this CPU has none");
   }

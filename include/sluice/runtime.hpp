@@ -33,12 +33,12 @@ struct Options {
   /// run keeps its capacity; it takes this run's queue_policy.
   std::size_t queue_capacity = 1u << 20;
   QueuePolicy queue_policy = QueuePolicy::block;
-  /// How long the backend sleeps when every queue is empty. Zero: busy-poll
-  /// (one core at 100%, lowest delivery latency).
+  /// How long the backend sleeps when every queue is empty (0 to 24 h). Zero:
+  /// busy-poll (one core at 100%, lowest delivery latency).
   std::chrono::microseconds idle_sleep{100};
   /// Records are written in timestamp order across threads; a record is held
   /// this long so that an earlier one still being written by another thread
-  /// can overtake it. flush() and stop() do not wait for it.
+  /// can overtake it (0 to 24 h). flush() and stop() do not wait for it.
   std::chrono::microseconds reorder_window{20};
   /// How often the TSC is re-calibrated against the wall clock (1 ms to 24 h;
   /// docs/design.md, "Clock").

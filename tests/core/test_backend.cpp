@@ -433,6 +433,25 @@ TEST_CASE("start rejects bad options and a second start with a clear error") {
   no_resync.clock_resync = std::chrono::hours{25};
   REQUIRE_THROWS_WITH(sluice::start(no_resync),
                       "sluice::start: clock_resync must be between 1 ms and 24 h, got 90000000 ms");
+  // A negative window was taken as a number of ticks that no unsigned
+  // integer holds (undefined behaviour), and a negative sleep as a busy loop
+  // through the condition variable.
+  sluice::Options bad_window;
+  bad_window.reorder_window = std::chrono::microseconds{-20};
+  REQUIRE_THROWS_WITH(sluice::start(bad_window),
+                      "sluice::start: reorder_window must be between 0 and 24 h, got -20 us");
+  bad_window.reorder_window = std::chrono::hours{25};
+  REQUIRE_THROWS_WITH(
+      sluice::start(bad_window),
+      "sluice::start: reorder_window must be between 0 and 24 h, got 90000000000 us");
+  sluice::Options bad_sleep;
+  bad_sleep.idle_sleep = std::chrono::microseconds{-1};
+  REQUIRE_THROWS_WITH(sluice::start(bad_sleep),
+                      "sluice::start: idle_sleep must be between 0 and 24 h, got -1 us");
+  bad_sleep.idle_sleep = std::chrono::microseconds::max();
+  REQUIRE_THROWS_WITH(
+      sluice::start(bad_sleep),
+      "sluice::start: idle_sleep must be between 0 and 24 h, got 9223372036854775807 us");
   sluice::start();
   REQUIRE_THROWS_WITH(sluice::start(), "sluice::start: the backend is already running");
   sluice::stop();
