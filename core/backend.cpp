@@ -667,7 +667,10 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   do {
     const RecordHeader& header = *head;
     std::int64_t wall_ns = clock_.to_wall_ns(header.timestamp);
-    if (header.timestamp < last_timestamp) [[unlikely]] {
+    // Records logged after the system clock was stepped back come after
+    // those stamped before it, whose ticks are larger: not out of order.
+    if (header.timestamp < last_timestamp && !clock_.stamped_before_step_back(last_timestamp))
+        [[unlikely]] {
       out_of_order_.fetch_add(1, std::memory_order_relaxed);
     } else {
       last_timestamp = header.timestamp;
