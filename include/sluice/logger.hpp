@@ -44,7 +44,9 @@ class Logger {
   /// The level set on this logger, if any (otherwise it inherits).
   std::optional<Level> level() const;
   void set_level(Level level);
-  /// Inherit the nearest ancestor's level again.
+  /// Inherit the nearest ancestor's level again. The root, which has none,
+  /// goes back to its default, INFO (not "everything", as Python's
+  /// setLevel(NOTSET) on its root logger means).
   void clear_level();
 
   /// Sinks attached to this logger. Records also go to the ancestors' sinks
