@@ -37,6 +37,13 @@ if(MODE STREQUAL "find_package")
     endif()
   endforeach()
 
+  # The tools operators run on the logs are installed, and run from there.
+  foreach(tool sluice-decode sluice-redact)
+    if(EXISTS ${SLUICE_BUILD_DIR}/tools/${tool}/${tool})
+      run(${prefix}/bin/${tool} --help OUTPUT_QUIET)
+    endif()
+  endforeach()
+
   run(${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR}/find_package -B ${WORK_DIR}/build
       ${project_args} -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH=${prefix})
 elseif(MODE MATCHES "^add_subdirectory(_shared)?$")
@@ -64,6 +71,14 @@ if(MODE STREQUAL "add_subdirectory_shared")
   if(NOT shared_libraries)
     message(FATAL_ERROR "BUILD_SHARED_LIBS=ON built no libsluice_core.so")
   endif()
+  # Versioned, so that an incompatible release does not replace the one a
+  # program was linked with (the soname is major.minor before 1.0).
+  foreach(library sluice_core sluice_sinks)
+    file(GLOB_RECURSE versioned ${WORK_DIR}/build/lib${library}.so.*.*)
+    if(NOT versioned)
+      message(FATAL_ERROR "lib${library}.so has no version (SOVERSION)")
+    endif()
+  endforeach()
 endif()
 foreach(consumer IN LISTS consumers)
   run(${WORK_DIR}/build/${consumer})
