@@ -6,6 +6,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <future>
+#include <optional>
+#include <system_error>
 
 #include "fd_writer.hpp"
 #include "logger_registry.hpp"
@@ -47,6 +50,33 @@ std::size_t round_up_to_power_of_two(std::size_t n) {
   while (p < n) p <<= 1;
   return p;
 }
+
+// A thread made before start() changes anything, which runs `body` only once
+// told to: when setting up the run throws, it ends without running it.
+class HeldThread {
+ public:
+  template <class Body>
+  explicit HeldThread(Body body) {
+    thread_ = std::thread([body = std::move(body), told = go_.get_future()]() mutable {
+      if (told.get()) body();
+    });
+  }
+  ~HeldThread() {
+    if (!thread_.joinable()) return;
+    go_.set_value(false);
+    thread_.join();
+  }
+  HeldThread(const HeldThread&) = delete;
+  HeldThread& operator=(const HeldThread&) = delete;
+  std::thread release() {
+    go_.set_value(true);
+    return std::move(thread_);
+  }
+
+ private:
+  std::promise<bool> go_;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -162,6 +192,16 @@ void Backend::start_locked(const Options& options) {
   if (options.redaction.enabled) {
     redactor = std::make_unique<RecordRedactor>(options.redaction, redaction_counts_);
   }
+  // So is the thread (a pids limit, no room for its stack): made last, its
+  // failure left running_ set with no thread to drain, so flush() never
+  // returned, a block-policy producer whose queue filled waited for ever,
+  // the next start() said "already running" and the exit's stop() threw.
+  std::optional<HeldThread> thread;
+  try {
+    thread.emplace([this] { run(); });
+  } catch (const std::system_error& e) {
+    throw Error("sluice::start: could not start the backend thread: " + e.code().message());
+  }
   options_ = options;
   redactor_ = std::move(redactor);
   annotate_redactions_ = options.redaction.enabled && options.redaction.annotate;
@@ -211,7 +251,7 @@ void Backend::start_locked(const Options& options) {
   accepting_.store(true, std::memory_order_release);
   running_.store(true, std::memory_order_release);
   started_once_.store(true, std::memory_order_release);
-  thread_ = std::thread([this] { run(); });
+  thread_ = thread->release();
 }
 
 void Backend::ensure_started() {

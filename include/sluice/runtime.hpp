@@ -53,9 +53,10 @@ struct Options {
 };
 
 /// Starts the backend thread. Logging before the first start() starts it
-/// with default options. Throws sluice::Error if it is already running, and
-/// in a fork() child of a process whose backend had started, where none can
-/// run (docs/design.md, "fork()").
+/// with default options. Throws sluice::Error if it is already running, if
+/// the thread cannot be created (the backend then stays stopped; records
+/// wait for a start() that succeeds), and in a fork() child of a process
+/// whose backend had started, where none can run (docs/design.md, "fork()").
 void start(const Options& options = {});
 /// Writes every record logged before the call, flushes the sinks and stops
 /// the backend. Also done at normal process exit, which then waits (up to

@@ -1,0 +1,78 @@
+// A backend thread that cannot be created (a pids limit, no room for its
+// stack): start() says so and changes nothing. A binary of its own, not run
+// under a sanitizer: it caps the address space (RLIMIT_AS), which would also
+// cap the sanitizers' shadow memory and the other cases.
+
+#include <catch2/catch.hpp>
+#include <sluice/sinks/capture_sink.hpp>
+#include <sluice/sluice.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+
+namespace {
+
+// Bytes of address space mapped by this process now.
+rlim_t mapped_bytes() {
+  unsigned long pages = 0;
+  std::FILE* statm = std::fopen("/proc/self/statm", "r");
+  REQUIRE(statm != nullptr);
+  REQUIRE(std::fscanf(statm, "%lu", &pages) == 1);
+  std::fclose(statm);
+  return static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
+}
+
+// What start() threw, or "" if it did not.
+std::string start_error() {
+  try {
+    sluice::start();
+  } catch (const sluice::Error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("not a sluice::Error: ") + e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a backend thread that cannot be created leaves the backend stopped and loses nothing") {
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = sluice::get_logger("no.thread");
+  log.set_propagate(false);
+  log.add_sink(capture);
+
+  // 1.5 MiB more than is mapped now: room for a 1 MiB queue, not for a
+  // thread's stack (8 MiB here; 2 MiB where the stack is unlimited).
+  rlimit old{};
+  REQUIRE(::getrlimit(RLIMIT_AS, &old) == 0);
+  const rlimit capped{mapped_bytes() + (rlim_t{3} << 19), old.rlim_max};
+  REQUIRE(::setrlimit(RLIMIT_AS, &capped) == 0);
+  SLUICE_INFO(log, "logged before any backend thread could be made");  // tries a lazy start
+  const bool running_after_lazy_start = sluice::running();
+  const std::string error = start_error();
+  const bool running_after_start = sluice::running();
+  REQUIRE(::setrlimit(RLIMIT_AS, &old) == 0);
+
+  // Before, running() said true with no thread to drain: a flush() never
+  // returned, a block-policy producer whose queue filled waited for ever
+  // and start() threw "already running".
+  REQUIRE_FALSE(running_after_lazy_start);
+  REQUIRE_FALSE(running_after_start);
+  CHECK(error ==
+        "sluice::start: could not start the backend thread: Resource temporarily unavailable");
+
+  // The record waited in its queue for a start() that could make the thread.
+  REQUIRE(start_error().empty());
+  sluice::flush();
+  const auto records = capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "logged before any backend thread could be made");
+  CHECK(sluice::stats().records_dropped == 0);
+  sluice::stop();
+}
