@@ -482,8 +482,13 @@ void Backend::write_old_clock_records() {
     QueueState* oldest = nullptr;
     for (std::size_t i = 0; i < old_clock_records_.size(); ++i) {
       QueueState& state = queues_[i];  // adopted in this order; none reaped yet
-      if (state.queue->read_position() >= old_clock_records_[i].second) continue;
+      const std::uint64_t end = old_clock_records_[i].second;
+      if (state.queue->read_position() >= end) continue;
       if (state.head == nullptr) state.head = state.queue->peek();
+      // Again: a peek skips a wrap pad, and when the pad was the last thing
+      // before the switch, the record it finds after it is the new run's
+      // (peek leaves the read position at the head it returns).
+      if (state.queue->read_position() >= end) continue;
       if (state.head != nullptr &&
           (oldest == nullptr || state.head->timestamp < oldest->head->timestamp)) {
         oldest = &state;

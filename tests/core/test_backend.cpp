@@ -923,6 +923,53 @@ TEST_CASE("records logged while stopped keep their time when start() changes the
 #endif
 }
 
+TEST_CASE("a record logged right after start() changes the clock is not read with the old one") {
+#if defined(__x86_64__)
+  // While stopped, a 4 KiB queue read up to offset 24 gets a record that
+  // fits neither the 4072-byte tail nor beside the pad: the pad is
+  // published, the record dropped. start() with the other clock takes the
+  // position after the pad as the end of the old clock's records; the
+  // backend, skipping the pad, found the record logged after start() and
+  // converted its ticks with the old clock (years off). A fresh thread per
+  // round, for a fresh queue; the round fails only when that record is
+  // published before the backend's first look, as it mostly is.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  const std::string fills_all_but_the_head(4088 - 24 - 4, 'x');  // a 4088-byte record
+  for (int round = 0; round < 20; ++round) {
+    for (const auto& [first, second] :
+         {std::pair{sluice::ClockChoice::tsc, sluice::ClockChoice::system},
+          std::pair{sluice::ClockChoice::system, sluice::ClockChoice::tsc}}) {
+      std::int64_t before = 0;
+      std::int64_t after = 0;
+      std::thread([&, first = first, second = second] {
+        sluice::Options options;
+        options.queue_capacity = 4096;
+        options.clock = first;
+        sluice::start(options);
+        SLUICE_INFO(log, "first run");  // 24 bytes
+        sluice::stop();
+        SLUICE_INFO(log, "{}", fills_all_but_the_head);  // pad, then dropped
+        options.clock = second;
+        sluice::start(options);
+        before = wall_now_ns();
+        SLUICE_INFO(log, "second run");
+        after = wall_now_ns();
+        sluice::flush();
+        sluice::stop();
+      }).join();
+      REQUIRE(capture->records().back().message == "second run");
+      const std::int64_t ts = capture->records().back().timestamp_ns;
+      INFO("round " << round << ", clock " << static_cast<int>(first) << " then "
+                    << static_cast<int>(second));
+      REQUIRE(ts >= before - 1'000'000);
+      REQUIRE(ts <= after + 1'000'000);
+    }
+  }
+  CHECK(sluice::stats().records_dropped == 40);
+#endif
+}
+
 namespace {
 // Logs from its destructor, at the exit of a thread that made it before its
 // first log call (so it is destroyed after the queue's exit guard).
