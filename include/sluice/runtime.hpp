@@ -75,7 +75,10 @@ void flush();
 
 struct Stats {
   std::uint64_t records_processed = 0;
-  std::uint64_t records_dropped = 0;  ///< full queue (drop policy) or larger than a queue
+  /// A full queue under drop, or under block where waiting could not end
+  /// (stopped backend, backend thread, error handler); a record larger than
+  /// a queue; a thread whose queue could not be allocated.
+  std::uint64_t records_dropped = 0;
   std::uint64_t sink_errors = 0;
   /// Records that reached the sinks after a newer one: their thread was
   /// descheduled between reading the clock and publishing for longer than

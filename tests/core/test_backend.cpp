@@ -1229,8 +1229,41 @@ TEST_CASE("stats are exact while stopped: drops and queues since the last pass c
   REQUIRE(warnings->size() == 1);
   CHECK(warnings->records()[0].message == std::to_string(kRecords - kept) +
                                               " log records were dropped: a thread queue was full "
-                                              "(drop policy), a record was larger than a queue, or "
-                                              "a thread's queue could not be allocated");
+                                              "(drop policy, or block where waiting could not end: "
+                                              "backend stopped, on the backend thread or in an "
+                                              "error handler), a record was larger than a queue, "
+                                              "or a thread's queue could not be allocated");
+  sluice::stop();
+}
+
+TEST_CASE("drops of a block-policy queue filled while stopped are reported for what they are") {
+  // Under block, a full queue drops when waiting could never end (nothing
+  // drains while stopped). The WARNING said "(drop policy)" of them.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::block;
+  sluice::start(options);
+  sluice::stop();
+  constexpr int kRecords = 1000;  // far more than 4 KiB: the queue fills
+  std::thread([&] {
+    for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  }).join();
+  sluice::start(options);
+  sluice::flush();
+  const std::uint64_t kept = capture->size();
+  REQUIRE(kept > 0);
+  REQUIRE(kept < kRecords);
+  REQUIRE(warnings->size() == 1);
+  CHECK(warnings->records()[0].message ==
+        std::to_string(kRecords - kept) +
+            " log records were dropped: a thread queue was full (drop policy, or block "
+            "where waiting could not end: backend stopped, on the backend thread or in an "
+            "error handler), a record was larger than a queue, or a thread's queue could not "
+            "be allocated");
   sluice::stop();
 }
 
