@@ -603,12 +603,15 @@ std::size_t Backend::drain_once(bool force) {
 }
 
 Backend::QueueState* Backend::stamped_before_step_back_head() noexcept {
+  // The oldest of them, not the first listed: records stamped before the
+  // step on several threads keep their order among themselves.
+  QueueState* oldest = nullptr;
   for (QueueState& state : queues_) {
-    if (state.head != nullptr && clock_.stamped_before_step_back(state.head->timestamp)) {
-      return &state;
-    }
+    if (state.head == nullptr) continue;
+    if (oldest != nullptr && state.head->timestamp >= oldest->head->timestamp) continue;
+    if (clock_.stamped_before_step_back(state.head->timestamp)) oldest = &state;
   }
-  return nullptr;
+  return oldest;
 }
 
 void Backend::peek_heads() {

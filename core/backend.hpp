@@ -104,8 +104,8 @@ class Backend {
   /// The newest timestamp a record of `oldest` (the queue holding the
   /// oldest head) may have and still come next in the merge order.
   std::uint64_t run_limit(const QueueState& oldest, std::uint64_t cutoff) const noexcept;
-  /// A queue whose head was stamped before the system clock was stepped
-  /// back (TickConverter::stamped_before_step_back), or nullptr.
+  /// The queue with the oldest of the heads stamped before the system clock
+  /// was stepped back (TickConverter::stamped_before_step_back), or nullptr.
   QueueState* stamped_before_step_back_head() noexcept;
   /// Processes `state`'s head and the records after it while they are no
   /// newer than `limit`, at most `max` of them (at least one): redaction,

@@ -1092,6 +1092,93 @@ TEST_CASE(
 }
 
 namespace {
+// Holds the backend thread in write() until released.
+class HoldingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override {
+    entered.store(true);
+    while (!released.load()) std::this_thread::sleep_for(1ms);
+  }
+  std::atomic<bool> entered{false};
+  std::atomic<bool> released{false};
+};
+}  // namespace
+
+TEST_CASE(
+    "with the system clock, records stamped before a step back on two threads come out in "
+    "timestamp order") {
+  // While a third thread's record waits inside the reorder window, the pass
+  // looks for heads stamped before a step back. It took the first such
+  // queue in adoption order, not the oldest head: thread A's record stamped
+  // 5 s after thread B's was written first. The backend is held (a flush()
+  // into a holding sink) until all three records are published, so that
+  // one pass sees them together.
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = logger_alone_with(capture);
+  auto hold = std::make_shared<HoldingSink>();
+  sluice::Logger& held = sluice::get_logger("held");
+  held.set_propagate(false);
+  held.add_sink(hold);
+  sluice::Options options;
+  options.clock = sluice::ClockChoice::system;
+  options.reorder_window = 10s;  // the third thread's record stays inside it
+  sluice::start(options);
+  static constexpr sluice::detail::CallSite kLater{
+      "stamped later", __FILE__, "test", __LINE__, sluice::Level::info,
+      nullptr,         0,        0,      nullptr,  nullptr};
+  static constexpr sluice::detail::CallSite kEarlier{
+      "stamped earlier", __FILE__, "test", __LINE__, sluice::Level::info,
+      nullptr,           0,        0,      nullptr,  nullptr};
+  const std::uint64_t step_ahead = sluice::detail::system_clock_ns() + 3'600'000'000'000;
+  std::atomic<int> ready{0};
+  std::atomic<bool> publish{false};
+  std::atomic<int> published{0};
+  // Publishes a record stamped `ticks` from a thread (and queue) of its own.
+  const auto stepped_thread = [&](const sluice::detail::CallSite* site, std::uint64_t ticks) {
+    return std::thread([&, site, ticks] {
+      sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
+      constexpr std::size_t kSize = sizeof(sluice::detail::RecordHeader);
+      std::byte* out = queue != nullptr ? queue->prepare_write(kSize) : nullptr;
+      ready.fetch_add(1);
+      while (!publish.load()) std::this_thread::yield();
+      if (out != nullptr) {
+        const sluice::detail::RecordHeader header{kSize, log.id(), ticks, site};
+        std::memcpy(out, &header, kSize);
+        queue->commit_write(kSize);
+      }
+      published.fetch_add(1);
+    });
+  };
+  // A's queue is adopted before B's, and so listed first.
+  std::thread a = stepped_thread(&kLater, step_ahead + 5'000'000'000);
+  while (ready.load() != 1) std::this_thread::yield();
+  std::thread b = stepped_thread(&kEarlier, step_ahead);
+  while (ready.load() != 2) std::this_thread::yield();
+  std::thread c([&] {
+    while (!publish.load()) std::this_thread::yield();
+    SLUICE_INFO(log, "inside the window");
+    published.fetch_add(1);
+  });
+  SLUICE_INFO(held, "hold");
+  std::thread flusher([] { sluice::flush(); });
+  while (!hold->entered.load()) std::this_thread::yield();
+  publish.store(true);
+  while (published.load() != 3) std::this_thread::yield();
+  hold->released.store(true);
+  a.join();
+  b.join();
+  c.join();
+  flusher.join();
+  wait_until([&] { return capture->size() >= 2; }, 5s);
+  const auto records = capture->records();
+  REQUIRE(records.size() >= 2);
+  CHECK(records[0].message == "stamped earlier");
+  CHECK(records[1].message == "stamped later");
+  sluice::stop();
+  CHECK(capture->size() == 3);
+}
+
+namespace {
 // Fails every record, as a source of its own: "failing sink <n>".
 class NumberedThrowingSink final : public sluice::Sink {
  public:
