@@ -843,10 +843,13 @@ void Backend::flush_sinks(bool retry_failed_now) {
 }
 
 void Backend::finish_sinks() {
-  std::vector<std::weak_ptr<Sink>> sinks;
-  sinks.swap(flushed_sinks_);
-  for (const auto& weak : sinks) {
-    std::shared_ptr<Sink> sink = weak.lock();
+  // Taken off the list one at a time, not as a whole: an error handler that
+  // exits for a failed finish() runs the exit's stop() in the middle of
+  // this loop (stop_on_backend_thread), and its finish_sinks(), the last
+  // code to run here, must still find the sinks not finished yet.
+  while (!flushed_sinks_.empty()) {
+    std::shared_ptr<Sink> sink = flushed_sinks_.front().lock();
+    flushed_sinks_.erase(flushed_sinks_.begin());
     if (!sink) continue;  // destroyed, and finished by its destructor
     try {
       sink->finish();

@@ -17,6 +17,11 @@
 //                               live), flushed; then a sink's failure whose
 //                               error handler, on the backend thread, calls
 //                               exit(3)
+//   exit_writer DIR binary-zstd-finish-exit  "seq 0..29,999" through a sink
+//                               whose finish() fails and a BinaryFileSink
+//                               DIR/app.slog.zst (compressed live), then
+//                               stop(); the finish failure's error handler,
+//                               on the backend thread, calls exit(3)
 //   exit_writer DIR blocked-rotation  a FileSink DIR/app.log whose rotation
 //                               worker hangs in its first compression (a
 //                               hung file system), after two rotations
@@ -93,6 +98,14 @@ class ThrowingSink final : public sluice::Sink {
  public:
   void write(const sluice::RecordView&) override { throw std::runtime_error("disk on fire"); }
   std::string description() const override { return "throwing sink"; }
+};
+
+// Takes every record; its finish() fails.
+class FinishFailingSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override {}
+  void finish() override { throw std::runtime_error("cannot finish"); }
+  std::string description() const override { return "finish failing sink"; }
 };
 
 // The fork modes (see the top). Exit status 0, or what went wrong.
@@ -210,7 +223,7 @@ int main(int argc, char** argv) {
         "usage: exit_writer FILE main|threads\n"
         "       exit_writer DIR "
         "binary-rotation|text-rotation|blocked-rotation|binary-zstd|binary-zstd-handler-exit|"
-        "handler-exit\n"
+        "binary-zstd-finish-exit|handler-exit\n"
         "       exit_writer FILE backend-handler-exit|fork-running|fork-unstarted|fork-twice|"
         "fork-full-queue\n");
     return 2;
@@ -252,6 +265,18 @@ int main(int argc, char** argv) {
     sluice::flush();
     SLUICE_INFO(bad, "the sink throws");
     for (;;) std::this_thread::sleep_for(std::chrono::hours(1));  // the handler ends it
+  }
+  if (mode == "binary-zstd-finish-exit") {
+    // The exit's stop() runs on the backend thread in the middle of the
+    // finishing of the sinks, the failing one finished first.
+    sluice::set_error_handler([](std::string_view) { std::exit(3); });
+    sluice::root_logger().add_sink(std::make_shared<FinishFailingSink>());
+    sluice::root_logger().add_sink(
+        std::make_shared<sluice::BinaryFileSink>(std::filesystem::path(argv[1]) / "app.slog.zst"));
+    sluice::start(options);
+    log_sequence(kRotationRecords);
+    sluice::stop();
+    return 0;  // the handler has ended the process
   }
   if (mode == "backend-handler-exit") {
     // The handler runs on the backend thread, for a sink's failure, and

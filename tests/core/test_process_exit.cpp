@@ -209,6 +209,20 @@ TEST_CASE("an exit on the backend thread (an error handler's) closes a .slog.zst
   require_seq(binary_messages({dir / "logs/app.slog.zst"}));
 }
 
+TEST_CASE("an exit on the backend thread while stop() finishes the sinks finishes the rest") {
+  // stop() finishes the failing sink first; its error handler exits there,
+  // and the exit's stop() finished only what had been flushed since: the
+  // .slog.zst, next in the list, was left with its frame open.
+  sluice::testing::TempDir dir("sluice-exit");
+  fs::create_directories(dir / "logs");
+  const int status = run_writer(dir.file("logs"), "binary-zstd-finish-exit");
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 3);
+  // read_log() requires the last zstd frame to be closed.
+  require_seq(binary_messages({dir / "logs/app.slog.zst"}));
+}
+
 TEST_CASE("a fork() child of a running backend never blocks, writes nothing twice, and says so") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
