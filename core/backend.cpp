@@ -292,6 +292,7 @@ void Backend::stop() {
     routes_.clear();
     dirty_sinks_.clear();
     failed_flushes_.clear();
+    set_aside_flushes_.clear();
     // A flush() that came in after the thread's last look for requests:
     // everything logged before stop() began is written, as for a flush()
     // after stop(), which returns at once.
@@ -805,13 +806,30 @@ void Backend::flush_sinks(bool retry_failed_now) {
   const std::uint64_t now = now_ticks();
   // Elapsed ticks, not a due time: a system clock stepped back must not
   // put the retry off by the step.
-  if (!failed_flushes_.empty() &&
+  if ((!failed_flushes_.empty() || !set_aside_flushes_.empty()) &&
       (retry_failed_now || now - flush_failed_at_ >= flush_retry_ticks_)) {
-    for (auto& sink : failed_flushes_) {
-      // One that no logger has any more is let go: the application gave up
-      // on it, and retrying kept reporting its failures and kept it alive.
-      if (!registry_.has_sink(sink)) continue;
+    const auto retry = [&dirty](const std::shared_ptr<Sink>& sink) {
       if (std::find(dirty.begin(), dirty.end(), sink) == dirty.end()) dirty.push_back(sink);
+    };
+    // A set-aside sink that a logger has again (CaptureLogs restored it, or
+    // add_sink after remove_sink) is retried: nothing else would write what
+    // it keeps, not even stop().
+    std::erase_if(set_aside_flushes_, [&](const std::weak_ptr<Sink>& weak) {
+      const std::shared_ptr<Sink> sink = weak.lock();
+      if (!sink) return true;
+      if (!registry_.has_sink(sink)) return false;
+      retry(sink);
+      return true;
+    });
+    for (auto& sink : failed_flushes_) {
+      // One that no logger has any more is set aside, weakly: the
+      // application gave up on it, and retrying kept reporting its failures
+      // and kept it alive.
+      if (registry_.has_sink(sink)) {
+        retry(sink);
+      } else {
+        set_aside_flushes_.push_back(sink);
+      }
     }
     failed_flushes_.clear();
   }

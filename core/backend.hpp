@@ -252,6 +252,9 @@ class Backend {
   // Sinks whose last flush failed, tried again flush_retry_ticks_ after
   // flush_failed_at_.
   std::vector<std::shared_ptr<Sink>> failed_flushes_;
+  // Failed sinks that no logger had at their retry: not kept alive, and
+  // retried again once a logger has them.
+  std::vector<std::weak_ptr<Sink>> set_aside_flushes_;
   // Every sink flushed since start(), for finish_sinks(). Weak: a sink its
   // loggers dropped is destroyed then, as before (its destructor finishes
   // it), not kept alive until stop().

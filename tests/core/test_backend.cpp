@@ -618,6 +618,30 @@ TEST_CASE("a sink whose flush failed is let go once no logger has it") {
         std::vector<std::string>{"flush failing sink: flush failed: no space left"});
 }
 
+TEST_CASE("a failed sink set aside and added back is flushed again, without a new record") {
+  // Set aside while no logger had it (a CaptureLogs around it, or
+  // remove_sink then add_sink), it left the retry list for good: added back,
+  // its kept bytes were retried only by a record reaching it, and at stop()
+  // by nothing, though the disk had room again.
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<FlushFailingSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  SLUICE_INFO(log, "one");
+  sluice::flush();  // fails
+  REQUIRE(sink->flushes() >= 1);
+  log.remove_sink(sink);
+  sluice::flush();  // set aside: no logger has it
+  log.add_sink(sink);
+  sink->heal();
+  sluice::flush();  // a flush request retries failed sinks at once
+  CHECK(sink->healed_flushes() == 1);
+  sluice::stop();
+  CHECK(sink->healed_flushes() == 1);
+  CHECK(errors.taken() ==
+        std::vector<std::string>{"flush failing sink: flush failed: no space left"});
+}
+
 TEST_CASE("stop reports the errors still held back, whatever their windows") {
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
