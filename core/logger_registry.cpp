@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "os.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice {
@@ -36,7 +37,14 @@ Logger& root_logger() { return detail::LoggerRegistry::instance().root(); }
 namespace sluice::detail {
 
 LoggerRegistry& LoggerRegistry::instance() {
-  static auto* registry = new LoggerRegistry;  // intentionally leaked, see header
+  static auto* registry = [] {
+    auto* created = new LoggerRegistry;  // intentionally leaked, see header
+    // The backend thread takes the lock to route records, and any thread
+    // may hold it: a fork() then copied it locked into the child, whose
+    // first get_logger() hung for ever.
+    os::hold_across_fork([] { instance().mutex_.lock(); }, [] { instance().mutex_.unlock(); });
+    return created;
+  }();
   return *registry;
 }
 

@@ -52,6 +52,10 @@ bool is_terminal(std::FILE* stream) noexcept { return ::isatty(::fileno(stream))
 
 void call_in_fork_child(void (*handler)()) noexcept { pthread_atfork(nullptr, nullptr, handler); }
 
+void hold_across_fork(void (*acquire)(), void (*release)()) noexcept {
+  pthread_atfork(acquire, release, release);
+}
+
 std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return {};

@@ -24,6 +24,10 @@ void lower_thread_priority() noexcept;
 bool is_terminal(std::FILE* stream) noexcept;
 /// Has `handler` called in the child after every fork() (pthread_atfork).
 void call_in_fork_child(void (*handler)()) noexcept;
+/// Has `acquire` called before every fork() and `release` after it, in the
+/// parent and in the child (pthread_atfork): for a lock that another thread
+/// may hold at the fork, which would stay locked for ever in the child.
+void hold_across_fork(void (*acquire)(), void (*release)()) noexcept;
 /// Host name, for producer info.
 std::string host_name();
 

@@ -32,6 +32,10 @@
 //   exit_writer FILE fork-unstarted   fork() before the backend started; the
 //                               child logs "child 0..99" (its own backend),
 //                               then the parent "parent 0"
+//   exit_writer FILE fork-registry-locked  fork() while another thread
+//                               holds the logger registry's lock (a sink's
+//                               destructor, run by clear_sinks(), waits); the
+//                               child then calls get_logger()
 //   exit_writer FILE fork-twice       the backend started, then fork(); the
 //                               child's first record makes its thread's
 //                               queue, then the child forks a grandchild
@@ -215,6 +219,56 @@ void log_sequence(int count) {
   for (int seq = 0; seq < count; ++seq) SLUICE_INFO(log, "seq {}", seq);
 }
 
+// A sink whose destructor waits to be released: run by clear_sinks(), it
+// holds the logger registry's lock meanwhile.
+class SlowToDestroySink final : public sluice::Sink {
+ public:
+  SlowToDestroySink(std::atomic<bool>& entered, std::atomic<bool>& released)
+      : entered_(entered), released_(released) {}
+  ~SlowToDestroySink() override {
+    entered_.store(true);
+    while (!released_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  void write(const sluice::RecordView&) override {}
+
+ private:
+  std::atomic<bool>& entered_;
+  std::atomic<bool>& released_;
+};
+
+// fork-registry-locked (see the top). Exit status 0, or what went wrong.
+// The two helper threads are detached: joinable ones still running at the
+// fork are, to ThreadSanitizer, threads the child leaked.
+int fork_with_registry_locked() {
+  static std::atomic<bool> entered{false};
+  static std::atomic<bool> released{false};
+  static std::atomic<bool> cleared{false};
+  sluice::Logger& held = sluice::get_logger("held");
+  held.add_sink(std::make_shared<SlowToDestroySink>(entered, released));
+  std::thread([&held] {
+    held.clear_sinks();
+    cleared.store(true);
+  }).detach();
+  while (!entered.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  // Released while fork() runs: a fork() that waits for the lock goes on.
+  std::thread([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    released.store(true);
+  }).detach();
+  const pid_t child = fork();
+  if (child < 0) return 20;
+  if (child == 0) {
+    alarm(10);  // a child that blocks for ever dies of SIGALRM instead
+    sluice::get_logger("child.of.a.fork");
+    _exit(0);  // this process has none of the parent's threads to wait for
+  }
+  int status = 0;
+  if (waitpid(child, &status, 0) != child) return 22;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return 23;
+  while (!cleared.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return 0;
+}
+
 // Set in every fork() child of this process (pthread_atfork).
 std::atomic<bool> in_forked_child{false};
 
@@ -236,7 +290,7 @@ int main(int argc, char** argv) {
         "binary-rotation|text-rotation|blocked-rotation|binary-zstd|binary-zstd-handler-exit|"
         "binary-zstd-finish-exit|handler-exit\n"
         "       exit_writer FILE backend-handler-exit|fork-running|fork-unstarted|fork-twice|"
-        "fork-full-queue\n");
+        "fork-full-queue|fork-registry-locked\n");
     return 2;
   }
   const std::string mode = argv[2];
@@ -315,6 +369,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (mode == "fork-full-queue") return fork_with_full_queue(argv[1], options);
+  if (mode == "fork-registry-locked") return fork_with_registry_locked();
   if (mode == "fork-twice") return fork_twice(argv[1], options);
   if (mode.starts_with("fork-")) return fork_and_log(argv[1], mode == "fork-running", options);
   if (mode.ends_with("-rotation")) {

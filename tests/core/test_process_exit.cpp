@@ -277,6 +277,17 @@ TEST_CASE("a fork() child whose every record was dropped says so at exit") {
         "whose backend had started (docs/design.md, \"fork()\")\n");
 }
 
+TEST_CASE("a fork() child whose parent held the logger registry's lock can use it") {
+  // The lock was copied locked into the child, where no thread would ever
+  // release it: its first get_logger() hung (killed by its alarm). The
+  // backend takes it to route records, so a fork() while logging met it.
+  sluice::testing::TempDir dir("sluice-exit");
+  const int status = run_writer(dir.file("unused.log"), "fork-registry-locked");
+  INFO("wait status " << status);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
 TEST_CASE("a fork() child of a process whose backend never started runs a backend of its own") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
