@@ -361,38 +361,56 @@ struct fmt::formatter<diff::Bomb> : fmt::formatter<std::string_view> {
 template <>
 struct sluice::copy_loggable<diff::Bomb> : std::true_type {};
 
-TEST_CASE("a custom value whose formatter throws loses no record, and reads back as written") {
-  sluice::testing::TempDir dir("sluice-format-differential");
-  const auto path = dir.path() / "diff.slog";
-  auto run_time = std::make_shared<RunTimeSink>();
+// What the same two records, a field and an argument of the value `bad`
+// whose formatter throws, came out as: live (CaptureSink), through the
+// run-time path and read back from a binary log.
+struct ThrownValueOutputs {
   std::vector<sluice::CapturedRecord> live;
+  std::vector<std::string> run_time;
+  std::vector<std::string> read_back;
+};
+
+template <class Bad>
+ThrownValueOutputs log_a_throwing_value(const Bad& bad, bool redaction) {
+  sluice::testing::TempDir dir("sluice-format-differential");
+  const auto path = dir.path() / "thrown.slog";
+  auto run_time = std::make_shared<RunTimeSink>();
+  ThrownValueOutputs out;
   {
     sluice::Options options;
-    options.redaction.enabled = false;
+    options.redaction.enabled = redaction;
     sluice::testing::CaptureFixture fx(options);
     sluice::root_logger().add_sink(run_time);
     sluice::BinaryFileOptions binary_options;
     binary_options.compression = sluice::Compression::none;
     sluice::root_logger().add_sink(std::make_shared<sluice::BinaryFileSink>(path, binary_options));
     sluice::Logger& log = sluice::get_logger("diff");
-    SLUICE_INFO(log, "field {}", 1, sluice::kv<"bomb">(diff::Bomb{-1}));
-    SLUICE_INFO(log, "arg {} {}", diff::Bomb{-1}, 2);
+    SLUICE_INFO(log, "field {}", 1, sluice::kv<"bomb">(bad));
+    SLUICE_INFO(log, "arg {} {}", bad, 2);
     sluice::flush();
     for (const auto& r : fx.capture->records()) {
-      if (r.logger == "diff") live.push_back(r);
+      if (r.logger == "diff") out.live.push_back(r);
     }
     CHECK(sluice::stats().sink_errors == 0);
   }
-  REQUIRE(live.size() == 2);
-  CHECK(live[0].message == "field 1");
-  using Fields = std::vector<std::pair<std::string, std::string>>;
-  CHECK(live[0].fields == Fields{{"bomb", "[sluice: format error: boom]"}});
+  out.run_time = run_time->messages;
+  out.read_back = decode_messages(read_file(path));
+  return out;
+}
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+TEST_CASE("a custom value whose formatter throws loses no record, and reads back as written") {
+  const ThrownValueOutputs out = log_a_throwing_value(diff::Bomb{-1}, /*redaction=*/false);
+  REQUIRE(out.live.size() == 2);
+  CHECK(out.live[0].message == "field 1");
+  CHECK(out.live[0].fields == Fields{{"bomb", "[sluice: format error: boom]"}});
   // Live, from run-time kinds and from the file alike, the value is the
   // error's text and the rest of the message stays.
-  CHECK(live[1].message == "arg [sluice: format error: boom] 2");
+  CHECK(out.live[1].message == "arg [sluice: format error: boom] 2");
   const std::vector<std::string> read_back{"field 1", "arg [sluice: format error: boom] 2"};
-  CHECK(run_time->messages == read_back);
-  CHECK(decode_messages(read_file(path)) == read_back);
+  CHECK(out.run_time == read_back);
+  CHECK(out.read_back == read_back);
 }
 
 namespace diff {
@@ -418,37 +436,15 @@ struct sluice::copy_loggable<diff::OddBomb> : std::true_type {};
 TEST_CASE("a custom formatter that throws a non-std exception loses no record") {
   for (const bool redaction : {true, false}) {
     INFO("redaction " << redaction);
-    sluice::testing::TempDir dir("sluice-format-differential");
-    const auto path = dir.path() / "odd.slog";
-    auto run_time = std::make_shared<RunTimeSink>();
-    std::vector<sluice::CapturedRecord> live;
-    {
-      sluice::Options options;
-      options.redaction.enabled = redaction;
-      sluice::testing::CaptureFixture fx(options);
-      sluice::root_logger().add_sink(run_time);
-      sluice::BinaryFileOptions binary_options;
-      binary_options.compression = sluice::Compression::none;
-      sluice::root_logger().add_sink(
-          std::make_shared<sluice::BinaryFileSink>(path, binary_options));
-      sluice::Logger& log = sluice::get_logger("diff");
-      SLUICE_INFO(log, "field {}", 1, sluice::kv<"bomb">(diff::OddBomb{-1}));
-      SLUICE_INFO(log, "arg {} {}", diff::OddBomb{-1}, 2);
-      sluice::flush();
-      for (const auto& r : fx.capture->records()) {
-        if (r.logger == "diff") live.push_back(r);
-      }
-      CHECK(sluice::stats().sink_errors == 0);
-    }
-    REQUIRE(live.size() == 2);
-    CHECK(live[0].message == "field 1");
-    using Fields = std::vector<std::pair<std::string, std::string>>;
-    CHECK(live[0].fields == Fields{{"bomb", "[sluice: format error: unknown exception]"}});
-    CHECK(live[1].message == "arg [sluice: format error: unknown exception] 2");
+    const ThrownValueOutputs out = log_a_throwing_value(diff::OddBomb{-1}, redaction);
+    REQUIRE(out.live.size() == 2);
+    CHECK(out.live[0].message == "field 1");
+    CHECK(out.live[0].fields == Fields{{"bomb", "[sluice: format error: unknown exception]"}});
+    CHECK(out.live[1].message == "arg [sluice: format error: unknown exception] 2");
     const std::vector<std::string> read_back{"field 1",
                                              "arg [sluice: format error: unknown exception] 2"};
-    CHECK(run_time->messages == read_back);
-    CHECK(decode_messages(read_file(path)) == read_back);
+    CHECK(out.run_time == read_back);
+    CHECK(out.read_back == read_back);
   }
 }
 
