@@ -7,25 +7,13 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <cstdio>
 #include <exception>
 #include <memory>
 #include <string>
 
-namespace {
+#include "address_space_cap.hpp"
 
-// Bytes of address space mapped by this process now.
-rlim_t mapped_bytes() {
-  unsigned long pages = 0;
-  std::FILE* statm = std::fopen("/proc/self/statm", "r");
-  REQUIRE(statm != nullptr);
-  REQUIRE(std::fscanf(statm, "%lu", &pages) == 1);
-  std::fclose(statm);
-  return static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
-}
+namespace {
 
 // What start() threw, or "" if it did not.
 std::string start_error() {
@@ -49,15 +37,12 @@ TEST_CASE("a backend thread that cannot be created leaves the backend stopped an
 
   // 1.5 MiB more than is mapped now: room for a 1 MiB queue, not for a
   // thread's stack (8 MiB here; 2 MiB where the stack is unlimited).
-  rlimit old{};
-  REQUIRE(::getrlimit(RLIMIT_AS, &old) == 0);
-  const rlimit capped{mapped_bytes() + (rlim_t{3} << 19), old.rlim_max};
-  REQUIRE(::setrlimit(RLIMIT_AS, &capped) == 0);
+  sluice::testing::AddressSpaceCap cap(rlim_t{3} << 19);
   SLUICE_INFO(log, "logged before any backend thread could be made");  // tries a lazy start
   const bool running_after_lazy_start = sluice::running();
   const std::string error = start_error();
   const bool running_after_start = sluice::running();
-  REQUIRE(::setrlimit(RLIMIT_AS, &old) == 0);
+  cap.lift();
 
   // Before, running() said true with no thread to drain: a flush() never
   // returned, a block-policy producer whose queue filled waited for ever

@@ -7,29 +7,13 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
 
-namespace {
-
-// Bytes of address space mapped by this process now.
-rlim_t mapped_bytes() {
-  unsigned long pages = 0;
-  std::FILE* statm = std::fopen("/proc/self/statm", "r");
-  REQUIRE(statm != nullptr);
-  REQUIRE(std::fscanf(statm, "%lu", &pages) == 1);
-  std::fclose(statm);
-  return static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE));
-}
-
-}  // namespace
+#include "address_space_cap.hpp"
 
 TEST_CASE("records of a thread whose queue cannot be allocated are counted as dropped") {
   auto capture = std::make_shared<sluice::CaptureSink>();
@@ -42,14 +26,11 @@ TEST_CASE("records of a thread whose queue cannot be allocated are counted as dr
   sluice::start(options);
 
   // 256 MiB more than is mapped now: room for a thread, not for a 1 GiB queue.
-  rlimit old{};
-  REQUIRE(::getrlimit(RLIMIT_AS, &old) == 0);
-  const rlimit capped{mapped_bytes() + (rlim_t{256} << 20), old.rlim_max};
-  REQUIRE(::setrlimit(RLIMIT_AS, &capped) == 0);
+  sluice::testing::AddressSpaceCap cap(rlim_t{256} << 20);
   std::thread([] {
     for (int i = 0; i < 3; ++i) SLUICE_INFO(sluice::get_logger("starved"), "n {}", i);
   }).join();
-  REQUIRE(::setrlimit(RLIMIT_AS, &old) == 0);
+  cap.lift();
 
   sluice::flush();
   CHECK(capture->size() == 0);
