@@ -21,6 +21,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -75,13 +76,27 @@ void require_sequence(const std::vector<std::string>& messages, int count) {
   for (int i = 0; i < count; ++i) REQUIRE(messages[i] == std::to_string(i));
 }
 
-// Runs exit_writer FILE MODE and requires a clean exit.
-void run_writer_to_clean_exit(const std::string& file, const char* mode) {
-  const int status = run_writer(file, mode);
-  INFO("wait status " << status);
+// Runs exit_writer FILE MODE and requires it to exit with `expected`;
+// its stderr goes to `err` when one is given.
+void run_writer_to_exit_status(const std::string& file, const char* mode, int expected,
+                               const std::string& err = {}) {
+  const int status = run_writer(file, mode, err);
+  INFO("wait status " << status
+                      << (err.empty() ? "" : ", stderr: " + sluice::testing::read_bytes(err)));
   REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  REQUIRE(WEXITSTATUS(status) == expected);
 }
+
+// Runs exit_writer FILE MODE and requires a clean exit.
+void run_writer_to_clean_exit(const std::string& file, const char* mode,
+                              const std::string& err = {}) {
+  run_writer_to_exit_status(file, mode, 0, err);
+}
+
+// What a fork() child of a running backend says at exit when it logged.
+constexpr std::string_view kForkChildNotWritten =
+    "sluice: records logged in this process were not written: it is a fork() child of one "
+    "whose backend had started (docs/design.md, \"fork()\")\n";
 
 // The same, then reads FILE back.
 std::map<std::string, std::vector<std::string>> run_writer_to_exit(const std::string& file,
@@ -201,10 +216,7 @@ TEST_CASE("an exit on the backend thread (an error handler's) closes a .slog.zst
   // and `zstd -t` failed on the file ('premature end').
   sluice::testing::TempDir dir("sluice-exit");
   fs::create_directories(dir / "logs");
-  const int status = run_writer(dir.file("logs"), "binary-zstd-handler-exit");
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 3);
+  run_writer_to_exit_status(dir.file("logs"), "binary-zstd-handler-exit", 3);
   // read_log() requires the last zstd frame to be closed.
   require_seq(binary_messages({dir / "logs/app.slog.zst"}));
 }
@@ -215,10 +227,7 @@ TEST_CASE("an exit on the backend thread while stop() finishes the sinks finishe
   // .slog.zst, next in the list, was left with its frame open.
   sluice::testing::TempDir dir("sluice-exit");
   fs::create_directories(dir / "logs");
-  const int status = run_writer(dir.file("logs"), "binary-zstd-finish-exit");
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 3);
+  run_writer_to_exit_status(dir.file("logs"), "binary-zstd-finish-exit", 3);
   // read_log() requires the last zstd frame to be closed.
   require_seq(binary_messages({dir / "logs/app.slog.zst"}));
 }
@@ -227,18 +236,15 @@ TEST_CASE("a fork() child of a running backend never blocks, writes nothing twic
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
   const std::string err = dir.file("stderr");
-  const int status = run_writer(file, "fork-running", err);
-  INFO("wait status " << status << ", stderr: " << sluice::testing::read_bytes(err));
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);  // 23: the child blocked (SIGALRM) or failed
+  // 23: the child blocked (SIGALRM) or failed.
+  run_writer_to_clean_exit(file, "fork-running", err);
   const auto by_logger = read_by_logger(file);
   REQUIRE(by_logger.size() == 1);                 // nothing of the child's
   require_sequence(by_logger.at("parent"), 101);  // each of the parent's once
   CHECK(sluice::testing::read_bytes(err) ==
         "sluice::start: this process is a fork() child of one whose backend had started; the "
-        "backend cannot run in it (docs/design.md, \"fork()\")\n"
-        "sluice: records logged in this process were not written: it is a fork() child of one "
-        "whose backend had started (docs/design.md, \"fork()\")\n");
+        "backend cannot run in it (docs/design.md, \"fork()\")\n" +
+            std::string(kForkChildNotWritten));
 }
 
 TEST_CASE("a fork() child's child that logged nothing says nothing at exit") {
@@ -248,17 +254,12 @@ TEST_CASE("a fork() child's child that logged nothing says nothing at exit") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
   const std::string err = dir.file("stderr");
-  const int status = run_writer(file, "fork-twice", err);
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  run_writer_to_clean_exit(file, "fork-twice", err);
   const auto by_logger = read_by_logger(file);
   REQUIRE(by_logger.size() == 1);
   require_sequence(by_logger.at("parent"), 1);
   // One report: the child's.
-  CHECK(sluice::testing::read_bytes(err) ==
-        "sluice: records logged in this process were not written: it is a fork() child of one "
-        "whose backend had started (docs/design.md, \"fork()\")\n");
+  CHECK(sluice::testing::read_bytes(err) == kForkChildNotWritten);
 }
 
 TEST_CASE("a fork() child whose every record was dropped says so at exit") {
@@ -267,14 +268,9 @@ TEST_CASE("a fork() child whose every record was dropped says so at exit") {
   sluice::testing::TempDir dir("sluice-exit");
   const std::string file = dir.file("fork.log");
   const std::string err = dir.file("stderr");
-  const int status = run_writer(file, "fork-full-queue", err);
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
+  run_writer_to_clean_exit(file, "fork-full-queue", err);
   CHECK(read_by_logger(file).count("child") == 0);
-  CHECK(sluice::testing::read_bytes(err) ==
-        "sluice: records logged in this process were not written: it is a fork() child of one "
-        "whose backend had started (docs/design.md, \"fork()\")\n");
+  CHECK(sluice::testing::read_bytes(err) == kForkChildNotWritten);
 }
 
 TEST_CASE("a fork() child whose parent held the logger registry's lock can use it") {
@@ -282,10 +278,7 @@ TEST_CASE("a fork() child whose parent held the logger registry's lock can use i
   // release it: its first get_logger() hung (killed by its alarm). The
   // backend takes it to route records, so a fork() while logging met it.
   sluice::testing::TempDir dir("sluice-exit");
-  const int status = run_writer(dir.file("unused.log"), "fork-registry-locked");
-  INFO("wait status " << status);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  run_writer_to_clean_exit(dir.file("unused.log"), "fork-registry-locked");
 }
 
 TEST_CASE("a fork() child of a process whose backend never started runs a backend of its own") {
