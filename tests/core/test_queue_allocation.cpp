@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "address_space_cap.hpp"
+#include "drop_warning.hpp"
 
 TEST_CASE("records of a thread whose queue cannot be allocated are counted as dropped") {
   auto capture = std::make_shared<sluice::CaptureSink>();
@@ -36,14 +37,11 @@ TEST_CASE("records of a thread whose queue cannot be allocated are counted as dr
   CHECK(capture->size() == 0);
   CHECK(sluice::stats().records_dropped == 3);
   // One WARNING per backend pass that saw new drops: their counts add up.
-  const std::string_view reason =
-      " log records were dropped: a thread queue was full (drop policy, or block where waiting "
-      "could not end: backend stopped, on the backend thread or in an error handler), a record "
-      "was larger than a queue, or a thread's queue could not be allocated";
   std::uint64_t reported = 0;
   for (const auto& warning : warnings->records()) {
     const std::size_t digits = warning.message.find(' ');
-    REQUIRE(std::string_view(warning.message).substr(digits) == reason);
+    REQUIRE(std::string_view(warning.message).substr(digits) ==
+            sluice::testing::kDropWarningReason);
     reported += std::stoull(warning.message.substr(0, digits));
   }
   CHECK(reported == 3);
