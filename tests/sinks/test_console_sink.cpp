@@ -76,24 +76,34 @@ std::string read_file(const fs::path& path) {
   return text.str();
 }
 
-// Sends descriptor `target` (1 or 2) to `fd` until destroyed. Catch2 reports
-// on stdout, so stdout is always given back before the test case ends.
-class Redirect {
+// Gives descriptor `target` back as it was when made, once destroyed.
+// Catch2 reports on stdout, so stdout is always given back before the test
+// case ends.
+class SavedFd {
  public:
-  Redirect(int target, int fd) : target_(target), saved_(::dup(target)) {
+  explicit SavedFd(int target) : target_(target), saved_(::dup(target)) {
     std::fflush(nullptr);
-    REQUIRE(::dup2(fd, target_) == target_);
+    REQUIRE(saved_ >= 0);
   }
-  ~Redirect() {
+  ~SavedFd() {
     ::dup2(saved_, target_);
     ::close(saved_);
   }
-  Redirect(const Redirect&) = delete;
-  Redirect& operator=(const Redirect&) = delete;
+  SavedFd(const SavedFd&) = delete;
+  SavedFd& operator=(const SavedFd&) = delete;
 
  private:
   int target_;
   int saved_;
+};
+
+// Sends descriptor `target` (1 or 2) to `fd` until destroyed.
+class Redirect {
+ public:
+  Redirect(int target, int fd) : saved_(target) { REQUIRE(::dup2(fd, target) == target); }
+
+ private:
+  SavedFd saved_;
 };
 
 // A file under /tmp, open for writing, removed at the end.
@@ -316,21 +326,10 @@ namespace {
 // Closes descriptor `target` until destroyed, as `app >&-` starts a process.
 class ClosedFd {
  public:
-  explicit ClosedFd(int target) : target_(target), saved_(::dup(target)) {
-    std::fflush(nullptr);
-    REQUIRE(saved_ >= 0);
-    REQUIRE(::close(target_) == 0);
-  }
-  ~ClosedFd() {
-    ::dup2(saved_, target_);
-    ::close(saved_);
-  }
-  ClosedFd(const ClosedFd&) = delete;
-  ClosedFd& operator=(const ClosedFd&) = delete;
+  explicit ClosedFd(int target) : saved_(target) { REQUIRE(::close(target) == 0); }
 
  private:
-  int target_;
-  int saved_;
+  SavedFd saved_;
 };
 
 }  // namespace
