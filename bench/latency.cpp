@@ -54,9 +54,13 @@ Per-call latency of a log statement (ns), batches of calls timed with rdtsc.
   --cases LIST       comma-separated, from: floor, floor-spsc, sluice-busy,
                      sluice-default, spdlog    (default: all but floor-spsc)
   --messages LIST    int_int_double, int_int_string, static_text, fields (default: all)
-  --sink KIND        sluice's sink: file (sluice::FileSink, when built),
+  --sink LIST        sluice's sinks: file (sluice::FileSink, when built),
                      bench-file (a minimal file sink), discard (formats the
-                     message, no I/O)           (default: file if built, else discard)
+                     message, no I/O), null (reads nothing of the record)
+                                                (default: file if built, else discard)
+                     With more than one, each sluice case runs once per sink
+                     in every round ("sluice-busy/discard"): a comparison
+                     inside one run, which a noisy host allows
   --formatter F      sluice's formatter: library | spdlog-like (default library)
   --dir PATH         directory for the log files                (default /dev/shm)
   --producer-cpu N   CPU of the logging thread                  (default 0)
@@ -89,7 +93,7 @@ struct Config {
   long sleep_us = 0;
   std::vector<std::string> cases;
   std::vector<std::string> messages;
-  std::string sink;
+  std::vector<std::string> sinks;
   std::string formatter;
   std::string dir;
   int producer_cpu = 0;
@@ -98,6 +102,27 @@ struct Config {
   bool touch_ring = false;
   double ns_per_tick = 1.0;
 };
+
+/// "sluice-busy", or "sluice-busy/discard" when the run compares sinks.
+std::string sluice_case_name(const Config& c, bool busy, const std::string& sink) {
+  std::string name = busy ? "sluice-busy" : "sluice-default";
+  if (c.sinks.size() > 1) name += "/" + sink;
+  return name;
+}
+
+std::vector<std::string> sluice_case_names(const Config& c) {
+  std::vector<std::string> names;
+  for (const bool busy : {true, false}) {
+    for (const std::string& sink : c.sinks) names.push_back(sluice_case_name(c, busy, sink));
+  }
+  return names;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
 
 struct Row {
   std::string logger;
@@ -190,7 +215,7 @@ bool check_lines(const char* name, const std::string& path, std::uint64_t expect
 }
 
 /// False if a record was lost or a sink failed.
-bool run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
+bool run_sluice(const Config& c, const std::string& sink, long batches, bool busy, Rows& rows) {
   sluice::Options options;
   options.backend_cpu = c.backend_cpu;
   options.queue_capacity = c.queue_bytes;
@@ -201,8 +226,8 @@ bool run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   sluice::Logger& log = sluice::get_logger("bench");
   log.set_propagate(false);
   const std::string path = log_path(c.dir, "sluice-bench-latency");
-  log.add_sink(make_sluice_sink(c.sink, path, c.formatter));
-  const std::string name = busy ? "sluice-busy" : "sluice-default";
+  log.add_sink(make_sluice_sink(sink, path, c.formatter));
+  const std::string name = sluice_case_name(c, busy, sink);
   for (const std::string& message : c.messages) {
     with_message(message, [&]<class M>() {
       rows.add(name, M::name,
@@ -230,7 +255,8 @@ bool run_sluice(const Config& c, long batches, bool busy, Rows& rows) {
   }
   log.clear_sinks();  // the sink's destructor closes the file
   sluice::stop();
-  if (c.sink != "discard") complete = check_lines(name.c_str(), path, expected) && complete;
+  if (sink != "discard" && sink != "null")
+    complete = check_lines(name.c_str(), path, expected) && complete;
   std::remove(path.c_str());
   return complete;
 }
@@ -282,12 +308,12 @@ const Row* find(const std::vector<Row>& rows, const std::string& logger,
 constexpr double kStalledNs = 400;
 
 void print(const Config& c, const std::vector<Row>& rows, const std::vector<double>& foreign) {
-  std::printf("\n%-15s %-15s %8s %8s %8s %8s %8s %8s %7s\n", "case", "message", "p50", "p75", "p90",
+  std::printf("\n%-22s %-15s %8s %8s %8s %8s %8s %8s %7s\n", "case", "message", "p50", "p75", "p90",
               "p95", "p99", "p99.9", ">400ns");
   for (const Row& r : rows) {
     const auto stalled = std::count_if(r.samples.begin(), r.samples.end(),
                                        [](double ns) { return ns > kStalledNs; });
-    std::printf("%-15s %-15s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %7ld\n", r.logger.c_str(),
+    std::printf("%-22s %-15s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %7ld\n", r.logger.c_str(),
                 r.message.c_str(), r.p(0.50), r.p(0.75), r.p(0.90), r.p(0.95), r.p(0.99),
                 r.p(0.999), static_cast<long>(stalled));
   }
@@ -305,22 +331,22 @@ void print(const Config& c, const std::vector<Row>& rows, const std::vector<doub
   for (const std::string& message : c.messages) {
     const Row* spd = find(rows, "spdlog", message);
     if (spd == nullptr) continue;
-    for (const char* mine : {"sluice-busy", "sluice-default"}) {
+    for (const std::string& mine : sluice_case_names(c)) {
       const Row* r = find(rows, mine, message);
       if (r == nullptr) continue;
       if (!header) {
-        std::printf("\n%-15s %-15s %12s %12s %16s\n", "message", "sluice case", "spdlog p50",
+        std::printf("\n%-15s %-22s %12s %12s %16s\n", "message", "sluice case", "spdlog p50",
                     "sluice p50", "spdlog/sluice");
         header = true;
       }
-      std::printf("%-15s %-15s %12.1f %12.1f %15.1fx\n", message.c_str(), mine, spd->p(0.5),
+      std::printf("%-15s %-22s %12.1f %12.1f %15.1fx\n", message.c_str(), mine.c_str(), spd->p(0.5),
                   r->p(0.5), spd->p(0.5) / r->p(0.5));
     }
   }
 
   // The targets, for the int/int/double message.
   header = false;
-  for (const char* mine : {"sluice-busy", "sluice-default"}) {
+  for (const std::string& mine : sluice_case_names(c)) {
     const Row* r = find(rows, mine, IntIntDouble::name);
     if (r == nullptr) continue;
     if (!header) {
@@ -328,7 +354,7 @@ void print(const Config& c, const std::vector<Row>& rows, const std::vector<doub
       header = true;
     }
     const auto check = [&](const char* what, double value, double limit) {
-      std::printf("  %-15s %-22s %8.1f ns  <= %5.0f  %s\n", mine, what, value, limit,
+      std::printf("  %-22s %-22s %8.1f ns  <= %5.0f  %s\n", mine.c_str(), what, value, limit,
                   value <= limit ? "met" : "MISSED");
     };
     check("p50", r->p(0.50), 30);
@@ -336,8 +362,8 @@ void print(const Config& c, const std::vector<Row>& rows, const std::vector<doub
     check("p99.9", r->p(0.999), kStalledNs);
     if (const Row* spd = find(rows, "spdlog", IntIntDouble::name)) {
       const double ratio = spd->p(0.5) / r->p(0.5);
-      std::printf("  %-15s %-22s %8.1f x   >= %5.0f  %s\n", mine, "spdlog p50 / sluice p50", ratio,
-                  30.0, ratio >= 30 ? "met" : "MISSED");
+      std::printf("  %-22s %-22s %8.1f x   >= %5.0f  %s\n", mine.c_str(), "spdlog p50 / sluice p50",
+                  ratio, 30.0, ratio >= 30 ? "met" : "MISSED");
     }
   }
 }
@@ -380,7 +406,7 @@ int main(int argc, char** argv) {
   c.sleep_us = flags.integer("sleep-us");
   c.cases = flags.list("cases", all_cases);
   c.messages = flags.list("messages", kMessageNames);
-  c.sink = flags.list("sink", sink_kinds()).at(0);
+  c.sinks = flags.list("sink", sink_kinds());
   c.formatter = flags.list("formatter", {"library", "spdlog-like"}).at(0);
   c.dir = flags.str("dir");
   c.producer_cpu = static_cast<int>(flags.integer("producer-cpu"));
@@ -400,7 +426,8 @@ int main(int argc, char** argv) {
   std::printf(
       "%ld batches of %d calls in %ld rounds (+%ld warm-up per round), %ld us apart;\n"
       "sluice sink: %s, formatter: %s\n",
-      c.batches, c.batch_size, c.rounds, c.warmup, c.sleep_us, c.sink.c_str(), c.formatter.c_str());
+      c.batches, c.batch_size, c.rounds, c.warmup, c.sleep_us, join(c.sinks).c_str(),
+      c.formatter.c_str());
   std::fflush(stdout);
 
   Rows rows;
@@ -416,9 +443,12 @@ int main(int argc, char** argv) {
     for (const std::string& name : c.cases) {
       if (name == "floor") run_floor(c, batches, false, this_round);
       if (name == "floor-spsc") run_floor(c, batches, true, this_round);
-      if (name == "sluice-busy") complete = run_sluice(c, batches, true, this_round) && complete;
-      if (name == "sluice-default") {
-        complete = run_sluice(c, batches, false, this_round) && complete;
+      for (const std::string& sink : c.sinks) {
+        if (name == "sluice-busy")
+          complete = run_sluice(c, sink, batches, true, this_round) && complete;
+        if (name == "sluice-default") {
+          complete = run_sluice(c, sink, batches, false, this_round) && complete;
+        }
       }
 #if SLUICE_BENCH_HAVE_SPDLOG
       if (name == "spdlog") complete = run_spdlog(c, batches, this_round) && complete;

@@ -193,6 +193,7 @@ int main(int argc, char** argv) {
   c.cases = flags.list("cases", all_cases);
   std::vector<std::string> file_sinks = sink_kinds();
   std::erase(file_sinks, "discard");  // the line count needs a file
+  std::erase(file_sinks, "null");
   c.sink = flags.list("sink", file_sinks).at(0);
   c.formatter = flags.list("formatter", {"library", "spdlog-like"}).at(0);
   c.queue_bytes = static_cast<std::size_t>(flags.integer("queue-bytes"));

@@ -3,6 +3,8 @@
 //
 // sluice's FileSink and PatternFormatter are being written while these
 // benchmarks are; until they land, the benchmarks can use stand-ins:
+//   NullSink        takes each record and does nothing with it (the backend's
+//                   queue and ordering work only: no decoding, no format);
 //   DiscardSink     formats the message into a buffer and throws it away
 //                   (the backend's decode + format cost, no I/O);
 //   BenchFileSink   what a FileSink does: the record as the sink's formatter
@@ -10,10 +12,13 @@
 //   SpdlogLikeFormatter  renders the same text as the spdlog pattern used in
 //                   the comparisons, so that both write the same bytes.
 
+#include <fmt/format.h>
+#include <sluice/formatter.hpp>
+#include <sluice/record.hpp>
+#include <sluice/sink.hpp>
+
 #include <fcntl.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstring>
@@ -23,10 +28,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <sluice/formatter.hpp>
-#include <sluice/record.hpp>
-#include <sluice/sink.hpp>
 #if SLUICE_BENCH_HAVE_FILE_SINK
 #include <sluice/sinks/file_sink.hpp>
 #endif
@@ -85,6 +86,14 @@ class SpdlogLikeFormatter final : public sluice::Formatter {
 
   mutable std::int64_t cached_second_ = -1;
   mutable std::string cached_date_;
+};
+
+/// Reads nothing of the record: the backend still drains, orders and routes
+/// it, and that is all its core does.
+class NullSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView& /*record*/) override {}
+  std::string description() const override { return "null sink"; }
 };
 
 /// Decodes and formats the message (the backend's per-record work), no I/O.
@@ -148,9 +157,9 @@ class BenchFileSink final : public sluice::FormattedSink {
 /// "file" (sluice::FileSink; only when it is built), "bench-file", "discard".
 inline std::vector<std::string> sink_kinds() {
 #if SLUICE_BENCH_HAVE_FILE_SINK
-  return {"file", "bench-file", "discard"};
+  return {"file", "bench-file", "discard", "null"};
 #else
-  return {"bench-file", "discard"};
+  return {"bench-file", "discard", "null"};
 #endif
 }
 inline const char* default_sink_kind() {
@@ -168,6 +177,7 @@ inline std::shared_ptr<sluice::Sink> make_sluice_sink(const std::string& kind,
   std::shared_ptr<const sluice::Formatter> f;
   if (formatter == "spdlog-like") f = std::make_shared<const SpdlogLikeFormatter>();
   if (kind == "discard") return std::make_shared<DiscardSink>();
+  if (kind == "null") return std::make_shared<NullSink>();
 #if SLUICE_BENCH_HAVE_FILE_SINK
   if (kind == "file") {
     sluice::FileOptions options;
