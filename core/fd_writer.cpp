@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -95,8 +96,9 @@ void FdWriter::write_bytes(std::string_view bytes) {
 void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
                           bool newline) {
   const std::size_t size = prefix.size() + text.size() + suffix.size() + (newline ? 1 : 0);
+  const bool may_write = error_ == 0 || retry_due();
   bool attempted = false;
-  if (!buffer_.empty() && buffer_.size() + size > max_pending_) {
+  if (may_write && !buffer_.empty() && buffer_.size() + size > max_pending_) {
     attempted = true;  // make room; on failure the line may not fit
     drain();
   }
@@ -110,10 +112,30 @@ void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::s
     ++discarded_lines_;
     discarded_bytes_ += size;
   }
+  if (!may_write) return;  // kept or counted: the next try's error tells
   if (attempted && error_ != 0) throw_write_error();
-  // After a failure every call retries, so that output resumes as soon as the
-  // fault clears.
+  // After a failure a try is due: output resumes once the fault clears.
   if ((buffer_.size() >= buffer_size_ || error_ != 0) && !drain()) throw_write_error();
+}
+
+void FdWriter::note_failure() noexcept {
+  // Lines without a try before the next one: 0 until the backoff starts,
+  // then 1, 3, 7 ... (capped, and the count with it, so no shift overflows).
+  constexpr std::uint32_t kCap = kFailuresBeforeBackoff + 9;
+  const auto lines_after = [](std::uint32_t failures) {
+    return failures < kFailuresBeforeBackoff
+               ? 0
+               : (std::uint64_t{1} << (failures - kFailuresBeforeBackoff + 1)) - 1;
+  };
+  static_assert(lines_after(kCap) == kMaxLinesBetweenRetries);
+  failures_in_a_row_ = std::min(failures_in_a_row_ + 1, kCap);
+  lines_until_retry_ = lines_after(failures_in_a_row_);
+}
+
+bool FdWriter::retry_due() noexcept {
+  if (lines_until_retry_ == 0) return true;
+  --lines_until_retry_;
+  return false;
 }
 
 void FdWriter::flush() {
@@ -137,6 +159,7 @@ std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
     } else {
       error_ = n < 0 ? errno : -1;
       if (error_ == EPIPE) sigpipe.take_back();
+      note_failure();
       break;
     }
   }
@@ -162,6 +185,8 @@ bool FdWriter::drain() noexcept {
   }
   buffer_.clear();
   error_ = 0;
+  failures_in_a_row_ = 0;
+  lines_until_retry_ = 0;
   return true;
 }
 

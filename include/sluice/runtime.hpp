@@ -79,6 +79,9 @@ struct Stats {
   /// (stopped backend, backend thread, error handler); a record larger than
   /// a queue; a thread whose queue could not be allocated.
   std::uint64_t records_dropped = 0;
+  /// Sink calls that failed (a write, flush or finish that threw). A file or
+  /// console sink under a lasting write failure tries on fewer and fewer
+  /// records (docs/design.md, "Failures"): this counts its tries, not records.
   std::uint64_t sink_errors = 0;
   /// Records that reached the sinks after a newer one: their thread was
   /// descheduled between reading the clock and publishing for longer than

@@ -316,6 +316,55 @@ TEST_CASE("FdWriter: a pipe whose reader is gone is a write error, not a fatal S
   CHECK_FALSE(pipe.sigpipe_pending());
 }
 
+TEST_CASE("FdWriter: a lasting write failure is tried on fewer and fewer lines, up to 1 in 1,024") {
+  // A dead pipe made every record a failing write(2), two signal-mask calls
+  // and an exception: the backend managed ~70,000 records a second. Every
+  // line still tries for the first 8 failures in a row, then 1, 3, 7 ...
+  // lines go by without a try, at most 1,023. Only a line that tries throws.
+  const sluice::testing::BrokenPipe pipe;
+  FdWriter writer(pipe.write_fd(), "stdout", /*buffer_size=*/64);
+  writer.write_line("first");
+  CHECK(error_of([&] { writer.flush(); }) ==
+        "cannot write to stdout: Broken pipe (6 bytes kept for retry)");
+  std::vector<int> tried;
+  for (int line = 1; line <= 3100; ++line) {
+    if (error_of([&] { writer.write_line("x"); }) != "(no error)") tried.push_back(line);
+  }
+  CHECK(tried ==
+        std::vector<int>{1, 2, 3, 4, 5, 6, 7, 9, 13, 21, 37, 69, 133, 261, 517, 1029, 2053, 3077});
+  // Every line is kept (far below max_pending), and flush() always tries.
+  CHECK(writer.pending() == 6 + 3100 * 2);
+  CHECK(error_of([&] { writer.flush(); }) ==
+        "cannot write to stdout: Broken pipe (6206 bytes kept for retry)");
+  CHECK_FALSE(pipe.sigpipe_pending());
+}
+
+TEST_CASE(
+    "FdWriter: once a failure clears, flush() writes what was kept and every line tries again") {
+  TempDir dir("sluice-file-sink");
+  const fs::path path = dir / "out";
+  write_file(path, "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  {
+    FdWriter writer(fd, "test output", /*buffer_size=*/1);
+    FullDisk full(fd);
+    for (const char* line : {"1", "2", "3", "4", "5", "6", "7", "8"}) {
+      CHECK(error_of([&] { writer.write_line(line); }) != "(no error)");
+    }
+    full.restore();
+    writer.write_line("9");  // the 8th failure in a row: no try
+    CHECK(writer.pending() == 18);
+    CHECK(read_file(path).empty());
+    writer.flush();
+    CHECK(read_file(path) == "1\n2\n3\n4\n5\n6\n7\n8\n9\n");
+    writer.write_line("10");  // tries again at once
+    CHECK(writer.pending() == 0);
+  }
+  ::close(fd);
+  CHECK(read_file(path) == "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+}
+
 namespace {
 volatile sig_atomic_t g_alarms = 0;
 void count_alarm(int) { g_alarms = g_alarms + 1; }
