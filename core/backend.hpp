@@ -2,8 +2,6 @@
 // The backend thread: drains every thread queue in timestamp order and hands
 // each record to its logger's sinks.
 
-#include <concurrentqueue/concurrentqueue.h>
-
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "error_reporter.hpp"
+#include "hand_over_queue.hpp"
 #include "logger_registry.hpp"
 #include "redaction/record_redactor.hpp"
 #include "sluice/detail/thread_queue.hpp"
@@ -225,8 +224,8 @@ class Backend {
   std::condition_variable wake_cv_;
   bool wake_ = false;
 
-  moodycamel::ConcurrentQueue<std::unique_ptr<ThreadQueue>> new_queues_;
-  moodycamel::ConcurrentQueue<FlushRequest*> flush_requests_;
+  HandOverQueue<std::unique_ptr<ThreadQueue>> new_queues_;
+  HandOverQueue<FlushRequest*> flush_requests_;
 
   // Backend thread only.
   std::vector<QueueState> queues_;
