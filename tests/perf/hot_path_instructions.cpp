@@ -24,6 +24,19 @@ constexpr int kCalls = 1000;
   }
 }
 
+[[gnu::noinline]] void measured_c_string(const sluice::Logger& log, const char* text) {
+  for (int i = 0; i < kCalls; ++i) {
+    SLUICE_INFO(log, "Logging int: {}, int: {}, string: {}", i, i * 2, text);
+  }
+}
+
+// A fixed-width field filled to 51 of its 64 bytes, as in a C struct.
+[[gnu::noinline]] void measured_char_array(const sluice::Logger& log, const char (&text)[64]) {
+  for (int i = 0; i < kCalls; ++i) {
+    SLUICE_INFO(log, "Logging int: {}, int: {}, string: {}", i, i * 2, text);
+  }
+}
+
 [[gnu::noinline]] void measured_disabled(const sluice::Logger& log) {
   for (int i = 0; i < kCalls; ++i) SLUICE_DEBUG(log, "disabled {}", i);
 }
@@ -39,6 +52,10 @@ int main() {
   const std::string text = "a string of more than forty characters, as in the bench";
   measured_int_int_double(log);
   measured_string(log, text);
+  measured_c_string(log, text.c_str());
+  char field[64] = {};
+  text.copy(field, 51);
+  measured_char_array(log, field);
   measured_disabled(log);
   sluice::stop();
   std::printf("%d calls per measured function\n", kCalls);

@@ -377,12 +377,49 @@ constexpr std::size_t fixed_encoded_size() noexcept {
   }
 }
 
+/// A string argument measured once: the record's size and its encoding both
+/// need the length, and a const char*'s strlen (or a char array's scan for
+/// its NUL) ran twice, since the stores between the two may alias the text.
+/// `MaybeNull`: a std::string_view, whose data() may be null.
+template <bool MaybeNull>
+struct MeasuredString {
+  std::string_view text;
+};
+
+/// What encoded_size and encode_arg are given for an argument: a string as a
+/// MeasuredString, anything else as it is.
+template <class A>
+inline decltype(auto) measured(const A& arg) noexcept {
+  using T = value_type_t<A>;
+  if constexpr (kind_of<T>() == ArgKind::string) {
+    return MeasuredString<std::is_same_v<T, std::string_view>>{string_arg(field_value(arg))};
+  } else {
+    return (arg);
+  }
+}
+
+template <bool MaybeNull>
+inline std::size_t encoded_size(const MeasuredString<MaybeNull>& arg) noexcept {
+  return 4 + arg.text.size();
+}
+
+template <bool MaybeNull>
+inline std::byte* encode_arg(std::byte* out, const MeasuredString<MaybeNull>& arg) noexcept {
+  const auto n = static_cast<std::uint32_t>(arg.text.size());
+  std::memcpy(out, &n, 4);
+  // A default string_view's data() is null, and memcpy from null is
+  // undefined even for 0 bytes. Other strings never give null (see
+  // string_arg): they skip the test, which costs the hot path.
+  if (!MaybeNull || n != 0) std::memcpy(out + 4, arg.text.data(), n);
+  return out + 4 + n;
+}
+
 /// Bytes an argument takes in a record. Strings: a 4-byte length + the bytes.
 template <class A>
 inline std::size_t encoded_size(const A& arg) noexcept {
   using T = value_type_t<A>;
   if constexpr (kind_of<T>() == ArgKind::string) {
-    return 4 + string_arg(field_value(arg)).size();
+    return encoded_size(measured(arg));
   } else {
     return fixed_encoded_size<T>();
   }
@@ -394,14 +431,7 @@ inline std::byte* encode_arg(std::byte* out, const A& arg) noexcept {
   constexpr ArgKind kind = kind_of<T>();
   const auto& v = field_value(arg);
   if constexpr (kind == ArgKind::string) {
-    const std::string_view s = string_arg(v);
-    const auto n = static_cast<std::uint32_t>(s.size());
-    std::memcpy(out, &n, 4);
-    // A default string_view's data() is null, and memcpy from null is
-    // undefined even for 0 bytes. Other strings never give null (see
-    // string_arg): they skip the test, which costs the hot path.
-    if (!std::is_same_v<T, std::string_view> || n != 0) std::memcpy(out + 4, s.data(), n);
-    return out + 4 + n;
+    return encode_arg(out, measured(arg));
   } else if constexpr (kind == ArgKind::pointer) {
     const auto p = reinterpret_cast<std::uint64_t>(static_cast<const volatile void*>(v));
     std::memcpy(out, &p, 8);
