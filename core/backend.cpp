@@ -115,8 +115,12 @@ Backend::Backend() : registry_(LoggerRegistry::instance()) {}
 bool Backend::on_backend_thread() noexcept { return t_backend_thread; }
 
 void Backend::after_fork_in_child() noexcept {
-  // Never started: the child may start a backend of its own (lazily too).
-  if (!started_once_.load(std::memory_order_acquire)) return;
+  // Never started: the child may start a backend of its own (lazily too),
+  // and is told if that fails, whatever its parent was told.
+  if (!started_once_.load(std::memory_order_acquire)) {
+    lazy_start_failure_reported_ = false;
+    return;
+  }
   // Started: the child has a copy of the backend's state as the parent's
   // backend thread, which the child lacks, left it mid-pass: the queues hold
   // the parent's records, which the parent writes, and the sinks its
@@ -250,24 +254,40 @@ void Backend::start_locked(const Options& options) {
   process_id_ = os::process_id();
 
   stop_requested_.store(false);
+  lazy_start_failure_reported_ = false;  // a new episode may fail again
   accepting_.store(true, std::memory_order_release);
   running_.store(true, std::memory_order_release);
   started_once_.store(true, std::memory_order_release);
   thread_ = thread->release();
 }
 
-void Backend::ensure_started() {
-  if (running() || started_once_.load(std::memory_order_acquire)) return;
+std::string Backend::ensure_started() {
+  if (running() || started_once_.load(std::memory_order_acquire)) return {};
   std::lock_guard lock(lifecycle_mutex_);
   // Checked again under the lock: while this thread waited for it, another
   // may have started the backend and stopped it again, and a start here
   // would then restart it with the default options.
-  if (started_once_.load()) return;
+  if (started_once_.load()) return {};
   try {
     start_locked(Options{});
-  } catch (const Error&) {
-    // Should the defaults be refused, the queue is still made: its records
-    // wait for start().
+  } catch (const Error& e) {
+    // Should the defaults be refused (no thread can be made), the queue is
+    // still made: its records wait for start(). Said once: every thread's
+    // first call tries again, and the user needs to hear it only once.
+    if (lazy_start_failure_reported_) return {};
+    lazy_start_failure_reported_ = true;
+    return std::string("a log call could not start the backend (") + e.what() +
+           "); records wait in their thread queues (a full queue drops them) until "
+           "sluice::start() or another thread's first log call starts it";
+  }
+  return {};
+}
+
+void Backend::report_failed_lazy_start(const std::string& message) noexcept {
+  try {
+    errors_.report("backend", message);
+  } catch (...) {
+    // No memory even for the report: nothing is left to tell it with.
   }
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -32,8 +33,12 @@ class Backend {
   void stop();
   /// Starts with default options if the backend never ran (lazy start).
   /// After a stop() it does nothing: records wait for the next start(),
-  /// which brings the user's options back.
-  void ensure_started();
+  /// which brings the user's options back. Returns what to report when the
+  /// start failed, once per episode of failures (until a start succeeds),
+  /// else "": the caller reports it (report_failed_lazy_start) once its
+  /// queue is made, so that an error handler that logs finds it there.
+  [[nodiscard]] std::string ensure_started();
+  void report_failed_lazy_start(const std::string& message) noexcept;
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }
   /// Stopped after having run (logging will not start it again), with
   /// records of some thread waiting in their queues for the next start().
@@ -207,6 +212,9 @@ class Backend {
   // the exclusive one, so that no request is stranded between the two.
   std::shared_mutex flush_gate_;
   std::atomic<bool> started_once_{false};
+  // A failed lazy start was reported: the next ones (other threads' first
+  // calls) are not, until a start succeeds.
+  bool lazy_start_failure_reported_ = false;  // under lifecycle_mutex_
   // Set by after_fork_in_child(), with the forking thread's queue and its
   // position and drop count then, to tell at exit whether the child logged.
   std::atomic<bool> forked_child_{false};

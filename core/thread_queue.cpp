@@ -232,19 +232,26 @@ void set_thread_queue_name(std::string_view name) {
 }
 
 ThreadQueue* create_thread_queue() noexcept {
+  std::string start_failure;
+  ThreadQueue* made = nullptr;
   try {
     Backend& backend = Backend::instance();
-    backend.ensure_started();
+    start_failure = backend.ensure_started();
     auto queue = std::make_unique<ThreadQueue>(backend.queue_capacity(), backend.queue_policy());
     ThreadQueue* raw = queue.get();
-    if (pthread_setspecific(exit_key(), raw) != 0) return nullptr;  // the next call tries again
-    take_pending_name(*raw);
-    tls_thread_queue = raw;
-    backend.adopt(std::move(queue));
-    return raw;
+    if (pthread_setspecific(exit_key(), raw) == 0) {  // else the next call tries again
+      take_pending_name(*raw);
+      tls_thread_queue = raw;
+      backend.adopt(std::move(queue));
+      made = raw;
+    }
   } catch (...) {
-    return nullptr;  // the next call tries again
+    // The next call tries again.
   }
+  // Reported once the queue is made: an error handler that logs here must
+  // find it rather than make a second one.
+  if (!start_failure.empty()) Backend::instance().report_failed_lazy_start(start_failure);
+  return made;
 }
 
 void count_record_without_queue() noexcept { Backend::count_record_without_queue(); }

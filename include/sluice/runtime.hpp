@@ -57,6 +57,8 @@ struct Options {
 /// the thread cannot be created (the backend then stays stopped; records
 /// wait for a start() that succeeds), and in a fork() child of a process
 /// whose backend had started, where none can run (docs/design.md, "fork()").
+/// A start by a log call that fails so is reported through the error
+/// handler, once until a start succeeds.
 void start(const Options& options = {});
 /// Writes every record logged before the call, flushes the sinks and stops
 /// the backend. Also done at normal process exit, which then waits (up to
@@ -104,8 +106,9 @@ Stats stats();
 /// back when a source's errors stop are reported after its second, or by
 /// stop()). The default writes one line to stderr (control bytes escaped, so a
 /// report is always one line); a handler gets the text unchanged. Called on the backend
-/// thread, on a rotating file sink's worker thread (docs/rotation.md), or on
-/// the thread calling stop(), one call at a time. The handler may call
+/// thread, on a rotating file sink's worker thread (docs/rotation.md), on
+/// the thread calling stop(), or on a thread whose first log call could not
+/// start the backend, one call at a time. The handler may call
 /// set_error_handler itself, but not start(), stop() or flush() (on the
 /// backend thread they would wait for that thread itself); from another thread, set_error_handler
 /// waits for a call in progress to return, after which the old handler is never called again.

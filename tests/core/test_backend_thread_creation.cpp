@@ -7,9 +7,14 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
+#include <atomic>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
 
 #include "address_space_cap.hpp"
 
@@ -60,4 +65,55 @@ TEST_CASE("a backend thread that cannot be created leaves the backend stopped an
   CHECK(records[0].message == "logged before any backend thread could be made");
   CHECK(sluice::stats().records_dropped == 0);
   sluice::stop();
+}
+
+TEST_CASE("a lazy start that cannot create the backend thread says so once") {
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = sluice::get_logger("no.thread.lazy");
+  log.set_propagate(false);
+  log.add_sink(capture);
+  auto reports = std::make_shared<std::vector<std::string>>();
+  auto reports_mutex = std::make_shared<std::mutex>();
+  sluice::set_error_handler([reports, reports_mutex](std::string_view message) {
+    std::lock_guard lock(*reports_mutex);
+    reports->emplace_back(message);
+  });
+
+  // A second thread made before the cap (none can be made under it), whose
+  // first log call comes under it: a second lazy start, in the same episode.
+  std::atomic<bool> go{false};
+  std::thread second([&] {
+    while (!go.load()) std::this_thread::yield();
+    SLUICE_INFO(log, "first record of the second thread");
+  });
+  // 2.5 MiB: room for both threads' 1 MiB queues, not for a thread's stack.
+  sluice::testing::AddressSpaceCap cap(rlim_t{5} << 19);
+  SLUICE_INFO(log, "first record of the first thread");  // tries a lazy start
+  SLUICE_INFO(log, "second record of the first thread");
+  go.store(true);
+  second.join();
+  const bool running_under_cap = sluice::running();
+  cap.lift();
+
+  REQUIRE_FALSE(running_under_cap);
+  // Before, nothing said that the backend was not running: the records sat
+  // in their queues with no word to the user.
+  {
+    std::lock_guard lock(*reports_mutex);
+    REQUIRE(reports->size() == 1);
+    CHECK((*reports)[0] ==
+          "backend: a log call could not start the backend (sluice::start: could not start the "
+          "backend thread: Resource temporarily unavailable); records wait in their thread "
+          "queues (a full queue drops them) until sluice::start() or another thread's first "
+          "log call starts it");
+  }
+
+  REQUIRE(start_error().empty());
+  sluice::flush();
+  CHECK(capture->size() == 3);
+  CHECK(sluice::stats().records_dropped == 0);
+  sluice::stop();
+  sluice::set_error_handler(nullptr);
+  std::lock_guard lock(*reports_mutex);
+  CHECK(reports->size() == 1);
 }
