@@ -136,13 +136,16 @@ void Backend::after_fork_in_child() noexcept {
   fork_queue_ = tls_thread_queue;
   fork_position_ = fork_queue_ != nullptr ? fork_queue_->published_position() : 0;
   fork_dropped_ = fork_queue_ != nullptr ? fork_queue_->dropped() : 0;
+  fork_without_queue_ = records_without_queue_.load(std::memory_order_relaxed);
   adopted_in_forked_child_.store(false, std::memory_order_release);
   forked_child_.store(true, std::memory_order_release);
 }
 
 void Backend::report_records_of_forked_child() const {
+  // A record that found no queue (its allocation failed) was logged too.
   const bool logged =
       adopted_in_forked_child_.load(std::memory_order_acquire) ||
+      records_without_queue_.load(std::memory_order_relaxed) != fork_without_queue_ ||
       (fork_queue_ != nullptr && (fork_queue_->published_position() != fork_position_ ||
                                   fork_queue_->dropped() != fork_dropped_));
   if (!logged) return;

@@ -216,11 +216,13 @@ class Backend {
   // calls) are not, until a start succeeds.
   bool lazy_start_failure_reported_ = false;  // under lifecycle_mutex_
   // Set by after_fork_in_child(), with the forking thread's queue and its
-  // position and drop count then, to tell at exit whether the child logged.
+  // position and drop count then, and the count of records that found no
+  // queue, to tell at exit whether the child logged.
   std::atomic<bool> forked_child_{false};
   const ThreadQueue* fork_queue_ = nullptr;
   std::uint64_t fork_position_ = 0;
   std::uint64_t fork_dropped_ = 0;
+  std::uint64_t fork_without_queue_ = 0;
   std::atomic<bool> adopted_in_forked_child_{false};
   std::atomic<bool> accepting_{false};
   std::atomic<bool> stop_requested_{false};

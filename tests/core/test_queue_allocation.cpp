@@ -7,14 +7,24 @@
 #include <sluice/sinks/capture_sink.hpp>
 #include <sluice/sluice.hpp>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 
 #include "address_space_cap.hpp"
+#include "child_process.hpp"
 #include "drop_warning.hpp"
+#include "temp_dir.hpp"
 
 TEST_CASE("records of a thread whose queue cannot be allocated are counted as dropped") {
   auto capture = std::make_shared<sluice::CaptureSink>();
@@ -45,5 +55,41 @@ TEST_CASE("records of a thread whose queue cannot be allocated are counted as dr
     reported += std::stoull(warning.message.substr(0, digits));
   }
   CHECK(reported == 3);
+  sluice::stop();
+}
+
+TEST_CASE("a fork() child whose only record found no queue says at exit that it was not written") {
+  sluice::Options options;
+  options.queue_capacity = std::size_t{1} << 30;
+  sluice::start(options);  // this thread has no queue: its first record in the child makes one
+  sluice::testing::TempDir dir("sluice-fork");
+  const std::string err = dir.file("stderr");
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // No Catch2 here: the child reports by its exit status.
+    alarm(30);
+    const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0 || ::dup2(fd, STDERR_FILENO) < 0) ::_exit(10);
+    // 256 MiB more than is mapped now: not enough for a 1 GiB queue.
+    rlimit capped{};
+    if (::getrlimit(RLIMIT_AS, &capped) != 0) ::_exit(11);
+    capped.rlim_cur = sluice::testing::mapped_bytes() + (rlim_t{256} << 20);
+    if (::setrlimit(RLIMIT_AS, &capped) != 0) ::_exit(12);
+    SLUICE_INFO(sluice::get_logger("starved"), "logged in the child");
+    std::exit(0);  // the exit handler reports (or not) what the child logged
+  }
+  const auto status = sluice::testing::wait_for_child(child, std::chrono::seconds(60));
+  REQUIRE(status.has_value());
+  REQUIRE(WIFEXITED(*status));
+  REQUIRE(WEXITSTATUS(*status) == 0);
+  // Before, the record counted for want of a queue was not seen: the child
+  // said nothing, as if it had logged nothing.
+  std::ifstream in(err);
+  std::ostringstream said;
+  said << in.rdbuf();
+  CHECK(said.str() ==
+        "sluice: records logged in this process were not written: it is a fork() child of one "
+        "whose backend had started (docs/design.md, \"fork()\")\n");
   sluice::stop();
 }
