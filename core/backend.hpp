@@ -96,7 +96,6 @@ class Backend {
     std::string name;
     // Changes with the name: part of the records' RecordView::names_key.
     std::uint64_t names_epoch = 0;
-    std::uint64_t dropped_seen = 0;
   };
 
   /// start() with lifecycle_mutex_ held.
