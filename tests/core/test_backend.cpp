@@ -27,6 +27,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -1409,6 +1410,56 @@ TEST_CASE("drops of a block-policy queue filled while stopped are reported for w
   REQUIRE(kept < kRecords);
   REQUIRE(warnings->size() == 1);
   CHECK(warnings->records()[0].message == sluice::testing::drop_warning(kRecords - kept));
+  sluice::stop();
+}
+
+namespace {
+
+// The sum of the counts of the backend's drop WARNINGs captured so far.
+std::uint64_t reported_drops(const sluice::CaptureSink& warnings) {
+  std::uint64_t reported = 0;
+  for (const auto& warning : warnings.records()) {
+    const std::size_t digits = warning.message.find(' ');
+    REQUIRE(std::string_view(warning.message).substr(digits) ==
+            sluice::testing::kDropWarningReason);
+    reported += std::stoull(warning.message.substr(0, digits));
+  }
+  return reported;
+}
+
+}  // namespace
+
+TEST_CASE("stop() reports the drops made before it, and stats() those made after it") {
+  // docs/design.md ("Capacity and policy"): what stop() writes of the drops,
+  // and what stats() and the next run tell of those made after it.
+  auto gated = std::make_shared<GatedSink>();  // holds the backend while the queue fills
+  sluice::Logger& log = logger_alone_with(gated);
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = sluice::QueuePolicy::drop;
+  sluice::start(options);
+  constexpr int kRecords = 1000;  // far more than 4 KiB: the queue fills
+  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  gated->open();
+  sluice::stop();
+  const std::uint64_t before_stop = kRecords - static_cast<std::uint64_t>(gated->written());
+  REQUIRE(before_stop > 0);
+  CHECK(sluice::stats().records_dropped == before_stop);
+  CHECK(reported_drops(*warnings) == before_stop);  // by stop(), with no start after it
+
+  // Logged after stop(): the queue fills again and drops, counted at once.
+  for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  const std::uint64_t total = sluice::stats().records_dropped;
+  REQUIRE(total > before_stop);
+  CHECK(reported_drops(*warnings) == before_stop);
+  // The next run writes the WARNING for them.
+  sluice::start(options);
+  sluice::flush();
+  CHECK(reported_drops(*warnings) == total);
+  CHECK(sluice::stats().records_dropped == total);
+  CHECK(warnings->records().back().message == sluice::testing::drop_warning(total - before_stop));
   sluice::stop();
 }
 
