@@ -46,8 +46,15 @@ std::size_t split_key(std::string_view key, char* buffer, std::string_view* out,
   std::size_t start = 0;  // of the current part in buffer
   std::size_t length = 0;
   const auto close = [&] {
-    if (length > start && count < max)
+    if (length > start && max > 0) {
+      // Full: the first part goes. A secret's name ends a key
+      // (`a.b...p.password`), so its last parts are the ones to keep.
+      if (count == max) {
+        std::copy(out + 1, out + max, out);
+        --count;
+      }
       out[count++] = std::string_view(buffer + start, length - start);
+    }
     start = length;
   };
   for (std::size_t i = 0; i < key.size(); ++i) {

@@ -133,9 +133,9 @@ class KeyMatcher {
 
 /// Splits `key` into lower-case word parts (at any non-alphanumeric byte, at
 /// a lower-to-upper change, and before the last capital of a run followed by
-/// a lower-case letter: `APIKey` -> api, key). Writes at most `max` parts
-/// into `out` as views into `buffer` (at least key.size() bytes); returns the
-/// count.
+/// a lower-case letter: `APIKey` -> api, key). Writes the last `max` parts
+/// (a key's end names the secret) into `out` as views into `buffer` (at
+/// least key.size() bytes); returns the count.
 std::size_t split_key(std::string_view key, char* buffer, std::string_view* out,
                       std::size_t max) noexcept;
 

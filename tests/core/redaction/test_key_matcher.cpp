@@ -31,6 +31,20 @@ TEST_CASE("key matcher: splits keys into lower-case word parts") {
   CHECK(parts_of("password2") == V{"password2"});
 }
 
+TEST_CASE("key matcher: a key of more parts than there is room for keeps its last ones") {
+  // The secret's name is at a key's end: the parts dropped must be the first.
+  std::array<char, 128> buffer{};
+  std::array<std::string_view, 4> parts{};
+  const std::size_t n = split_key("a.b.c.d.e.password", buffer.data(), parts.data(), parts.size());
+  CHECK(std::vector<std::string>(parts.begin(), parts.begin() + static_cast<std::ptrdiff_t>(n)) ==
+        std::vector<std::string>{"c", "d", "e", "password"});
+
+  const KeyMatcher keys(RedactionPolicy::default_keys());
+  CHECK(keys.is_sensitive("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.password"));  // 17 parts
+  CHECK(keys.is_sensitive("a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q_api_key"));
+  CHECK_FALSE(keys.is_sensitive("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.password.reset.count"));
+}
+
 TEST_CASE("key matcher: the default list, on word parts, case-insensitive") {
   const KeyMatcher keys(RedactionPolicy::default_keys());
   for (const char* key : {"password",

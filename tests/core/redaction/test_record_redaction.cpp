@@ -316,6 +316,24 @@ TEST_CASE("record redaction: keys with a qualifier that holds digits (b64, base6
   CHECK(redactions(RedactionKind::key_value) == 2);
 }
 
+TEST_CASE("record redaction: keys of more than 16 word parts") {
+  // Only a key's first 16 parts were looked at, and the secret's name is at
+  // its end.
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "cfg", kv<"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.password">("hunter2"));
+  SLUICE_INFO(log, "cfg {}", std::string("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.password=hunter2"));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.password", "[REDACTED]"}});
+  CHECK(records[1].message == "cfg a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.password=[REDACTED]");
+  CHECK(redactions(RedactionKind::field) == 1);
+  CHECK(redactions(RedactionKind::key_value) == 1);
+}
+
 namespace {
 // A custom type whose formatter throws, quoting a secret in its message.
 struct Account {
