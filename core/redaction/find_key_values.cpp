@@ -80,6 +80,8 @@ std::string_view key_before(std::string_view text, std::size_t end) noexcept {
     while (begin > 0 && key_end - begin <= KeyMatcher::kMaxKeyLength && text[begin - 1] != last) {
       --begin;
     }
+    // A longer key: its end, which the key matcher judges it by.
+    if (key_end - begin > KeyMatcher::kMaxKeyLength) return text.substr(begin, key_end - begin);
     if (begin == 0 || text[begin - 1] != last) return {};
     if (escaped && (begin < 2 || text[begin - 2] != '\\')) return {};
     return text.substr(begin, key_end - begin);

@@ -38,6 +38,24 @@ std::string_view strip_trailing_digits(std::string_view part) noexcept {
   return n == 0 ? part : part.substr(0, n);
 }
 
+// A key longer than kMaxKeyLength is judged by its end, where a secret's
+// name is (`<long path>.db.password`): its last kMaxKeyLength bytes, from
+// the first part boundary in them (what is left of a part cut there is not
+// that part: `xcard` cut to `card` is not `card`). Empty if there is none.
+std::string_view judged_end(std::string_view key) noexcept {
+  constexpr std::size_t kMax = KeyMatcher::kMaxKeyLength;
+  if (key.size() <= kMax) return key;
+  const std::string_view tail = key.substr(key.size() - kMax);
+  if (!is_alnum(key[key.size() - kMax - 1])) return tail;
+  for (std::size_t i = 0; i < tail.size(); ++i) {
+    if (!is_alnum(tail[i])) return tail.substr(i + 1);
+    if (i > 0 && is_upper(tail[i]) && (is_lower(tail[i - 1]) || is_digit(tail[i - 1]))) {
+      return tail.substr(i);
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::size_t split_key(std::string_view key, char* buffer, std::string_view* out,
@@ -261,12 +279,14 @@ bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
 }
 
 bool KeyMatcher::is_sensitive(std::string_view key) const noexcept {
-  if (key.empty() || key.size() > kMaxKeyLength || terms_.empty()) return false;
+  key = judged_end(key);
+  if (key.empty() || terms_.empty()) return false;
   return maybe_sensitive(key) && is_sensitive_filtered(key);
 }
 
 bool KeyMatcher::is_sensitive_filtered(std::string_view key) const noexcept {
-  if (key.empty() || key.size() > kMaxKeyLength || terms_.empty()) return false;
+  key = judged_end(key);
+  if (key.empty() || terms_.empty()) return false;
   {
     // The common sensitive keys spell a term exactly, once case and
     // separators are gone (`password`, `API_KEY`, `Authorization`): one hash

@@ -88,7 +88,8 @@ class KeyMatcher {
   }
   bool empty() const noexcept { return terms_.empty(); }
 
-  /// Longest key is_sensitive() looks at; longer keys are not sensitive.
+  /// Longest key is_sensitive() looks at whole; a longer one is judged by
+  /// its last kMaxKeyLength bytes, from the first part boundary in them.
   static constexpr std::size_t kMaxKeyLength = 96;
 
  private:

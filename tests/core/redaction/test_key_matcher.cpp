@@ -131,10 +131,18 @@ TEST_CASE("key matcher: the list is configurable") {
   CHECK_FALSE(none.is_sensitive("password"));
 }
 
-TEST_CASE("key matcher: keys longer than the limit are not sensitive") {
+TEST_CASE("key matcher: a key longer than the limit is judged by its end") {
+  // The secret's name is at a key's end, however long the path before it.
   const KeyMatcher keys(RedactionPolicy::default_keys());
   CHECK(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength - 9, 'x') + "_password"));
-  CHECK_FALSE(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength, 'x') + "_password"));
+  CHECK(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength, 'x') + "_password"));
+  CHECK(keys.is_sensitive(std::string(1000, 'x') + ".db.password"));
+  CHECK(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength, 'x') + "_api-key"));
+  CHECK_FALSE(keys.is_sensitive(std::string(KeyMatcher::kMaxKeyLength, 'x') + "_password_reset"));
+  // What is left of a part cut by the limit is not a part: `[x...x]card`
+  // is not `card`.
+  CHECK_FALSE(keys.is_sensitive("a_" + std::string(KeyMatcher::kMaxKeyLength, 'x') + "card"));
+  CHECK_FALSE(keys.is_sensitive(std::string(200, 'x')));
 }
 
 TEST_CASE("key matcher: qualifiers with digits, through the scanner's filter too") {

@@ -334,6 +334,38 @@ TEST_CASE("record redaction: keys of more than 16 word parts") {
   CHECK(redactions(RedactionKind::key_value) == 1);
 }
 
+// 103 bytes: longer than the 96 that the key test looks at.
+constexpr const char kLongKey[] =
+    "service.app.config.database.primary.connection.pool.settings.credentials.administrator.user."
+    "password";
+
+TEST_CASE("record redaction: keys longer than 96 bytes, judged by their end") {
+  // A key longer than the key test's limit was never sensitive, although
+  // its last part names the secret.
+  static_assert(sizeof kLongKey - 1 > 96);
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "cfg", kv<kLongKey>("hunter2"));
+  SLUICE_INFO(log, "cfg {}", std::string(kLongKey) + "=hunter2");
+  SLUICE_INFO(log, "cfg {}", "{\"" + std::string(kLongKey) + "\": \"hunter2\"}");
+  SLUICE_INFO(log,
+              "service.app.config.database.primary.connection.pool.settings.credentials."
+              "administrator.user.password={}",
+              "hunter2");
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 4);
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  CHECK(records[0].fields == Fields{{kLongKey, "[REDACTED]"}});
+  CHECK(records[1].message == "cfg " + std::string(kLongKey) + "=[REDACTED]");
+  CHECK(records[2].message == "cfg {\"" + std::string(kLongKey) + "\": \"[REDACTED]\"}");
+  CHECK(records[3].message == std::string(kLongKey) + "=[REDACTED]");
+  CHECK(redactions(RedactionKind::field) == 1);
+  CHECK(redactions(RedactionKind::key_value) == 2);
+  CHECK(redactions(RedactionKind::argument) == 1);
+}
+
 namespace {
 // A custom type whose formatter throws, quoting a secret in its message.
 struct Account {
