@@ -22,9 +22,10 @@ constexpr bool value_end(char c) noexcept {
          c == '\\';
 }
 
-constexpr std::size_t kMaxGap = 3;  // spaces between a key and its separator
-// Blanks between a separator and its value: more, and tabs too, for the
-// aligned columns of configuration dumps (`password:    x`, `pin:\t1234`).
+// Blanks (spaces, tabs) between a key and its separator, and between that
+// and the value: aligned columns of configuration dumps pad either side
+// (`password     = x`, `password:    x`, `pin\t:\t1234`).
+constexpr std::size_t kMaxKeyGap = KeyMatcher::kMaxKeyGap;
 constexpr std::size_t kMaxValueGap = 16;
 constexpr bool blank(char c) noexcept { return c == ' ' || c == '\t'; }
 
@@ -66,7 +67,7 @@ bool numeric_secret_key(std::string_view key) noexcept {
 
 std::string_view key_before(std::string_view text, std::size_t end) noexcept {
   std::size_t gap = 0;
-  while (end > 0 && text[end - 1] == ' ' && gap < kMaxGap) {
+  while (end > 0 && blank(text[end - 1]) && gap < kMaxKeyGap) {
     --end;
     ++gap;
   }

@@ -184,13 +184,8 @@ std::size_t KeyMatcher::tail_index(std::string_view word) noexcept {
 }
 
 bool KeyMatcher::maybe_sensitive(std::string_view before) const noexcept {
-  // Between a key and what follows it: a closing quote, an escape, spaces.
-  std::size_t end = before.size();
-  for (int gap = 0; end > 0 && gap < 5; ++gap) {
-    const char c = before[end - 1];
-    if (c != ' ' && c != '"' && c != '\'' && c != '\\') break;
-    --end;
-  }
+  // Between a key and what follows it: a closing quote, an escape, blanks.
+  std::size_t end = skip_gap(before);
   // The last part, walked backwards with split_key's rules, lower-cased and
   // hashed on the way (word_hash's order): no copy, no split. All-digit
   // parts are qualifiers (`password_2`): the part before them counts.

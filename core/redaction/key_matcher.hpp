@@ -29,7 +29,7 @@ class KeyMatcher {
   /// scanner filters first): the same answer, without filtering twice.
   bool is_sensitive_filtered(std::string_view key) const noexcept;
   /// A filter for scanners: false if the key that ends `before` (the text up
-  /// to a `=` or `:`, closing quote and spaces allowed) cannot be sensitive.
+  /// to a `=` or `:`, closing quote and blanks allowed) cannot be sensitive.
   /// Looks only at the key's last part or two; rejects nearly every key.
   bool maybe_sensitive(std::string_view before) const noexcept;
   /// The first test of maybe_sensitive, inline for the scanner's loop: true
@@ -50,7 +50,7 @@ class KeyMatcher {
     return !last3_[(l1 * 37 + l2) * 37 + l3];
   }
   /// The second inline test, for what ends in a digit (after
-  /// maybe_sensitive's gap of spaces, quotes and escapes): maybe_sensitive
+  /// maybe_sensitive's gap of blanks, quotes and escapes): maybe_sensitive
   /// looks past all-digit parts only through digits and key separators, so
   /// if those lead to no letter (`eta 00:14`, `10.0.3.17:8080`) there is no
   /// key, and if they lead to one, its last three letters decide as in
@@ -88,6 +88,9 @@ class KeyMatcher {
   }
   bool empty() const noexcept { return terms_.empty(); }
 
+  /// Most blanks (spaces, tabs) between a key and its `=` or `:` in text:
+  /// aligned columns pad keys to a width.
+  static constexpr std::size_t kMaxKeyGap = 16;
   /// Longest key is_sensitive() looks at whole; a longer one is judged by
   /// its last kMaxKeyLength bytes, from the first part boundary in them.
   static constexpr std::size_t kMaxKeyLength = 96;
@@ -120,12 +123,13 @@ class KeyMatcher {
   std::vector<bool> last3_ = std::vector<bool>(37 * 37 * 37);
   std::vector<bool> two_letter_terms_ = std::vector<bool>(26 * 26);  // joined terms `ab`
 
-  // maybe_sensitive's gap: what it skips between a key and its separator.
+  // maybe_sensitive's gap: what it skips between a key and its separator,
+  // blanks and a closing quote (`"key"   :`, `\"key\":`).
   static std::size_t skip_gap(std::string_view before) noexcept {
     std::size_t end = before.size();
-    for (int gap = 0; end > 0 && gap < 5; ++gap) {
+    for (std::size_t gap = 0; end > 0 && gap < kMaxKeyGap + 4; ++gap) {
       const char c = before[end - 1];
-      if (c != ' ' && c != '"' && c != '\'' && c != '\\') break;
+      if (c != ' ' && c != '\t' && c != '"' && c != '\'' && c != '\\') break;
       --end;
     }
     return end;

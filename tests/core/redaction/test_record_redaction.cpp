@@ -366,6 +366,36 @@ TEST_CASE("record redaction: keys longer than 96 bytes, judged by their end") {
   CHECK(redactions(RedactionKind::argument) == 1);
 }
 
+TEST_CASE("record redaction: keys padded to a column before their separator") {
+  // Aligned columns pad the key side as often as the value side; more than
+  // three spaces, or a tab, before the `=` or `:` hid the key.
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "config:\n{}",
+              std::string("user            = bob\n"
+                          "password        = hunter2\n"
+                          "client_secret   = s3cr3t\n"));
+  SLUICE_INFO(log, "{}", std::string("db_password\t: hunter2"));
+  SLUICE_INFO(log, "{}", std::string("{\"password\"     : \"hunter2\"}"));
+  SLUICE_INFO(log, "api_key         = {}", "k3y");                            // by call site
+  SLUICE_INFO(log, "{}", std::string("password                 = hunter2"));  // 17 blanks: no key
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 5);
+  CHECK(records[0].message ==
+        "config:\n"
+        "user            = bob\n"
+        "password        = [REDACTED]\n"
+        "client_secret   = [REDACTED]\n");
+  CHECK(records[1].message == "db_password\t: [REDACTED]");
+  CHECK(records[2].message == "{\"password\"     : \"[REDACTED]\"}");
+  CHECK(records[3].message == "api_key         = [REDACTED]");
+  CHECK(records[4].message == "password                 = hunter2");
+  CHECK(redactions(RedactionKind::key_value) == 4);
+  CHECK(redactions(RedactionKind::argument) == 1);
+}
+
 namespace {
 // A custom type whose formatter throws, quoting a secret in its message.
 struct Account {
