@@ -262,6 +262,33 @@ std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vec
   return end;
 }
 
+std::size_t find_url_password(std::string_view text, std::size_t at, std::vector<Match>& out) {
+  // The authority ends at a '/', '?' or '#' (or a blank or quote, in
+  // text); its user info at the last '@' in it, as URL parsers take it (a
+  // password with a raw '@' is common). Only the part after the user
+  // info's first ':' is the password; the user name stays.
+  constexpr std::size_t kMaxAuthority = 256;
+  const std::size_t start = at + 3;
+  if (at == 0 || !scan::alnum(text[at - 1])) return start;  // no scheme
+  constexpr std::size_t npos = std::string_view::npos;
+  std::size_t colon = npos, last_at = npos;
+  const std::size_t n = text.size();
+  for (std::size_t i = start; i < n && i - start <= kMaxAuthority; ++i) {
+    const char c = text[i];
+    if (c == '/' || c == '?' || c == '#' || scan::space(c) || c == '"' || c == '\'' || c == '<' ||
+        c == '>' || c == '\\') {
+      break;
+    }
+    if (c == '@') last_at = i;
+    if (c == ':' && colon == npos && last_at == npos) colon = i;
+  }
+  if (last_at != npos && colon != npos && colon + 1 < last_at) {
+    out.push_back(make_match(colon + 1, last_at, RedactionKind::auth_credential));
+  }
+  // The user info is scanned too (the user name may hold something else).
+  return start;
+}
+
 std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out) {
   constexpr std::string_view kBegin = "-----BEGIN ";
   constexpr std::string_view kDashes = "-----";

@@ -29,6 +29,9 @@ std::size_t find_aws_key(std::string_view text, std::size_t at, std::vector<Matc
 /// At 'B' or 'b': the credential after "Bearer " or "Basic " (a Basic one
 /// must decode to `user:password`).
 std::size_t find_auth_credential(std::string_view text, std::size_t at, std::vector<Match>& out);
+/// At the ':' of "://": the password of a URL's user info
+/// (`postgres://app:pw@db:5432`), kind auth_credential.
+std::size_t find_url_password(std::string_view text, std::size_t at, std::vector<Match>& out);
 /// At '-': the body of "-----BEGIN ... PRIVATE KEY-----" up to its END line
 /// (or the end of the text); else find_vendor_token.
 std::size_t find_private_key(std::string_view text, std::size_t at, std::vector<Match>& out);

@@ -54,8 +54,13 @@ int specificity(RedactionKind kind) noexcept { return kind == RedactionKind::key
 void merge_matches(std::vector<Match>& matches, std::size_t first) {
   if (matches.size() - first < 2) return;
   const auto begin = matches.begin() + static_cast<std::ptrdiff_t>(first);
+  // One span found by two value finders (a URL's password whose host looks
+  // like an e-mail domain) is named after the later kind, whatever order
+  // std::sort leaves them in.
   std::sort(begin, matches.end(), [](const Match& a, const Match& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end > b.end;
+    return a.kind > b.kind;
   });
   std::size_t kept = first;
   std::uint32_t kept_length = matches[first].end - matches[first].begin;
@@ -192,6 +197,10 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
           i = find_email(text, at, out);
           break;
         case kSeparator:
+          if (bytes[at] == ':' && at + 2 < n && bytes[at + 1] == '/' && bytes[at + 2] == '/') {
+            i = find_url_password(text, at, out);  // `scheme://`: never a key's separator
+            break;
+          }
           // Nearly every key in a clean log is ruled out without a call:
           // by its last three letters (`page=`, `status=`), times and
           // addresses by having none (`00:14:32`, `10.0.3.17:8080`), short

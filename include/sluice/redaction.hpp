@@ -21,7 +21,7 @@ enum class RedactionKind : std::uint8_t {
   ssn,              ///< a US social security number (123-45-6789)
   email,            ///< an e-mail address's local part (the domain is kept)
   jwt,              ///< a JSON Web Token (eyJ...)
-  auth_credential,  ///< the credential after `Bearer` or `Basic`
+  auth_credential,  ///< the credential after `Bearer` or `Basic`; a URL's password (`//u:pw@`)
   aws_key,          ///< an AWS access key id (AKIA...)
   private_key,      ///< the body of a PEM private-key block
   vendor_token,     ///< a token with a vendor's prefix: ghp_, sk_live_, xoxb-, glpat-, AIza

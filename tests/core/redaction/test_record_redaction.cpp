@@ -396,6 +396,24 @@ TEST_CASE("record redaction: keys padded to a column before their separator") {
   CHECK(redactions(RedactionKind::argument) == 1);
 }
 
+TEST_CASE("record redaction: the password of a connection string's URL") {
+  // "db" has no dot: not an e-mail domain, and no key names the password.
+  sluice::testing::TempDir dir("sluice-redaction");
+  const auto path = dir / "app.slog";
+  sluice::root_logger().add_sink(std::make_shared<sluice::BinaryFileSink>(path));
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "connecting to {}", std::string("postgres://app:hunter2@db:5432/orders"));
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "connecting to postgres://app:[REDACTED]@db:5432/orders");
+  CHECK(redactions(RedactionKind::auth_credential) == 1);
+  sluice::stop();
+  CHECK(read_file(path).find("hunter2") == std::string::npos);
+}
+
 namespace {
 // A custom type whose formatter throws, quoting a secret in its message.
 struct Account {

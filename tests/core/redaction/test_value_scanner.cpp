@@ -182,6 +182,24 @@ TEST_CASE("scanner: Authorization headers keep their scheme") {
   check_one("Authorization: Bearer abc", "abc", RedactionKind::auth_credential);
 }
 
+TEST_CASE("scanner: the password of a URL's user:password@") {
+  // Connection strings: with a host of no dot (a service name, localhost,
+  // host:port) nothing else here found the password.
+  const auto auth = RedactionKind::auth_credential;
+  check_one("db postgres://app:hunter2@postgres:5432/app up", "hunter2", auth);
+  check_one("redis://:s3cr3t@localhost:6379/0", "s3cr3t", auth);  // no user name
+  check_one("amqp://guest:gu%40st@10.0.0.7:5672/", "gu%40st", auth);
+  check_one("\"dsn\": \"mysql://root:pa:ss@db/app\"", "pa:ss", auth);
+  check_one("postgres://app:p@ss@db/x?u=a@b", "p@ss", auth);  // to the last '@' before '/'
+  // Not the e-mail finder's either: one find, of this kind.
+  check_one("https://bob:hunter2@example.com/x", "hunter2", auth);
+  check_none("https://example.com/a:b@c");            // a path, not user info
+  check_none("https://bob@db:5432/");                 // a user name only
+  check_none("ftp://bob:@example.com/");              // an empty password
+  check_none("see http://host:8080/x and mail a@b");  // the port of a host
+  check_none("std::vector<int> and ::1");
+}
+
 TEST_CASE("scanner: AWS access key ids") {
   check_one("AWS_ACCESS_KEY_ID=AKIAMRNXJ2BIY17WWW3K", "AKIAMRNXJ2BIY17WWW3K",
             RedactionKind::aws_key);
