@@ -20,33 +20,12 @@ thread_local int t_handler_calls = 0;
 // One report, one line: a reader of stderr line by line (a log shipper,
 // `grep`) must not take the rest of a sink's multi-line exception text for
 // reports of their own, and a terminal escape in it must not reach the
-// terminal. Control bytes other than tab are written as \n, \r or \xHH,
-// and so are the C1 controls U+0080..U+009F written as UTF-8 (U+009B is a
-// terminal's CSI, U+0085 NEL a line break): as \xc2\xHH. Other UTF-8
-// passes as it is. A handler set by the user gets the text unchanged.
+// terminal. The text can quote a record's or a file's bytes: invalid UTF-8
+// and backslashes are escaped too, so that each line reads back to the
+// bytes reported. A handler set by the user gets the text unchanged.
 std::string on_one_line(std::string_view message) {
   std::string line;
-  line.reserve(message.size());
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    const char ch = message[i];
-    const auto byte = static_cast<unsigned char>(ch);
-    const auto next = i + 1 < message.size() ? static_cast<unsigned char>(message[i + 1]) : 0;
-    if (byte == 0xc2 && next >= 0x80 && next <= 0x9f) {
-      append_hex_escape(byte, line);
-      append_hex_escape(next, line);
-      ++i;
-    } else if (byte >= 0x20 && byte != 0x7f) {
-      line += ch;
-    } else if (ch == '\t') {
-      line += ch;
-    } else if (ch == '\n') {
-      line += "\\n";
-    } else if (ch == '\r') {
-      line += "\\r";
-    } else {
-      append_hex_escape(byte, line);
-    }
-  }
+  append_display_escaped(message, line);
   return line;
 }
 

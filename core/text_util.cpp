@@ -361,6 +361,45 @@ void append_hex_escape(unsigned char byte, std::string& out) {
   out.append(text, sizeof text);
 }
 
+void append_display_escaped(std::string_view text, std::string& out) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  out.reserve(out.size() + size);
+  for (std::size_t i = 0; i < size;) {
+    const unsigned char b = s[i];
+    if (b >= 0x80) {
+      const int length = utf8_sequence(s + i, size - i);
+      const bool c1_control = length == 2 && b == 0xC2 && s[i + 1] <= 0x9F;
+      if (c1_control) {
+        append_hex_escape(b, out);
+        append_hex_escape(s[i + 1], out);
+        i += 2;
+      } else if (length > 0) {
+        out.append(text.substr(i, static_cast<std::size_t>(length)));
+        i += static_cast<std::size_t>(length);
+      } else {
+        // One byte at a time: what follows a bad byte is shown by the same
+        // rules (a continuation byte is ill-formed on its own).
+        append_hex_escape(b, out);
+        ++i;
+      }
+      continue;
+    }
+    if (b == '\\') {
+      out += "\\\\";
+    } else if (b == '\n') {
+      out += "\\n";
+    } else if (b == '\r') {
+      out += "\\r";
+    } else if ((b < 0x20 && b != '\t') || b == 0x7F) {
+      append_hex_escape(b, out);
+    } else {
+      out += static_cast<char>(b);
+    }
+    ++i;
+  }
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();

@@ -104,8 +104,9 @@ Stats stats();
 /// Receives backend and sink errors (already rate-limited: at most one report
 /// per second per source, with a count of the ones suppressed; those held
 /// back when a source's errors stop are reported after its second, or by
-/// stop()). The default writes one line to stderr (control bytes escaped, so a
-/// report is always one line); a handler gets the text unchanged. Called on the backend
+/// stop()). The default writes one line to stderr (control bytes, invalid
+/// UTF-8 and backslashes escaped, so a report is always one line and reads
+/// back to its bytes); a handler gets the text unchanged. Called on the backend
 /// thread, on a rotating file sink's worker thread (docs/rotation.md), on
 /// the thread calling stop(), or on a thread whose first log call could not
 /// start the backend, one call at a time. The handler may call

@@ -279,6 +279,23 @@ TEST_CASE("the default handler escapes C1 controls written as UTF-8: CSI and NEL
         "\xc2\xa0\xc3\xa9\n");
 }
 
+TEST_CASE("the default handler escapes invalid UTF-8 and backslashes byte for byte") {
+  // A report can quote a record's or a file's bytes. Invalid UTF-8 went to
+  // the terminal or log collector raw, and a backslash in the text read
+  // like one of the escapes: "\\x1b" written by a sink was the same line as
+  // a real ESC. Each byte of an ill-formed sequence is \xHH (a stray
+  // continuation byte, a bad lead byte, a sequence cut short, an overlong
+  // form, a surrogate); a backslash is \\; valid UTF-8 passes as it is.
+  ErrorReporter reporter;
+  StderrCapture capture;
+  reporter.report("file sink",
+                  "path C:\\logs\\x1b \x80 \xff \xe2\x82 \xc0\xaf \xed\xa0\x80 "
+                  "\xe2\x82\xac\xf0\x9f\x98\x80 end\xc3");
+  CHECK(capture.text() ==
+        "sluice: file sink: path C:\\\\logs\\\\x1b \\x80 \\xff \\xe2\\x82 \\xc0\\xaf "
+        "\\xed\\xa0\\x80 \xe2\x82\xac\xf0\x9f\x98\x80 end\\xc3\n");
+}
+
 TEST_CASE("set_handler(nullptr) puts the default stderr handler back") {
   ErrorReporter reporter;
   Received received;
