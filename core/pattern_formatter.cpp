@@ -82,11 +82,14 @@ constexpr std::array<NamedKind, 13> kTokenNames{{
     message += hint;
   }
   // The pattern's control bytes as \xHH: a NUL cut what() short, and a
-  // newline or a terminal escape went raw to whoever prints the error.
+  // newline or a terminal escape went raw to whoever prints the error. A
+  // backslash as \\, or the text \x00 in a pattern read like an escaped NUL.
   std::string printable;
   for (const char ch : message) {
     const auto byte = static_cast<unsigned char>(ch);
-    if (byte < 0x20 || byte == 0x7f) {
+    if (byte == '\\') {
+      printable += "\\\\";
+    } else if (byte < 0x20 || byte == 0x7f) {
       detail::append_hex_escape(byte, printable);
     } else {
       printable += ch;

@@ -236,6 +236,12 @@ TEST_CASE("pattern errors name the problem, the offset and the pattern") {
   // Control bytes are escaped: a NUL cut the message short.
   CHECK(error_of(std::string_view("{mes\0sage}\n", 11)) ==
         "unknown pattern token '{mes\\x00sage}' at offset 0 in \"{mes\\x00sage}\\x0a\"");
+  // And so is a backslash: the text \x00 typed in a pattern read exactly
+  // like an escaped NUL.
+  CHECK(error_of("{mes\\x00sage}") ==
+        "unknown pattern token '{mes\\\\x00sage}' at offset 0 in \"{mes\\\\x00sage}\"");
+  CHECK(error_of("C:\\logs\\{level} }") ==
+        "unmatched '}' at offset 16 in \"C:\\\\logs\\\\{level} }\"");
 
   const std::string hint = ": expected <, > or ^ and a width from 1 to 1024";
   CHECK(error_of("{level:x8}") ==
