@@ -25,7 +25,7 @@ thread_local int t_handler_calls = 0;
 // bytes reported. A handler set by the user gets the text unchanged.
 std::string on_one_line(std::string_view message) {
   std::string line;
-  append_display_escaped(message, line);
+  append_display_escaped(message, ControlBytes::tab_and_named, line);
   return line;
 }
 

@@ -82,19 +82,11 @@ constexpr std::array<NamedKind, 13> kTokenNames{{
     message += hint;
   }
   // The pattern's control bytes as \xHH: a NUL cut what() short, and a
-  // newline or a terminal escape went raw to whoever prints the error. A
-  // backslash as \\, or the text \x00 in a pattern read like an escaped NUL.
+  // newline or a terminal escape (ESC, or the C1 CSI in UTF-8) went raw to
+  // whoever prints the error. A backslash as \\, or the text \x00 in a
+  // pattern read like an escaped NUL.
   std::string printable;
-  for (const char ch : message) {
-    const auto byte = static_cast<unsigned char>(ch);
-    if (byte == '\\') {
-      printable += "\\\\";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      detail::append_hex_escape(byte, printable);
-    } else {
-      printable += ch;
-    }
-  }
+  detail::append_display_escaped(message, detail::ControlBytes::hex, printable);
   throw Error(printable);
 }
 

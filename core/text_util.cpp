@@ -361,9 +361,10 @@ void append_hex_escape(unsigned char byte, std::string& out) {
   out.append(text, sizeof text);
 }
 
-void append_display_escaped(std::string_view text, std::string& out) {
+void append_display_escaped(std::string_view text, ControlBytes controls, std::string& out) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();
+  const bool named = controls == ControlBytes::tab_and_named;
   out.reserve(out.size() + size);
   for (std::size_t i = 0; i < size;) {
     const unsigned char b = s[i];
@@ -387,11 +388,11 @@ void append_display_escaped(std::string_view text, std::string& out) {
     }
     if (b == '\\') {
       out += "\\\\";
-    } else if (b == '\n') {
+    } else if (named && b == '\n') {
       out += "\\n";
-    } else if (b == '\r') {
+    } else if (named && b == '\r') {
       out += "\\r";
-    } else if ((b < 0x20 && b != '\t') || b == 0x7F) {
+    } else if ((b < 0x20 && !(named && b == '\t')) || b == 0x7F) {
       append_hex_escape(b, out);
     } else {
       out += static_cast<char>(b);

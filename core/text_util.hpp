@@ -107,13 +107,18 @@ void append_json_escaped(std::string_view text, std::string& out);
 /// not reach a terminal or a line reader as it is (error messages).
 void append_hex_escape(unsigned char byte, std::string& out);
 
-/// Appends `text` for an operator to read on one line, unambiguously (the
-/// default error handler): printable ASCII and tab as they are, `\` as `\\`,
-/// newline and carriage return as `\n` and `\r`, other control bytes as
-/// \xHH, and so each byte of a C1 control written in UTF-8 (U+0080..U+009F,
-/// U+009B is a terminal's CSI) and of an ill-formed UTF-8 sequence. Other
-/// valid UTF-8 passes as it is.
-void append_display_escaped(std::string_view text, std::string& out);
+/// How append_display_escaped writes the ASCII control bytes.
+enum class ControlBytes {
+  hex,           ///< every one, tab and newline included, as \xHH
+  tab_and_named  ///< tab as is, newline and carriage return as \n and \r, the others \xHH
+};
+
+/// Appends `text` for an operator to read on one line, unambiguously (error
+/// messages): printable ASCII as it is, `\` as `\\`, the control bytes as
+/// `controls` says, each byte of a C1 control written in UTF-8
+/// (U+0080..U+009F, U+009B is a terminal's CSI) and of an ill-formed UTF-8
+/// sequence as \xHH. Other valid UTF-8 passes as it is.
+void append_display_escaped(std::string_view text, ControlBytes controls, std::string& out);
 
 /// True if `text` is well-formed UTF-8 (append_json_escaped replaces nothing).
 bool is_valid_utf8(std::string_view text) noexcept;

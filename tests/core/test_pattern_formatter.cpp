@@ -242,6 +242,12 @@ TEST_CASE("pattern errors name the problem, the offset and the pattern") {
         "unknown pattern token '{mes\\\\x00sage}' at offset 0 in \"{mes\\\\x00sage}\"");
   CHECK(error_of("C:\\logs\\{level} }") ==
         "unmatched '}' at offset 16 in \"C:\\\\logs\\\\{level} }\"");
+  // And the C1 controls written in UTF-8 (U+009B is a terminal's CSI, as
+  // ESC [ is) and each byte of invalid UTF-8; other UTF-8 passes.
+  CHECK(error_of("{lev\xc2\x9b"
+                 "31mel} \xff\xe2\x82 caf\xc3\xa9") ==
+        "unknown pattern token '{lev\\xc2\\x9b31mel}' at offset 0 in \"{lev\\xc2\\x9b31mel} "
+        "\\xff\\xe2\\x82 caf\xc3\xa9\"");
 
   const std::string hint = ": expected <, > or ^ and a width from 1 to 1024";
   CHECK(error_of("{level:x8}") ==
