@@ -205,6 +205,17 @@ TEST_CASE("width counts UTF-8 code points, not bytes") {
   CHECK(format_login("|{logger:<6}|", meta) == "|caf\xc3\xa9  |");
 }
 
+TEST_CASE("the message and the logger's name are written as they are: a newline stays one") {
+  // patterns.md: unlike field values and JSON, these are not escaped, so a
+  // newline or an ESC in them reaches the output (and a terminal) as it is.
+  RecordMeta meta;
+  meta.logger = "db\x1b[2J";
+  RecordFixture record;
+  record.build<kLogin>(std::move(meta), "al\nice\x1b[31m\xc2\x9b\xff");
+  CHECK(format(PatternFormatter("{logger}: {message}"), record.view()) ==
+        "db\x1b[2J: user al\nice\x1b[31m\xc2\x9b\xff logged in");
+}
+
 TEST_CASE("literal text and doubled braces") {
   CHECK(format_login("") == "");
   CHECK(format_login("plain text") == "plain text");
