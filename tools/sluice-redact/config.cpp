@@ -55,7 +55,8 @@ bool parse_bool(std::string_view value, bool& out) {
 
 // A name or value as a message shows it. Bytes other than printable ASCII
 // as \xHH: a NUL cut the message short, an escape sequence acted on the
-// terminal, a stray byte was invisible. At most 64 bytes: a file that is
+// terminal, a stray byte was invisible. A backslash as \\, so that the text
+// "\x1b" does not read as the byte. At most 64 bytes: a file that is
 // not a configuration (a log given by mistake) can have a line of a
 // megabyte, which became a message of a megabyte.
 std::string shown(std::string_view text) {
@@ -63,7 +64,9 @@ std::string shown(std::string_view text) {
   std::string out;
   for (const char c : text.substr(0, kMax)) {
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7F) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (byte >= 0x20 && byte < 0x7F) {
       out += c;
     } else {
       detail::append_hex_escape(byte, out);

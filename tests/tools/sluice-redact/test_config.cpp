@@ -158,6 +158,8 @@ TEST_CASE("redact config: a long or unprintable name or value is shown cut and e
   CHECK(error_of("colour" + std::string(10000, 'x') + " = 1\n") ==
         "r.conf:1: unknown setting colour" + std::string(58, 'x') + "... (10006 bytes)");
   CHECK(error_of("col\x1b[2Jour = 1\n") == "r.conf:1: unknown setting col\\x1b[2Jour");
+  // The text "\x1b" itself (a backslash, then x1b) must not read as the ESC byte above.
+  CHECK(error_of("col\\x1b[2Jour = 1\n") == "r.conf:1: unknown setting col\\\\x1b[2Jour");
   CHECK(error_of(std::string("style.card = m\0sk\n", 18)) ==
         "r.conf:1: style must be redacted, mask or hmac, not m\\x00sk");
   CHECK(error_of("scan-values = " + std::string(100, 'y') + "\n") ==
