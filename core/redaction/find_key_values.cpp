@@ -22,6 +22,63 @@ constexpr bool value_end(char c) noexcept {
          c == '\\';
 }
 
+// A value may start with a byte that would end a bare one. An opening
+// bracket starts a group that goes whole, up to its matching bracket
+// (`password=(x)`, `"credentials": {...}`, as a field with a sensitive key
+// goes whole whatever its type). Groups are looked for over a bounded
+// distance, so that a text of many `pwd=[` stays linear to scan.
+constexpr std::size_t kMaxGroupLength = 256;
+constexpr char closing_bracket(char c) noexcept {
+  switch (c) {
+    case '(':
+      return ')';
+    case '[':
+      return ']';
+    case '{':
+      return '}';
+    case '<':
+      return '>';
+    default:
+      return 0;
+  }
+}
+
+// The end (past the closing bracket) of the group opened at `open`, or 0 if
+// it does not close within kMaxGroupLength. Brackets of its kind nest; a
+// double-quoted string inside (JSON) may hold any bracket.
+std::size_t group_end(std::string_view text, std::size_t open, char close) noexcept {
+  const char opening = text[open];
+  const std::size_t limit = std::min(text.size(), open + kMaxGroupLength);
+  std::size_t depth = 0;
+  bool in_string = false;
+  for (std::size_t k = open; k < limit; ++k) {
+    const char c = text[k];
+    if (in_string) {
+      if (c == '\\') {
+        ++k;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == opening) {
+      ++depth;
+    } else if (c == close && --depth == 0) {
+      return k + 1;
+    }
+  }
+  return 0;
+}
+
+// Does the next `key=` or `key:` start at `at`? After `password=,` it means
+// the comma ends an empty value (`password=,role=admin`); otherwise the
+// comma is the secret's first byte (`password=,x`).
+bool pair_starts_at(std::string_view text, std::size_t at) noexcept {
+  std::size_t k = at;
+  while (k < text.size() && key_char(text[k])) ++k;
+  return k > at && k < text.size() && (text[k] == '=' || text[k] == ':');
+}
+
 // Blanks (spaces, tabs) between a key and its separator, and between that
 // and the value: aligned columns of configuration dumps pad either side
 // (`password     = x`, `password:    x`, `pin\t:\t1234`).
@@ -136,8 +193,22 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
     }
     if (end >= n) quote = 0;  // unterminated: take it as unquoted
   }
+  bool grouped = false;
   if (quote == 0) {
     end = begin;
+    if (const char close = begin < n ? closing_bracket(text[begin]) : 0; close != 0) {
+      if (const std::size_t group = group_end(text, begin, close); group != 0) {
+        grouped = true;
+        end = group;
+      } else {
+        begin = end = begin + 1;  // unclosed: what follows the bracket, as a bare value
+      }
+    } else if (begin < n && text[begin] == ',') {
+      while (end < n && text[end] == ',') ++end;
+      if (end >= n || value_end(text[end]) || pair_starts_at(text, end)) end = begin;
+    }
+  }
+  if (quote == 0 && !grouped) {
     while (end < n && !value_end(text[end])) ++end;
     // Digit groups go on across single spaces: `SSN: 123 45 6789`,
     // `card: 4111 1111 1111 1112` (the key says card even if Luhn does not).
@@ -149,7 +220,10 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   }
   const std::string_view value = text.substr(begin, end - begin);
   const bool has_digit = std::any_of(value.begin(), value.end(), scan::digit);
-  if (!value.empty() && !placeholder_value(value) && (has_digit || !numeric_secret_key(key))) {
+  // `[REDACTED]` whole; `<nil>`, `[]`, `(none)` by what the brackets hold.
+  const bool placeholder =
+      placeholder_value(value) || (grouped && placeholder_value(value.substr(1, value.size() - 2)));
+  if (!value.empty() && !placeholder && (has_digit || !numeric_secret_key(key))) {
     out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
                         RedactionKind::key_value});
   }

@@ -162,3 +162,37 @@ TEST_CASE("redactor: kind names round-trip") {
   CHECK_FALSE(sluice::parse_redaction_kind("nope", parsed));
   CHECK(sluice::redaction_kind_name(RedactionKind::auth_credential) == "auth_credential");
 }
+
+TEST_CASE("redactor: a value that starts with a bracket or a comma") {
+  const Redactor r{RedactionPolicy{}};
+  // The bracket is the value's first byte, not its end: the group up to its
+  // matching bracket goes whole.
+  CHECK(redact(r, "password=[x] user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=(x) user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password={x} user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=<x> user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=(a(b)c) user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "{\"credentials\": {\"user\": \"bob\", \"pw\": \"a}b\"}, \"n\": 1}") ==
+        "{\"credentials\": [REDACTED], \"n\": 1}");
+  CHECK(redact(r, "token: [\"abc\", \"def\"] ok") == "token: [REDACTED] ok");
+  // Unclosed: what follows the bracket, as a bare value.
+  CHECK(redact(r, "password=[abc def") == "password=[[REDACTED] def");
+  // Not closed within 256 bytes: the same.
+  const std::string long_group(300, 'a');
+  CHECK(redact(r, "password=(" + long_group + ")") == "password=([REDACTED])");
+  CHECK(redact(r, "password=\"") == "password=\"");  // a quote, then the end
+  // A comma that starts a value is part of it...
+  CHECK(redact(r, "password=,x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=,,x;y") == "password=[REDACTED];y");
+  // ... unless it separates an empty value from the next pair or a blank.
+  CHECK(redact(r, "user=bob,password=,role=admin") == "user=bob,password=,role=admin");
+  CHECK(redact(r, "password=, user=bob") == "password=, user=bob");
+  // Empty or placeholder groups hold no secret (Go prints nil as <nil>).
+  for (const char* clean : {"password=[REDACTED]", "password=[]", "password={}", "password=<nil>",
+                            "password=(none)", "password=[***] ok"}) {
+    CHECK(redact(r, clean) == clean);
+  }
+  // Numeric keys still want a digit.
+  CHECK(redact(r, "pin=(declined)") == "pin=(declined)");
+  CHECK(redact(r, "pin=[1234]") == "pin=[REDACTED]");
+}
