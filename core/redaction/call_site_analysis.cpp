@@ -52,6 +52,7 @@ bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
     return !tag.empty() && tag.front() != '/' && keys.is_sensitive(tag);
   }
   if (s.back() != '=' && s.back() != ':') return false;
+  if (s.ends_with(":=")) s.remove_suffix(1);  // Go's `:=` is one separator
   s.remove_suffix(1);
   // `a == {}` and `std::{}` are not keys.
   if (!s.empty() && (s.back() == '=' || s.back() == ':' || s.back() == '!' || s.back() == '<' ||

@@ -32,6 +32,9 @@ TEST_CASE("call-site analysis: key and separator before a placeholder") {
   CHECK(analyse("db_password={} host={}") == V{true, false});
   CHECK(analyse("X-Api-Key: {}") == V{true});
   CHECK(analyse("apiKey={}") == V{true});
+  CHECK(analyse("password := {}") == V{true});  // Go
+  CHECK(analyse("password:={}") == V{true});
+  CHECK(analyse("rule ::= {}") == V{false});
 }
 
 TEST_CASE("call-site analysis: quoted keys and values") {

@@ -196,3 +196,11 @@ TEST_CASE("redactor: a value that starts with a bracket or a comma") {
   CHECK(redact(r, "pin=(declined)") == "pin=(declined)");
   CHECK(redact(r, "pin=[1234]") == "pin=[REDACTED]");
 }
+
+TEST_CASE("redactor: Go's := between a key and its value") {
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, "password := x user := bob") == "password := [REDACTED] user := bob");
+  CHECK(redact(r, "password:=hunter2") == "password:=[REDACTED]");
+  CHECK(redact(r, "apiKey := \"s3cr3t\"") == "apiKey := \"[REDACTED]\"");
+  CHECK(redact(r, "count := 3") == "count := 3");
+}
