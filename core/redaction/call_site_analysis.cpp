@@ -116,8 +116,10 @@ std::vector<KeyedPlaceholder> keyed_placeholders(std::string_view format) {
   for_each_placeholder(format, [&](std::size_t index, std::string_view literal, bool top_level) {
     if (!top_level) return;
     // A word character between the two fields would end any key there, and
-    // the call-site analysis already looks at what the literal holds.
-    if (after_field && key_index != index && !has_word_char(literal)) {
+    // the call-site analysis already looks at what the literal holds; but
+    // an auth scheme (`{}: Bearer {}`) is not the key, the field before is.
+    if (after_field && key_index != index &&
+        !has_word_char(drop_auth_scheme(trim_right_spaces(literal)))) {
       keyed.push_back({key_index, index, key_literal, std::string(literal)});
     }
     after_field = true;

@@ -25,7 +25,7 @@ bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys);
 
 /// A placeholder whose key may be the text of the argument shown right
 /// before it: `{}={}`, `{}: "{}"`, `"{}": "{}"`, `{}{}` (`"token="` then the
-/// value). Only a record's arguments tell, so the test runs per record.
+/// value), `{}: Bearer {}`. Only a record's arguments tell, so the test runs per record.
 struct KeyedPlaceholder {
   std::size_t key;          // the argument index of the field before
   std::size_t value;        // this field's argument index
@@ -35,7 +35,8 @@ struct KeyedPlaceholder {
 
 /// The format's top-level fields that follow another with no word
 /// character between them (a word would end the key, and is already looked
-/// at by sensitive_placeholders), in format order.
+/// at by sensitive_placeholders), or none but an auth scheme's right before
+/// the field (`{}: Bearer {}`), in format order.
 std::vector<KeyedPlaceholder> keyed_placeholders(std::string_view format);
 
 /// Whether the key's text, with the literals around it, marks the value as

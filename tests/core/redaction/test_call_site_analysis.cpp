@@ -91,6 +91,11 @@ TEST_CASE("call-site analysis: a value whose key is the argument before it") {
   CHECK(keyed("{}={} {}={}") == S{"0>1||=", "1>2|=| ", "2>3| |="});
   CHECK(keyed("{:>{}}={}") == S{"0>2||="});  // the width is not shown
   CHECK(keyed("{} password {}") == S{});     // a word between ends the key
+  // ... but for an auth scheme: the key is still the argument before it.
+  CHECK(keyed("{}: Bearer {}") == S{"0>1||: Bearer "});
+  CHECK(keyed("{{\"{}\": \"Basic {}\"}}") == S{"0>1|{\"|\": \"Basic "});
+  CHECK(keyed("{}: xBearer {}") == S{});
+  CHECK(keyed("{}: Bearer and {}") == S{});
   CHECK(keyed("{0}={0}") == S{});
   CHECK(keyed("password={}") == S{});
 }
@@ -100,6 +105,9 @@ TEST_CASE("call-site analysis: the per-record test of a key argument") {
   const KeyedPlaceholder quoted = keyed_placeholders("{{\"{}\": \"{}\"}}").at(0);
   CHECK(keyed_value_is_secret(quoted, "password", default_keys(), scratch));
   CHECK_FALSE(keyed_value_is_secret(quoted, "user", default_keys(), scratch));
+  const KeyedPlaceholder scheme = keyed_placeholders("{}: Bearer {}").at(0);
+  CHECK(keyed_value_is_secret(scheme, "Authorization", default_keys(), scratch));
+  CHECK_FALSE(keyed_value_is_secret(scheme, "X-Request-Id", default_keys(), scratch));
   const KeyedPlaceholder joined = keyed_placeholders("{}{}").at(0);
   CHECK(keyed_value_is_secret(joined, "token=", default_keys(), scratch));
   CHECK_FALSE(keyed_value_is_secret(joined, "token", default_keys(), scratch));

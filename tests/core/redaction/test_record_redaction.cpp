@@ -506,6 +506,24 @@ TEST_CASE("record redaction: a key in one argument, its value in the next") {
   CHECK(redactions.records() == 5);
 }
 
+TEST_CASE("record redaction: a key argument, an auth scheme, then the credential") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  // The token alone holds no "Bearer", and the literal between the two
+  // fields holds a word: the key is still the argument before.
+  SLUICE_INFO(log, "{}: Bearer {}", "Authorization", "abc");
+  SLUICE_INFO(log, "{}: Basic {}", std::string("proxy-authorization"), "dXNlcjpwYXNz");
+  SLUICE_INFO(log, "{}: Bearer {}", "X-Request-Id", "abc");  // not a sensitive key
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].message == "Authorization: Bearer [REDACTED]");
+  CHECK(records[1].message == "proxy-authorization: Basic [REDACTED]");
+  CHECK(records[2].message == "X-Request-Id: Bearer abc");
+  CHECK(redactions(RedactionKind::argument) == 2);
+}
+
 TEST_CASE("record redaction: a clean value after a key argument keeps its format spec") {
   // A number after `{}: ` is text only in the records where its key
   // argument is sensitive: when something else of the record becomes text
