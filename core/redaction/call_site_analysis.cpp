@@ -44,6 +44,7 @@ bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
   s = trim_right_spaces(s);
   s = drop_auth_scheme(s);
   if (s.empty()) return false;
+  if (s.ends_with("=>")) s.remove_suffix(1);  // Ruby's and PHP's `=>` is one separator
   if (s.back() == '>') {
     // `<password>{}`: the element's name.
     const std::size_t open = s.rfind('<');

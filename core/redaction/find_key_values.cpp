@@ -162,8 +162,8 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   if (key.empty() || !keys.is_sensitive_filtered(key)) return at + 1;
 
   std::size_t i = at + 1;
-  // Go's and Pascal's `:=`: the value follows the '=', not the ':'.
-  if (sep == ':' && i < n && text[i] == '=') ++i;
+  // Go's and Pascal's `:=`, Ruby's and PHP's `=>`: two-byte separators.
+  if (i < n && ((sep == ':' && text[i] == '=') || (sep == '=' && text[i] == '>'))) ++i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
   if (i >= n) return at + 1;
 

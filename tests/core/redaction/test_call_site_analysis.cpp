@@ -35,6 +35,9 @@ TEST_CASE("call-site analysis: key and separator before a placeholder") {
   CHECK(analyse("password := {}") == V{true});  // Go
   CHECK(analyse("password:={}") == V{true});
   CHECK(analyse("rule ::= {}") == V{false});
+  CHECK(analyse("{{\"password\" => \"{}\"}}") == V{true});  // Ruby
+  CHECK(analyse("{{:token=>{}}}") == V{true});
+  CHECK(analyse("a <=> {}") == V{false});
 }
 
 TEST_CASE("call-site analysis: quoted keys and values") {

@@ -204,3 +204,13 @@ TEST_CASE("redactor: Go's := between a key and its value") {
   CHECK(redact(r, "apiKey := \"s3cr3t\"") == "apiKey := \"[REDACTED]\"");
   CHECK(redact(r, "count := 3") == "count := 3");
 }
+
+TEST_CASE("redactor: Ruby's and PHP's => between a key and its value") {
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, "{\"password\"=>\"x\", \"user\"=>\"bob\"}") ==
+        "{\"password\"=>\"[REDACTED]\", \"user\"=>\"bob\"}");
+  CHECK(redact(r, "{:api_key => \"s3cr3t\"}") == "{:api_key => \"[REDACTED]\"}");
+  CHECK(redact(r, "['password' => 'hunter2']") == "['password' => '[REDACTED]']");
+  CHECK(redact(r, "token=>abc123 ok") == "token=>[REDACTED] ok");
+  CHECK(redact(r, "{\"count\"=>3}") == "{\"count\"=>3}");
+}
