@@ -45,7 +45,10 @@ constexpr char closing_bracket(char c) noexcept {
 
 // The end (past the closing bracket) of the group opened at `open`, or 0 if
 // it does not close within kMaxGroupLength. Brackets of its kind nest; a
-// double-quoted string inside (JSON) may hold any bracket.
+// double-quoted string inside (JSON) may hold any bracket. An escaped quote
+// outside one is skipped: in escaped JSON (`[\"a\"]` inside a JSON string)
+// it is not where a string starts, and a bracket inside such a string may
+// end the group early.
 std::size_t group_end(std::string_view text, std::size_t open, char close) noexcept {
   const char opening = text[open];
   const std::size_t limit = std::min(text.size(), open + kMaxGroupLength);
@@ -53,12 +56,10 @@ std::size_t group_end(std::string_view text, std::size_t open, char close) noexc
   bool in_string = false;
   for (std::size_t k = open; k < limit; ++k) {
     const char c = text[k];
-    if (in_string) {
-      if (c == '\\') {
-        ++k;
-      } else if (c == '"') {
-        in_string = false;
-      }
+    if (c == '\\') {
+      ++k;  // an escaped byte, in a string or not
+    } else if (in_string) {
+      in_string = c != '"';
     } else if (c == '"') {
       in_string = true;
     } else if (c == opening) {

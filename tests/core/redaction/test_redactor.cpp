@@ -175,6 +175,9 @@ TEST_CASE("redactor: a value that starts with a bracket or a comma") {
   CHECK(redact(r, "{\"credentials\": {\"user\": \"bob\", \"pw\": \"a}b\"}, \"n\": 1}") ==
         "{\"credentials\": [REDACTED], \"n\": 1}");
   CHECK(redact(r, "token: [\"abc\", \"def\"] ok") == "token: [REDACTED] ok");
+  // In escaped JSON inside a JSON string (a logged request body).
+  CHECK(redact(r, "{\"body\":\"{\\\"password\\\":[\\\"a\\\"]}\"}") ==
+        "{\"body\":\"{\\\"password\\\":[REDACTED]}\"}");
   // Unclosed: what follows the bracket, as a bare value.
   CHECK(redact(r, "password=[abc def") == "password=[[REDACTED] def");
   // Not closed within 256 bytes: the same.
