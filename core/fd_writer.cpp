@@ -96,7 +96,11 @@ void FdWriter::write_bytes(std::string_view bytes) {
 void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::string_view suffix,
                           bool newline) {
   const std::size_t size = prefix.size() + text.size() + suffix.size() + (newline ? 1 : 0);
-  const bool may_write = error_ == 0 || retry_due();
+  // Only lines back off. A unit of bytes is a binary sink's block or a zstd
+  // flush, holding many records: a try costs little per record, and one
+  // skipped discarded whole blocks, once the buffer was full, after the
+  // fault had cleared.
+  const bool may_write = error_ == 0 || !newline || retry_due();
   bool attempted = false;
   if (may_write && !buffer_.empty() && buffer_.size() + size > max_pending_) {
     attempted = true;  // make room; on failure the line may not fit

@@ -28,9 +28,10 @@ namespace sluice::detail {
 /// then the next lines are buffered (or, once max_pending is reached,
 /// discarded and counted) without a try, for twice as many lines after each
 /// further failure: 1, 3, 7 ... up to kMaxLinesBetweenRetries. flush()
-/// always tries. A dead pipe or a full disk made every record cost a
-/// failing write(2), two signal-mask calls and an exception, about 14 us,
-/// which throttled the backend to some 70,000 records a second, and with the
+/// and write_bytes() (a binary sink's blocks, many records each) always
+/// try. A dead pipe or a full disk made every record cost a failing
+/// write(2), two signal-mask calls and an exception, about 14 us, which
+/// throttled the backend to some 70,000 records a second, and with the
 /// block policy the application with it. A line that makes no attempt
 /// throws nothing: the next attempt's error counts what it kept or discarded.
 ///

@@ -365,6 +365,34 @@ TEST_CASE(
   CHECK(read_file(path) == "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
 }
 
+TEST_CASE(
+    "FdWriter: a unit of bytes (a binary sink's block) always tries, so a cleared fault "
+    "discards none") {
+  // A block holds many records, so a try per block costs little; skipped by
+  // the backoff for lines, a full buffer discarded up to 1,023 blocks
+  // (64 KiB of records each by default) after the disk had room again.
+  TempDir dir("sluice-file-sink");
+  const fs::path path = dir / "out";
+  write_file(path, "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  {
+    FdWriter writer(fd, "test output", /*buffer_size=*/1, /*max_pending=*/8);
+    FullDisk full(fd);
+    for (const char* block : {"b01.", "b02.", "b03.", "b04.", "b05.", "b06.", "b07.", "b08."}) {
+      CHECK(error_of([&] { writer.write_bytes(block); }) != "(no error)");
+    }
+    CHECK(writer.pending() == 8);  // b01 and b02; b03 to b08 did not fit
+    CHECK(writer.discarded_units() == 6);
+    full.restore();
+    writer.write_bytes("b09.");
+    CHECK(writer.discarded_units() == 6);
+    CHECK(writer.pending() == 0);
+    CHECK(read_file(path) == "b01.b02.b09.");
+  }
+  ::close(fd);
+}
+
 namespace {
 volatile sig_atomic_t g_alarms = 0;
 void count_alarm(int) { g_alarms = g_alarms + 1; }
