@@ -120,6 +120,7 @@ void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::s
   if (attempted && error_ != 0) throw_write_error();
   // After a failure a try is due: output resumes once the fault clears.
   if ((buffer_.size() >= buffer_size_ || error_ != 0) && !drain()) throw_write_error();
+  if (discarded_lines_ != discarded_lines_told_) throw_untold_discards();
 }
 
 void FdWriter::note_failure() noexcept {
@@ -144,6 +145,7 @@ bool FdWriter::retry_due() noexcept {
 
 void FdWriter::flush() {
   if (!buffer_.empty() && !drain()) throw_write_error();
+  if (discarded_lines_ != discarded_lines_told_) throw_untold_discards();
 }
 
 std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
@@ -194,7 +196,21 @@ bool FdWriter::drain() noexcept {
   return true;
 }
 
+std::string FdWriter::discarded_so_far() const {
+  return std::to_string(discarded_lines_) + (discarded_lines_ == 1 ? " line (" : " lines (") +
+         std::to_string(discarded_bytes_) + " bytes) discarded so far";
+}
+
+void FdWriter::throw_untold_discards() {
+  // Lines discarded under the backoff threw nothing, and the try that
+  // succeeded after them has no error to count them in: without this, no
+  // message ever told of them.
+  discarded_lines_told_ = discarded_lines_;
+  throw Error("writing to " + name_ + " again after a failure (" + discarded_so_far() + ")");
+}
+
 void FdWriter::throw_write_error() {
+  discarded_lines_told_ = discarded_lines_;
   std::string message = "cannot write to " + name_ + ": ";
   message += error_ > 0 ? os_error_text(error_) : "write(2) wrote nothing";
   message += " (" + std::to_string(buffer_.size()) + " bytes kept for retry";
@@ -202,9 +218,7 @@ void FdWriter::throw_write_error() {
     // A running total, not a count since the last message: the backend
     // suppresses repeated reports, and the next one it lets through must
     // still tell the whole loss.
-    message += ", " + std::to_string(discarded_lines_) +
-               (discarded_lines_ == 1 ? " line (" : " lines (") + std::to_string(discarded_bytes_) +
-               " bytes) discarded so far";
+    message += ", " + discarded_so_far();
   }
   message += ')';
   throw Error(message);

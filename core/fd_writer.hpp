@@ -33,7 +33,10 @@ namespace sluice::detail {
 /// write(2), two signal-mask calls and an exception, about 14 us, which
 /// throttled the backend to some 70,000 records a second, and with the
 /// block policy the application with it. A line that makes no attempt
-/// throws nothing: the next attempt's error counts what it kept or discarded.
+/// throws nothing: the next attempt's error counts what it kept or
+/// discarded, and if that attempt succeeds, it throws all the same when
+/// lines were discarded since the last error ("writing to stdout again after
+/// a failure (7 lines (14 bytes) discarded so far)"), the bytes written.
 ///
 /// Not thread-safe: one caller (the backend thread) at a time.
 class FdWriter {
@@ -102,6 +105,8 @@ class FdWriter {
   // After EAGAIN: true once the descriptor takes bytes again.
   bool wait_writable() const noexcept;
   [[noreturn]] void throw_write_error();
+  [[noreturn]] void throw_untold_discards();
+  std::string discarded_so_far() const;
   static bool is_pipe_or_socket(int fd) noexcept;
 
   int fd_;
@@ -118,6 +123,7 @@ class FdWriter {
   std::uint64_t lines_until_retry_ = 0;
   std::uint64_t discarded_lines_ = 0;  // in all
   std::uint64_t discarded_bytes_ = 0;
+  std::uint64_t discarded_lines_told_ = 0;  // discarded_lines_ at the last error thrown
 };
 
 /// open(2) with O_CLOEXEC added, retrying EINTR; -1 with errno set on

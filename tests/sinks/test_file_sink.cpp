@@ -365,6 +365,33 @@ TEST_CASE(
   CHECK(read_file(path) == "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
 }
 
+TEST_CASE("FdWriter: lines discarded without a try are told when writing resumes") {
+  // Under the backoff a line that does not fit is discarded without a try,
+  // and so without an error: when the next try succeeds, no message ever
+  // counted it.
+  TempDir dir("sluice-file-sink");
+  const fs::path path = dir / "out";
+  write_file(path, "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  {
+    FdWriter writer(fd, "test output", /*buffer_size=*/1, /*max_pending=*/4);
+    FullDisk full(fd);
+    for (const char* line : {"1", "2", "3", "4", "5", "6", "7", "8"}) {
+      CHECK(error_of([&] { writer.write_line(line); }) != "(no error)");
+    }
+    full.restore();
+    writer.write_line("9");  // no try: discarded, the buffer being full
+    CHECK(writer.discarded_units() == 7);
+    CHECK(error_of([&] { writer.write_line("10"); }) ==
+          "writing to test output again after a failure (7 lines (14 bytes) discarded so far)");
+    CHECK(read_file(path) == "1\n2\n10\n");
+    CHECK(error_of([&] { writer.write_line("11"); }) == "(no error)");
+  }
+  ::close(fd);
+  CHECK(read_file(path) == "1\n2\n10\n11\n");
+}
+
 TEST_CASE(
     "FdWriter: a unit of bytes (a binary sink's block) always tries, so a cleared fault "
     "discards none") {
