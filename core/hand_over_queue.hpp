@@ -1,16 +1,20 @@
 #pragma once
 // A moodycamel::ConcurrentQueue for handing objects to the backend thread
-// (new thread queues, flush requests), annotated for ThreadSanitizer.
+// (new thread queues, flush requests), made ThreadSanitizer-clean.
 //
-// moodycamel orders a producer after the consumer that emptied the slot or
-// block it reuses with standalone fences, which TSan does not model, and
-// finds a thread's implicit producer by a thread-local's address, which a
-// new thread can inherit from an exited one (glibc's stack cache orders
-// the two; TSan does not see it). Programs whose logging threads were
-// started by several threads got TSan reports inside the queue, and after
-// them on the handed-over ThreadQueue. The annotations state the order the
-// queue really provides: each enqueue and dequeue releases to the next one.
-// They compile to nothing without TSan.
+// Each enqueue goes through a producer token: moodycamel finds a thread's
+// implicit producer by a thread-local's address, which a new thread can
+// inherit from an exited one, and takes it over with no synchronisation
+// TSan can see (glibc's stack cache orders the two threads). A token's
+// producer is handed on with atomics TSan models. What is left is block
+// reuse: moodycamel orders a producer's reuse of a slot after the consumer
+// emptied it with standalone fences, which TSan does not model; a dequeue
+// that got something releases to the enqueues after it, and nothing else
+// is annotated, so that TSan still sees every other race. Programs whose
+// logging threads were started by several threads got TSan reports inside
+// the queue, and after them on the handed-over ThreadQueue. The
+// annotations compile to nothing without TSan; the token costs an enqueue
+// a scan for an idle producer, once per thread or per flush().
 
 #include <concurrentqueue/concurrentqueue.h>
 
@@ -35,32 +39,34 @@ class HandOverQueue {
  public:
   /// From any thread. False only if memory for the queue's blocks ran out.
   bool enqueue(T value) {
-    acquire();
-    const bool queued = queue_.enqueue(std::move(value));
-    release();
-    return queued;
+    const moodycamel::ProducerToken token(queue_);
+    tsan_acquire(&emptied_);
+    // No memory for a producer: the thread's implicit one still works.
+    if (!token.valid()) return queue_.enqueue(std::move(value));
+    return queue_.enqueue(token, std::move(value));
   }
   /// From the one consuming thread.
   bool try_dequeue(T& out) {
-    acquire();
     const bool got = queue_.try_dequeue(out);
-    release();
+    if (got) tsan_release(&emptied_);
     return got;
   }
   std::size_t size_approx() const { return queue_.size_approx(); }
 
  private:
-  void acquire() noexcept {
+  static void tsan_acquire([[maybe_unused]] void* address) noexcept {
 #if defined(SLUICE_TSAN_ANNOTATE)
-    __tsan_acquire(&queue_);
+    __tsan_acquire(address);
 #endif
   }
-  void release() noexcept {
+  static void tsan_release([[maybe_unused]] void* address) noexcept {
 #if defined(SLUICE_TSAN_ANNOTATE)
-    __tsan_release(&queue_);
+    __tsan_release(address);
 #endif
   }
 
+  // Its address stands for "a slot was emptied": annotated, not read.
+  char emptied_ = 0;
   moodycamel::ConcurrentQueue<T> queue_;
 };
 

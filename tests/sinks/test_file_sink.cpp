@@ -318,7 +318,7 @@ TEST_CASE("FdWriter: a pipe whose reader is gone is a write error, not a fatal S
 
 TEST_CASE("FdWriter: a lasting write failure is tried on fewer and fewer lines, up to 1 in 1,024") {
   // A dead pipe made every record a failing write(2), two signal-mask calls
-  // and an exception: the backend managed ~70,000 records a second. Every
+  // and an exception: the backend managed ~156,000 records a second. Every
   // line still tries for the first 8 failures in a row, then 1, 3, 7 ...
   // lines go by without a try, at most 1,023. Only a line that tries throws.
   const sluice::testing::BrokenPipe pipe;
