@@ -30,9 +30,9 @@ namespace sluice::detail {
 /// further failure: 1, 3, 7 ... up to kMaxLinesBetweenRetries. flush()
 /// and write_bytes() (a binary sink's blocks, many records each) always
 /// try. A dead pipe or a full disk made every record cost a failing
-/// write(2), two signal-mask calls and an exception, about 14 us, which
-/// throttled the backend to some 156,000 records a second (sluice-bench-dead-pipe), and with the
-/// block policy the application with it. A line that makes no attempt
+/// write(2), two signal-mask calls and an exception, about 6 us: the
+/// backend managed some 156,000 records a second (sluice-bench-dead-pipe),
+/// and with the block policy the application with it. A line that makes no attempt
 /// throws nothing: the next attempt's error counts what it kept or
 /// discarded, and if that attempt succeeds, it throws all the same when
 /// lines were discarded since the last error ("writing to stdout again after
