@@ -433,6 +433,12 @@ void Backend::run() {
                                   std::to_string(options_.backend_cpu));
   }
   os::set_thread_name("sluice-backend");
+  // FdWriter guards a write against SIGPIPE only where its descriptor was a
+  // pipe or socket when the sink was built: a stdout pointed at a pipe
+  // later (dup2) got no guard, and the first write after its reader had
+  // gone ended the process. The backend thread, which does the sinks'
+  // writing, never takes SIGPIPE at all.
+  os::block_sigpipe_on_this_thread();
   if (!old_clock_records_.empty()) write_old_clock_records();
   while (!stop_requested_.load(std::memory_order_acquire)) {
     FlushRequest* request = nullptr;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,6 +31,13 @@ void set_thread_name(std::string_view name) noexcept {
   }
   name.copy(truncated, length);
   pthread_setname_np(pthread_self(), truncated);
+}
+
+void block_sigpipe_on_this_thread() noexcept {
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
 }
 
 bool pin_thread(int cpu) noexcept {

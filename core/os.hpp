@@ -15,6 +15,11 @@ std::uint64_t thread_id() noexcept;
 std::string thread_name();
 /// Sets the calling thread's OS name (truncated to the OS limit).
 void set_thread_name(std::string_view name) noexcept;
+/// Blocks SIGPIPE on the calling thread for the rest of its life: a write to
+/// a pipe or socket whose reader is gone then fails with EPIPE instead of
+/// raising SIGPIPE, whose default action ends the process. (SIGPIPE from a
+/// write is sent to the writing thread: other threads are not affected.)
+void block_sigpipe_on_this_thread() noexcept;
 /// Pins the calling thread to one CPU; false if that failed.
 bool pin_thread(int cpu) noexcept;
 /// Gives the calling thread the lowest scheduling priority (SCHED_IDLE, or

@@ -6,10 +6,13 @@
 #include <sluice/formatter.hpp>
 #include <sluice/sinks/console_sink.hpp>
 #include <sluice/sinks/file_sink.hpp>
+#include <sluice/sluice.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -23,6 +26,7 @@
 #include <string>
 #include <thread>
 
+#include "child_process.hpp"
 #include "record_fixture.hpp"
 #include "temp_dir.hpp"
 
@@ -398,4 +402,41 @@ TEST_CASE("a non-blocking stdout waits for a slow reader instead of failing with
   CHECK(error == "(no error)");
   CHECK(received.size() == expected.size());
   CHECK(received == expected);
+}
+
+TEST_CASE(
+    "stdout made a pipe after the console sink was built: its lost reader is an error, not "
+    "SIGPIPE") {
+  // The SIGPIPE guard is chosen when the sink is built, from what stdout is
+  // then (/dev/null here: no guard). A program that points stdout at a pipe
+  // afterwards (dup2) was killed by SIGPIPE, its default action, on the
+  // backend's first write once the pipe's reader was gone.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // A std::_Exit on every path: the child must never return into Catch.
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0)
+      std::_Exit(2);
+    ::signal(SIGPIPE, SIG_DFL);
+    auto console = std::make_shared<sluice::ConsoleSink>();
+    sluice::Logger& log = sluice::get_logger("piped");
+    log.add_sink(console);
+    sluice::start();
+    int fds[2];
+    if (::pipe(fds) != 0) std::_Exit(3);
+    ::close(fds[0]);  // the reader is gone
+    if (::dup2(fds[1], STDOUT_FILENO) < 0) std::_Exit(4);
+    SLUICE_INFO(log, "into a pipe nobody reads");
+    sluice::flush();
+    sluice::stop();
+    std::_Exit(sluice::stats().sink_errors >= 1 ? 0 : 5);
+  }
+  const std::optional<int> status =
+      sluice::testing::wait_for_child(child, std::chrono::seconds(30));
+  REQUIRE(status.has_value());
+  INFO("wait status " << *status);
+  CHECK_FALSE(WIFSIGNALED(*status));
+  REQUIRE(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
 }
