@@ -132,6 +132,21 @@ sluice::Logger& logger_alone_with(const std::shared_ptr<sluice::Sink>& sink) {
   return log;
 }
 
+// Options with a 4 KiB queue under `policy`: a thousand records fill it.
+sluice::Options small_queue(sluice::QueuePolicy policy) {
+  sluice::Options options;
+  options.queue_capacity = 4096;
+  options.queue_policy = policy;
+  return options;
+}
+
+// A capture of the records the library logs itself (the drop WARNING).
+std::shared_ptr<sluice::CaptureSink> capture_sluice_warnings() {
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  return warnings;
+}
+
 class SlowSink final : public sluice::Sink {
  public:
   void write(const sluice::RecordView&) override { std::this_thread::sleep_for(20us); }
@@ -1336,9 +1351,7 @@ TEST_CASE("a queue made in a drop run loses nothing after a start with block") {
   auto capture = std::make_shared<sluice::CaptureSink>();
   sluice::Logger& log = logger_alone_with(capture);
   log.add_sink(std::make_shared<SlowSink>());
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::drop;
+  sluice::Options options = small_queue(sluice::QueuePolicy::drop);
   sluice::start(options);
   SLUICE_INFO(log, "makes this thread's queue under drop");
   sluice::flush();
@@ -1359,11 +1372,8 @@ TEST_CASE("stats are exact while stopped: drops and queues since the last pass c
   // every queue, also one made by a thread that first logged while stopped.
   auto capture = std::make_shared<sluice::CaptureSink>();
   sluice::Logger& log = logger_alone_with(capture);
-  auto warnings = std::make_shared<sluice::CaptureSink>();
-  sluice::get_logger("sluice").add_sink(warnings);
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::drop;
+  auto warnings = capture_sluice_warnings();
+  const sluice::Options options = small_queue(sluice::QueuePolicy::drop);
   sluice::start(options);
   sluice::stop();
   REQUIRE(sluice::stats().thread_queues == 0);
@@ -1392,11 +1402,8 @@ TEST_CASE("drops of a block-policy queue filled while stopped are reported for w
   // drains while stopped). The WARNING said "(drop policy)" of them.
   auto capture = std::make_shared<sluice::CaptureSink>();
   sluice::Logger& log = logger_alone_with(capture);
-  auto warnings = std::make_shared<sluice::CaptureSink>();
-  sluice::get_logger("sluice").add_sink(warnings);
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::block;
+  auto warnings = capture_sluice_warnings();
+  const sluice::Options options = small_queue(sluice::QueuePolicy::block);
   sluice::start(options);
   sluice::stop();
   constexpr int kRecords = 1000;  // far more than 4 KiB: the queue fills
@@ -1434,11 +1441,8 @@ TEST_CASE("stop() reports the drops made before it, and stats() those made after
   // and what stats() and the next run tell of those made after it.
   auto gated = std::make_shared<GatedSink>();  // holds the backend while the queue fills
   sluice::Logger& log = logger_alone_with(gated);
-  auto warnings = std::make_shared<sluice::CaptureSink>();
-  sluice::get_logger("sluice").add_sink(warnings);
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::drop;
+  auto warnings = capture_sluice_warnings();
+  const sluice::Options options = small_queue(sluice::QueuePolicy::drop);
   sluice::start(options);
   constexpr int kRecords = 1000;  // far more than 4 KiB: the queue fills
   for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
@@ -1468,9 +1472,7 @@ TEST_CASE("records_dropped read while stopped does not go back after the next st
   // pass reports them. In between, stats() must not give less than it gave.
   auto gated = std::make_shared<GatedSink>();  // holds the next run's first pass
   sluice::Logger& log = logger_alone_with(gated);
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::drop;
+  const sluice::Options options = small_queue(sluice::QueuePolicy::drop);
   sluice::start(options);
   sluice::stop();
   std::thread([&] {
@@ -1491,9 +1493,7 @@ TEST_CASE("records_dropped read while stopped does not go back after the next st
 TEST_CASE("a queue made in a block run never waits after a start with drop") {
   auto gated = std::make_shared<GatedSink>();
   sluice::Logger& log = logger_alone_with(gated);
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::block;
+  sluice::Options options = small_queue(sluice::QueuePolicy::block);
   sluice::start(options);
   gated->open();
   SLUICE_INFO(log, "makes this thread's queue under block");
@@ -1542,9 +1542,7 @@ TEST_CASE("a sink that logs on the backend thread does not make it wait for itse
   sluice::get_logger("from.sink").set_propagate(false);
   sluice::get_logger("from.sink").add_sink(capture);
   sluice::Logger& log = logger_alone_with(std::make_shared<LoggingSink>());
-  sluice::Options options;
-  options.queue_capacity = 4096;
-  options.queue_policy = sluice::QueuePolicy::block;
+  const sluice::Options options = small_queue(sluice::QueuePolicy::block);
   sluice::start(options);
   constexpr int kRecords = 10;
   auto logging = std::async(std::launch::async, [&] {
@@ -1659,9 +1657,7 @@ TEST_CASE("an error handler on a rotation worker that logs into its full queue d
       for (int i = 0; i < 2000; ++i) SLUICE_ERROR(picky, "bad {}", i);  // far more than 4 KiB
       ++handled;
     });
-    sluice::Options options;
-    options.queue_capacity = 4096;
-    options.queue_policy = sluice::QueuePolicy::block;
+    const sluice::Options options = small_queue(sluice::QueuePolicy::block);
     sluice::start(options);
     sluice::FileOptions file_options;
     file_options.rotation.max_bytes = 16 * 1024;
