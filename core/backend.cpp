@@ -729,7 +729,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   std::uint64_t last_timestamp = last_timestamp_;
   std::int64_t last_wall_ns = last_wall_ns_;
   const RecordHeader* head = state.head;
-  std::uint32_t logger_id = head->logger_id;
+  std::uint32_t logger_id = head->logger_id();
   Route* route = nullptr;
   // The route's sink when it has only one (the common case): written to
   // here, and put on dirty_sinks_ once per run (flush_epoch_ cannot change
@@ -759,14 +759,13 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
       wall_ns = clock_.in_order(wall_ns, last_wall_ns);
       last_wall_ns = wall_ns;
     }
-    if (header.logger_id != logger_id || registry_.version() != registry_version_) [[unlikely]] {
-      logger_id = header.logger_id;
+    if (header.logger_id() != logger_id || registry_.version() != registry_version_) [[unlikely]] {
+      logger_id = header.logger_id();
       take_route();
     }
-    const auto* bytes = reinterpret_cast<const std::byte*>(&header);
-    const CallSite* site = header.site;
-    std::span<const std::byte> args(bytes + sizeof(RecordHeader),
-                                    header.size - sizeof(RecordHeader));
+    const CallSite* site = header.site();
+    const std::uint32_t size = header.size();
+    std::span<const std::byte> args = header.args(size);
     KindMask redacted = 0;
     if (redactor != nullptr) {
       // Before any sink: the secrets must not reach even the binary log.
@@ -787,7 +786,7 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
     } else {
       deliver(view_, *route);
     }
-    queue.pop(header.size);
+    queue.pop(size);
     head = queue.peek();
   } while (--left != 0 && head != nullptr && head->timestamp <= limit);
   state.head = head;

@@ -3,12 +3,16 @@
 #include <algorithm>
 
 #include "os.hpp"
+#include "sluice/detail/call_site.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice {
 
 Logger::Logger(std::string name, Logger* parent, std::uint32_t id)
-    : name_(std::move(name)), parent_(parent), id_(id) {}
+    : name_(std::move(name)),
+      parent_(parent),
+      id_(id),
+      header_bits_(detail::RecordHeader::logger_bits(id)) {}
 
 std::optional<Level> Logger::level() const {
   return detail::LoggerRegistry::instance().level_of(*this);
@@ -55,6 +59,11 @@ LoggerRegistry::LoggerRegistry() {
 }
 
 Logger& LoggerRegistry::create(std::string name, Logger* parent) {
+  // A record names its logger in 19 bits of its header.
+  if (by_id_.size() > detail::RecordHeader::kMaxLoggerId) {
+    throw Error("cannot create logger \"" + name + "\": " + std::to_string(by_id_.size()) +
+                " loggers exist, the most sluice supports");
+  }
   const auto id = static_cast<std::uint32_t>(by_id_.size());
   // Logger's constructor is private, so no make_unique.
   storage_.push_back(std::unique_ptr<Logger>(new Logger(std::move(name), parent, id)));

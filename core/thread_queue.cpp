@@ -113,11 +113,11 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
 }
 
 void ThreadQueue::pad_tail(std::uint64_t offset) noexcept {
-  // Only size and logger_id are read from a pad; the tail is at least 8
-  // bytes because every size is a multiple of 8.
+  // A pad is its first word, 0, and reaches the end of the ring. The tail
+  // holds that word because every size is a multiple of 8.
   const std::uint64_t tail = capacity_ - offset;
-  const std::uint32_t pad[2] = {static_cast<std::uint32_t>(tail), kWrapMarker};
-  std::memcpy(buffer_ + offset, pad, sizeof pad);
+  const std::uint64_t pad = 0;
+  std::memcpy(buffer_ + offset, &pad, sizeof pad);
   write_pos_ += tail;
   limit_ = write_pos_ + std::min<std::uint64_t>(capacity_, kSoftSpan);
   published_write_.store(write_pos_, std::memory_order_release);
@@ -129,13 +129,13 @@ const RecordHeader* ThreadQueue::peek_slow() noexcept {
       write_pos_cache_ = published_write_.load(std::memory_order_acquire);
       if (read_pos_ == write_pos_cache_) return nullptr;
     }
-    const std::byte* at = ring_ + (read_pos_ & ring_mask_);
-    std::uint32_t first[2];
-    std::memcpy(first, at, sizeof first);
-    if (first[1] != kWrapMarker) return reinterpret_cast<const RecordHeader*>(at);
+    const std::uint64_t offset = read_pos_ & ring_mask_;
+    std::uint64_t first_word;
+    std::memcpy(&first_word, ring_ + offset, sizeof first_word);
+    if (first_word != 0) return reinterpret_cast<const RecordHeader*>(ring_ + offset);
     // Publish the skip at once: a producer may be waiting for exactly this
     // room before it can write its next record.
-    read_pos_ += first[0];
+    read_pos_ += ring_capacity_ - offset;
     release_consumed();
   }
 }
@@ -150,10 +150,11 @@ std::uint64_t ThreadQueue::bytes_used() noexcept {
   // them, the producer does not write there.
   std::uint64_t pos = std::max(pad_search_pos_, read_pos_);
   while (pos < lap_end) {
-    std::uint32_t first[2];
-    std::memcpy(first, ring_ + (pos & ring_mask_), sizeof first);
-    if (first[1] == kWrapMarker) break;
-    pos += first[0];
+    const std::byte* at = ring_ + (pos & ring_mask_);
+    std::uint64_t first_word;
+    std::memcpy(&first_word, at, sizeof first_word);
+    if (first_word == 0) break;
+    pos += reinterpret_cast<const RecordHeader*>(at)->size();
   }
   pad_search_pos_ = pos;
   return (pos - read_pos_) + (write_pos_cache_ - lap_end);

@@ -29,21 +29,29 @@ inline void log_record(const Logger& logger, format_string_for<Args...> /*checke
     count_record_without_queue();
     return;
   }
+  using Site = CallSiteOf<Location, Args...>;
+  constexpr std::uint32_t fixed_size = Site::value.fixed_record_size;
   // Each string argument is measured once, for the size and the copy.
   [&](const auto&... measured_args) noexcept {
-    const std::size_t size =
-        (sizeof(RecordHeader) + encoded_args_size(measured_args...) + 7) & ~std::size_t{7};
+    std::size_t size = fixed_size;
+    if constexpr (fixed_size == 0) {
+      size = (kRecordHeaderSize + 4 + encoded_args_size(measured_args...) + 7) & ~std::size_t{7};
+    }
     std::byte* out = queue->prepare_write(size);
     if (SLUICE_UNLIKELY(out == nullptr)) return;  // dropped, and counted
-    encode_args(out + sizeof(RecordHeader), measured_args...);
+    if constexpr (fixed_size == 0) {
+      // Fits: prepare_write refuses anything larger than the ring (2 GiB at most).
+      const auto size32 = static_cast<std::uint32_t>(size);
+      std::memcpy(out + kRecordHeaderSize, &size32, sizeof size32);
+    }
+    encode_args(out + RecordHeader::args_offset(Site::value), measured_args...);
     // The timestamp is read last, right before publishing: the backend orders
     // records by it, and a thread preempted between the two would otherwise
     // publish a record older than ones already written.
     // Constructed in place: a header built on the stack and copied was read
     // back with one 16-byte load that store forwarding cannot serve.
     ::new (static_cast<void*>(out))
-        RecordHeader{static_cast<std::uint32_t>(size), logger.id(), queue->now(),
-                     &CallSiteOf<Location, Args...>::value};
+        RecordHeader{RecordHeader::pack(&Site::value, logger.header_bits()), queue->now()};
     queue->commit_write(size);
   }(measured(args)...);
 }

@@ -33,6 +33,8 @@ class Logger {
   /// The nearest ancestor, or null for the root.
   Logger* parent() const noexcept { return parent_; }
   std::uint32_t id() const noexcept { return id_; }
+  /// The id as a record's header carries it (for the log macros).
+  std::uint64_t header_bits() const noexcept { return header_bits_; }
 
   /// True when a record at `level` passes this logger's effective level.
   bool should_log(Level level) const noexcept {
@@ -67,6 +69,7 @@ class Logger {
   Logger* parent_;
   std::uint32_t id_;
   std::atomic<Level> effective_level_{Level::info};
+  std::uint64_t header_bits_;
   std::optional<Level> explicit_level_;       // guarded by the registry lock
   std::vector<std::shared_ptr<Sink>> sinks_;  // guarded by the registry lock
   std::atomic<bool> propagate_{true};

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "arg_decoding.hpp"
@@ -366,4 +367,30 @@ TEST_CASE("run-time messages: braces, bare and specified placeholders render as 
     INFO(bad);
     CHECK(render(bad).starts_with("kept:[sluice: format error: "));
   }
+}
+
+TEST_CASE("two ints and a double take 32 bytes of the queue, and a string's record says its size") {
+  // The header is 16 bytes: the site and logger in one word, the timestamp.
+  // A record's size is its site's when the arguments have fixed sizes, else
+  // a uint32 after the header.
+  sluice::testing::CaptureFixture fx;
+  sluice::Logger& log = sluice::get_logger("sizes");
+  std::uint64_t fixed = 0;
+  std::uint64_t with_string = 0;
+  std::thread([&] {
+    // A new thread: its queue starts at position 0.
+    SLUICE_INFO(log, "{} {} {}", 1, 2, 3.5);
+    const sluice::detail::ThreadQueue* queue = sluice::detail::tls_thread_queue;
+    REQUIRE(queue != nullptr);
+    fixed = queue->published_position();
+    SLUICE_INFO(log, "{} {}", std::string(13, 'x'), 7);
+    with_string = queue->published_position() - fixed;
+  }).join();
+  CHECK(fixed == 32);
+  CHECK(with_string == 48);  // 16 + 4 (size) + 4 (length) + 13 + 4 (int) = 41, to 48
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "1 2 3.5");
+  CHECK(records[1].message == "xxxxxxxxxxxxx 7");
 }

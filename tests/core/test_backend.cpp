@@ -1090,14 +1090,15 @@ TEST_CASE("with the system clock, a record stamped before the clock was stepped 
   sluice::start(options);
   static constexpr sluice::detail::CallSite kBeforeStep{
       "before the step", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,           0,        0,      nullptr,  nullptr};
+      nullptr,           0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
   sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
   REQUIRE(queue != nullptr);
   constexpr std::size_t kSize = sizeof(sluice::detail::RecordHeader);
   std::byte* out = queue->prepare_write(kSize);
   REQUIRE(out != nullptr);
   const sluice::detail::RecordHeader header{
-      kSize, log.id(), sluice::detail::system_clock_ns() + 3'600'000'000'000, &kBeforeStep};
+      sluice::detail::RecordHeader::pack(&kBeforeStep, log.header_bits()),
+      sluice::detail::system_clock_ns() + 3'600'000'000'000};
   std::memcpy(out, &header, kSize);
   queue->commit_write(kSize);
   SLUICE_INFO(log, "after the step");
@@ -1134,7 +1135,7 @@ TEST_CASE(
   sluice::start(options);
   static constexpr sluice::detail::CallSite kBeforeStep{
       "before the step", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,           0,        0,      nullptr,  nullptr};
+      nullptr,           0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
   sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
   REQUIRE(queue != nullptr);
   // Prepared now, published once the other thread has logged.
@@ -1164,7 +1165,8 @@ TEST_CASE(
   });
   while (!logging.load()) std::this_thread::yield();
   const sluice::detail::RecordHeader header{
-      kSize, log.id(), sluice::detail::system_clock_ns() + 3'600'000'000'000, &kBeforeStep};
+      sluice::detail::RecordHeader::pack(&kBeforeStep, log.header_bits()),
+      sluice::detail::system_clock_ns() + 3'600'000'000'000};
   std::memcpy(out, &header, kSize);
   queue->commit_write(kSize);
   other.join();
@@ -1209,10 +1211,10 @@ TEST_CASE(
   sluice::start(options);
   static constexpr sluice::detail::CallSite kLater{
       "stamped later", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,         0,        0,      nullptr,  nullptr};
+      nullptr,         0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
   static constexpr sluice::detail::CallSite kEarlier{
       "stamped earlier", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,           0,        0,      nullptr,  nullptr};
+      nullptr,           0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
   const std::uint64_t step_ahead = sluice::detail::system_clock_ns() + 3'600'000'000'000;
   std::atomic<int> ready{0};
   std::atomic<bool> publish{false};
@@ -1226,7 +1228,8 @@ TEST_CASE(
       ready.fetch_add(1);
       while (!publish.load()) std::this_thread::yield();
       if (out != nullptr) {
-        const sluice::detail::RecordHeader header{kSize, log.id(), ticks, site};
+        const sluice::detail::RecordHeader header{
+            sluice::detail::RecordHeader::pack(site, log.header_bits()), ticks};
         std::memcpy(out, &header, kSize);
         queue->commit_write(kSize);
       }

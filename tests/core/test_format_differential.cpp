@@ -460,8 +460,9 @@ TEST_CASE("strings near and beyond a queue's capacity arrive whole or not at all
     options.queue_capacity = kCapacity;
     sluice::testing::CaptureFixture fx(options);
     sluice::Logger& log = sluice::get_logger("diff");
-    // A record is a 24-byte header, a 4-byte length and the bytes, rounded
-    // up to 8: lengths around kCapacity - 28 and well past it.
+    // A record is a 16-byte header, its 4-byte size, a 4-byte length and
+    // the bytes, rounded up to 8: lengths around kCapacity - 24 and well
+    // past it.
     for (std::size_t n = kCapacity - 64; n <= kCapacity + 16; ++n) {
       std::string text(n, static_cast<char>('a' + n % 26));
       all.push_back(fmt::format("<{}>", text));
@@ -485,11 +486,11 @@ TEST_CASE("strings near and beyond a queue's capacity arrive whole or not at all
     while (at < all.size() && all[at] != m) ++at;
     CHECK(at < all.size());
   }
-  // Those that fit arrived: header 24 + length 4 + the text ("<" n ">"
-  // comes from the format string, not the record), rounded up to 8.
+  // Those that fit arrived: header 16 + size 4 + length 4 + the text ("<"
+  // n ">" comes from the format string, not the record), rounded up to 8.
   std::size_t fitting = 0;
   for (std::size_t n = kCapacity - 64; n <= kCapacity + 16; ++n) {
-    if (((24 + 4 + n + 7) & ~std::size_t{7}) <= kCapacity) ++fitting;
+    if (((16 + 4 + 4 + n + 7) & ~std::size_t{7}) <= kCapacity) ++fitting;
   }
   CHECK(live.size() == fitting);
 }

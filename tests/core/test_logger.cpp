@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "capture_fixture.hpp"
+#include "sluice/detail/call_site.hpp"
 
 using sluice::Level;
 
@@ -177,4 +178,19 @@ TEST_CASE("a logger made among many takes its parent's level, and follows later 
   sluice::get_logger("many.1000").set_level(Level::debug);
   CHECK(sluice::get_logger("many.1000.x").effective_level() == Level::debug);
   CHECK(sluice::get_logger("many.1000.y").effective_level() == Level::debug);
+}
+
+TEST_CASE("loggers up to the most a record can name are made, and the next one is a clear error") {
+  // A record's header names its logger in 19 bits: ids 0 to 524,287. The
+  // root and "cap" take two of them.
+  sluice::Logger& parent = sluice::get_logger("cap");
+  constexpr std::uint32_t kLoggers = sluice::detail::RecordHeader::kMaxLoggerId + 1;
+  for (std::uint32_t i = 2; i < kLoggers; ++i) sluice::get_logger("cap." + std::to_string(i));
+  CHECK(sluice::get_logger("cap." + std::to_string(kLoggers - 1)).id() == kLoggers - 1);
+  CHECK_THROWS_WITH(sluice::get_logger("cap.more"),
+                    "cannot create logger \"cap.more\": 524288 loggers exist, the most sluice "
+                    "supports");
+  // The ones made are all there, and so is their parent's level.
+  parent.set_level(Level::error);
+  CHECK(sluice::get_logger("cap.2").effective_level() == Level::error);
 }

@@ -17,12 +17,23 @@ using sluice::detail::ThreadQueue;
 
 namespace {
 
-// Writes a record of `size` bytes whose timestamp field carries `tag`.
+// The site of the records these tests write: no arguments, and a size that
+// varies, so that each record carries it.
+constexpr sluice::detail::CallSite kAnySize{"", "", "", 0, sluice::Level::info, nullptr, 0, 0,
+                                            nullptr, nullptr, 0};
+
+// A record of `size` bytes (24 at least) whose timestamp field carries `tag`.
+void write_record(std::byte* out, std::size_t size, std::uint64_t tag) {
+  const RecordHeader header{RecordHeader::pack(&kAnySize, 0), tag};
+  std::memcpy(out, &header, sizeof header);
+  const auto size32 = static_cast<std::uint32_t>(size);
+  std::memcpy(out + sizeof header, &size32, sizeof size32);
+}
+
 bool push(ThreadQueue& q, std::size_t size, std::uint64_t tag) {
   std::byte* out = q.prepare_write(size);
   if (out == nullptr) return false;
-  const RecordHeader header{static_cast<std::uint32_t>(size), 0, tag, nullptr};
-  std::memcpy(out, &header, sizeof header);
+  write_record(out, size, tag);
   q.commit_write(size);
   return true;
 }
@@ -31,7 +42,7 @@ std::vector<std::uint64_t> drain(ThreadQueue& q) {
   std::vector<std::uint64_t> tags;
   while (const RecordHeader* h = q.peek()) {
     tags.push_back(h->timestamp);
-    q.pop(h->size);
+    q.pop(h->size());
   }
   q.release_consumed();  // as the backend does after each pass
   return tags;
@@ -102,11 +113,11 @@ TEST_CASE("consumed room reaches the producer in batches, and all of it on relea
   for (int i = 0; i < 4096 / 64; ++i) REQUIRE(push(q, 64, static_cast<std::uint64_t>(i)));
   REQUIRE_FALSE(push(q, 64, 99));  // full
   const RecordHeader* h = q.peek();
-  q.pop(h->size);  // 64 bytes: below the 256-byte batch, not yet handed back
+  q.pop(h->size());  // 64 bytes: below the 256-byte batch, not yet handed back
   REQUIRE_FALSE(push(q, 64, 100));
-  for (int i = 0; i < 3; ++i) q.pop(q.peek()->size);  // 256 bytes: handed back
+  for (int i = 0; i < 3; ++i) q.pop(q.peek()->size());  // 256 bytes: handed back
   REQUIRE(push(q, 64, 101));
-  q.pop(q.peek()->size);
+  q.pop(q.peek()->size());
   q.release_consumed();
   REQUIRE(push(q, 64, 102));
   REQUIRE(q.dropped() == 2);
@@ -128,8 +139,7 @@ namespace {
 std::size_t push_at(ThreadQueue& q, const std::byte* base, std::size_t size, std::uint64_t tag) {
   std::byte* out = q.prepare_write(size);
   REQUIRE(out != nullptr);
-  const RecordHeader header{static_cast<std::uint32_t>(size), 0, tag, nullptr};
-  std::memcpy(out, &header, sizeof header);
+  write_record(out, size, tag);
   q.commit_write(size);
   return static_cast<std::size_t>(out - base);
 }
@@ -211,11 +221,10 @@ TEST_CASE("a wrap pad ahead of the reader does not count as waiting bytes") {
     const RecordHeader* h = q.peek();
     REQUIRE(h != nullptr);
     REQUIRE(q.bytes_used() == left * 40);
-    q.pop(h->size);
+    q.pop(h->size());
   }
   REQUIRE(q.bytes_used() == 0);
-  const RecordHeader header{40, 0, 99, nullptr};
-  std::memcpy(out, &header, sizeof header);
+  write_record(out, 40, 99);
   q.commit_write(40);
   for (std::uint64_t i = 0; i < 9; ++i) push_at(q, base, 40, 100 + i);
   REQUIRE(q.peek()->timestamp == 99);  // past the pad
@@ -267,7 +276,7 @@ TEST_CASE("early wraps while a consumer thread reads lose and reorder nothing") 
         if (h->timestamp != expected) ++out_of_order;
         ++expected;
         ++n;
-        q.pop(h->size);
+        q.pop(h->size());
       }
       q.release_consumed();
       consumed.fetch_add(n, std::memory_order_release);
@@ -290,4 +299,13 @@ TEST_CASE("early wraps while a consumer thread reads lose and reorder nothing") 
   REQUIRE(q.dropped() == 0);
   // Each early wrap skips the rest of the ring: far more was read than written.
   REQUIRE(q.read_position() > 10 * produced * kRecord);
+}
+
+TEST_CASE("a record header gives back its site and every logger id up to the largest") {
+  for (const std::uint32_t id : {0u, 1u, 7u, 8u, 0xFFFFu, 0x10000u, RecordHeader::kMaxLoggerId}) {
+    const RecordHeader header{RecordHeader::pack(&kAnySize, RecordHeader::logger_bits(id)), 5};
+    CHECK(header.site() == &kAnySize);
+    CHECK(header.logger_id() == id);
+    CHECK(header.site_and_logger != 0);  // never a wrap pad
+  }
 }

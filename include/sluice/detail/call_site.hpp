@@ -2,7 +2,10 @@
 // Static metadata of one log statement, and the record header that points to it.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <span>
 #include <string_view>
 
 #include "sluice/detail/arg_encoding.hpp"
@@ -37,7 +40,27 @@ struct CallSite {
   /// static types; null when one is a string or a custom value, and for
   /// run-time call sites (the binary encoder then goes by `args`).
   binlog::PutFixedArgsFn put_fixed_args;
+  /// Bytes of every record of this site in a thread queue, header included,
+  /// or 0 when they vary (a string argument): such a record holds its size
+  /// in a uint32 after the header. Fixed sizes live here, not in each
+  /// record, so that the header is 16 bytes (see RecordHeader).
+  std::uint32_t fixed_record_size = 0;
 };
+
+/// Bytes of RecordHeader.
+inline constexpr std::size_t kRecordHeaderSize = 16;
+
+/// A record's size when all of its arguments have fixed sizes, else 0.
+template <class... Args>
+constexpr std::uint32_t fixed_record_size_of() noexcept {
+  if constexpr ((... || (kind_of<value_type_t<Args>>() == ArgKind::string))) {
+    return 0;
+  } else {
+    return (kRecordHeaderSize + (std::size_t{0} + ... + fixed_encoded_size<value_type_t<Args>>()) +
+            7) &
+           ~std::size_t{7};
+  }
+}
 
 template <const SourceLocation& Location, class... Args>
 struct CallSiteOf {
@@ -53,20 +76,71 @@ struct CallSiteOf {
                                   sizeof...(Args),
                                   fields,
                                   &format_message<Location, Args...>,
-                                  binlog::put_fixed_args_for<kind_of<value_type_t<Args>>()...>()};
+                                  binlog::put_fixed_args_for<kind_of<value_type_t<Args>>()...>(),
+                                  fixed_record_size_of<Args...>()};
 };
 
-/// The fixed part of every record in a thread queue. `size` covers the header
-/// and the encoded arguments and is a multiple of 8.
+/// The fixed part of every record in a thread queue: the call site and the
+/// logger in one word, and the timestamp. 16 bytes, so that a record of two
+/// ints and a double takes 32, half a cache line: a batch of such calls
+/// takes fewer ring lines from the backend's core, and no record straddles
+/// two lines (docs/design.md, "The record header").
+///
+/// The first word is the site's address with the logger's id in the bits no
+/// site address uses: the 3 low ones (a CallSite is 8-aligned) and the 16
+/// high ones (user-space addresses on x86-64 and AArch64 Linux stay below
+/// 2^48; a call site is static data, mapped by the loader). A word of 0 is
+/// a wrap pad: no site is at 0. The record's size is its site's
+/// fixed_record_size or, when that is 0, a uint32 after the header.
 struct RecordHeader {
-  std::uint32_t size;
-  std::uint32_t logger_id;
+  std::uint64_t site_and_logger;
   std::uint64_t timestamp;  // raw clock ticks, converted on the backend
-  const CallSite* site;
-};
-static_assert(sizeof(RecordHeader) == 24);
 
-/// logger_id value of a padding entry that sends the reader back to offset 0.
-inline constexpr std::uint32_t kWrapMarker = 0xFFFFFFFFu;
+  const CallSite* site() const noexcept {
+    return reinterpret_cast<const CallSite*>(site_and_logger & kAddressBits);
+  }
+  std::uint32_t logger_id() const noexcept {
+    return static_cast<std::uint32_t>((site_and_logger & kLowIdBits) |
+                                      (site_and_logger >> kHighIdShift << 3));
+  }
+  /// Bytes of the whole record, a multiple of 8.
+  std::uint32_t size() const noexcept {
+    const std::uint32_t fixed = site()->fixed_record_size;
+    if (fixed != 0) return fixed;
+    std::uint32_t n;
+    std::memcpy(&n, reinterpret_cast<const std::byte*>(this) + kRecordHeaderSize, sizeof n);
+    return n;
+  }
+  /// The encoded arguments, up to the end of the record (padding included).
+  std::span<const std::byte> args(std::uint32_t record_size) const noexcept {
+    const std::size_t offset = args_offset(*site());
+    return {reinterpret_cast<const std::byte*>(this) + offset, record_size - offset};
+  }
+
+  /// Logger ids that fit in a header: 0 to kMaxLoggerId (19 bits).
+  static constexpr std::uint32_t kMaxLoggerId = (1u << 19) - 1;
+
+  /// A logger's id placed where the first word keeps it (Logger keeps this
+  /// ready, so that the hot path only ORs it with the site's address).
+  static constexpr std::uint64_t logger_bits(std::uint32_t logger_id) noexcept {
+    return (logger_id & kLowIdBits) | (std::uint64_t{logger_id >> 3} << kHighIdShift);
+  }
+  static std::uint64_t pack(const CallSite* site, std::uint64_t logger_bits) noexcept {
+    return reinterpret_cast<std::uintptr_t>(site) | logger_bits;
+  }
+  /// Where a site's records keep their arguments: after the header, and
+  /// after the size when that varies.
+  static constexpr std::size_t args_offset(const CallSite& site) noexcept {
+    return site.fixed_record_size != 0 ? kRecordHeaderSize : kRecordHeaderSize + 4;
+  }
+
+ private:
+  static constexpr int kHighIdShift = 48;
+  static constexpr std::uint64_t kLowIdBits = 7;
+  static constexpr std::uint64_t kAddressBits = ((std::uint64_t{1} << kHighIdShift) - 1) & ~kLowIdBits;
+};
+static_assert(sizeof(RecordHeader) == kRecordHeaderSize);
+static_assert(sizeof(void*) == 8, "sluice's record header packs a 64-bit address");
+static_assert(alignof(CallSite) >= 8);
 
 }  // namespace sluice::detail

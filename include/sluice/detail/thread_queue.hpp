@@ -3,8 +3,8 @@
 //
 // Positions are monotonically increasing byte counts; the offset in the ring
 // is `pos & mask`. A record never wraps: when it does not fit before the end,
-// a padding header (logger_id == kWrapMarker) fills the tail and the record
-// starts at offset 0.
+// a pad (a first word of 0, RecordHeader's no-site value) fills the tail and
+// the record starts at offset 0.
 //
 //   buffer: [ consumed | readable records ... | free ............ ]
 //                      ^ read (consumer)      ^ write (producer)
@@ -95,9 +95,9 @@ class ThreadQueue {
   const RecordHeader* peek() noexcept {
     if (SLUICE_LIKELY(read_pos_ != write_pos_cache_)) {
       const std::byte* at = ring_ + (read_pos_ & ring_mask_);
-      std::uint32_t logger_id;
-      std::memcpy(&logger_id, at + offsetof(RecordHeader, logger_id), sizeof logger_id);
-      if (SLUICE_LIKELY(logger_id != kWrapMarker)) return reinterpret_cast<const RecordHeader*>(at);
+      std::uint64_t first_word;
+      std::memcpy(&first_word, at, sizeof first_word);
+      if (SLUICE_LIKELY(first_word != 0)) return reinterpret_cast<const RecordHeader*>(at);
     }
     return peek_slow();
   }
