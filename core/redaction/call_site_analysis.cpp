@@ -1,5 +1,6 @@
 #include "call_site_analysis.hpp"
 
+#include <array>
 #include <string>
 
 #include "finders.hpp"
@@ -18,18 +19,42 @@ std::string_view trim_right_spaces(std::string_view s) noexcept {
   return s;
 }
 
-// `... Bearer ` before the placeholder: the scheme is not the key, what
-// precedes it is (`Authorization: Bearer {}`).
-std::string_view drop_auth_scheme(std::string_view s) noexcept {
-  for (const std::string_view scheme : {"bearer", "basic", "token"}) {
-    if (s.size() > scheme.size() && scan::has_word_at(s, s.size() - scheme.size(), scheme) &&
-        !scan::word(s[s.size() - scheme.size() - 1])) {
-      s.remove_suffix(scheme.size());
-      if (!s.empty() && s.back() == '"') s.remove_suffix(1);
-      return trim_right_spaces(s);
+// The length of the scheme word (one of `schemes`, any case) that ends `s`
+// as a word of its own, or 0.
+template <std::size_t N>
+std::size_t scheme_at_end(std::string_view s,
+                          const std::array<std::string_view, N>& schemes) noexcept {
+  for (const std::string_view scheme : schemes) {
+    if (s.size() >= scheme.size() && scan::has_word_at(s, s.size() - scheme.size(), scheme) &&
+        (s.size() == scheme.size() || !scan::word(s[s.size() - scheme.size() - 1]))) {
+      return scheme.size();
     }
   }
-  return s;
+  return 0;
+}
+
+// The schemes the free-text finder knows without a key: what follows them
+// is a credential (`calling upstream with Bearer {}`).
+constexpr std::array<std::string_view, 2> kCredentialSchemes{"bearer", "basic"};
+// The schemes that may sit between a key and its credential.
+constexpr std::array<std::string_view, 3> kKeyedSchemes{"bearer", "basic", "token"};
+
+// `... Bearer ` before the placeholder: the scheme is not the key, what
+// precedes it is (`Authorization: Token {}`).
+std::string_view drop_auth_scheme(std::string_view s) noexcept {
+  const std::size_t scheme = scheme_at_end(s, kKeyedSchemes);
+  if (scheme == 0 || scheme == s.size()) return s;
+  s.remove_suffix(scheme);
+  if (!s.empty() && s.back() == '"') s.remove_suffix(1);
+  return trim_right_spaces(s);
+}
+
+// `Bearer {}`: the format says the argument is the credential, whatever it
+// looks like and whatever (if anything) names the header. The blank is
+// needed: `Bearer{}` and `Bearer: {}` are something else.
+bool ends_with_credential_scheme(std::string_view literal) noexcept {
+  const std::string_view scheme_end = trim_right_spaces(literal);
+  return scheme_end.size() < literal.size() && scheme_at_end(scheme_end, kCredentialSchemes) != 0;
 }
 
 }  // namespace
@@ -41,6 +66,7 @@ bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
     s.remove_suffix(1);
     if (!s.empty() && s.back() == '\\') s.remove_suffix(1);
   }
+  if (ends_with_credential_scheme(s)) return true;
   s = trim_right_spaces(s);
   s = drop_auth_scheme(s);
   if (s.empty()) return false;

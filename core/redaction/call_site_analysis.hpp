@@ -1,7 +1,7 @@
 #pragma once
 // Which message arguments of a format string are secrets by position:
 // `password={}`, `token: {}`, `"api_key": "{}"`, `<pwd>{}</pwd>`,
-// `Authorization: Bearer {}`. Run once per call site, when the backend
+// `Authorization: Bearer {}`, `with Bearer {}`. Run once per call site, when the backend
 // first meets it; records then pay nothing for it.
 
 #include <cstddef>
@@ -16,7 +16,8 @@ class KeyMatcher;
 /// Returns one flag per argument index the format uses (automatic or
 /// explicit, `{}` / `{1}` / `{:>8}`): true when the literal text right
 /// before one of its placeholders ends with a sensitive key and a
-/// separator. A malformed format gives what could be parsed; indexes of
+/// separator, or with `Bearer ` or `Basic ` (the credential, whatever key
+/// comes before). A malformed format gives what could be parsed; indexes of
 /// 256 and more are ignored.
 std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys);
 

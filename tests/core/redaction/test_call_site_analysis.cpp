@@ -59,6 +59,22 @@ TEST_CASE("call-site analysis: schemes, XML, format specs, indexes") {
   CHECK(analyse("{} then password={0}") == V{true});
 }
 
+TEST_CASE("call-site analysis: an auth scheme alone before a placeholder") {
+  // The format says what the argument is: the credential, however it looks.
+  CHECK(analyse("calling upstream with Bearer {}") == V{true});
+  CHECK(analyse("Bearer {}") == V{true});
+  CHECK(analyse("header \"bearer {}\"") == V{true});
+  CHECK(analyse("proxy sent Basic {} for {}") == V{true, false});
+  CHECK(analyse("X-Request-Id: Bearer {:.8}") == V{true});
+  // The scheme must be a word of its own, one or more blanks before the field.
+  CHECK(analyse("xBearer {}") == V{false});
+  CHECK(analyse("Bearer{}") == V{false});
+  CHECK(analyse("Bearer: {}") == V{false});
+  CHECK(analyse("Bearer token {}") == V{false});
+  // Only the two schemes free text knows; `Token` needs a sensitive key.
+  CHECK(analyse("Token {} expired") == V{false});
+}
+
 TEST_CASE("call-site analysis: nothing sensitive") {
   CHECK(analyse("") == V{});
   CHECK(analyse("no placeholders, password=hunter2") == V{});
@@ -108,7 +124,7 @@ TEST_CASE("call-site analysis: the per-record test of a key argument") {
   const KeyedPlaceholder quoted = keyed_placeholders("{{\"{}\": \"{}\"}}").at(0);
   CHECK(keyed_value_is_secret(quoted, "password", default_keys(), scratch));
   CHECK_FALSE(keyed_value_is_secret(quoted, "user", default_keys(), scratch));
-  const KeyedPlaceholder scheme = keyed_placeholders("{}: Bearer {}").at(0);
+  const KeyedPlaceholder scheme = keyed_placeholders("{}: Token {}").at(0);
   CHECK(keyed_value_is_secret(scheme, "Authorization", default_keys(), scratch));
   CHECK_FALSE(keyed_value_is_secret(scheme, "X-Request-Id", default_keys(), scratch));
   const KeyedPlaceholder joined = keyed_placeholders("{}{}").at(0);

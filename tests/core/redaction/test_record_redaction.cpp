@@ -512,16 +512,34 @@ TEST_CASE("record redaction: a key argument, an auth scheme, then the credential
   auto& log = sluice::get_logger("app");
   // The token alone holds no "Bearer", and the literal between the two
   // fields holds a word: the key is still the argument before.
-  SLUICE_INFO(log, "{}: Bearer {}", "Authorization", "abc");
-  SLUICE_INFO(log, "{}: Basic {}", std::string("proxy-authorization"), "dXNlcjpwYXNz");
-  SLUICE_INFO(log, "{}: Bearer {}", "X-Request-Id", "abc");  // not a sensitive key
+  SLUICE_INFO(log, "{}: Token {}", "Authorization", "abc");
+  SLUICE_INFO(log, "{}: Token {}", std::string("proxy-authorization"), "dXNlcjpwYXNz");
+  SLUICE_INFO(log, "{}: Token {}", "X-Request-Id", "abc");  // not a sensitive key
   sluice::flush();
   const auto records = fx.capture->records();
   REQUIRE(records.size() == 3);
-  CHECK(records[0].message == "Authorization: Bearer [REDACTED]");
-  CHECK(records[1].message == "proxy-authorization: Basic [REDACTED]");
-  CHECK(records[2].message == "X-Request-Id: Bearer abc");
+  CHECK(records[0].message == "Authorization: Token [REDACTED]");
+  CHECK(records[1].message == "proxy-authorization: Token [REDACTED]");
+  CHECK(records[2].message == "X-Request-Id: Token abc");
   CHECK(redactions(RedactionKind::argument) == 2);
+}
+
+TEST_CASE("record redaction: Bearer or Basic right before a placeholder, with no key") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  // Neither credential looks like one to the free-text finder: only the
+  // format tells, whatever key (or none) comes before the scheme.
+  SLUICE_INFO(log, "calling upstream with Bearer {}", std::string("abc"));
+  SLUICE_INFO(log, "{}: Bearer {}", "X-Request-Id", "abc");
+  SLUICE_INFO(log, "retry with Basic {} now", "dXNlcg==");
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].message == "calling upstream with Bearer [REDACTED]");
+  CHECK(records[1].message == "X-Request-Id: Bearer [REDACTED]");
+  CHECK(records[2].message == "retry with Basic [REDACTED] now");
+  CHECK(redactions(RedactionKind::argument) == 3);
 }
 
 TEST_CASE("record redaction: a clean value after a key argument keeps its format spec") {
