@@ -57,6 +57,23 @@ bool ends_with_credential_scheme(std::string_view literal) noexcept {
   return scheme_end.size() < literal.size() && scheme_at_end(scheme_end, kCredentialSchemes) != 0;
 }
 
+// `--password {}`: a command line's flag with a sensitive name, a blank,
+// then the field (`--password={}` is a key and a separator).
+bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) {
+  const std::string_view flag_end = trim_right_spaces(literal);
+  if (flag_end.size() == literal.size()) return false;
+  std::size_t name = flag_end.size();
+  while (
+      name > 0 && flag_end.size() - name <= KeyMatcher::kMaxKeyLength &&
+      (scan::word(flag_end[name - 1]) || flag_end[name - 1] == '-' || flag_end[name - 1] == '.')) {
+    --name;
+  }
+  // The dashes were taken as part of the name: find where it really starts.
+  const std::size_t dashes = flag_end.substr(name).find_first_not_of('-');
+  if (dashes != 2 || (name > 0 && !scan::space(flag_end[name - 1]))) return false;
+  return keys.is_sensitive(flag_end.substr(name + 2));
+}
+
 }  // namespace
 
 bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
@@ -66,7 +83,7 @@ bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
     s.remove_suffix(1);
     if (!s.empty() && s.back() == '\\') s.remove_suffix(1);
   }
-  if (ends_with_credential_scheme(s)) return true;
+  if (ends_with_credential_scheme(s) || ends_with_sensitive_flag(s, keys)) return true;
   s = trim_right_spaces(s);
   s = drop_auth_scheme(s);
   if (s.empty()) return false;

@@ -121,6 +121,9 @@ bool numeric_secret_key(std::string_view key) noexcept {
   return false;
 }
 
+void find_value(std::string_view text, std::size_t i, std::string_view key,
+                std::vector<Match>& out);
+
 }  // namespace
 
 std::string_view key_before(std::string_view text, std::size_t end) noexcept {
@@ -166,12 +169,21 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   // Go's and Pascal's `:=`, Ruby's and PHP's `=>`: two-byte separators.
   if (i < n && ((sep == ':' && text[i] == '=') || (sep == '=' && text[i] == '>'))) ++i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
-  if (i >= n) return at + 1;
+  if (i < n) find_value(text, i, key, out);
+  return at + 1;
+}
 
+namespace {
+
+// The value of a sensitive key, starting at `i` (< text.size()), if it holds
+// a secret.
+void find_value(std::string_view text, std::size_t i, std::string_view key,
+                std::vector<Match>& out) {
+  const std::size_t n = text.size();
   // `Authorization: Bearer x` keeps its scheme: only the credential goes.
   std::size_t credential_end;
   const std::size_t scheme = i + (text[i] == '"' || text[i] == '\'' ? 1 : 0);
-  if (find_scheme_credential(text, scheme, false, out, credential_end)) return at + 1;
+  if (find_scheme_credential(text, scheme, false, out, credential_end)) return;
 
   std::size_t begin = i, end = i;
   char quote = 0;
@@ -230,7 +242,39 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
     out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
                         RedactionKind::key_value});
   }
-  return at + 1;
+}
+
+}  // namespace
+
+void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
+                     std::vector<Match>& out) {
+  const std::size_t n = text.size();
+  // A flag starts a word: after a blank, or a quote in a logged argv
+  // (`["--api-key", "x"]`, `['--api-key', 'x']`).
+  const char quote = at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'') ? text[at - 1] : 0;
+  if (at > 0 && quote == 0 && !scan::space(text[at - 1])) return;
+  const std::size_t name = at + 2;
+  std::size_t name_end = name;
+  while (name_end < n && name_end - name <= KeyMatcher::kMaxKeyLength && key_char(text[name_end])) {
+    ++name_end;
+  }
+  std::size_t i = name_end;
+  if (quote != 0) {
+    // `"--api-key", "x"`: the next element, quoted alike.
+    if (i + 1 >= n || text[i] != quote || text[i + 1] != ',') return;
+    i += 2;
+  }
+  const std::size_t gap_begin = i;
+  for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
+  if (i >= n || (quote == 0 && i == gap_begin) || (quote != 0 && text[i] != quote)) return;
+  const std::size_t first = i + (quote != 0 ? 1 : 0);
+  if (first < n && text[first] == '-') return;  // the next flag: this one has no value
+  const std::string_view key = text.substr(name, name_end - name);
+  if (key.empty() || !keys.maybe_sensitive(text.substr(0, name_end)) ||
+      !keys.is_sensitive_filtered(key)) {
+    return;
+  }
+  find_value(text, i, key, out);
 }
 
 std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,

@@ -61,6 +61,13 @@ std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatch
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                            std::vector<Match>& out);
 
+/// At the first '-' of `--name value` (a command line: `--password x`, or
+/// a logged argv, `"--password", "x"`): the value after a flag with a
+/// sensitive name. `--name=value` is find_key_value's. Scanning goes on
+/// where it was: the flag and its value are scanned by the other finders too.
+void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
+                     std::vector<Match>& out);
+
 /// The key that ends just before `end` (spaces allowed between), bare
 /// (`password`) or quoted (`"password"`, `\"password\"`); empty if none.
 std::string_view key_before(std::string_view text, std::size_t end) noexcept;

@@ -12,6 +12,7 @@
 
 #include "finders.hpp"
 #include "key_matcher.hpp"
+#include "scan_chars.hpp"
 
 namespace sluice::detail {
 
@@ -232,9 +233,13 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
         }
         case kDash:
           // Dates, UUIDs and `eu-west-1` are full of single dashes: a PEM
-          // block starts with "--", a vendor token's dash follows one of a
-          // few two-letter endings.
+          // block and a command line's flag (`--password x`) start with
+          // "--", a vendor token's dash follows one of a few two-letter
+          // endings.
           if (at + 1 < n && bytes[at + 1] == '-') {
+            if (at + 2 < n && scan::alpha(static_cast<char>(bytes[at + 2]))) {
+              find_flag_value(text, at, *keys_, out);  // `--password x`
+            }
             i = find_private_key(text, at, out);
           } else {
             i = vendor_prefix_may_end(text, at) ? find_vendor_token(text, at, out) : at + 1;

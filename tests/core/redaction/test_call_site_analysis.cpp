@@ -75,6 +75,15 @@ TEST_CASE("call-site analysis: an auth scheme alone before a placeholder") {
   CHECK(analyse("Token {} expired") == V{false});
 }
 
+TEST_CASE("call-site analysis: a command line's --flag before a placeholder") {
+  CHECK(analyse("exec app --password {}") == V{true});
+  CHECK(analyse("--db-password {} --user {}") == V{true, false});
+  CHECK(analyse("a--password {}") == V{false});
+  CHECK(analyse("--password-file {}") == V{false});
+  CHECK(analyse("--password{}") == V{false});
+  CHECK(analyse("-p {}") == V{false});
+}
+
 TEST_CASE("call-site analysis: nothing sensitive") {
   CHECK(analyse("") == V{});
   CHECK(analyse("no placeholders, password=hunter2") == V{});

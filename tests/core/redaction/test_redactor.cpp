@@ -217,3 +217,24 @@ TEST_CASE("redactor: Ruby's and PHP's => between a key and its value") {
   CHECK(redact(r, "token=>abc123 ok") == "token=>[REDACTED] ok");
   CHECK(redact(r, "{\"count\"=>3}") == "{\"count\"=>3}");
 }
+
+TEST_CASE("redactor: a command line's --flag value") {
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, "exec app --password=hunter2 --verbose") ==
+        "exec app --password=[REDACTED] --verbose");
+  CHECK(redact(r, "exec app --password hunter2 --verbose") ==
+        "exec app --password [REDACTED] --verbose");
+  CHECK(redact(r, "--db-password\thunter2") == "--db-password\t[REDACTED]");
+  CHECK(redact(r, "args: [\"--api-key\", \"s3cr3t\"]") == "args: [\"--api-key\", \"[REDACTED]\"]");
+  CHECK(redact(r, "argv=['--token', 'abc'] ok") == "argv=['--token', '[REDACTED]'] ok");
+  CHECK(redact(r, "[\"--token\", \"--verbose\"]") == "[\"--token\", \"--verbose\"]");
+  CHECK(redact(r, "exec app --token  \"two words\" x") == "exec app --token  \"[REDACTED]\" x");
+  // Another flag, or nothing, after the name: no value.
+  CHECK(redact(r, "exec app --password --verbose") == "exec app --password --verbose");
+  CHECK(redact(r, "exec app --password") == "exec app --password");
+  // Not a flag: inside a word; not a sensitive name.
+  CHECK(redact(r, "a--password x") == "a--password x");
+  CHECK(redact(r, "exec app --password-file /etc/pw") == "exec app --password-file /etc/pw");
+  // `-p x` may be a port, a path, a profile: left alone.
+  CHECK(redact(r, "mysql -u root -p hunter2") == "mysql -u root -p hunter2");
+}
