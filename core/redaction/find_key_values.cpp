@@ -71,9 +71,33 @@ std::size_t group_end(std::string_view text, std::size_t open, char close) noexc
   return 0;
 }
 
+// Bytes that end a bare value but may start one: `password=&x`,
+// `password=,x`, `password=)x`, `password=\x`. Opening brackets start a
+// group, quotes a quoted value; JSON's escaped blanks (`\n`, `\r`, `\t`
+// inside a string) are blanks.
+bool leading_punctuation(std::string_view text, std::size_t at) noexcept {
+  switch (text[at]) {
+    case '&':
+    case ';':
+    case ',':
+    case ')':
+    case ']':
+    case '}':
+    case '>':
+      return true;
+    case '\\': {
+      const char next = at + 1 < text.size() ? text[at + 1] : 0;
+      return next != 'n' && next != 'r' && next != 't';
+    }
+    default:
+      return false;
+  }
+}
+
 // Does the next `key=` or `key:` start at `at`? After `password=,` it means
-// the comma ends an empty value (`password=,role=admin`); otherwise the
-// comma is the secret's first byte (`password=,x`).
+// the punctuation ends an empty value (`password=,role=admin`,
+// `password=&next=/`); otherwise it is the secret's first byte
+// (`password=,x`).
 bool pair_starts_at(std::string_view text, std::size_t at) noexcept {
   std::size_t k = at;
   while (k < text.size() && key_char(text[k])) ++k;
@@ -218,8 +242,8 @@ void find_value(std::string_view text, std::size_t i, std::string_view key,
       } else {
         begin = end = begin + 1;  // unclosed: what follows the bracket, as a bare value
       }
-    } else if (begin < n && text[begin] == ',') {
-      while (end < n && text[end] == ',') ++end;
+    } else if (begin < n && leading_punctuation(text, begin)) {
+      while (end < n && leading_punctuation(text, end)) ++end;
       if (end >= n || value_end(text[end]) || pair_starts_at(text, end)) end = begin;
     }
   }

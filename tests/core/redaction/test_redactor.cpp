@@ -238,3 +238,23 @@ TEST_CASE("redactor: a command line's --flag value") {
   // `-p x` may be a port, a path, a profile: left alone.
   CHECK(redact(r, "mysql -u root -p hunter2") == "mysql -u root -p hunter2");
 }
+
+TEST_CASE("redactor: a value that starts with punctuation that would end a bare one") {
+  const Redactor r{RedactionPolicy{}};
+  // The punctuation is the secret's first byte, as a comma is.
+  CHECK(redact(r, "password=&x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=;x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=)x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=]x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=}x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password: >x user=bob") == "password: [REDACTED] user=bob");
+  CHECK(redact(r, "password=\\x user=bob") == "password=[REDACTED] user=bob");
+  CHECK(redact(r, "password=&;x&y=1") == "password=[REDACTED]&y=1");
+  CHECK(redact(r, "password=!x user=bob") == "password=[REDACTED] user=bob");  // as before
+  // An empty value before the next pair, a blank or the end stays empty.
+  for (const char* clean :
+       {"user=bob&password=&next=/home", "?password=&", "(password=) ok", "[password=], x",
+        "password=;", "{password=}", "{\"msg\":\"password=\\nnext\"}"}) {
+    CHECK(redact(r, clean) == clean);
+  }
+}
