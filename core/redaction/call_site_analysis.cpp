@@ -78,10 +78,10 @@ bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) 
 
 bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
   std::string_view s = literal;
-  // An opening quote of the value: `"{}"`, `'{}'`, `\"{}\"`.
+  // An opening quote of the value: `"{}"`, `'{}'`, `\"{}\"`, `\\\"{}\\\"`.
   if (!s.empty() && (s.back() == '"' || s.back() == '\'')) {
     s.remove_suffix(1);
-    if (!s.empty() && s.back() == '\\') s.remove_suffix(1);
+    while (!s.empty() && s.back() == '\\') s.remove_suffix(1);
   }
   if (ends_with_credential_scheme(s) || ends_with_sensitive_flag(s, keys)) return true;
   s = trim_right_spaces(s);

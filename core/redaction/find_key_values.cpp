@@ -94,6 +94,44 @@ bool leading_punctuation(std::string_view text, std::size_t at) noexcept {
   }
 }
 
+// JSON inside a JSON string (a logged request body), and that inside one
+// more: at each level of escaping a quote takes twice the backslashes of
+// the level before and one more (`"`, `\"`, `\\\"`), a backslash of the
+// innermost text twice as many (`\\`, `\\\\`). So a quoted value's delimiter is
+// a run of 2^L - 1 backslashes and a quote, L levels deep; 4 levels are
+// followed (deeper is not seen in logs).
+constexpr std::size_t kMaxDelimiterRun = 15;
+constexpr bool escape_delimiter(std::size_t run) noexcept {
+  return run <= kMaxDelimiterRun && (run & (run + 1)) == 0;
+}
+
+std::size_t backslash_run(std::string_view text, std::size_t at) noexcept {
+  std::size_t k = at;
+  while (k < text.size() && text[k] == '\\') ++k;
+  return k - at;
+}
+
+// Where the value from `begin`, quoted by `quote` after `delimiter`
+// backslashes, ends: the start of its closing delimiter, or text.size().
+// A run of backslashes before a quote is some of the value's own
+// backslashes and then either the delimiter or a quote of the value,
+// escaped one level deeper (2 * delimiter + 1 backslashes).
+std::size_t quoted_value_end(std::string_view text, std::size_t begin, char quote,
+                             std::size_t delimiter) noexcept {
+  const std::size_t own_backslash = 2 * (delimiter + 1);
+  std::size_t end = begin;
+  while (end < text.size()) {
+    const std::size_t run = backslash_run(text, end);
+    if (end + run < text.size() && text[end + run] == quote) {
+      if (run % own_backslash == delimiter) return end + run - delimiter;
+      end += run + 1;
+    } else {
+      end += run == 0 ? 1 : run;  // what follows the run is the value's own
+    }
+  }
+  return text.size();
+}
+
 // Does the next `key=` or `key:` start at `at`? After `password=,` it means
 // the punctuation ends an empty value (`password=,role=admin`,
 // `password=&next=/`); otherwise it is the secret's first byte
@@ -148,6 +186,15 @@ bool numeric_secret_key(std::string_view key) noexcept {
 void find_value(std::string_view text, std::size_t i, std::string_view key,
                 std::vector<Match>& out);
 
+// How many backslashes right before `at` (at most kMaxDelimiterRun + 1: a
+// longer run is no delimiter, and counting it whole at every key would not
+// be linear).
+std::size_t backslashes_before(std::string_view text, std::size_t at) noexcept {
+  std::size_t k = at;
+  while (k > 0 && text[k - 1] == '\\' && at - k <= kMaxDelimiterRun) --k;
+  return at - k;
+}
+
 }  // namespace
 
 std::string_view key_before(std::string_view text, std::size_t end) noexcept {
@@ -159,9 +206,10 @@ std::string_view key_before(std::string_view text, std::size_t end) noexcept {
   if (end == 0) return {};
   const char last = text[end - 1];
   if (last == '"' || last == '\'') {
-    // `"key":` or, inside a JSON string, `\"key\":`.
-    const bool escaped = end >= 2 && text[end - 2] == '\\';
-    const std::size_t key_end = end - (escaped ? 2 : 1);
+    // `"key":` or, inside a JSON string, `\"key\":` (`\\\"key\\\":` one deeper).
+    const std::size_t escapes = backslashes_before(text, end - 1);
+    if (!escape_delimiter(escapes)) return {};
+    const std::size_t key_end = end - 1 - escapes;
     std::size_t begin = key_end;
     while (begin > 0 && key_end - begin <= KeyMatcher::kMaxKeyLength && text[begin - 1] != last) {
       --begin;
@@ -169,7 +217,9 @@ std::string_view key_before(std::string_view text, std::size_t end) noexcept {
     // A longer key: its end, which the key matcher judges it by.
     if (key_end - begin > KeyMatcher::kMaxKeyLength) return text.substr(begin, key_end - begin);
     if (begin == 0 || text[begin - 1] != last) return {};
-    if (escaped && (begin < 2 || text[begin - 2] != '\\')) return {};
+    // The opening quote is escaped alike (at least as deep: a run that
+    // also ends a value before it, `\\\\\"`, holds more).
+    if (backslashes_before(text, begin - 1) < escapes) return {};
     return text.substr(begin, key_end - begin);
   }
   std::size_t begin = end;
@@ -204,32 +254,20 @@ namespace {
 void find_value(std::string_view text, std::size_t i, std::string_view key,
                 std::vector<Match>& out) {
   const std::size_t n = text.size();
-  // `Authorization: Bearer x` keeps its scheme: only the credential goes.
-  std::size_t credential_end;
-  const std::size_t scheme = i + (text[i] == '"' || text[i] == '\'' ? 1 : 0);
-  if (find_scheme_credential(text, scheme, false, out, credential_end)) return;
-
   std::size_t begin = i, end = i;
   char quote = 0;
-  bool escaped = false;
-  if (text[i] == '"' || text[i] == '\'') {
-    quote = text[i];
-    begin = i + 1;
-  } else if (text[i] == '\\' && i + 1 < n && (text[i + 1] == '"' || text[i + 1] == '\'')) {
-    quote = text[i + 1];
-    escaped = true;
-    begin = i + 2;
+  const std::size_t delimiter = backslash_run(text, i);
+  if (i + delimiter < n && (text[i + delimiter] == '"' || text[i + delimiter] == '\'') &&
+      escape_delimiter(delimiter)) {
+    quote = text[i + delimiter];
+    begin = i + delimiter + 1;
   }
+  // `Authorization: Bearer x` keeps its scheme: only the credential goes.
+  std::size_t credential_end;
+  if (find_scheme_credential(text, begin, false, out, credential_end)) return;
+
   if (quote != 0) {
-    end = begin;
-    for (; end < n; ++end) {
-      if (text[end] == '\\') {
-        if (escaped && end + 1 < n && text[end + 1] == quote) break;
-        ++end;  // an escaped character, whatever it is
-        continue;
-      }
-      if (!escaped && text[end] == quote) break;
-    }
+    end = quoted_value_end(text, begin, quote, delimiter);
     if (end >= n) quote = 0;  // unterminated: take it as unquoted
   }
   bool grouped = false;

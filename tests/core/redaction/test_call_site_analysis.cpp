@@ -45,7 +45,9 @@ TEST_CASE("call-site analysis: quoted keys and values") {
   CHECK(analyse("{{\"user\": \"{}\", \"password\": \"{}\"}}") == V{false, true});
   CHECK(analyse("{{'secret': '{}'}}") == V{true});
   CHECK(analyse("password=\"{}\"") == V{true});
-  CHECK(analyse("{{\\\"token\\\":\\\"{}\\\"}}") == V{true});  // escaped JSON
+  CHECK(analyse("{{\\\"token\\\":\\\"{}\\\"}}") == V{true});     // escaped JSON
+  CHECK(analyse(R"({{\\\"token\\\":\\\"{}\\\"}})") == V{true});  // escaped twice
+  CHECK(analyse(R"({{\\\"n\\\":\\\"{}\\\"}})") == V{false});
 }
 
 TEST_CASE("call-site analysis: schemes, XML, format specs, indexes") {

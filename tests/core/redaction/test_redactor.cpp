@@ -258,3 +258,16 @@ TEST_CASE("redactor: a value that starts with punctuation that would end a bare 
     CHECK(redact(r, clean) == clean);
   }
 }
+
+TEST_CASE("redactor: JSON escaped twice (a body inside a message inside a log line)") {
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, R"({"log":"{\"body\":\"{\\\"password\\\":\\\"hunter2\\\"}\"}"})") ==
+        R"({"log":"{\"body\":\"{\\\"password\\\":\\\"[REDACTED]\\\"}\"}"})");
+  CHECK(redact(r, R"({\\\"token\\\": \\\"two words\\\", \\\"n\\\":1})") ==
+        R"({\\\"token\\\": \\\"[REDACTED]\\\", \\\"n\\\":1})");
+  // A quote inside the value is escaped once more than the value's quotes.
+  CHECK(redact(r, R"({\\\"password\\\":\\\"a\\\\\\\"b\\\"})") ==
+        R"({\\\"password\\\":\\\"[REDACTED]\\\"})");
+  CHECK(redact(r, R"({\"password\":\"a\\\"b\"})") == R"({\"password\":\"[REDACTED]\"})");
+  CHECK(redact(r, R"({\\\"user\\\":\\\"bob\\\"})") == R"({\\\"user\\\":\\\"bob\\\"})");
+}
