@@ -186,6 +186,28 @@ bool numeric_secret_key(std::string_view key) noexcept {
 void find_value(std::string_view text, std::size_t i, std::string_view key,
                 std::vector<Match>& out);
 
+// `password => hash(password)`: JavaScript's arrow function, whose
+// parameter is named like a secret. Ruby and PHP quote their keys or make
+// them symbols (`"password" =>`, `:password =>`), and a logged value is no
+// call and no block; an arrow function's parameter is a bare identifier
+// and its body a call (`f(`, `this.vault.get(`) or a block (`{`).
+bool arrow_function(std::string_view text, std::string_view key, std::size_t body) noexcept {
+  const auto key_begin = static_cast<std::size_t>(key.data() - text.data());
+  const std::size_t key_end = key_begin + key.size();
+  if (key_begin > 0 && (text[key_begin - 1] == ':' || text[key_begin - 1] == '"' ||
+                        text[key_begin - 1] == '\'' || text[key_begin - 1] == '\\')) {
+    return false;
+  }
+  if (!std::all_of(key.begin(), key.end(), scan::word) || text[key_end] == '"' ||
+      text[key_end] == '\'') {
+    return false;
+  }
+  if (text[body] == '{') return true;
+  std::size_t k = body;
+  while (k < text.size() && (scan::word(text[k]) || text[k] == '.' || text[k] == '$')) ++k;
+  return k > body && k < text.size() && text[k] == '(';
+}
+
 // How many backslashes right before `at` (at most kMaxDelimiterRun + 1: a
 // longer run is no delimiter, and counting it whole at every key would not
 // be linear).
@@ -241,9 +263,10 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
 
   std::size_t i = at + 1;
   // Go's and Pascal's `:=`, Ruby's and PHP's `=>`: two-byte separators.
-  if (i < n && ((sep == ':' && text[i] == '=') || (sep == '=' && text[i] == '>'))) ++i;
+  const bool arrow = sep == '=' && i < n && text[i] == '>';
+  if (arrow || (sep == ':' && i < n && text[i] == '=')) ++i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
-  if (i < n) find_value(text, i, key, out);
+  if (i < n && !(arrow && arrow_function(text, key, i))) find_value(text, i, key, out);
   return at + 1;
 }
 

@@ -218,6 +218,21 @@ TEST_CASE("redactor: Ruby's and PHP's => between a key and its value") {
   CHECK(redact(r, "{\"count\"=>3}") == "{\"count\"=>3}");
 }
 
+TEST_CASE("redactor: a JavaScript arrow function is code, not a key and its value") {
+  const Redactor r{RedactionPolicy{}};
+  // A bare parameter, then a call or a block: no Ruby or PHP value looks so.
+  CHECK(redact(r, "users.map(password => hash(password))") ==
+        "users.map(password => hash(password))");
+  CHECK(redact(r, "const f = token => { return sign(token); }") ==
+        "const f = token => { return sign(token); }");
+  CHECK(redact(r, "const f = async apiKey => this.vault.get(apiKey)") ==
+        "const f = async apiKey => this.vault.get(apiKey)");
+  // A bare key with a plain value, and a quoted or symbol key, still go.
+  CHECK(redact(r, "password => hunter2") == "password => [REDACTED]");
+  CHECK(redact(r, "{\"password\" => hash(x)}") == "{\"password\" => [REDACTED](x)}");
+  CHECK(redact(r, "{:token => {\"a\"=>1}}") == "{:token => [REDACTED]}");
+}
+
 TEST_CASE("redactor: a command line's --flag value") {
   const Redactor r{RedactionPolicy{}};
   CHECK(redact(r, "exec app --password=hunter2 --verbose") ==
