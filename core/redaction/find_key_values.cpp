@@ -189,8 +189,10 @@ void find_value(std::string_view text, std::size_t i, std::string_view key,
 // `password => hash(password)`: JavaScript's arrow function, whose
 // parameter is named like a secret. Ruby and PHP quote their keys or make
 // them symbols (`"password" =>`, `:password =>`), and a logged value is no
-// call and no block; an arrow function's parameter is a bare identifier
-// and its body a call (`f(`, `this.vault.get(`) or a block (`{`).
+// call, no block and not the key again; an arrow function's parameter is a
+// bare identifier and its body a call (`f(`, `this.vault.get(`, `await
+// f(`, `new F(`), a block (`{`) or uses the parameter
+// (`password.length > 8`).
 bool arrow_function(std::string_view text, std::string_view key, std::size_t body) noexcept {
   const auto key_begin = static_cast<std::size_t>(key.data() - text.data());
   const std::size_t key_end = key_begin + key.size();
@@ -203,9 +205,16 @@ bool arrow_function(std::string_view text, std::string_view key, std::size_t bod
     return false;
   }
   if (text[body] == '{') return true;
-  std::size_t k = body;
+  std::size_t callee = body;
+  for (const std::string_view keyword : {"await ", "new "}) {
+    if (text.substr(body).starts_with(keyword)) callee += keyword.size();
+  }
+  std::size_t k = callee;
   while (k < text.size() && (scan::word(text[k]) || text[k] == '.' || text[k] == '$')) ++k;
-  return k > body && k < text.size() && text[k] == '(';
+  if (k == callee) return false;
+  if (k < text.size() && text[k] == '(') return true;
+  const std::string_view first = text.substr(callee, k - callee);
+  return first.starts_with(key) && (first.size() == key.size() || first[key.size()] == '.');
 }
 
 // How many backslashes right before `at` (at most kMaxDelimiterRun + 1: a

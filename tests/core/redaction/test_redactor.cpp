@@ -227,6 +227,12 @@ TEST_CASE("redactor: a JavaScript arrow function is code, not a key and its valu
         "const f = token => { return sign(token); }");
   CHECK(redact(r, "const f = async apiKey => this.vault.get(apiKey)") ==
         "const f = async apiKey => this.vault.get(apiKey)");
+  CHECK(redact(r, "f = async password => await check(password)") ==
+        "f = async password => await check(password)");
+  CHECK(redact(r, "g = token => new Jwt(token)") == "g = token => new Jwt(token)");
+  // The parameter used in the body: `password.length` is not a password.
+  CHECK(redact(r, "valid = password => password.length > 8") ==
+        "valid = password => password.length > 8");
   // A bare key with a plain value, and a quoted or symbol key, still go.
   CHECK(redact(r, "password => hunter2") == "password => [REDACTED]");
   CHECK(redact(r, "{\"password\" => hash(x)}") == "{\"password\" => [REDACTED](x)}");
