@@ -346,7 +346,12 @@ void append_json_escaped(std::string_view text, TextBuffer& out) {
       continue;
     }
     const int length = utf8_sequence(s + i, size - i);
-    if (length > 0) {
+    if (length == 2 && b == 0xC2 && s[i + 1] <= 0x9F) {
+      // A C1 control: valid JSON as it is, but a terminal showing the log
+      // takes U+009B as CSI.
+      append_u_escape(s[i + 1], out);
+      i += 2;
+    } else if (length > 0) {
       out.append(text.substr(i, static_cast<std::size_t>(length)));
       i += static_cast<std::size_t>(length);
     } else {

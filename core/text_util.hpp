@@ -95,11 +95,11 @@ void append_iso8601(std::int64_t ns, bool local, TextBuffer& out);
 void append_iso8601(std::int64_t ns, bool local, std::string& out);
 
 /// Appends `text` escaped per RFC 8259, without quotes: `"` `\` as `\"` `\\`,
-/// \n \r \t \b \f as such, other bytes below 0x20 and 0x7F as \u00xx (lower-case
-/// hex). Valid UTF-8 passes through; each maximal ill-formed subsequence (a
-/// bad lead byte, a truncated sequence, an overlong form, a surrogate, a code
-/// point above U+10FFFF) becomes \ufffd, as in Unicode's "U+FFFD substitution
-/// of maximal subparts" (what Python's errors="replace" does).
+/// \n \r \t \b \f as such, other bytes below 0x20, 0x7F and the C1 controls
+/// U+0080..U+009F as \u00xx (lower-case hex; U+009B is a terminal's CSI). Valid UTF-8 passes
+/// through; each maximal ill-formed subsequence (a bad lead byte, a truncated sequence, an overlong
+/// form, a surrogate, a code point above U+10FFFF) becomes \ufffd, as in Unicode's "U+FFFD
+/// substitution of maximal subparts" (what Python's errors="replace" does).
 void append_json_escaped(std::string_view text, TextBuffer& out);
 void append_json_escaped(std::string_view text, std::string& out);
 

@@ -52,7 +52,8 @@ struct JsonOptions {
 
 /// One JSON object per record: timestamp, level, logger_name, message, module,
 /// function, line, process, thread, thread_name, then static and structured
-/// fields. Strings are escaped per RFC 8259; invalid UTF-8 becomes U+FFFD.
+/// fields. Strings are escaped per RFC 8259, the C1 controls as \u0080..\u009f
+/// too; invalid UTF-8 becomes U+FFFD.
 /// See docs/patterns.md. Throws sluice::Error if options.logger_key is empty
 /// or another standard key. format() may be called from any thread (what it
 /// caches between records is kept per thread, not in the formatter).

@@ -222,11 +222,12 @@ TEST_CASE("strings of the record are escaped too") {
   meta.logger = "a\nb";
   meta.thread_name = "t\x01";
   RecordFixture record;
-  record.build<kOdd>(meta, "bad\xff");
-  CHECK(json(JsonFormatter(), record.view()) ==
-        R"({"timestamp":"2026-11-23T11:50:51.123456789Z","level":"ERROR","logger_name":"a\nb",)"
-        R"("message":"tab\there \"bad\ufffd\"","module":"we\"ird","function":"op<\\>","line":3,)"
-        R"("process":4242,"thread":777,"thread_name":"t\u0001"})");
+  record.build<kOdd>(meta, "bad\xff\xc2\x9b");
+  CHECK(
+      json(JsonFormatter(), record.view()) ==
+      R"({"timestamp":"2026-11-23T11:50:51.123456789Z","level":"ERROR","logger_name":"a\nb",)"
+      R"("message":"tab\there \"bad\ufffd\u009b\"","module":"we\"ird","function":"op<\\>","line":3,)"
+      R"("process":4242,"thread":777,"thread_name":"t\u0001"})");
 }
 
 TEST_CASE("escaping: quote, backslash and the short escapes") {
@@ -266,7 +267,7 @@ TEST_CASE("escaping: every control byte and DEL") {
 
 TEST_CASE("escaping: valid UTF-8 passes through") {
   const char* const valid[] = {
-      "\xc2\x80",          // U+0080, the first 2-byte
+      "\xc2\xa0",          // U+00A0, the first 2-byte after the C1 controls
       "\xc3\xa9",          // é
       "\xdf\xbf",          // U+07FF, the last 2-byte
       "\xe0\xa0\x80",      // U+0800, the first 3-byte
@@ -285,6 +286,22 @@ TEST_CASE("escaping: valid UTF-8 passes through") {
   }
   CHECK(escaped("h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80!") ==
         "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80!");
+}
+
+TEST_CASE("escaping: the C1 controls U+0080..U+009F as \\u0080..\\u009f") {
+  // Valid JSON either way, but a terminal that shows the log (tail -f, jq
+  // without -a) takes U+009B as CSI: escaped like the C0 controls.
+  constexpr char kHex[] = "0123456789abcdef";
+  for (int b = 0x80; b <= 0x9F; ++b) {
+    INFO("U+00" << std::hex << b);
+    const char text[] = {'x', '\xc2', static_cast<char>(b), 'y', '\0'};
+    CHECK(escaped(text) == std::string("x\\u00") + kHex[b >> 4] + kHex[b & 0xF] + "y");
+  }
+  CHECK(escaped("\xc2\x9b"
+                "2J\xc2\x9f\xc2\xa0") == "\\u009b2J\\u009f\xc2\xa0");
+  // A raw 0x9B is ill-formed UTF-8, replaced as before.
+  CHECK(escaped("\x9b"
+                "2J") == bad(1) + "2J");
 }
 
 TEST_CASE("escaping: each ill-formed UTF-8 subsequence becomes one U+FFFD") {
