@@ -155,9 +155,18 @@ void append_padded(std::uint64_t number, const PatternFormatter::Token& token,
   append_padded(std::string_view(digits.data(), digits.size()), token, out);
 }
 
-// Tokens rendered in several pieces: padded through pad() on the string.
+// The record's own text, escaped by append_log_text: its width is known
+// only once it is escaped.
+bool is_record_text(Kind kind) noexcept {
+  return kind == Kind::logger || kind == Kind::message || kind == Kind::thread_name ||
+         kind == Kind::file || kind == Kind::function || kind == Kind::module;
+}
+
+// Tokens rendered in several pieces, or escaped: padded through pad() on the
+// string.
 bool is_compound(Kind kind) noexcept {
-  return kind == Kind::timestamp || kind == Kind::source || kind == Kind::fields;
+  return kind == Kind::timestamp || kind == Kind::source || kind == Kind::fields ||
+         is_record_text(kind);
 }
 
 void append_fields(const RecordView& record, detail::TextBuffer& out) {
@@ -185,36 +194,36 @@ void append_token(const PatternFormatter::Token& token, const RecordView& record
       append_padded(level_name(record.level()), token, out);
       break;
     case Kind::logger:
-      append_padded(record.logger_name(), token, out);
+      detail::append_log_text(record.logger_name(), out);
       break;
     case Kind::message:
-      append_padded(record.message(), token, out);
+      detail::append_log_text(record.message(), out);
       break;
     case Kind::thread:
       append_padded(record.thread_id(), token, out);
       break;
     case Kind::thread_name:
-      append_padded(record.thread_name(), token, out);
+      detail::append_log_text(record.thread_name(), out);
       break;
     case Kind::process:
       append_padded(record.process_id(), token, out);
       break;
     case Kind::file:
-      append_padded(record.file(), token, out);
+      detail::append_log_text(record.file(), out);
       break;
     case Kind::line:
       append_padded(record.line(), token, out);
       break;
     case Kind::source:
-      out.append(record.file());
+      detail::append_log_text(record.file(), out);
       out.append(':');
       detail::append_decimal(record.line(), out);
       break;
     case Kind::function:
-      append_padded(record.function(), token, out);
+      detail::append_log_text(record.function(), out);
       break;
     case Kind::module:
-      append_padded(record.module(), token, out);
+      detail::append_log_text(record.module(), out);
       break;
     case Kind::fields:
       append_fields(record, out);
@@ -310,7 +319,8 @@ void PatternFormatter::format(const RecordView& record, std::string& out) const 
       case Kind::message:
       case Kind::logger:
         if (token.width == 0) {
-          buffer.append(token.kind == Kind::message ? record.message() : record.logger_name());
+          detail::append_log_text(
+              token.kind == Kind::message ? record.message() : record.logger_name(), buffer);
           continue;
         }
         break;

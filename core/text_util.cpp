@@ -238,6 +238,109 @@ void append_plain_value(const ArgValue& value, TextBuffer& out) {
   }
 }
 
+// The ways of showing text that append_display writes: the two of
+// ControlBytes (error messages, backslash doubled) and a log line's text.
+enum class DisplayMode { hex, tab_and_named, log_text };
+
+constexpr bool shown_as_is(DisplayMode mode, unsigned char b) noexcept {
+  if (b == '\\') return mode == DisplayMode::log_text;
+  if (b == '\t') return mode != DisplayMode::hex;
+  if (b == '\n') return mode == DisplayMode::log_text;
+  return b >= 0x20 && b < 0x7F;
+}
+
+// Display class of each byte: 0 copied as is, 1 an escaped ASCII byte, 2 the
+// start of a multi-byte (or ill-formed) UTF-8 sequence.
+template <DisplayMode Mode>
+constexpr auto kDisplayClass = [] {
+  struct Table {
+    unsigned char value[256];
+  } table{};
+  for (int b = 0; b < 256; ++b) {
+    const auto byte = static_cast<unsigned char>(b);
+    table.value[b] = b >= 0x80 ? 2 : shown_as_is(Mode, byte) ? 0 : 1;
+  }
+  return table;
+}();
+
+// True if any of the 8 bytes in `word` is below 0x20, 0x7F or above, or (if
+// `backslash`) a backslash: the bytes of display class 1 and 2, and tab and
+// newline, which the byte loop then passes. Exact as json_word_needs_work is.
+constexpr bool display_word_needs_work(std::uint64_t word, bool backslash) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101;
+  constexpr std::uint64_t kHighs = 0x8080808080808080;
+  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word;
+  const std::uint64_t del_or_high = (word + kOnes) | word;
+  std::uint64_t found = below_space | del_or_high;
+  if (backslash) {
+    const std::uint64_t diff = word ^ (kOnes * '\\');
+    found |= (diff - kOnes) & ~diff;
+  }
+  return (found & kHighs) != 0;
+}
+
+void append_x_escape(unsigned char byte, TextBuffer& out) {
+  const char text[4] = {'\\', 'x', kHexDigits[byte >> 4], kHexDigits[byte & 0xF]};
+  out.append(std::string_view(text, sizeof text));
+}
+
+template <DisplayMode Mode>
+void append_ascii_escaped(unsigned char b, TextBuffer& out) {
+  if (b == '\\') {
+    out.append("\\\\");
+  } else if (Mode == DisplayMode::tab_and_named && b == '\n') {
+    out.append("\\n");
+  } else if (Mode == DisplayMode::tab_and_named && b == '\r') {
+    out.append("\\r");
+  } else {
+    append_x_escape(b, out);
+  }
+}
+
+// Printable ASCII and valid UTF-8 other than the C1 controls (U+0080..U+009F,
+// U+009B is a terminal's CSI) are copied in runs; the bytes of a C1 control
+// and of an ill-formed sequence are written as \xHH, one at a time (what
+// follows a bad byte is shown by the same rules: a continuation byte is
+// ill-formed on its own); the ASCII controls as `Mode` says.
+template <DisplayMode Mode>
+void append_display(std::string_view text, TextBuffer& out) {
+  constexpr bool kBackslashEscaped = Mode != DisplayMode::log_text;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  std::size_t run_start = 0;
+  const auto append_run = [&] {
+    if (i > run_start) out.append(text.substr(run_start, i - run_start));
+  };
+  for (;;) {
+    for (std::uint64_t word = 0; i + 8 <= size; i += 8) {
+      std::memcpy(&word, s + i, 8);
+      if (display_word_needs_work(word, kBackslashEscaped)) break;
+    }
+    while (i < size && kDisplayClass<Mode>.value[s[i]] == 0) ++i;
+    if (i == size) break;
+    const unsigned char b = s[i];
+    if (b < 0x80) {
+      append_run();
+      append_ascii_escaped<Mode>(b, out);
+      ++i;
+    } else {
+      const int length = utf8_sequence(s + i, size - i);
+      const bool c1_control = length == 2 && b == 0xC2 && s[i + 1] <= 0x9F;
+      if (length > 0 && !c1_control) {
+        i += static_cast<std::size_t>(length);  // part of the run
+        continue;
+      }
+      append_run();
+      append_x_escape(b, out);
+      if (c1_control) append_x_escape(s[i + 1], out);
+      i += c1_control ? 2 : 1;
+    }
+    run_start = i;
+  }
+  append_run();
+}
+
 // Runs `append` on a TextBuffer over `out`.
 template <class Append>
 void through_buffer(std::string& out, Append append) {
@@ -367,43 +470,17 @@ void append_hex_escape(unsigned char byte, std::string& out) {
 }
 
 void append_display_escaped(std::string_view text, ControlBytes controls, std::string& out) {
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t size = text.size();
-  const bool named = controls == ControlBytes::tab_and_named;
-  out.reserve(out.size() + size);
-  for (std::size_t i = 0; i < size;) {
-    const unsigned char b = s[i];
-    if (b >= 0x80) {
-      const int length = utf8_sequence(s + i, size - i);
-      const bool c1_control = length == 2 && b == 0xC2 && s[i + 1] <= 0x9F;
-      if (c1_control) {
-        append_hex_escape(b, out);
-        append_hex_escape(s[i + 1], out);
-        i += 2;
-      } else if (length > 0) {
-        out.append(text.substr(i, static_cast<std::size_t>(length)));
-        i += static_cast<std::size_t>(length);
-      } else {
-        // One byte at a time: what follows a bad byte is shown by the same
-        // rules (a continuation byte is ill-formed on its own).
-        append_hex_escape(b, out);
-        ++i;
-      }
-      continue;
-    }
-    if (b == '\\') {
-      out += "\\\\";
-    } else if (named && b == '\n') {
-      out += "\\n";
-    } else if (named && b == '\r') {
-      out += "\\r";
-    } else if ((b < 0x20 && !(named && b == '\t')) || b == 0x7F) {
-      append_hex_escape(b, out);
+  through_buffer(out, [&](TextBuffer& buffer) {
+    if (controls == ControlBytes::tab_and_named) {
+      append_display<DisplayMode::tab_and_named>(text, buffer);
     } else {
-      out += static_cast<char>(b);
+      append_display<DisplayMode::hex>(text, buffer);
     }
-    ++i;
-  }
+  });
+}
+
+void append_log_text(std::string_view text, TextBuffer& out) {
+  append_display<DisplayMode::log_text>(text, out);
 }
 
 bool is_valid_utf8(std::string_view text) noexcept {

@@ -120,6 +120,14 @@ enum class ControlBytes {
 /// sequence as \xHH. Other valid UTF-8 passes as it is.
 void append_display_escaped(std::string_view text, ControlBytes controls, std::string& out);
 
+/// Appends the text of a log line (the pattern formatter's message, names and
+/// call site) so that it cannot drive the terminal that shows the log:
+/// newline and tab as they are (multi-line messages), the other ASCII control
+/// bytes (ESC, \r, ...) and 0x7F as \xHH, the C1 controls and ill-formed
+/// UTF-8 as append_display_escaped writes them; everything else, a backslash
+/// included, as it is. Clean text is copied in runs, checked 8 bytes at a time.
+void append_log_text(std::string_view text, TextBuffer& out);
+
 /// True if `text` is well-formed UTF-8 (append_json_escaped replaces nothing).
 bool is_valid_utf8(std::string_view text) noexcept;
 

@@ -24,6 +24,9 @@ class Formatter {
 enum class TimeZone { utc, local };
 
 /// A pattern of literal text and {token} placeholders; see docs/patterns.md.
+/// The record's text (message, names, call site) keeps its newlines and tabs;
+/// its other control bytes, C1 controls and invalid UTF-8 are written as \xHH,
+/// so that a logged value cannot drive the terminal that shows the log.
 /// Throws sluice::Error for an unknown token, an invalid spec (`{level:x8}`;
 /// docs/patterns.md) or an unbalanced brace, naming the offset in the pattern.
 class PatternFormatter final : public Formatter {

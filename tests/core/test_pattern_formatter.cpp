@@ -13,6 +13,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "record_fixture.hpp"
 
@@ -205,15 +206,122 @@ TEST_CASE("width counts UTF-8 code points, not bytes") {
   CHECK(format_login("|{logger:<6}|", meta) == "|caf\xc3\xa9  |");
 }
 
-TEST_CASE("the message and the logger's name are written as they are: a newline stays one") {
-  // patterns.md: unlike field values and JSON, these are not escaped, so a
-  // newline or an ESC in them reaches the output (and a terminal) as it is.
+TEST_CASE("terminal controls in the record's text are shown escaped, newline and tab kept") {
+  // patterns.md: a user name such as "\x1b[2J" or "\x1b]0;title\x07", or the
+  // C1 CSI (U+009B, or a raw 0x9B byte), went raw to a terminal that tails
+  // the log and rewrote it. Newline and tab stay: multi-line messages.
   RecordMeta meta;
   meta.logger = "db\x1b[2J";
+  meta.thread_name = "w\x1b]0;title\x07";
   RecordFixture record;
-  record.build<kLogin>(std::move(meta), "al\nice\x1b[31m\xc2\x9b\xff");
-  CHECK(format(PatternFormatter("{logger}: {message}"), record.view()) ==
-        "db\x1b[2J: user al\nice\x1b[31m\xc2\x9b\xff logged in");
+  record.build<kLogin>(std::move(meta), "al\nice\x1b[31m\xc2\x9b\x9b\xff\r\x7f\tend");
+  CHECK(format(PatternFormatter("{logger} {thread_name}: {message}"), record.view()) ==
+        "db\\x1b[2J w\\x1b]0;title\\x07: user al\nice\\x1b[31m\\xc2\\x9b\\x9b\\xff\\x0d\\x7f\tend "
+        "logged in");
+}
+
+TEST_CASE("every C0 control but newline and tab, and DEL, as \\xHH") {
+  RecordFixture record;
+  for (int b = 0; b < 0x20; ++b) {
+    INFO("byte " << b);
+    std::string text = "x";
+    text.append(1, static_cast<char>(b)).append("y");
+    record.build<kLogin>(RecordMeta{}, text);
+    std::string expected = "user x";
+    if (b == '\n' || b == '\t') {
+      expected += static_cast<char>(b);
+    } else {
+      constexpr char kHex[] = "0123456789abcdef";
+      expected += std::string("\\x") + kHex[b >> 4] + kHex[b & 0xF];
+    }
+    expected += "y logged in";
+    CHECK(format(PatternFormatter("{message}"), record.view()) == expected);
+  }
+  record.build<kLogin>(RecordMeta{}, "\x7f");
+  CHECK(format(PatternFormatter("{message}"), record.view()) == "user \\x7f logged in");
+}
+
+TEST_CASE("every C1 control in UTF-8 as \\xc2\\xHH, U+00A0 and up as they are") {
+  RecordFixture record;
+  for (int b = 0x80; b <= 0x9F; ++b) {
+    INFO("U+00" << std::hex << b);
+    const char text[] = {'\xc2', static_cast<char>(b), '\0'};
+    record.build<kLogin>(RecordMeta{}, text);
+    constexpr char kHex[] = "0123456789abcdef";
+    CHECK(format(PatternFormatter("{message}"), record.view()) ==
+          std::string("user \\xc2\\x") + kHex[b >> 4] + kHex[b & 0xF] + " logged in");
+  }
+  record.build<kLogin>(RecordMeta{}, "\xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+  CHECK(format(PatternFormatter("{message}"), record.view()) ==
+        "user \xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 logged in");
+}
+
+TEST_CASE("invalid UTF-8 in the record's text as \\xHH, a byte at a time") {
+  // As in the error messages: each byte of an ill-formed sequence, so that
+  // a raw 0x9B (CSI in 8-bit terminals) never reaches the output.
+  RecordFixture record;
+  record.build<kLogin>(RecordMeta{},
+                       "\x80|\xe2\x82|\xe2\x82\xac|\xed\xa0\x80|\xc0\xaf|\xf4\x90\x80\x80");
+  CHECK(format(PatternFormatter("{message}"), record.view()) ==
+        "user \\x80|\\xe2\\x82|\xe2\x82\xac|\\xed\\xa0\\x80|\\xc0\\xaf|\\xf4\\x90\\x80\\x80 logged "
+        "in");
+}
+
+TEST_CASE("backslashes and printable text in the record's text as they are") {
+  RecordFixture record;
+  record.build<kLogin>(RecordMeta{}, "C:\\tmp\\x1b ~!");
+  CHECK(format(PatternFormatter("{message}"), record.view()) == "user C:\\tmp\\x1b ~! logged in");
+}
+
+TEST_CASE("the call site's text is escaped too") {
+  static constexpr SourceLocation kOdd{"m", "dir/a\x1b[1m.cpp", "f\x1b", 3, Level::error};
+  RecordFixture record;
+  record.build<kOdd>(RecordMeta{});
+  CHECK(format(PatternFormatter("{file}|{source}|{function}|{module}"), record.view()) ==
+        "dir/a\\x1b[1m.cpp|dir/a\\x1b[1m.cpp:3|f\\x1b|a\\x1b[1m");
+}
+
+TEST_CASE("a padded token is padded to the width of its escaped text") {
+  RecordMeta meta;
+  meta.logger = "a\x1b";  // 2 code points, shown as 5
+  RecordFixture record;
+  record.build<kLogin>(std::move(meta), "\x01");
+  CHECK(format(PatternFormatter("|{logger:>7}|{logger:<3}|{message:^18}|"), record.view()) ==
+        "|  a\\x1b|a\\x1b|user \\x01 logged in|");
+  CHECK(format(PatternFormatter("|{message:^22}|"), record.view()) == "| user \\x01 logged in  |");
+}
+
+TEST_CASE("escaping long text, at every alignment") {
+  // Longer than the 512-byte staging buffer, with every kind of byte at
+  // every offset of the 8-byte scan.
+  const std::string chunk =
+      "plain text \\ \n\t\x1b\x7f \xc2\x9b\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \xff.";
+  const std::string shown =
+      "plain text \\ \n\t\\x1b\\x7f \\xc2\\x9b\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 \\xff.";
+  RecordFixture record;
+  for (std::size_t shift = 0; shift < 9; ++shift) {
+    INFO("shift " << shift);
+    std::string text(shift, 'a');
+    std::string expected = "user " + std::string(shift, 'a');
+    for (int i = 0; i < 40; ++i) {
+      text += chunk;
+      expected += shown;
+    }
+    record.build<kLogin>(RecordMeta{}, text);
+    CHECK(format(PatternFormatter("{message}"), record.view()) == expected + " logged in");
+  }
+  const std::pair<std::string, std::string> lone[] = {
+      {"\x1b", "\\x1b"}, {"\x7f", "\\x7f"}, {"\x80", "\\x80"}, {"\xc2\x9b", "\\xc2\\x9b"},
+      {"\n", "\n"},      {"\t", "\t"},      {"\\", "\\"},      {"\xc3\xa9", "\xc3\xa9"}};
+  for (const auto& [special, special_shown] : lone) {
+    for (std::size_t shift = 0; shift < 17; ++shift) {
+      INFO("shift " << shift << ", special " << special_shown);
+      const std::string before(shift, 'a'), after(20, 'b');
+      record.build<kLogin>(RecordMeta{}, before + special + after);
+      CHECK(format(PatternFormatter("{message}"), record.view()) ==
+            "user " + before + special_shown + after + " logged in");
+    }
+  }
 }
 
 TEST_CASE("literal text and doubled braces") {

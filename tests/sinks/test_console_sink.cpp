@@ -208,6 +208,19 @@ TEST_CASE("colours forced on: each level's colour around the line, reset before 
   CHECK(out.text() == kAllLevelsColored);
 }
 
+TEST_CASE("colours forced on: the sink's colours stay, the logged text's escapes are shown") {
+  static constexpr SourceLocation kUser{"user {}", "f.cpp", "fn", 1, Level::info};
+  CaptureFile out;
+  Redirect redirect(STDOUT_FILENO, out.fd());
+  ConsoleOptions options;
+  options.color = ColorMode::always;
+  ConsoleSink sink(options, simple_formatter());
+  RecordFixture record;
+  sink.write(record.build<kUser>(RecordMeta{}, "\x1b[2J\x1b]0;title\x07\xc2\x9b"));
+  sink.flush();
+  CHECK(out.text() == "\x1b[32mINFO user \\x1b[2J\\x1b]0;title\\x07\\xc2\\x9b\x1b[0m\n");
+}
+
 TEST_CASE("colours forced off, and automatic on a file: none") {
   CaptureFile out;
   Redirect redirect(STDOUT_FILENO, out.fd());
