@@ -176,13 +176,44 @@ int utf8_sequence(const unsigned char* s, std::size_t size) noexcept {
   return length;
 }
 
+// True if the sequence of `length` (from utf8_sequence) at `s` is a C1
+// control, U+0080..U+009F: valid UTF-8, but U+009B is a terminal's CSI.
+bool is_c1_control(const unsigned char* s, int length) noexcept {
+  return length == 2 && s[0] == 0xC2 && s[1] <= 0x9F;
+}
+
 bool logfmt_needs_quotes(std::string_view text) noexcept {
   if (text.empty()) return true;
-  for (const char ch : text) {
-    const auto b = static_cast<unsigned char>(ch);
-    if (b <= 0x20 || b == '"' || b == '=' || b == 0x7F) return true;
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  for (std::size_t i = 0; i < size;) {
+    const unsigned char b = s[i];
+    if (b < 0x80) {
+      if (b <= 0x20 || b == '"' || b == '=' || b == 0x7F) return true;
+      ++i;
+      continue;
+    }
+    const int length = utf8_sequence(s + i, size - i);
+    if (length < 0 || is_c1_control(s + i, length)) return true;
+    i += static_cast<std::size_t>(length);
   }
   return false;
+}
+
+// Appends the UTF-8 sequence at `s` inside a quoted logfmt value, as the
+// JSON escaping does: a C1 control as \u00xx, a maximal ill-formed
+// subsequence as \ufffd (go-logfmt's replacement). Returns the bytes read.
+std::size_t append_logfmt_non_ascii(const unsigned char* s, std::size_t size, TextBuffer& out) {
+  const int length = utf8_sequence(s, size);
+  if (is_c1_control(s, length)) {
+    append_u_escape(s[1], out);
+  } else if (length > 0) {
+    out.append(
+        std::string_view(reinterpret_cast<const char*>(s), static_cast<std::size_t>(length)));
+  } else {
+    out.append("\\ufffd");
+  }
+  return static_cast<std::size_t>(length > 0 ? length : -length);
 }
 
 // Longest "{}" rendering of a double ("-2.2250738585072014e-308"), a float,
@@ -326,7 +357,7 @@ void append_display(std::string_view text, TextBuffer& out) {
       ++i;
     } else {
       const int length = utf8_sequence(s + i, size - i);
-      const bool c1_control = length == 2 && b == 0xC2 && s[i + 1] <= 0x9F;
+      const bool c1_control = is_c1_control(s + i, length);
       if (length > 0 && !c1_control) {
         i += static_cast<std::size_t>(length);  // part of the run
         continue;
@@ -449,9 +480,9 @@ void append_json_escaped(std::string_view text, TextBuffer& out) {
       continue;
     }
     const int length = utf8_sequence(s + i, size - i);
-    if (length == 2 && b == 0xC2 && s[i + 1] <= 0x9F) {
-      // A C1 control: valid JSON as it is, but a terminal showing the log
-      // takes U+009B as CSI.
+    if (is_c1_control(s + i, length)) {
+      // Valid JSON as it is, but a terminal showing the log takes U+009B as
+      // CSI.
       append_u_escape(s[i + 1], out);
       i += 2;
     } else if (length > 0) {
@@ -553,8 +584,14 @@ void append_logfmt_value(std::string_view text, TextBuffer& out) {
     return;
   }
   out.append('"');
-  for (const char ch : text) {
-    const auto b = static_cast<unsigned char>(ch);
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char b = s[i];
+    const char ch = text[i];
+    if (b >= 0x80) {
+      i += append_logfmt_non_ascii(s + i, text.size() - i, out);
+      continue;
+    }
     if (b == '"' || b == '\\') {
       out.append('\\');
       out.append(ch);
@@ -569,6 +606,7 @@ void append_logfmt_value(std::string_view text, TextBuffer& out) {
     } else {
       out.append(ch);
     }
+    ++i;
   }
   out.append('"');
 }

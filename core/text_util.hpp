@@ -143,9 +143,11 @@ void append_json_value(const ArgValue& value, TextBuffer& out);
 void append_json_value(const ArgValue& value, std::string& out);
 
 /// Appends `text` as a logfmt value: as is, or, when it is empty or contains a
-/// space, `"`, `=` or a control byte (below 0x20, or 0x7F), in double quotes
-/// with `"` and `\` escaped as `\"` and `\\`, \n \r \t as such and other
-/// control bytes as \u00xx (the quoting of go-logfmt).
+/// space, `"`, `=`, a control byte (below 0x20, or 0x7F), a C1 control
+/// (U+0080..U+009F) or ill-formed UTF-8, in double quotes with `"` and `\`
+/// escaped as `\"` and `\\`, \n \r \t as such, other control bytes and the
+/// C1 controls as \u00xx and each maximal ill-formed subsequence as \ufffd
+/// (the quoting of go-logfmt, with the C1 controls escaped as JSON has them).
 void append_logfmt_value(std::string_view text, TextBuffer& out);
 void append_logfmt_value(std::string_view text, std::string& out);
 

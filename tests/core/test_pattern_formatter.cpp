@@ -419,6 +419,17 @@ TEST_CASE("fields are logfmt pairs with quoting where needed") {
   CHECK(fields(kv<"s">("\x01\x1f")) == " s=\"\\u0001\\u001f\"");
   CHECK(fields(kv<"s">("del\x7f")) == " s=\"del\\u007f\"");
   CHECK(fields(kv<"s">("caf\xc3\xa9")) == " s=caf\xc3\xa9");
+  // A C1 control (U+009B is a terminal's CSI) is quoted and escaped as the
+  // C0 controls are; ill-formed UTF-8 (a raw 0x9B too) is quoted and each
+  // maximal ill-formed subsequence becomes \ufffd, as go-logfmt and JSON do.
+  CHECK(fields(kv<"s">("\xc2\x9b"
+                       "2J")) == " s=\"\\u009b2J\"");
+  CHECK(fields(kv<"s">("\xc2\x80\xc2\x9f")) == " s=\"\\u0080\\u009f\"");
+  CHECK(fields(kv<"s">("\x9b"
+                       "2J")) == " s=\"\\ufffd2J\"");
+  CHECK(fields(kv<"s">("bad\xff\xe2\x82"
+                       "A\xc3\xa9")) == " s=\"bad\\ufffd\\ufffdA\xc3\xa9\"");
+  CHECK(fields(kv<"s">("nbsp\xc2\xa0")) == " s=nbsp\xc2\xa0");  // U+00A0 is no control
   CHECK(fields(kv<"c">('x'), kv<"c">(' '), kv<"c">('=')) == " c=x c=\" \" c=\"=\"");
   CHECK(fields(kv<"t">(true), kv<"f">(false)) == " t=true f=false");
   CHECK(fields(kv<"i8">(std::int8_t{-128}), kv<"u8">(std::uint8_t{255})) == " i8=-128 u8=255");

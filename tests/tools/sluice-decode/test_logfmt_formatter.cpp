@@ -35,6 +35,21 @@ TEST_CASE("logfmt quotes what needs quoting and renames standard keys") {
         "bell=\"\\u0007\" key_with_odd_bytes=c");
 }
 
+TEST_CASE("logfmt quotes C1 controls and invalid UTF-8, as JSON escapes them") {
+  RecordFixture record;
+  const sluice::RecordView& view = record.build<kQuote>(meta_at(kT0, "db", "w"),
+                                                        std::string_view("\xc2\x9b"
+                                                                         "2J"),
+                                                        kv<"raw">(std::string_view("\x9b"
+                                                                                   "2J")));
+  std::string out;
+  sluice::detail::decode::LogfmtFormatter().format(view, out);
+  CHECK(out ==
+        "timestamp=2026-11-23T10:00:00.000000000Z level=CRITICAL logger_name=db "
+        "message=\"said \\u009b2J\" module=q function=talk line=5 process=4242 thread=100 "
+        "thread_name=w raw=\"\\ufffd2J\"");
+}
+
 TEST_CASE("sluice-decode --format logfmt writes one line per record") {
   TempDir dir("sluice-decode-test");
   LogBuilder log;
