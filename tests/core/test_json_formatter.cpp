@@ -288,7 +288,7 @@ TEST_CASE("escaping: valid UTF-8 passes through") {
         "h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80!");
 }
 
-TEST_CASE("escaping: the C1 controls U+0080..U+009F as \\u0080..\\u009f") {
+TEST_CASE("escaping: the C1 controls U+0080..U+009F as u escapes, like the C0 ones") {
   // Valid JSON either way, but a terminal that shows the log (tail -f, jq
   // without -a) takes U+009B as CSI: escaped like the C0 controls.
   constexpr char kHex[] = "0123456789abcdef";

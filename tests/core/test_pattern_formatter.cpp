@@ -220,7 +220,7 @@ TEST_CASE("terminal controls in the record's text are shown escaped, newline and
         "logged in");
 }
 
-TEST_CASE("every C0 control but newline and tab, and DEL, as \\xHH") {
+TEST_CASE("every C0 control but newline and tab, and DEL, as a hex escape") {
   RecordFixture record;
   for (int b = 0; b < 0x20; ++b) {
     INFO("byte " << b);
@@ -241,7 +241,7 @@ TEST_CASE("every C0 control but newline and tab, and DEL, as \\xHH") {
   CHECK(format(PatternFormatter("{message}"), record.view()) == "user \\x7f logged in");
 }
 
-TEST_CASE("every C1 control in UTF-8 as \\xc2\\xHH, U+00A0 and up as they are") {
+TEST_CASE("every C1 control in UTF-8 as two hex escapes, U+00A0 and up as they are") {
   RecordFixture record;
   for (int b = 0x80; b <= 0x9F; ++b) {
     INFO("U+00" << std::hex << b);
@@ -256,7 +256,7 @@ TEST_CASE("every C1 control in UTF-8 as \\xc2\\xHH, U+00A0 and up as they are") 
         "user \xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80 logged in");
 }
 
-TEST_CASE("invalid UTF-8 in the record's text as \\xHH, a byte at a time") {
+TEST_CASE("invalid UTF-8 in the record's text as hex escapes, a byte at a time") {
   // As in the error messages: each byte of an ill-formed sequence, so that
   // a raw 0x9B (CSI in 8-bit terminals) never reaches the output.
   RecordFixture record;
