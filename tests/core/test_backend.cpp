@@ -41,6 +41,22 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The call site of a record written by hand into a queue: no arguments, so
+// the record is its header.
+constexpr sluice::detail::CallSite header_only_site(std::string_view format, std::uint32_t line) {
+  return {format,
+          __FILE__,
+          "test",
+          line,
+          sluice::Level::info,
+          nullptr,
+          0,
+          0,
+          nullptr,
+          nullptr,
+          sluice::detail::kRecordHeaderSize};
+}
+
 // Records what it was given and whether flush() followed.
 // Keeps the messages it was given. A picky one (a logger's only sink in
 // some tests below: the backend's one-sink path) first throws a
@@ -1088,9 +1104,8 @@ TEST_CASE("with the system clock, a record stamped before the clock was stepped 
   sluice::Options options;
   options.clock = sluice::ClockChoice::system;
   sluice::start(options);
-  static constexpr sluice::detail::CallSite kBeforeStep{
-      "before the step", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,           0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
+  static constexpr sluice::detail::CallSite kBeforeStep =
+      header_only_site("before the step", __LINE__);
   sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
   REQUIRE(queue != nullptr);
   constexpr std::size_t kSize = sizeof(sluice::detail::RecordHeader);
@@ -1133,9 +1148,8 @@ TEST_CASE(
   options.clock = sluice::ClockChoice::system;
   options.reorder_window = 1s;
   sluice::start(options);
-  static constexpr sluice::detail::CallSite kBeforeStep{
-      "before the step", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,           0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
+  static constexpr sluice::detail::CallSite kBeforeStep =
+      header_only_site("before the step", __LINE__);
   sluice::detail::ThreadQueue* queue = sluice::detail::thread_queue();
   REQUIRE(queue != nullptr);
   // Prepared now, published once the other thread has logged.
@@ -1209,12 +1223,9 @@ TEST_CASE(
   options.clock = sluice::ClockChoice::system;
   options.reorder_window = 10s;  // the third thread's record stays inside it
   sluice::start(options);
-  static constexpr sluice::detail::CallSite kLater{
-      "stamped later", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,         0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
-  static constexpr sluice::detail::CallSite kEarlier{
-      "stamped earlier", __FILE__, "test", __LINE__, sluice::Level::info,
-      nullptr,           0,        0,      nullptr,  nullptr, sluice::detail::kRecordHeaderSize};
+  static constexpr sluice::detail::CallSite kLater = header_only_site("stamped later", __LINE__);
+  static constexpr sluice::detail::CallSite kEarlier =
+      header_only_site("stamped earlier", __LINE__);
   const std::uint64_t step_ahead = sluice::detail::system_clock_ns() + 3'600'000'000'000;
   std::atomic<int> ready{0};
   std::atomic<bool> publish{false};

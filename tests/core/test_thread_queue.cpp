@@ -19,8 +19,8 @@ namespace {
 
 // The site of the records these tests write: no arguments, and a size that
 // varies, so that each record carries it.
-constexpr sluice::detail::CallSite kAnySize{"", "", "", 0, sluice::Level::info, nullptr, 0, 0,
-                                            nullptr, nullptr, 0};
+constexpr sluice::detail::CallSite kAnySize{
+    "", "", "", 0, sluice::Level::info, nullptr, 0, 0, nullptr, nullptr, 0};
 
 // A record of `size` bytes (24 at least) whose timestamp field carries `tag`.
 void write_record(std::byte* out, std::size_t size, std::uint64_t tag) {

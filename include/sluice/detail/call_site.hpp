@@ -137,7 +137,8 @@ struct RecordHeader {
  private:
   static constexpr int kHighIdShift = 48;
   static constexpr std::uint64_t kLowIdBits = 7;
-  static constexpr std::uint64_t kAddressBits = ((std::uint64_t{1} << kHighIdShift) - 1) & ~kLowIdBits;
+  static constexpr std::uint64_t kAddressBits =
+      ((std::uint64_t{1} << kHighIdShift) - 1) & ~kLowIdBits;
 };
 static_assert(sizeof(RecordHeader) == kRecordHeaderSize);
 static_assert(sizeof(void*) == 8, "sluice's record header packs a 64-bit address");
