@@ -78,7 +78,9 @@ class Logger {
 /// The logger with this dotted name ("api.security"), created on first use
 /// together with its ancestors. "" and "root" name the root logger, whose
 /// level is INFO until changed. An empty prefix before a dot is the root, as
-/// in Python: ".a" is a child of the root.
+/// in Python: ".a" is a child of the root. Throws sluice::Error when the
+/// name is new and 524,288 loggers exist already (the most a record can
+/// name).
 Logger& get_logger(std::string_view name);
 Logger& root_logger();
 
