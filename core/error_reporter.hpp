@@ -1,5 +1,6 @@
 #pragma once
-// Rate-limited reporting of backend and sink errors.
+// Rate-limited reporting of backend and sink errors, and of sinks' notices
+// that are no failures (FdWriter's recovery after discarding lines).
 
 #include <chrono>
 #include <cstdint>

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "error_reporter.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice::detail {
@@ -120,7 +121,7 @@ void FdWriter::write_unit(std::string_view prefix, std::string_view text, std::s
   if (attempted && error_ != 0) throw_write_error();
   // After a failure a try is due: output resumes once the fault clears.
   if ((buffer_.size() >= buffer_size_ || error_ != 0) && !drain()) throw_write_error();
-  if (discarded_lines_ != discarded_lines_told_) throw_untold_discards();
+  if (discarded_lines_ != discarded_lines_told_) report_untold_discards();
 }
 
 void FdWriter::note_failure() noexcept {
@@ -145,7 +146,7 @@ bool FdWriter::retry_due() noexcept {
 
 void FdWriter::flush() {
   if (!buffer_.empty() && !drain()) throw_write_error();
-  if (discarded_lines_ != discarded_lines_told_) throw_untold_discards();
+  if (discarded_lines_ != discarded_lines_told_) report_untold_discards();
 }
 
 std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
@@ -201,12 +202,15 @@ std::string FdWriter::discarded_so_far() const {
          std::to_string(discarded_bytes_) + " bytes) discarded so far";
 }
 
-void FdWriter::throw_untold_discards() {
+void FdWriter::report_untold_discards() {
   // Lines discarded under the backoff threw nothing, and the try that
   // succeeded after them has no error to count them in: without this, no
-  // message ever told of them.
+  // message ever told of them. Reported, not thrown: thrown, the write that
+  // worked read as "write failed", counted as a sink error, and a rotation
+  // had to tell it from a real failure of its flush.
   discarded_lines_told_ = discarded_lines_;
-  throw Error("writing to " + name_ + " again after a failure (" + discarded_so_far() + ")");
+  error_reporter().report(source_.empty() ? name_ : source_,
+                          "writing to " + name_ + " again after a failure: " + discarded_so_far());
 }
 
 void FdWriter::throw_write_error() {

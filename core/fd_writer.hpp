@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sluice::detail {
 
@@ -32,11 +33,16 @@ namespace sluice::detail {
 /// try. A dead pipe or a full disk made every record cost a failing
 /// write(2), two signal-mask calls and an exception, about 6 us: the
 /// backend managed some 156,000 records a second (sluice-bench-dead-pipe),
-/// and with the block policy the application with it. A line that makes no attempt
-/// throws nothing: the next attempt's error counts what it kept or
-/// discarded, and if that attempt succeeds, it throws all the same when
-/// lines were discarded since the last error ("writing to stdout again after
-/// a failure (7 lines (14 bytes) discarded so far)"), the bytes written.
+/// and with the block policy the application with it. A line that makes no
+/// attempt throws nothing: the next attempt's error counts what it kept or
+/// discarded. If that attempt succeeds, there is no error to count them in:
+/// when lines were discarded since the last error, the attempt reports them
+/// through the error reporter (error_reporter.hpp), rate-limited with the
+/// sink's errors, as a recovery ("<source>: writing to stdout again after a
+/// failure: 7 lines (14 bytes) discarded so far"), and returns normally: its
+/// bytes were written, and its caller must not take it for a failure. A
+/// writer that discards nothing (a fresh one given a single line) never
+/// reports.
 ///
 /// Not thread-safe: one caller (the backend thread) at a time.
 class FdWriter {
@@ -84,6 +90,10 @@ class FdWriter {
   /// whose units depend on one another (a zstd frame written a flush at a
   /// time) compares it before and after a write.
   std::uint64_t discarded_units() const noexcept { return discarded_lines_; }
+  /// Names the sink in the reports this writer makes itself (a recovery),
+  /// as the backend names it in its errors: `sink.description()`, so that
+  /// they share its rate limit. Until set, the destination's name.
+  void report_as(std::string source) { source_ = std::move(source); }
   /// Writes to `fd` from now on (a rotated file). @pre pending() == 0
   void set_fd(int fd) noexcept {
     fd_ = fd;
@@ -105,7 +115,7 @@ class FdWriter {
   // After EAGAIN: true once the descriptor takes bytes again.
   bool wait_writable() const noexcept;
   [[noreturn]] void throw_write_error();
-  [[noreturn]] void throw_untold_discards();
+  void report_untold_discards();
   std::string discarded_so_far() const;
   static bool is_pipe_or_socket(int fd) noexcept;
 
@@ -114,6 +124,7 @@ class FdWriter {
   // the two system calls that guard against it (write_fully).
   bool can_raise_sigpipe_;
   std::string name_;
+  std::string source_;  // names the sink in reports; empty: name_
   std::string buffer_;
   std::size_t buffer_size_;
   std::size_t max_pending_;
@@ -123,7 +134,7 @@ class FdWriter {
   std::uint64_t lines_until_retry_ = 0;
   std::uint64_t discarded_lines_ = 0;  // in all
   std::uint64_t discarded_bytes_ = 0;
-  std::uint64_t discarded_lines_told_ = 0;  // discarded_lines_ at the last error thrown
+  std::uint64_t discarded_lines_told_ = 0;  // discarded_lines_ at the last error or report
 };
 
 /// open(2) with O_CLOEXEC added, retrying EINTR; -1 with errno set on

@@ -54,6 +54,7 @@ LogFile::LogFile(std::filesystem::path path, const LogFileOptions& options, std:
   }
   fd_ = open_log_file(files_.active(), options.truncate, options.create_directories);
   writer_.set_fd(fd_);
+  writer_.report_as(description_);
   initial_size_ = size_of(files_.active());
   has_records_ = initial_size_ != 0;  // appended to: assume it has some
   if (!rotation_.enabled()) return;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <string>
 #include <string_view>
 
 #include "fd_writer.hpp"
@@ -60,6 +61,12 @@ bool use_color(ColorMode mode, std::FILE* stream) noexcept {
   return false;
 }
 
+std::string description_of(const ConsoleOptions& options) {
+  if (options.split_by_level) return "console sink (stdout, WARNING and above to stderr)";
+  return options.stream == ConsoleOptions::Stream::err ? "console sink (stderr)"
+                                                       : "console sink (stdout)";
+}
+
 }  // namespace
 
 struct ConsoleSink::State {
@@ -68,7 +75,10 @@ struct ConsoleSink::State {
         out(::fileno(stdout), "stdout", kBufferSize, kMaxPending),
         err(::fileno(stderr), "stderr", kBufferSize, kMaxPending),
         color_out(use_color(o.color, stdout)),
-        color_err(use_color(o.color, stderr)) {}
+        color_err(use_color(o.color, stderr)) {
+    out.report_as(description_of(o));
+    err.report_as(description_of(o));
+  }
 
   ConsoleOptions options;
   detail::FdWriter out;
@@ -124,10 +134,6 @@ void ConsoleSink::flush() {
   if (out_failed) std::rethrow_exception(out_failed);
 }
 
-std::string ConsoleSink::description() const {
-  if (state_->options.split_by_level) return "console sink (stdout, WARNING and above to stderr)";
-  return state_->options.stream == ConsoleOptions::Stream::err ? "console sink (stderr)"
-                                                               : "console sink (stdout)";
-}
+std::string ConsoleSink::description() const { return description_of(state_->options); }
 
 }  // namespace sluice

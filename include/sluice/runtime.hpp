@@ -84,6 +84,7 @@ struct Stats {
   /// Sink calls that failed (a write, flush or finish that threw). A file or
   /// console sink under a lasting write failure tries on fewer and fewer
   /// records (docs/design.md, "Failures"): this counts its tries, not records.
+  /// A report that is no failure (a sink writing again after one) is not counted.
   std::uint64_t sink_errors = 0;
   /// Records that reached the sinks after a newer one: their thread was
   /// descheduled between reading the clock and publishing for longer than
@@ -101,7 +102,9 @@ struct Stats {
 /// the high-water mark include what producers did since the last pass.
 Stats stats();
 
-/// Receives backend and sink errors (already rate-limited: at most one report
+/// Receives backend and sink errors, and sinks' notices that are no failures
+/// ("console sink (stdout): writing to stdout again after a failure: 7 lines
+/// (14 bytes) discarded so far"), rate-limited with their errors (at most one report
 /// per second per source, with a count of the ones suppressed; those held
 /// back when a source's errors stop are reported after its second, or by
 /// stop()). The default writes one line to stderr (control bytes, invalid

@@ -25,8 +25,10 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "child_process.hpp"
+#include "full_disk.hpp"
 #include "record_fixture.hpp"
 #include "temp_dir.hpp"
 
@@ -48,6 +50,7 @@ constexpr SourceLocation kInfo{"i", "f.cpp", "fn", 1, Level::info};
 constexpr SourceLocation kWarning{"w", "f.cpp", "fn", 1, Level::warning};
 constexpr SourceLocation kError{"e", "f.cpp", "fn", 1, Level::error};
 constexpr SourceLocation kCritical{"c", "f.cpp", "fn", 1, Level::critical};
+constexpr SourceLocation kLine{"{}", "f.cpp", "fn", 1, Level::info};
 
 std::shared_ptr<const sluice::Formatter> simple_formatter() {
   return std::make_shared<sluice::PatternFormatter>("{level} {message}");
@@ -374,6 +377,42 @@ TEST_CASE("a closed stdout is a write error, not a log file opened after it") {
   }
   CHECK(read_file(dir / "app.log") == "INFO i\n");
   CHECK(console_error == "cannot write to stdout: Bad file descriptor (10 bytes kept for retry)");
+}
+
+TEST_CASE("a stdout that takes lines again: the discarded ones are reported, the write succeeds") {
+  // Under the backoff, a line that finds the kept bytes full (1 MiB for the
+  // console) is discarded without a try, so no error counts it: the write
+  // that succeeds afterwards tells of it, as a recovery, not a failure.
+  const std::string big(300'000, 'x');  // 3 fit in the kept bytes, not 4
+  std::vector<std::string> reports;
+  sluice::set_error_handler([&](std::string_view message) { reports.emplace_back(message); });
+  CaptureFile out;
+  std::string error = "(no error)";
+  {
+    Redirect redirect(STDOUT_FILENO, out.fd());
+    ConsoleOptions options;
+    options.color = ColorMode::never;
+    ConsoleSink sink(options, std::make_shared<sluice::PatternFormatter>("{message}"));
+    RecordFixture record;
+    {
+      sluice::testing::FullDisk full(STDOUT_FILENO);
+      for (int line = 1; line <= 8; ++line) {
+        CHECK_THROWS_AS(sink.write(record.build<kLine>(RecordMeta{}, big)), sluice::Error);
+      }
+    }
+    sink.write(record.build<kLine>(RecordMeta{}, big));  // no try: discarded
+    try {
+      sink.write(record.build<kLine>(RecordMeta{}, "resumed"));
+    } catch (const sluice::Error& e) {
+      error = e.what();
+    }
+  }
+  sluice::set_error_handler(nullptr);
+  CHECK(error == "(no error)");
+  const std::string kept = big + '\n';
+  CHECK(out.text() == kept + kept + kept + "resumed\n");
+  CHECK(reports == std::vector<std::string>{"console sink (stdout): writing to stdout again after "
+                                            "a failure: 6 lines (1800006 bytes) discarded so far"});
 }
 
 TEST_CASE("a non-blocking stdout waits for a slow reader instead of failing with EAGAIN") {

@@ -48,6 +48,7 @@ using sluice::testing::RecordMeta;
 using sluice::testing::TempDir;
 
 constexpr SourceLocation kRequest{"request {}", "api.cpp", "handle", 10, Level::info};
+constexpr SourceLocation kBig{"{}", "api.cpp", "handle", 11, Level::info};
 constexpr std::int64_t kS = 1'000'000'000;
 // 2026-11-22T00:00:00Z
 constexpr std::int64_t kMidnight = 1'795'305'600 * kS;
@@ -580,6 +581,46 @@ TEST_CASE("a record kept through a failed write still makes its file one to rota
   CHECK(dir.names() == std::vector<std::string>{"app.2026-11-23T00-00-00.log", "app.log"});
   CHECK(read_log(dir / "app.2026-11-23T00-00-00.log") == lines(0, 1));
   CHECK(read_log(dir / "app.log") == lines(1, 2));
+}
+
+TEST_CASE("a rotation whose flush writes again after discarded lines rotates, and reports them",
+          "[rotation]") {
+  // Under the backoff, a line that finds the kept bytes full (16 MiB) is
+  // discarded without a try. The rotation's flush is the next try: it writes
+  // what was kept, so the file rotates, and the discarded lines are reported
+  // as a recovery, not as a failed rotation.
+  const std::string big(std::size_t{4} << 20, 'x');  // 3 fit in the kept bytes
+  const TempDir dir("sluice-rotation");
+  const fs::path path = dir / "app.log";
+  FileOptions options;
+  options.buffer_size = 1;  // every record to write(2) at once
+  options.rotation.schedule = RotationSchedule::daily();
+  options.rotation.naming = RotatedNames::timestamp;
+  options.rotation.compress = false;
+  ReportedErrors reports;
+  FileSink sink(path, message_only(), options);
+  RecordFixture record;
+  RecordMeta day1;
+  day1.timestamp_ns = kMidnight + kS;
+  {
+    sluice::testing::FullDisk full(sluice::testing::fd_of(path));
+    for (int line = 1; line <= 8; ++line) {
+      CHECK_THROWS_AS(sink.write(record.build<kBig>(day1, big)), sluice::Error);
+    }
+  }
+  sink.write(record.build<kBig>(day1, big));                                  // no try: discarded
+  CHECK_NOTHROW(write_requests(sink, 10, 11, kMidnight + 86'400 * kS + kS));  // the next day
+  sink.flush();
+  sink.wait_for_rotations();
+  CHECK(dir.names() == std::vector<std::string>{"app.2026-11-23T00-00-00.log", "app.log"});
+  const std::string kept = big + '\n';
+  CHECK(read_log(dir / "app.2026-11-23T00-00-00.log") == kept + kept + kept);
+  CHECK(read_log(path) == lines(10, 11));
+  const std::string name = '"' + path.string() + '"';
+  CHECK(reports.take() ==
+        std::vector<std::string>{"file sink " + name + ": writing to " + name +
+                                 " again after a failure: 6 lines (25165830 bytes) discarded so "
+                                 "far"});
 }
 
 TEST_CASE("same-second timestamp names never reuse a counter that retention freed", "[rotation]") {

@@ -365,15 +365,39 @@ TEST_CASE(
   CHECK(read_file(path) == "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
 }
 
+// What the error handler receives while it lives.
+class Reports {
+ public:
+  Reports() {
+    sluice::set_error_handler([this](std::string_view message) {
+      const std::lock_guard lock(mutex_);
+      messages_.emplace_back(message);
+    });
+  }
+  ~Reports() { sluice::set_error_handler(nullptr); }
+  Reports(const Reports&) = delete;
+  Reports& operator=(const Reports&) = delete;
+  std::vector<std::string> messages() {
+    const std::lock_guard lock(mutex_);
+    return messages_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> messages_;
+};
+
 TEST_CASE("FdWriter: lines discarded without a try are told when writing resumes") {
   // Under the backoff a line that does not fit is discarded without a try,
   // and so without an error: when the next try succeeds, no message ever
-  // counted it.
+  // counted it. The write that succeeds reports them, and throws nothing:
+  // it is no failure.
   TempDir dir("sluice-file-sink");
   const fs::path path = dir / "out";
   write_file(path, "");
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   REQUIRE(fd >= 0);
+  Reports reports;
   {
     FdWriter writer(fd, "test output", /*buffer_size=*/1, /*max_pending=*/4);
     FullDisk full(fd);
@@ -383,13 +407,100 @@ TEST_CASE("FdWriter: lines discarded without a try are told when writing resumes
     full.restore();
     writer.write_line("9");  // no try: discarded, the buffer being full
     CHECK(writer.discarded_units() == 7);
-    CHECK(error_of([&] { writer.write_line("10"); }) ==
-          "writing to test output again after a failure (7 lines (14 bytes) discarded so far)");
+    CHECK(reports.messages().empty());
+    CHECK(error_of([&] { writer.write_line("10"); }) == "(no error)");
     CHECK(read_file(path) == "1\n2\n10\n");
     CHECK(error_of([&] { writer.write_line("11"); }) == "(no error)");
+    CHECK(error_of([&] { writer.flush(); }) == "(no error)");
   }
   ::close(fd);
   CHECK(read_file(path) == "1\n2\n10\n11\n");
+  // Named by the destination: this writer belongs to no sink.
+  CHECK(reports.messages() ==
+        std::vector<std::string>{"test output: writing to test output again after a failure: 7 "
+                                 "lines (14 bytes) discarded so far"});
+}
+
+TEST_CASE("FdWriter: a flush that succeeds after untold discards reports them, once") {
+  TempDir dir("sluice-file-sink");
+  const fs::path path = dir / "out";
+  write_file(path, "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  Reports reports;
+  {
+    FdWriter writer(fd, "test output", /*buffer_size=*/1, /*max_pending=*/4);
+    FullDisk full(fd);
+    for (const char* line : {"1", "2", "3", "4", "5", "6", "7", "8"}) {
+      CHECK(error_of([&] { writer.write_line(line); }) != "(no error)");
+    }
+    full.restore();
+    writer.write_line("9");  // no try: discarded, the buffer being full
+    CHECK(error_of([&] { writer.flush(); }) == "(no error)");
+    CHECK(error_of([&] { writer.flush(); }) == "(no error)");
+  }
+  ::close(fd);
+  CHECK(read_file(path) == "1\n2\n");
+  CHECK(reports.messages() ==
+        std::vector<std::string>{"test output: writing to test output again after a failure: 7 "
+                                 "lines (14 bytes) discarded so far"});
+}
+
+// A sink that writes each record's message through an FdWriter and never
+// flushes it, so that only its writes (no idle flush retries) reach the
+// backend: the errors are exactly its failed writes.
+class WriterSink : public sluice::Sink {
+ public:
+  explicit WriterSink(int fd) : writer_(fd, "test output", /*buffer_size=*/1, /*max_pending=*/4) {}
+  void write(const sluice::RecordView& record) override {
+    writer_.write_line(record.formatted(formatter_));
+  }
+  std::string description() const override { return "test output"; }
+
+ private:
+  sluice::PatternFormatter formatter_{"{message}"};
+  FdWriter writer_;
+};
+
+TEST_CASE("the backend reports a recovery through the error handler, not as a sink error") {
+  TempDir dir("sluice-file-sink");
+  const fs::path path = dir / "out";
+  write_file(path, "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  sluice::Stats stats;
+  std::vector<std::string> messages;
+  {
+    Reports reports;
+    auto sink = std::make_shared<WriterSink>(fd);
+    sluice::Logger& log = sluice::get_logger("recovering");
+    log.add_sink(sink);
+    sluice::start();
+    {
+      FullDisk full(fd);
+      for (int line = 1; line <= 8; ++line) SLUICE_INFO(log, "{}", line);
+      sluice::flush();
+    }
+    SLUICE_INFO(log, "9");   // no try: discarded, the buffer being full
+    SLUICE_INFO(log, "10");  // written, with the kept lines: a recovery
+    SLUICE_INFO(log, "11");
+    sluice::flush();
+    stats = sluice::stats();
+    sluice::stop();  // reports what the rate limit held back
+    log.clear_sinks();
+    messages = reports.messages();
+  }
+  ::close(fd);
+  CHECK(read_file(path) == "1\n2\n10\n11\n");
+  CHECK(stats.sink_errors == 8);  // the 8 failed writes, not the recovery
+  // Rate-limited with the sink's errors: the first failure, then the last
+  // report held back, which is the recovery, with the failures before it.
+  CHECK(messages ==
+        std::vector<std::string>{
+            "test output: write failed: cannot write to test output: No space left on device (2 "
+            "bytes kept for retry)",
+            "test output: writing to test output again after a failure: 7 lines (14 bytes) "
+            "discarded so far (7 similar errors suppressed)"});
 }
 
 TEST_CASE(
