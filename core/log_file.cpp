@@ -132,10 +132,9 @@ bool LogFile::rotate(std::int64_t timestamp_ns) {
   try {
     writer_.flush();
   } catch (const Error& e) {
-    if (writer_.pending() != 0) fail(e.what());
-    // Written: the error tells of lines discarded earlier, which must not
-    // hold the rotation back.
-    error_reporter().report(description_, e.what());
+    // Only bytes left unwritten throw: a flush that writes again after
+    // discarded lines reports them itself (FdWriter) and rotates.
+    fail(e.what());
   }
   const std::string stamp = file_name_stamp(when, rotation_.utc);
   std::uint64_t counter = 0;
