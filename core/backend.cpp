@@ -928,6 +928,7 @@ void Backend::report_drops() {
   dropped_reported_ = total;
   dropped_total_.store(total, std::memory_order_relaxed);
   // Delivered like any record of the "sluice" logger (so to root's sinks).
+  // It exists from the start (LoggerRegistry): this cannot throw.
   const Logger& logger = get_logger("sluice");
   if (!logger.should_log(Level::warning)) return;
   std::byte args[sizeof delta];

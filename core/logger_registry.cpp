@@ -55,6 +55,10 @@ LoggerRegistry& LoggerRegistry::instance() {
 LoggerRegistry::LoggerRegistry() {
   root_ = &create("root", nullptr);
   root_->explicit_level_ = Level::info;
+  // The backend's own logger (drop warnings), made now: made on first use,
+  // on the backend thread, it could not be once the program had made the
+  // most loggers, and the throw there ended the process.
+  create("sluice", root_);
   recompute_levels();
 }
 

@@ -78,9 +78,10 @@ class Logger {
 /// The logger with this dotted name ("api.security"), created on first use
 /// together with its ancestors. "" and "root" name the root logger, whose
 /// level is INFO until changed. An empty prefix before a dot is the root, as
-/// in Python: ".a" is a child of the root. Throws sluice::Error when the
-/// name is new and 524,288 loggers exist already (the most a record can
-/// name).
+/// in Python: ".a" is a child of the root. At most 524,288 loggers exist,
+/// the root and sluice's own "sluice" included (a record names its logger in
+/// 19 bits): making one more throws sluice::Error, and the ancestors made
+/// before it stay.
 Logger& get_logger(std::string_view name);
 Logger& root_logger();
 
