@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <sys/mman.h>
+
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -14,6 +16,7 @@
 
 #include "arg_decoding.hpp"
 #include "capture_fixture.hpp"
+#include "drop_warning.hpp"
 
 namespace {
 
@@ -58,6 +61,22 @@ struct fmt::formatter<Snapshot> : fmt::formatter<std::string_view> {
 };
 template <>
 struct sluice::copy_loggable<Snapshot> : std::true_type {};
+
+namespace {
+// Larger than any queue (2 GiB at most), and than a uint32 can count.
+struct Colossus {
+  static constexpr std::size_t kSize = (std::size_t{1} << 32) + 8;
+  unsigned char bytes[kSize];
+};
+}  // namespace
+template <>
+struct fmt::formatter<Colossus> : fmt::formatter<std::string_view> {
+  auto format(const Colossus&, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format("colossus", ctx);
+  }
+};
+template <>
+struct sluice::copy_loggable<Colossus> : std::true_type {};
 
 // Renders each record's message both ways: with the call site's static types
 // (live records) and from run-time kinds (records read back from a binary
@@ -393,4 +412,25 @@ TEST_CASE("two ints and a double take 32 bytes of the queue, and a string's reco
   REQUIRE(records.size() == 2);
   CHECK(records[0].message == "1 2 3.5");
   CHECK(records[1].message == "xxxxxxxxxxxxx 7");
+}
+
+TEST_CASE(
+    "a copy_loggable value larger than a uint32 counts is dropped like any oversized record") {
+  // A record's fixed size is a uint32 in its call site: 16 + 4 GiB + 8
+  // wrapped to 24, the queue handed out 24 bytes and the value's 4 GiB
+  // were copied over the ring and past it (SIGSEGV). Like every record
+  // larger than a queue, it is dropped and counted.
+  sluice::testing::CaptureFixture fx;
+  // Never touched: reserved address space, not memory.
+  void* bytes = ::mmap(nullptr, Colossus::kSize, PROT_READ,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  REQUIRE(bytes != MAP_FAILED);
+  SLUICE_INFO(sluice::get_logger("colossal"), "{}", *static_cast<const Colossus*>(bytes));
+  sluice::flush();
+  ::munmap(bytes, Colossus::kSize);
+
+  CHECK(sluice::stats().records_dropped == 1);
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == sluice::testing::drop_warning(1));
 }

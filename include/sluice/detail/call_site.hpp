@@ -50,15 +50,23 @@ struct CallSite {
 /// Bytes of RecordHeader.
 inline constexpr std::size_t kRecordHeaderSize = 16;
 
+/// The fixed_record_size of a site whose records exceed it: no queue holds
+/// more than 2 GiB, so prepare_write refuses the record and counts the drop,
+/// as it does a record with a string too long for the queue. (Its real size,
+/// past 4 GiB, would wrap in a uint32 to a few bytes that the queue gives.)
+inline constexpr std::uint32_t kRecordTooLarge = 0xFFFFFFF8u;
+
 /// A record's size when all of its arguments have fixed sizes, else 0.
 template <class... Args>
 constexpr std::uint32_t fixed_record_size_of() noexcept {
   if constexpr ((... || (kind_of<value_type_t<Args>>() == ArgKind::string))) {
     return 0;
   } else {
-    return (kRecordHeaderSize + (std::size_t{0} + ... + fixed_encoded_size<value_type_t<Args>>()) +
-            7) &
-           ~std::size_t{7};
+    constexpr std::size_t size =
+        (kRecordHeaderSize + (std::size_t{0} + ... + fixed_encoded_size<value_type_t<Args>>()) +
+         7) &
+        ~std::size_t{7};
+    return size < kRecordTooLarge ? static_cast<std::uint32_t>(size) : kRecordTooLarge;
   }
 }
 
