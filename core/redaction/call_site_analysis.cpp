@@ -71,7 +71,8 @@ bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) 
   // The dashes were taken as part of the name: find where it really starts.
   const std::size_t dashes = flag_end.substr(name).find_first_not_of('-');
   if (dashes != 2 || (name > 0 && !scan::space(flag_end[name - 1]))) return false;
-  return keys.is_sensitive(flag_end.substr(name + 2));
+  const std::string_view flag_name = flag_end.substr(name + 2);
+  return !negating_flag_name(flag_name) && keys.is_sensitive(flag_name);
 }
 
 }  // namespace

@@ -364,11 +364,15 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   const std::size_t first = i + (quote != 0 ? 1 : 0);
   if (first < n && text[first] == '-') return;  // the next flag: this one has no value
   const std::string_view key = text.substr(name, name_end - name);
-  if (key.empty() || !keys.maybe_sensitive(text.substr(0, name_end)) ||
+  if (key.empty() || negating_flag_name(key) || !keys.maybe_sensitive(text.substr(0, name_end)) ||
       !keys.is_sensitive_filtered(key)) {
     return;
   }
   find_value(text, i, key, out);
+}
+
+bool negating_flag_name(std::string_view name) noexcept {
+  return scan::has_word_at(name, 0, "no-");
 }
 
 std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,

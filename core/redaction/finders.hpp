@@ -68,6 +68,11 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
 void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                      std::vector<Match>& out);
 
+/// A flag's name (after the dashes) that says it is a switch: `--no-password`
+/// turns something off (pg_dump, psql; GNU and argparse negate so), and the
+/// word after it is the next argument, never its value.
+bool negating_flag_name(std::string_view name) noexcept;
+
 /// The key that ends just before `end` (spaces allowed between), bare
 /// (`password`) or quoted (`"password"`, `\"password\"`); empty if none.
 std::string_view key_before(std::string_view text, std::size_t end) noexcept;

@@ -84,6 +84,10 @@ TEST_CASE("call-site analysis: a command line's --flag before a placeholder") {
   CHECK(analyse("--password-file {}") == V{false});
   CHECK(analyse("--password{}") == V{false});
   CHECK(analyse("-p {}") == V{false});
+  // A `--no-` flag is a switch: the placeholder after it is another argument.
+  CHECK(analyse("pg_dump --no-password {}") == V{false});
+  CHECK(analyse("--No-Token {}") == V{false});
+  CHECK(analyse("--notary-token {}") == V{true});
 }
 
 TEST_CASE("call-site analysis: nothing sensitive") {

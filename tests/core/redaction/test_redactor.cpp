@@ -260,6 +260,17 @@ TEST_CASE("redactor: a command line's --flag value") {
   CHECK(redact(r, "mysql -u root -p hunter2") == "mysql -u root -p hunter2");
 }
 
+TEST_CASE("redactor: a --no- flag is a switch: the word after it is not its value") {
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, "exec pg_dump --no-password mydb") == "exec pg_dump --no-password mydb");
+  CHECK(redact(r, "exec app --No-Token build") == "exec app --No-Token build");
+  CHECK(redact(r, "[\"--no-password\", \"mydb\"]") == "[\"--no-password\", \"mydb\"]");
+  // Only the prefix `no-`: a name that merely starts with "no" is a name.
+  CHECK(redact(r, "exec app --notary-token abc123") == "exec app --notary-token [REDACTED]");
+  CHECK(redact(r, "exec app --no-verify --password x") ==
+        "exec app --no-verify --password [REDACTED]");
+}
+
 TEST_CASE("redactor: a value that starts with punctuation that would end a bare one") {
   const Redactor r{RedactionPolicy{}};
   // The punctuation is the secret's first byte, as a comma is.
