@@ -154,9 +154,9 @@ constexpr bool blank(char c) noexcept { return c == ' ' || c == '\t'; }
 bool placeholder_value(std::string_view v) noexcept {
   static constexpr std::array<std::string_view, 7> kWords{"true", "false",      "null",     "none",
                                                           "nil",  "[redacted]", "undefined"};
-  bool stars = true;
-  for (const char c : v) stars &= c == '*';
-  if (stars) return true;
+  // Stops at the first other byte: a long value is read once, not at each
+  // key inside it.
+  if (std::all_of(v.begin(), v.end(), [](char c) { return c == '*'; })) return true;
   if (v.size() > 10) return false;
   for (const std::string_view word : kWords) {
     if (v.size() == word.size() && scan::has_word_at(v, 0, word)) return true;
@@ -183,7 +183,7 @@ bool numeric_secret_key(std::string_view key) noexcept {
   return false;
 }
 
-void find_value(std::string_view text, std::size_t i, std::string_view key,
+void find_value(std::string_view text, std::size_t i, std::string_view key, BareValueMemo& memo,
                 std::vector<Match>& out);
 
 // `password => hash(password)`: JavaScript's arrow function, whose
@@ -261,7 +261,7 @@ std::string_view key_before(std::string_view text, std::size_t end) noexcept {
 }
 
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                           std::vector<Match>& out) {
+                           BareValueMemo& memo, std::vector<Match>& out) {
   const std::size_t n = text.size();
   const char sep = text[at];
   // `::`, `://`, `==`: not a key-value separator.
@@ -275,15 +275,45 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
   const bool arrow = sep == '=' && i < n && text[i] == '>';
   if (arrow || (sep == ':' && i < n && text[i] == '=')) ++i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
-  if (i < n && !(arrow && arrow_function(text, key, i))) find_value(text, i, key, out);
+  if (i < n && !(arrow && arrow_function(text, key, i))) find_value(text, i, key, memo, out);
   return at + 1;
 }
 
 namespace {
 
+// Where a bare value read from `from` ends, and whether it holds a digit.
+struct BareValue {
+  std::size_t end;
+  bool has_digit;
+};
+
+BareValue read_bare_value(std::string_view text, std::size_t begin, std::size_t from,
+                          BareValueMemo& memo) {
+  const std::size_t n = text.size();
+  // Inside the last value read, at a byte that does not end one: the read
+  // from here stops where that one did (it would stop at the same byte,
+  // and go on across the same digit groups).
+  if (from >= memo.from && from < memo.end && !value_end(text[from])) {
+    return {memo.end, memo.digit_end > from};
+  }
+  std::size_t end = from;
+  while (end < n && !value_end(text[end])) ++end;
+  // Digit groups go on across single spaces: `SSN: 123 45 6789`,
+  // `card: 4111 1111 1111 1112` (the key says card even if Luhn does not).
+  while (end + 1 < n && end > begin && text[end] == ' ' && scan::digit(text[end - 1]) &&
+         scan::digit(text[end + 1])) {
+    ++end;
+    while (end < n && !value_end(text[end])) ++end;
+  }
+  std::size_t digit_end = end;
+  while (digit_end > from && !scan::digit(text[digit_end - 1])) --digit_end;
+  if (end > from) memo = {from, end, digit_end > from ? digit_end : 0};
+  return {end, digit_end > from};
+}
+
 // The value of a sensitive key, starting at `i` (< text.size()), if it holds
 // a secret.
-void find_value(std::string_view text, std::size_t i, std::string_view key,
+void find_value(std::string_view text, std::size_t i, std::string_view key, BareValueMemo& memo,
                 std::vector<Match>& out) {
   const std::size_t n = text.size();
   std::size_t begin = i, end = i;
@@ -317,18 +347,17 @@ void find_value(std::string_view text, std::size_t i, std::string_view key,
       if (end >= n || value_end(text[end]) || pair_starts_at(text, end)) end = begin;
     }
   }
+  bool has_digit;
   if (quote == 0 && !grouped) {
-    while (end < n && !value_end(text[end])) ++end;
-    // Digit groups go on across single spaces: `SSN: 123 45 6789`,
-    // `card: 4111 1111 1111 1112` (the key says card even if Luhn does not).
-    while (end + 1 < n && end > begin && text[end] == ' ' && scan::digit(text[end - 1]) &&
-           scan::digit(text[end + 1])) {
-      ++end;
-      while (end < n && !value_end(text[end])) ++end;
-    }
+    // [begin, end) so far is leading punctuation: no digit there.
+    const BareValue bare = read_bare_value(text, begin, end, memo);
+    end = bare.end;
+    has_digit = bare.has_digit;
+  } else {
+    has_digit = std::any_of(text.begin() + static_cast<std::ptrdiff_t>(begin),
+                            text.begin() + static_cast<std::ptrdiff_t>(end), scan::digit);
   }
   const std::string_view value = text.substr(begin, end - begin);
-  const bool has_digit = std::any_of(value.begin(), value.end(), scan::digit);
   // `[REDACTED]` whole; `<nil>`, `[]`, `(none)` by what the brackets hold.
   const bool placeholder =
       placeholder_value(value) || (grouped && placeholder_value(value.substr(1, value.size() - 2)));
@@ -341,7 +370,7 @@ void find_value(std::string_view text, std::size_t i, std::string_view key,
 }  // namespace
 
 void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                     std::vector<Match>& out) {
+                     BareValueMemo& memo, std::vector<Match>& out) {
   const std::size_t n = text.size();
   // A flag starts a word: after a blank, or a quote in a logged argv
   // (`["--api-key", "x"]`, `['--api-key', 'x']`).
@@ -368,7 +397,7 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
       !keys.is_sensitive_filtered(key)) {
     return;
   }
-  find_value(text, i, key, out);
+  find_value(text, i, key, memo, out);
 }
 
 bool negating_flag_name(std::string_view name) noexcept {

@@ -55,18 +55,29 @@ inline bool vendor_prefix_may_end(std::string_view text, std::size_t at) noexcep
 /// (`<password>x</password>`).
 std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                            std::vector<Match>& out);
+/// The last bare value (`password=x`, not quoted or bracketed) that
+/// find_key_value or find_flag_value read, within one text. Scanning goes on
+/// inside a value, and a key there (`password=password=...`) has a value
+/// that ends where the outer one does: without this, each such key read the
+/// rest of the value again, and a text of them took quadratic time.
+struct BareValueMemo {
+  std::size_t from = 0;       // the value was read from here
+  std::size_t end = 0;        // to here (0: nothing read yet)
+  std::size_t digit_end = 0;  // one past its last digit, 0 if none
+};
+
 /// At '=' or ':': the value after a sensitive key (`password=x`,
 /// `"api_key": "x"`, `Authorization: Bearer x` takes only `x`). Returns
 /// at + 1: the value is scanned by the other finders too.
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                           std::vector<Match>& out);
+                           BareValueMemo& memo, std::vector<Match>& out);
 
 /// At the first '-' of `--name value` (a command line: `--password x`, or
 /// a logged argv, `"--password", "x"`): the value after a flag with a
 /// sensitive name. `--name=value` is find_key_value's. Scanning goes on
 /// where it was: the flag and its value are scanned by the other finders too.
 void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                     std::vector<Match>& out);
+                     BareValueMemo& memo, std::vector<Match>& out);
 
 /// A flag's name (after the dashes) that says it is a switch: `--no-password`
 /// turns something off (pg_dump, psql; GNU and argparse negate so), and the

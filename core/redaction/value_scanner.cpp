@@ -168,6 +168,7 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   alignas(16) unsigned char tail[64];
+  BareValueMemo memo;
   std::size_t i = 0;
   while (i < n) {
     // The masks of the 64 bytes from i (the text's end padded with zeros,
@@ -212,7 +213,7 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
                       keys_->surely_not_sensitive_number(text.substr(0, at)) ||
                       keys_->surely_not_sensitive_short_part(text.substr(0, at))
                   ? at + 1
-                  : find_key_value(text, at, *keys_, out);
+                  : find_key_value(text, at, *keys_, memo, out);
           break;
         case kJwt:
           i = at >= 2 && bytes[at - 1] == 'y' ? find_jwt(text, at, out) : at + 1;
@@ -238,7 +239,7 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
           // endings.
           if (at + 1 < n && bytes[at + 1] == '-') {
             if (at + 2 < n && scan::alpha(static_cast<char>(bytes[at + 2]))) {
-              find_flag_value(text, at, *keys_, out);  // `--password x`
+              find_flag_value(text, at, *keys_, memo, out);  // `--password x`
             }
             i = find_private_key(text, at, out);
           } else {
