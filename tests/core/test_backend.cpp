@@ -982,8 +982,8 @@ TEST_CASE("records logged while stopped keep their time when start() changes the
 
 TEST_CASE("a record logged right after start() changes the clock is not read with the old one") {
 #if defined(__x86_64__)
-  // While stopped, a 4 KiB queue read up to offset 24 gets a record that
-  // fits neither the 4072-byte tail nor beside the pad: the pad is
+  // While stopped, a 4 KiB queue read up to offset 16 gets a record that
+  // fits neither the 4080-byte tail nor beside the pad: the pad is
   // published, the record dropped. start() with the other clock takes the
   // position after the pad as the end of the old clock's records; the
   // backend, skipping the pad, found the record logged after start() and
@@ -992,7 +992,8 @@ TEST_CASE("a record logged right after start() changes the clock is not read wit
   // published before the backend's first look, as it mostly is.
   auto capture = std::make_shared<sluice::CaptureSink>();
   sluice::Logger& log = logger_alone_with(capture);
-  const std::string fills_all_but_the_head(4088 - 24 - 4, 'x');  // a 4088-byte record
+  // A 4088-byte record: the header, its size and the string's length.
+  const std::string fills_all_but_the_head(4088 - 16 - 4 - 4, 'x');
   for (int round = 0; round < 20; ++round) {
     for (const auto& [first, second] :
          {std::pair{sluice::ClockChoice::tsc, sluice::ClockChoice::system},
@@ -1004,7 +1005,7 @@ TEST_CASE("a record logged right after start() changes the clock is not read wit
         options.queue_capacity = 4096;
         options.clock = first;
         sluice::start(options);
-        SLUICE_INFO(log, "first run");  // 24 bytes
+        SLUICE_INFO(log, "first run");  // 16 bytes
         sluice::stop();
         SLUICE_INFO(log, "{}", fills_all_but_the_head);  // pad, then dropped
         options.clock = second;
