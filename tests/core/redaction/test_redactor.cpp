@@ -3,7 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <string>
 
 #include "redaction/redactor.hpp"
@@ -317,16 +316,14 @@ TEST_CASE("redactor: a key inside a long bare value does not read the value agai
   // Each `password=` in `password=password=...` is a sensitive key whose
   // bare value runs to the end of the text: read again from every key, the
   // scan was quadratic (0.9 s for 80 KB, about 25 s for 400 KB) where the docs
-  // promise linear. 400 KB now takes milliseconds; the bound leaves room
-  // for a sanitizer build.
+  // promise linear. The exact output is checked here; the instruction
+  // count, which is the same on every run, is gated in tests/perf
+  // (redaction_instructions: 304 per byte now, 242,562 before the fix).
   const Redactor r{RedactionPolicy{}};
   for (const std::string_view unit : {"password=", "--password=", "pin=", "pin=1 2"}) {
     const std::string text = repeated(unit, 400'000);
-    const auto start = std::chrono::steady_clock::now();
     const std::string out = redact(r, text);
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     INFO(unit);
-    CHECK(elapsed < std::chrono::seconds(2));
     const std::size_t key = unit.find('=') + 1;
     if (unit == "pin=") {
       CHECK(out == text);  // a PIN without a digit is prose, however long
