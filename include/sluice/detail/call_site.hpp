@@ -150,6 +150,16 @@ struct RecordHeader {
 };
 static_assert(sizeof(RecordHeader) == kRecordHeaderSize);
 static_assert(sizeof(void*) == 8, "sluice's record header packs a 64-bit address");
+// The logger's id lives in an address's top 16 bits: only where user-space
+// addresses stay below 2^48, and untagged (HWASan and MTE tag pointers there).
+#if !defined(__x86_64__) && !defined(__aarch64__)
+#error "sluice's record header assumes 48-bit user-space addresses (x86-64 or AArch64 Linux)"
+#endif
+#if defined(__has_feature)
+#if __has_feature(hwaddress_sanitizer)
+#error "sluice's record header keeps a logger id where HWASan keeps a pointer's tag"
+#endif
+#endif
 static_assert(alignof(CallSite) >= 8);
 
 }  // namespace sluice::detail
