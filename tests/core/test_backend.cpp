@@ -34,10 +34,12 @@
 #include "capture_fixture.hpp"
 #include "child_process.hpp"
 #include "drop_warning.hpp"
+#include "error_reports.hpp"
 #include "sluice/detail/thread_queue.hpp"
 #include "temp_dir.hpp"
 
 using namespace std::chrono_literals;
+using sluice::testing::ErrorReports;
 
 namespace {
 
@@ -115,29 +117,6 @@ class NamingThrowingSink final : public sluice::Sink {
     throw std::runtime_error("cannot write " + std::string(record.message()));
   }
   std::string description() const override { return "naming sink"; }
-};
-
-// What the library reports through its error handler while it lives; the
-// default handler again after.
-class ErrorReports {
- public:
-  ErrorReports() {
-    sluice::set_error_handler([this](std::string_view message) {
-      std::lock_guard lock(mutex_);
-      reports_.emplace_back(message);
-    });
-  }
-  ~ErrorReports() { sluice::set_error_handler(nullptr); }
-  ErrorReports(const ErrorReports&) = delete;
-  ErrorReports& operator=(const ErrorReports&) = delete;
-  std::vector<std::string> taken() const {
-    std::lock_guard lock(mutex_);
-    return reports_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> reports_;
 };
 
 // A logger whose only sink is `sink`: the backend's one-sink path.
@@ -535,7 +514,7 @@ TEST_CASE("a failing sink is reported and neither the backend nor other sinks st
   sluice::flush();
   REQUIRE(fx.capture->size() == 100);
   CHECK(sluice::stats().sink_errors == 10);
-  const std::vector<std::string> reports = errors.taken();
+  const std::vector<std::string> reports = errors.messages();
   // Rate-limited: one report per second per sink.
   REQUIRE(reports.size() == 1);
   CHECK(reports[0] == "throwing sink: write failed: disk on fire");
@@ -563,7 +542,7 @@ TEST_CASE(
   CHECK(fx.capture->size() == 0);
   CHECK(sluice::stats().sink_errors == 10);
   CHECK(sluice::stats().records_processed == 100);
-  const std::vector<std::string> reports = errors.taken();
+  const std::vector<std::string> reports = errors.messages();
   REQUIRE(reports.size() == 1);  // rate-limited
   CHECK(reports[0] == "picky sink: write failed: disk on fire");
 }
@@ -579,7 +558,7 @@ TEST_CASE("a sink that throws something other than a std::exception is reported 
   CHECK(sink->messages() == std::vector<std::string>{"good 2"});
   CHECK_FALSE(sink->unflushed());
   CHECK(sluice::stats().sink_errors == 1);
-  const std::vector<std::string> reports = errors.taken();
+  const std::vector<std::string> reports = errors.messages();
   REQUIRE(reports.size() == 1);
   CHECK(reports[0] == "picky sink: write failed: unknown exception");
 }
@@ -593,14 +572,14 @@ TEST_CASE(
   CHECK(sluice::stats().sink_errors == 50);
   {
     INFO("the 50 failures took over a second: the machine stalled, the window closed");
-    REQUIRE(errors.taken() ==
+    REQUIRE(errors.messages() ==
             std::vector<std::string>{"naming sink: write failed: cannot write record 1"});
   }
   // The backend looks for held-back errors every 250 ms; the
   // window closes a second after the first report.
-  wait_until([&] { return errors.taken().size() >= 2; }, 3s);
+  wait_until([&] { return errors.messages().size() >= 2; }, 3s);
   // The last of the 49 held back, and the 48 others.
-  CHECK(errors.taken() == kFiftyFailuresReported);
+  CHECK(errors.messages() == kFiftyFailuresReported);
 }
 
 TEST_CASE("a sink whose flush fails is tried again every 10 ms while idle, not at every pass") {
@@ -623,7 +602,7 @@ TEST_CASE("a sink whose flush fails is tried again every 10 ms while idle, not a
   CHECK(sink->healed_flushes() == 1);  // flushed once it could be, then left alone
   std::this_thread::sleep_for(50ms);
   CHECK(sink->healed_flushes() == 1);
-  CHECK(errors.taken().front() == "flush failing sink: flush failed: no space left");
+  CHECK(errors.messages().front() == "flush failing sink: flush failed: no space left");
 }
 
 TEST_CASE("a sink whose flush failed is let go once no logger has it") {
@@ -647,7 +626,7 @@ TEST_CASE("a sink whose flush failed is let go once no logger has it") {
   SLUICE_INFO(sluice::get_logger("other"), "two");  // routes are resolved again
   sluice::flush();
   CHECK(weak.expired());
-  CHECK(errors.taken() ==
+  CHECK(errors.messages() ==
         std::vector<std::string>{"flush failing sink: flush failed: no space left"});
 }
 
@@ -671,7 +650,7 @@ TEST_CASE("a failed sink set aside and added back is flushed again, without a ne
   CHECK(sink->healed_flushes() == 1);
   sluice::stop();
   CHECK(sink->healed_flushes() == 1);
-  CHECK(errors.taken() ==
+  CHECK(errors.messages() ==
         std::vector<std::string>{"flush failing sink: flush failed: no space left"});
 }
 
@@ -681,7 +660,7 @@ TEST_CASE("stop reports the errors still held back, whatever their windows") {
   sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
   for (int i = 1; i <= 3; ++i) SLUICE_INFO(log, "record {}", i);
   sluice::stop();
-  CHECK(errors.taken() ==
+  CHECK(errors.messages() ==
         std::vector<std::string>{
             "naming sink: write failed: cannot write record 1",
             "naming sink: write failed: cannot write record 3 (1 similar error suppressed)"});
@@ -696,10 +675,11 @@ TEST_CASE(
   const FlushChain chain;
   std::thread([] { SLUICE_INFO(sluice::get_logger("exiting"), "last words"); }).join();
   // This thread, the exiting one, the chain's two: three once reaped.
-  wait_until([&] { return errors.taken().size() >= 2 && sluice::stats().thread_queues == 3; }, 3s);
+  wait_until([&] { return errors.messages().size() >= 2 && sluice::stats().thread_queues == 3; },
+             3s);
   {
     INFO("the chain kept the backend on its flush path: " << chain.flushes() << " flushes");
-    CHECK(errors.taken() == kFiftyFailuresReported);
+    CHECK(errors.messages() == kFiftyFailuresReported);
     CHECK(sluice::stats().thread_queues == 3);
   }
   CHECK(chain.flushes() > 100);

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "error_reports.hpp"
 #include "file_compression.hpp"
 #include "full_disk.hpp"
 #include "record_fixture.hpp"
@@ -33,6 +34,7 @@
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using sluice::testing::ErrorReports;
 
 namespace {
 
@@ -81,29 +83,6 @@ std::string flush_error(FileSink& sink) {
   }
   return "no error";
 }
-
-// What the error handler receives while it lives (rotation workers report
-// from their own thread).
-class ReportedErrors {
- public:
-  ReportedErrors() {
-    sluice::set_error_handler([this](std::string_view message) {
-      const std::lock_guard lock(mutex_);
-      messages_.emplace_back(message);
-    });
-  }
-  ~ReportedErrors() { sluice::set_error_handler(nullptr); }
-  ReportedErrors(const ReportedErrors&) = delete;
-  ReportedErrors& operator=(const ReportedErrors&) = delete;
-  std::vector<std::string> take() {
-    const std::lock_guard lock(mutex_);
-    return std::exchange(messages_, {});
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> messages_;
-};
 
 // Holds the first compression into `<held>` (a .zst.tmp's file name) once
 // it is written, before its rename, until release(); and counts the sinks
@@ -342,7 +321,7 @@ TEST_CASE("a failed compression keeps the file, says so, and the next start fini
   // The compressor's output name is taken by a directory: its open fails.
   const std::string rotated = "app.2026-11-22T00-00-01.log";
   fs::create_directories(dir / (rotated + ".zst.tmp") / "keep");
-  ReportedErrors errors;
+  ErrorReports errors;
   {
     FileSink sink(dir / "app.log", message_only(), options);
     write_requests(sink, 0, 2);
@@ -370,7 +349,7 @@ TEST_CASE("a failed compression with index names keeps the order", "[rotation]")
   FileOptions options;
   options.rotation.max_bytes = 10;
   fs::create_directories(dir / "app.2026-11-22T00-00-01.log.zst.tmp" / "keep");
-  ReportedErrors errors;
+  ErrorReports errors;
   {
     FileSink sink(dir / "app.log", message_only(), options);
     write_requests(sink, 0, 2);
@@ -413,7 +392,7 @@ TEST_CASE("restart after a kill mid-rotation: leftovers are finished, nothing lo
   sluice::detail::compress_file(dir / "app.2026-11-22T00-00-05.log",
                                 dir / "app.2026-11-22T00-00-05.log.zst", 3);
   write("app.log", "active\n");
-  ReportedErrors errors;
+  ErrorReports errors;
   {
     FileSink sink(dir / "app.log", message_only(), options);
     sink.wait_for_rotations();
@@ -527,7 +506,7 @@ TEST_CASE("an active file removed or renamed under a rotating sink: the rotation
   FileOptions options;
   options.rotation.max_bytes = 10;  // one line a file
   options.rotation.compress = false;
-  ReportedErrors errors;
+  ErrorReports errors;
   const fs::path active = dir / "app.log";
   FileSink sink(active, message_only(), options);
   write_requests(sink, 0, 1);
@@ -597,7 +576,7 @@ TEST_CASE("a rotation whose flush writes again after discarded lines rotates, an
   options.rotation.schedule = RotationSchedule::daily();
   options.rotation.naming = RotatedNames::timestamp;
   options.rotation.compress = false;
-  ReportedErrors reports;
+  ErrorReports reports;
   FileSink sink(path, message_only(), options);
   RecordFixture record;
   RecordMeta day1;
@@ -651,7 +630,7 @@ TEST_CASE("a new sink on a path waits for the earlier sink's compression there",
   options.rotation.max_bytes = 10;  // one line a file
   const std::string rotated = "app.2026-11-22T00-00-01.log";
   RotationGate gate(rotated + ".zst.tmp");
-  ReportedErrors errors;
+  ErrorReports errors;
   // Its directory does not exist yet: the sink makes it.
   auto old_sink = std::make_unique<FileSink>(dir / "logs" / "app.log", message_only(), options);
   write_requests(*old_sink, 0, 2);  // "request 0" rotated, "request 1" active
@@ -695,7 +674,7 @@ TEST_CASE("sinks on different paths never wait for each other's compression", "[
   // Were a sink to wait for the held compression, the gate lets it go (and
   // the test fails rather than hangs).
   RotationGate gate(rotated + ".zst.tmp", true);
-  ReportedErrors errors;
+  ErrorReports errors;
   FileSink held(dir / "a.log", message_only(), options);
   write_requests(held, 0, 2);
   gate.wait_until_held();

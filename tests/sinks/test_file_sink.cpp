@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "broken_pipe.hpp"
+#include "error_reports.hpp"
 #include "fd_writer.hpp"
 #include "full_disk.hpp"
 #include "record_fixture.hpp"
@@ -39,6 +40,7 @@ using sluice::FileSink;
 using sluice::Level;
 using sluice::detail::FdWriter;
 using sluice::detail::SourceLocation;
+using sluice::testing::ErrorReports;
 using sluice::testing::fd_of;
 using sluice::testing::FullDisk;
 using sluice::testing::RecordFixture;
@@ -365,28 +367,6 @@ TEST_CASE(
   CHECK(read_file(path) == "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
 }
 
-// What the error handler receives while it lives.
-class Reports {
- public:
-  Reports() {
-    sluice::set_error_handler([this](std::string_view message) {
-      const std::lock_guard lock(mutex_);
-      messages_.emplace_back(message);
-    });
-  }
-  ~Reports() { sluice::set_error_handler(nullptr); }
-  Reports(const Reports&) = delete;
-  Reports& operator=(const Reports&) = delete;
-  std::vector<std::string> messages() {
-    const std::lock_guard lock(mutex_);
-    return messages_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> messages_;
-};
-
 TEST_CASE("FdWriter: lines discarded without a try are told when writing resumes") {
   // Under the backoff a line that does not fit is discarded without a try,
   // and so without an error: when the next try succeeds, no message ever
@@ -397,7 +377,7 @@ TEST_CASE("FdWriter: lines discarded without a try are told when writing resumes
   write_file(path, "");
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   REQUIRE(fd >= 0);
-  Reports reports;
+  ErrorReports reports;
   {
     FdWriter writer(fd, "test output", /*buffer_size=*/1, /*max_pending=*/4);
     FullDisk full(fd);
@@ -427,7 +407,7 @@ TEST_CASE("FdWriter: a flush that succeeds after untold discards reports them, o
   write_file(path, "");
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   REQUIRE(fd >= 0);
-  Reports reports;
+  ErrorReports reports;
   {
     FdWriter writer(fd, "test output", /*buffer_size=*/1, /*max_pending=*/4);
     FullDisk full(fd);
@@ -471,7 +451,7 @@ TEST_CASE("the backend reports a recovery through the error handler, not as a si
   sluice::Stats stats;
   std::vector<std::string> messages;
   {
-    Reports reports;
+    ErrorReports reports;
     auto sink = std::make_shared<WriterSink>(fd);
     sluice::Logger& log = sluice::get_logger("recovering");
     log.add_sink(sink);
