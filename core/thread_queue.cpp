@@ -130,9 +130,9 @@ const RecordHeader* ThreadQueue::peek_slow() noexcept {
       if (read_pos_ == write_pos_cache_) return nullptr;
     }
     const std::uint64_t offset = read_pos_ & ring_mask_;
-    std::uint64_t first_word;
-    std::memcpy(&first_word, ring_ + offset, sizeof first_word);
-    if (first_word != 0) return reinterpret_cast<const RecordHeader*>(ring_ + offset);
+    if (!RecordHeader::is_wrap_pad(ring_ + offset)) {
+      return reinterpret_cast<const RecordHeader*>(ring_ + offset);
+    }
     // Publish the skip at once: a producer may be waiting for exactly this
     // room before it can write its next record.
     read_pos_ += ring_capacity_ - offset;
@@ -151,9 +151,7 @@ std::uint64_t ThreadQueue::bytes_used() noexcept {
   std::uint64_t pos = std::max(pad_search_pos_, read_pos_);
   while (pos < lap_end) {
     const std::byte* at = ring_ + (pos & ring_mask_);
-    std::uint64_t first_word;
-    std::memcpy(&first_word, at, sizeof first_word);
-    if (first_word == 0) break;
+    if (RecordHeader::is_wrap_pad(at)) break;
     pos += reinterpret_cast<const RecordHeader*>(at)->size();
   }
   pad_search_pos_ = pos;

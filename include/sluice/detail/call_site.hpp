@@ -136,6 +136,13 @@ struct RecordHeader {
   static std::uint64_t pack(const CallSite* site, std::uint64_t logger_bits) noexcept {
     return reinterpret_cast<std::uintptr_t>(site) | logger_bits;
   }
+  /// Whether the entry at `at` (8-aligned, in a thread queue) is a wrap pad
+  /// rather than a record: its first word is 0.
+  static bool is_wrap_pad(const std::byte* at) noexcept {
+    std::uint64_t first_word;
+    std::memcpy(&first_word, at, sizeof first_word);
+    return first_word == 0;
+  }
   /// Where a site's records keep their arguments: after the header, and
   /// after the size when that varies.
   static constexpr std::size_t args_offset(const CallSite& site) noexcept {

@@ -95,9 +95,9 @@ class ThreadQueue {
   const RecordHeader* peek() noexcept {
     if (SLUICE_LIKELY(read_pos_ != write_pos_cache_)) {
       const std::byte* at = ring_ + (read_pos_ & ring_mask_);
-      std::uint64_t first_word;
-      std::memcpy(&first_word, at, sizeof first_word);
-      if (SLUICE_LIKELY(first_word != 0)) return reinterpret_cast<const RecordHeader*>(at);
+      if (SLUICE_LIKELY(!RecordHeader::is_wrap_pad(at))) {
+        return reinterpret_cast<const RecordHeader*>(at);
+      }
     }
     return peek_slow();
   }
