@@ -35,6 +35,11 @@ if(MODE STREQUAL "find_package")
     if(text MATCHES "sluice_warnings|-Werror|-Wall" OR source_path_at GREATER -1)
       message(FATAL_ERROR "${export} leaks build-only settings (a flag or a source path)")
     endif()
+    # The libraries a static sluice passes on are named by imported target,
+    # found again on the consumer's machine, never by this machine's paths.
+    if(text MATCHES "[;\"](/[^;\"]*\\.(so|a))[;\"]")
+      message(FATAL_ERROR "${export} names a library by its path here: ${CMAKE_MATCH_1}")
+    endif()
   endforeach()
 
   # The tools operators run on the logs are installed, and run from there.
