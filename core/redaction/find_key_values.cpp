@@ -186,13 +186,36 @@ bool numeric_secret_key(std::string_view key) noexcept {
 void find_value(std::string_view text, std::size_t i, std::string_view key, BareValueMemo& memo,
                 std::vector<Match>& out);
 
+// Where an arrow function's body has its call or its parameter, past the
+// unary operators and keywords that may come first (`!password`,
+// `!!token`, `-n`, `typeof token`, `await f(`, `new F(`, `(password ||
+// '')`). At most kMaxBodyPrefix of them: a value is not read far for this.
+std::size_t past_unary_prefix(std::string_view text, std::size_t body) noexcept {
+  constexpr std::size_t kMaxBodyPrefix = 8;
+  static constexpr std::array<std::string_view, 4> kKeywords{"await ", "new ", "typeof ", "void "};
+  std::size_t k = body;
+  for (std::size_t taken = 0; taken < kMaxBodyPrefix && k < text.size(); ++taken) {
+    const char c = text[k];
+    if (c == '!' || c == '-' || c == '+' || c == '~' || c == '(') {
+      ++k;
+      continue;
+    }
+    const auto keyword = std::find_if(kKeywords.begin(), kKeywords.end(), [&](std::string_view w) {
+      return text.substr(k).starts_with(w);
+    });
+    if (keyword == kKeywords.end()) break;
+    k += keyword->size();
+  }
+  return k;
+}
+
 // `password => hash(password)`: JavaScript's arrow function, whose
 // parameter is named like a secret. Ruby and PHP quote their keys or make
 // them symbols (`"password" =>`, `:password =>`), and a logged value is no
 // call, no block and not the key again; an arrow function's parameter is a
 // bare identifier and its body a call (`f(`, `this.vault.get(`, `await
 // f(`, `new F(`), a block (`{`) or uses the parameter
-// (`password.length > 8`).
+// (`password.length > 8`), after any unary operators (`!password`).
 bool arrow_function(std::string_view text, std::string_view key, std::size_t body) noexcept {
   const auto key_begin = static_cast<std::size_t>(key.data() - text.data());
   const std::size_t key_end = key_begin + key.size();
@@ -205,10 +228,7 @@ bool arrow_function(std::string_view text, std::string_view key, std::size_t bod
     return false;
   }
   if (text[body] == '{') return true;
-  std::size_t callee = body;
-  for (const std::string_view keyword : {"await ", "new "}) {
-    if (text.substr(body).starts_with(keyword)) callee += keyword.size();
-  }
+  const std::size_t callee = past_unary_prefix(text, body);
   std::size_t k = callee;
   while (k < text.size() && (scan::word(text[k]) || text[k] == '.' || text[k] == '$')) ++k;
   if (k == callee) return false;

@@ -239,6 +239,29 @@ TEST_CASE("redactor: a JavaScript arrow function is code, not a key and its valu
   CHECK(redact(r, "{:token => {\"a\"=>1}}") == "{:token => [REDACTED]}");
 }
 
+TEST_CASE("redactor: an arrow function whose body starts with a unary operator is code too") {
+  const Redactor r{RedactionPolicy{}};
+  // `!password` tests the parameter, `!check(password)` calls: the operator
+  // does not make the body a value (it read `password => [REDACTED]`).
+  CHECK(redact(r, "valid = password => !password") == "valid = password => !password");
+  CHECK(redact(r, "f = password => !check(password)") == "f = password => !check(password)");
+  CHECK(redact(r, "f = token => !!token") == "f = token => !!token");
+  CHECK(redact(r, "f = token => -token.expiry") == "f = token => -token.expiry");
+  CHECK(redact(r, "f = token => ~token.indexOf(x)") == "f = token => ~token.indexOf(x)");
+  CHECK(redact(r, "f = token => typeof token === 'string'") ==
+        "f = token => typeof token === 'string'");
+  CHECK(redact(r, "f = password => void send(password)") == "f = password => void send(password)");
+  CHECK(redact(r, "f = password => !await check(password)") ==
+        "f = password => !await check(password)");
+  CHECK(redact(r, "f = password => (password || '').trim()") ==
+        "f = password => (password || '').trim()");
+  // After the operators the body must still be a call or the parameter: a
+  // value that starts with one is a value.
+  CHECK(redact(r, "password => !hunter2") == "password => [REDACTED]");
+  CHECK(redact(r, "password => (hunter2) ok") == "password => [REDACTED] ok");
+  CHECK(redact(r, "token => typeof") == "token => [REDACTED]");
+}
+
 TEST_CASE("redactor: a command line's --flag value") {
   const Redactor r{RedactionPolicy{}};
   CHECK(redact(r, "exec app --password=hunter2 --verbose") ==
