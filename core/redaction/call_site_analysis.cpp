@@ -58,10 +58,21 @@ bool ends_with_credential_scheme(std::string_view literal) noexcept {
 }
 
 // `--password {}`: a command line's flag with a sensitive name, a blank,
-// then the field (`--password={}` is a key and a separator).
+// then the field (`--password={}` is a key and a separator). The flag may
+// be a quoted word (`'--password' '{}'`, `"--password" {}`) or an element
+// of a listed argv (`["--password", "{}"]`, where the comma does for the
+// blank), as find_flag_value takes them in free text.
 bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) {
-  const std::string_view flag_end = trim_right_spaces(literal);
-  if (flag_end.size() == literal.size()) return false;
+  std::string_view flag_end = trim_right_spaces(literal);
+  const bool listed = !flag_end.empty() && flag_end.back() == ',';
+  if (listed) flag_end.remove_suffix(1);
+  if (!listed && flag_end.size() == literal.size()) return false;
+  char quote = 0;
+  if (!flag_end.empty() && (flag_end.back() == '"' || flag_end.back() == '\'')) {
+    quote = flag_end.back();
+    flag_end.remove_suffix(1);
+  }
+  if (listed && quote == 0) return false;
   std::size_t name = flag_end.size();
   while (
       name > 0 && flag_end.size() - name <= KeyMatcher::kMaxKeyLength &&
@@ -70,7 +81,14 @@ bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) 
   }
   // The dashes were taken as part of the name: find where it really starts.
   const std::size_t dashes = flag_end.substr(name).find_first_not_of('-');
-  if (dashes != 2 || (name > 0 && !scan::space(flag_end[name - 1]))) return false;
+  if (dashes != 2) return false;
+  // A word of its own: the quote that closes it opened it; an unquoted one
+  // starts after a blank or a quote (`sh -c "--password {}"`).
+  const char before = name > 0 ? flag_end[name - 1] : 0;
+  if (quote != 0 ? before != quote
+                 : name > 0 && !scan::space(before) && before != '"' && before != '\'') {
+    return false;
+  }
   const std::string_view flag_name = flag_end.substr(name + 2);
   return !negating_flag_name(flag_name) && keys.is_sensitive(flag_name);
 }

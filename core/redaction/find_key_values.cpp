@@ -392,8 +392,9 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Bare
 void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                      BareValueMemo& memo, std::vector<Match>& out) {
   const std::size_t n = text.size();
-  // A flag starts a word: after a blank, or a quote in a logged argv
-  // (`["--api-key", "x"]`, `['--api-key', 'x']`).
+  // A flag starts a word: after a blank, or a quote: a logged argv
+  // (`["--api-key", "x"]`, Go's `["--api-key" "x"]`), a shell-quoted
+  // command line (`'--password' 'x'`) or a quoted one (`sh -c "--password x"`).
   const char quote = at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'') ? text[at - 1] : 0;
   if (at > 0 && quote == 0 && !scan::space(text[at - 1])) return;
   const std::size_t name = at + 2;
@@ -402,15 +403,20 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
     ++name_end;
   }
   std::size_t i = name_end;
-  if (quote != 0) {
-    // `"--api-key", "x"`: the next element, quoted alike.
-    if (i + 1 >= n || text[i] != quote || text[i + 1] != ',') return;
-    i += 2;
+  // A quoted flag word ends at its quote; then a comma (a list: its next
+  // element is a quoted string) or blanks (words) come before the value.
+  bool listed = false;
+  if (quote != 0 && i < n && text[i] == quote) {
+    ++i;
+    listed = i < n && text[i] == ',';
+    if (listed) ++i;
   }
   const std::size_t gap_begin = i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
-  if (i >= n || (quote == 0 && i == gap_begin) || (quote != 0 && text[i] != quote)) return;
-  const std::size_t first = i + (quote != 0 ? 1 : 0);
+  if (i >= n || (!listed && i == gap_begin)) return;
+  const bool quoted_value = text[i] == '"' || text[i] == '\'';
+  if (listed && !quoted_value) return;
+  const std::size_t first = i + (quoted_value ? 1 : 0);
   if (first < n && text[first] == '-') return;  // the next flag: this one has no value
   const std::string_view key = text.substr(name, name_end - name);
   if (key.empty() || negating_flag_name(key) || !keys.maybe_sensitive(text.substr(0, name_end)) ||

@@ -90,6 +90,22 @@ TEST_CASE("call-site analysis: a command line's --flag before a placeholder") {
   CHECK(analyse("--notary-token {}") == V{true});
 }
 
+TEST_CASE("call-site analysis: a quoted --flag before a placeholder") {
+  // Shell-quoted or listed words, as a logged command line has them.
+  CHECK(analyse("exec app '--password' '{}'") == V{true});
+  CHECK(analyse("exec app \"--password\" \"{}\"") == V{true});
+  CHECK(analyse("exec app '--password' {}") == V{true});
+  CHECK(analyse("args=[\"--api-key\", \"{}\"]") == V{true});
+  CHECK(analyse("args=['--api-key','{}']") == V{true});
+  CHECK(analyse("args=[\"--api-key\" \"{}\"]") == V{true});  // Go's %q
+  CHECK(analyse("sh -c \"--password {}\"") == V{true});
+  // Not a sensitive flag, a switch, quotes that do not pair, no blank.
+  CHECK(analyse("exec app '--password-file' '{}'") == V{false});
+  CHECK(analyse("exec pg_dump '--no-password' '{}'") == V{false});
+  CHECK(analyse("exec app '--password\" '{}'") == V{false});
+  CHECK(analyse("exec app '--password'{}") == V{false});
+}
+
 TEST_CASE("call-site analysis: nothing sensitive") {
   CHECK(analyse("") == V{});
   CHECK(analyse("no placeholders, password=hunter2") == V{});

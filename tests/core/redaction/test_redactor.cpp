@@ -283,6 +283,34 @@ TEST_CASE("redactor: a command line's --flag value") {
   CHECK(redact(r, "mysql -u root -p hunter2") == "mysql -u root -p hunter2");
 }
 
+TEST_CASE("redactor: a shell-quoted --flag and its value") {
+  const Redactor r{RedactionPolicy{}};
+  // A command line logged with its words quoted (shell `set -x`, `printf
+  // %q`, Go's `%q` of an argv): the value is the next word, quoted or not.
+  CHECK(redact(r, "exec app '--password' 'hunter2' --verbose") ==
+        "exec app '--password' '[REDACTED]' --verbose");
+  CHECK(redact(r, "exec app \"--password\" \"hunter2\" --verbose") ==
+        "exec app \"--password\" \"[REDACTED]\" --verbose");
+  CHECK(redact(r, "exec app '--password' hunter2 --verbose") ==
+        "exec app '--password' [REDACTED] --verbose");
+  CHECK(redact(r, "exec app '--password' \"two words\"") == "exec app '--password' \"[REDACTED]\"");
+  CHECK(redact(r, "args=[\"--api-key\" \"s3cr3t\"]") == "args=[\"--api-key\" \"[REDACTED]\"]");
+  CHECK(redact(r, "argv=['--token', \"it's\"]") == "argv=['--token', \"[REDACTED]\"]");
+  // The flag and its value inside one quoted word (`sh -c "..."`).
+  CHECK(redact(r, "sh -c \"--password hunter2\"") == "sh -c \"--password [REDACTED]\"");
+  // Quoted the other way: the value alone (these did not leak before).
+  CHECK(redact(r, "exec app --password 'hunter2' --verbose") ==
+        "exec app --password '[REDACTED]' --verbose");
+  CHECK(redact(r, "exec app --password \"hunter2\"") == "exec app --password \"[REDACTED]\"");
+  // No value: the next word is a flag, or there is none; no secret name.
+  for (const char* clean :
+       {"exec app '--password' '--verbose'", "exec app \"--password\" --verbose",
+        "exec app '--password'", "exec app '--password' ", "exec app '--password-file' '/etc/pw'",
+        "exec pg_dump '--no-password' 'mydb'", "exec app '--password'x 'y'"}) {
+    CHECK(redact(r, clean) == clean);
+  }
+}
+
 TEST_CASE("redactor: a --no- flag is a switch: the word after it is not its value") {
   const Redactor r{RedactionPolicy{}};
   CHECK(redact(r, "exec pg_dump --no-password mydb") == "exec pg_dump --no-password mydb");
