@@ -90,7 +90,7 @@ bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) 
     return false;
   }
   const std::string_view flag_name = flag_end.substr(name + 2);
-  return !negating_flag_name(flag_name) && keys.is_sensitive(flag_name);
+  return !switch_flag_name(flag_name) && keys.is_sensitive(flag_name);
 }
 
 }  // namespace

@@ -419,15 +419,18 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   const std::size_t first = i + (quoted_value ? 1 : 0);
   if (first < n && text[first] == '-') return;  // the next flag: this one has no value
   const std::string_view key = text.substr(name, name_end - name);
-  if (key.empty() || negating_flag_name(key) || !keys.maybe_sensitive(text.substr(0, name_end)) ||
+  if (key.empty() || switch_flag_name(key) || !keys.maybe_sensitive(text.substr(0, name_end)) ||
       !keys.is_sensitive_filtered(key)) {
     return;
   }
   find_value(text, i, key, memo, out);
 }
 
-bool negating_flag_name(std::string_view name) noexcept {
-  return scan::has_word_at(name, 0, "no-");
+bool switch_flag_name(std::string_view name) noexcept {
+  static constexpr std::array<std::string_view, 6> kSwitchWords{"no-",     "without-", "ask-",
+                                                                "prompt-", "skip-",    "disable-"};
+  return std::any_of(kSwitchWords.begin(), kSwitchWords.end(),
+                     [&](std::string_view word) { return scan::has_word_at(name, 0, word); });
 }
 
 std::size_t find_xml_value(std::string_view text, std::size_t at, const KeyMatcher& keys,

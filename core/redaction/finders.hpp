@@ -79,10 +79,14 @@ std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatch
 void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
                      BareValueMemo& memo, std::vector<Match>& out);
 
-/// A flag's name (after the dashes) that says it is a switch: `--no-password`
-/// turns something off (pg_dump, psql; GNU and argparse negate so), and the
-/// word after it is the next argument, never its value.
-bool negating_flag_name(std::string_view name) noexcept;
+/// A flag's name (after the dashes) that says it is a switch about the
+/// secret, not the secret: its first word negates (`--no-password`, as
+/// pg_dump and psql have it, `--without-password`), asks for it
+/// (`--ask-password`, `--ask-vault-password`, `--prompt-for-token`) or
+/// skips it (`--skip-`, `--disable-`). The word after it is the next
+/// argument, never its value. Not `--reset-`, `--new-`, `--set-`: those may
+/// take the new secret (grafana-cli's `reset-admin-password <new>`).
+bool switch_flag_name(std::string_view name) noexcept;
 
 /// The key that ends just before `end` (spaces allowed between), bare
 /// (`password`) or quoted (`"password"`, `\"password\"`); empty if none.

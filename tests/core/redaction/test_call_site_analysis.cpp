@@ -88,6 +88,11 @@ TEST_CASE("call-site analysis: a command line's --flag before a placeholder") {
   CHECK(analyse("pg_dump --no-password {}") == V{false});
   CHECK(analyse("--No-Token {}") == V{false});
   CHECK(analyse("--notary-token {}") == V{true});
+  // So are flags that ask for the secret or do without it.
+  CHECK(analyse("--ask-password {}") == V{false});
+  CHECK(analyse("--without-password {}") == V{false});
+  CHECK(analyse("'--prompt-for-token' '{}'") == V{false});
+  CHECK(analyse("--reset-password {}") == V{true});
 }
 
 TEST_CASE("call-site analysis: a quoted --flag before a placeholder") {

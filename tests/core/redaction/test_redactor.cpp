@@ -322,6 +322,32 @@ TEST_CASE("redactor: a --no- flag is a switch: the word after it is not its valu
         "exec app --no-verify --password [REDACTED]");
 }
 
+TEST_CASE("redactor: a flag that asks for or turns off a secret is a switch") {
+  const Redactor r{RedactionPolicy{}};
+  // It prompts for the secret or does without it: the next word is the
+  // next argument (it read `--ask-password [REDACTED]`).
+  for (const char* clean :
+       {"exec app --ask-password mydb", "exec ansible-playbook --ask-vault-password site.yml",
+        "exec app --without-password mydb", "exec app --prompt-password mydb",
+        "exec app --prompt-for-token mydb", "exec app --skip-password-check mydb",
+        "exec app --disable-token mydb", "exec app '--ask-password' 'mydb'",
+        "[\"--without-password\", \"mydb\"]", "exec pg_dump --no-password mydb"}) {
+    CHECK(redact(r, clean) == clean);
+  }
+  // A file or a prompt named after the secret is not the secret.
+  CHECK(redact(r, "exec app --password-file /etc/x") == "exec app --password-file /etc/x");
+  // The secret's own flag after a switch still loses its value; a reset
+  // may take the new secret (grafana-cli's `reset-admin-password <new>`),
+  // and a new or an old one is one.
+  CHECK(redact(r, "exec app --ask-password --password x") ==
+        "exec app --ask-password --password [REDACTED]");
+  CHECK(redact(r, "exec app --reset-password hunter2") == "exec app --reset-password [REDACTED]");
+  CHECK(redact(r, "exec app --new-password hunter2") == "exec app --new-password [REDACTED]");
+  CHECK(redact(r, "exec app --old-password hunter2") == "exec app --old-password [REDACTED]");
+  // Only those words, as whole words: `--asks-password` takes its value.
+  CHECK(redact(r, "exec app --asks-password x") == "exec app --asks-password [REDACTED]");
+}
+
 TEST_CASE("redactor: a value that starts with punctuation that would end a bare one") {
   const Redactor r{RedactionPolicy{}};
   // The punctuation is the secret's first byte, as a comma is.
