@@ -51,10 +51,23 @@ std::string_view drop_auth_scheme(std::string_view s) noexcept {
 
 // `Bearer {}`: the format says the argument is the credential, whatever it
 // looks like and whatever (if anything) names the header. The blank is
-// needed: `Bearer{}` and `Bearer: {}` are something else.
-bool ends_with_credential_scheme(std::string_view literal) noexcept {
+// needed: `Bearer{}` and `Bearer: {}` are something else. In lower case in
+// the middle of a sentence the word is an adjective (`running basic {}
+// checks`, `a basic {} test`): a scheme is written as one, capital first
+// (`calling upstream with Bearer {}`), or stands where a header's value
+// starts: at the text's start (`starts_text`), after a `:` or `=`
+// (`authorization: basic {}`), a quote (`"bearer {}"`) or a line break.
+bool ends_with_credential_scheme(std::string_view literal, bool starts_text) noexcept {
   const std::string_view scheme_end = trim_right_spaces(literal);
-  return scheme_end.size() < literal.size() && scheme_at_end(scheme_end, kCredentialSchemes) != 0;
+  if (scheme_end.size() == literal.size()) return false;
+  const std::size_t scheme = scheme_at_end(scheme_end, kCredentialSchemes);
+  if (scheme == 0) return false;
+  const std::size_t word = scheme_end.size() - scheme;
+  if (scan::upper(scheme_end[word])) return true;
+  const std::string_view before = trim_right_spaces(scheme_end.substr(0, word));
+  if (before.empty()) return starts_text;
+  const char c = before.back();
+  return c == ':' || c == '=' || c == '"' || c == '\'' || c == '`' || c == '\n' || c == '\r';
 }
 
 // `--password {}`: a command line's flag with a sensitive name, a blank,
@@ -95,14 +108,14 @@ bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) 
 
 }  // namespace
 
-bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys) {
+bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys, bool starts_text) {
   std::string_view s = literal;
   // An opening quote of the value: `"{}"`, `'{}'`, `\"{}\"`, `\\\"{}\\\"`.
   if (!s.empty() && (s.back() == '"' || s.back() == '\'')) {
     s.remove_suffix(1);
     while (!s.empty() && s.back() == '\\') s.remove_suffix(1);
   }
-  if (ends_with_credential_scheme(s) || ends_with_sensitive_flag(s, keys)) return true;
+  if (ends_with_credential_scheme(s, starts_text) || ends_with_sensitive_flag(s, keys)) return true;
   s = trim_right_spaces(s);
   s = drop_auth_scheme(s);
   if (s.empty()) return false;
@@ -164,9 +177,12 @@ bool has_word_char(std::string_view s) noexcept {
 
 std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys) {
   std::vector<bool> sensitive;
+  bool first = true;  // only the first field's literal starts at the format's start
   for_each_placeholder(format, [&](std::size_t index, std::string_view literal, bool top_level) {
     if (sensitive.size() <= index) sensitive.resize(index + 1, false);
-    if (top_level && literal_marks_secret(literal, keys)) sensitive[index] = true;
+    if (!top_level) return;
+    if (literal_marks_secret(literal, keys, first)) sensitive[index] = true;
+    first = false;
   });
   return sensitive;
 }
@@ -197,14 +213,17 @@ bool keyed_value_is_secret(const KeyedPlaceholder& keyed, std::string_view key_t
   // Only the key's end can matter (a key is at most kMaxKeyLength long):
   // a long argument is not copied whole for every record.
   constexpr std::size_t kTail = 2 * KeyMatcher::kMaxKeyLength;
-  if (key_text.size() > kTail) {
+  const bool cut = key_text.size() > kTail;
+  if (cut) {
     scratch.assign(key_text.substr(key_text.size() - kTail));
   } else {
     scratch.assign(keyed.key_literal);
     scratch += key_text;
   }
   scratch += keyed.between;
-  return literal_marks_secret(scratch, keys);
+  // A scheme with nothing before it in the key's literal and text (`{}{}`
+  // with "bearer ") is taken as a value's start, as at the format's.
+  return literal_marks_secret(scratch, keys, !cut);
 }
 
 }  // namespace sluice::detail

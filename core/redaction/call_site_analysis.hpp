@@ -16,13 +16,15 @@ class KeyMatcher;
 /// Returns one flag per argument index the format uses (automatic or
 /// explicit, `{}` / `{1}` / `{:>8}`): true when the literal text right
 /// before one of its placeholders ends with a sensitive key and a
-/// separator, or with `Bearer ` or `Basic ` (the credential, whatever key
-/// comes before). A malformed format gives what could be parsed; indexes of
-/// 256 and more are ignored.
+/// separator, or with the scheme `Bearer ` or `Basic ` (the credential,
+/// whatever key comes before; in lower case only where a value starts:
+/// `running basic {} checks` is prose). A malformed format gives what could
+/// be parsed; indexes of 256 and more are ignored.
 std::vector<bool> sensitive_placeholders(std::string_view format, const KeyMatcher& keys);
 
-/// The same test on the literal text before one placeholder.
-bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys);
+/// The same test on the literal text before one placeholder; `starts_text`:
+/// nothing comes before `literal` (it is the format's first).
+bool literal_marks_secret(std::string_view literal, const KeyMatcher& keys, bool starts_text);
 
 /// A placeholder whose key may be the text of the argument shown right
 /// before it: `{}={}`, `{}: "{}"`, `"{}": "{}"`, `{}{}` (`"token="` then the

@@ -77,6 +77,29 @@ TEST_CASE("call-site analysis: an auth scheme alone before a placeholder") {
   CHECK(analyse("Token {} expired") == V{false});
 }
 
+TEST_CASE("call-site analysis: basic or bearer in prose is not a scheme") {
+  // Lower case, in the middle of a sentence: an adjective (these read
+  // {true}, and `running basic [REDACTED] checks` came out).
+  CHECK(analyse("running basic {} checks") == V{false});
+  CHECK(analyse("a basic {} test") == V{false});
+  CHECK(analyse("the bearer {} of the note") == V{false});
+  CHECK(analyse("{} basic {} checks") == V{false, false});
+  // A scheme where a header's value starts, lower case or not: at the
+  // start of the format, after a `:` or `=`, or a quote.
+  CHECK(analyse("basic {}") == V{true});
+  CHECK(analyse("  bearer {}") == V{true});
+  CHECK(analyse("Authorization: basic {}") == V{true});
+  CHECK(analyse("X-Upstream-Auth: bearer {}") == V{true});
+  CHECK(analyse("auth=bearer {}") == V{true});
+  CHECK(analyse("curl -H 'authorization: bearer {}'") == V{true});
+  CHECK(analyse("headers={{\"X-Auth\": \"basic {}\"}}") == V{true});
+  CHECK(analyse("sent \"bearer {}\"") == V{true});
+  CHECK(analyse("{}: basic {}") == V{false, true});
+  // Written as the scheme is (capital first), anywhere.
+  CHECK(analyse("running Basic {} checks") == V{true});
+  CHECK(analyse("retry with BEARER {}") == V{true});
+}
+
 TEST_CASE("call-site analysis: a command line's --flag before a placeholder") {
   CHECK(analyse("exec app --password {}") == V{true});
   CHECK(analyse("--db-password {} --user {}") == V{true, false});

@@ -542,6 +542,20 @@ TEST_CASE("record redaction: Bearer or Basic right before a placeholder, with no
   CHECK(redactions(RedactionKind::argument) == 3);
 }
 
+TEST_CASE("record redaction: basic or bearer in prose does not mark the argument") {
+  CaptureFixture fx;
+  const RedactionCounter redactions;
+  auto& log = sluice::get_logger("app");
+  SLUICE_INFO(log, "running basic {} checks", "auth");
+  SLUICE_INFO(log, "Authorization: basic {}", "dXNlcg==");
+  sluice::flush();
+  const auto records = fx.capture->records();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].message == "running basic auth checks");
+  CHECK(records[1].message == "Authorization: basic [REDACTED]");
+  CHECK(redactions(RedactionKind::argument) == 1);
+}
+
 TEST_CASE("record redaction: a clean value after a key argument keeps its format spec") {
   // A number after `{}: ` is text only in the records where its key
   // argument is sensitive: when something else of the record becomes text
