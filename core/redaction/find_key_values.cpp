@@ -360,7 +360,21 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Bare
         grouped = true;
         end = group;
       } else {
-        begin = end = begin + 1;  // unclosed: what follows the bracket, as a bare value
+        // Unclosed (a cut line), or longer than kMaxGroupLength: what
+        // follows the bracket is the value, bare or quoted (`["hunter2"`:
+        // its first element; an unterminated one as bare, as above).
+        begin = end = begin + 1;
+        const std::size_t run = backslash_run(text, begin);
+        if (begin + run < n && (text[begin + run] == '"' || text[begin + run] == '\'') &&
+            escape_delimiter(run)) {
+          const char element_quote = text[begin + run];
+          begin = end = begin + run + 1;
+          if (const std::size_t close = quoted_value_end(text, begin, element_quote, run);
+              close < n) {
+            quote = element_quote;
+            end = close;
+          }
+        }
       }
     } else if (begin < n && leading_punctuation(text, begin)) {
       while (end < n && leading_punctuation(text, end)) ++end;

@@ -60,7 +60,7 @@ std::string repeated(std::string_view unit) {
   // Single quotes, and brackets that do not close, holding quoted strings
   // that hold brackets: each key's group is looked for over a bounded length.
   const std::string single = repeated(R"(password='a\'b' )");
-  const std::string groups = repeated(R"(password=[a"[)");
+  const std::string groups = repeated(R"(password=["a[)");
   for (const std::string* text : {&one_run, &runs, &keys, &json_keys, &depths, &single, &groups}) {
     if (redactor.redact_text(*text, out) != 0) ++found;
   }

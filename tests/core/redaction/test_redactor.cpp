@@ -180,9 +180,16 @@ TEST_CASE("redactor: a value that starts with a bracket or a comma") {
         "{\"body\":\"{\\\"password\\\":[REDACTED]}\"}");
   // Unclosed: what follows the bracket, as a bare value.
   CHECK(redact(r, "password=[abc def") == "password=[[REDACTED] def");
-  // Not closed within 256 bytes: the same.
+  // ... or a quoted one (a cut line's `["hunter2"` read `["hunter2"`).
+  CHECK(redact(r, "password=[\"hunter2\"") == "password=[\"[REDACTED]\"");
+  CHECK(redact(r, "password=(\"two words\", \"x") == "password=(\"[REDACTED]\", \"x");
+  CHECK(redact(r, "{\\\"password\\\":[\\\"hunter2\\\"") == "{\\\"password\\\":[\\\"[REDACTED]\\\"");
+  CHECK(redact(r, "password=[\"unterminated") == "password=[\"[REDACTED]");
+  // Not closed within 256 bytes: the same (its first element only).
   const std::string long_group(300, 'a');
   CHECK(redact(r, "password=(" + long_group + ")") == "password=([REDACTED])");
+  CHECK(redact(r, "token: [\"hunter2\", \"" + long_group + "\"] ok") ==
+        "token: [\"[REDACTED]\", \"" + long_group + "\"] ok");
   CHECK(redact(r, "password=\"") == "password=\"");  // a quote, then the end
   // A comma that starts a value is part of it...
   CHECK(redact(r, "password=,x user=bob") == "password=[REDACTED] user=bob");
