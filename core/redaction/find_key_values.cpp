@@ -111,6 +111,17 @@ std::size_t backslash_run(std::string_view text, std::size_t at) noexcept {
   return k - at;
 }
 
+// How the shell puts a `'` inside a single-quoted word: it closes the
+// quote, adds an escaped or a double-quoted `'` and opens again
+// (`'it'\''s'` of bash's `set -x`, `'it'"'"'s'` of Python's shlex.join).
+// At a `'`: the length of such a join, or 0.
+std::size_t shell_quote_join(std::string_view text, std::size_t at) noexcept {
+  const std::string_view rest = text.substr(at);
+  if (rest.starts_with("'\\''")) return 4;
+  if (rest.starts_with("'\"'\"'")) return 5;
+  return 0;
+}
+
 // Where the value from `begin`, quoted by `quote` after `delimiter`
 // backslashes, ends: the start of its closing delimiter, or text.size().
 // A run of backslashes before a quote is some of the value's own
@@ -123,7 +134,13 @@ std::size_t quoted_value_end(std::string_view text, std::size_t begin, char quot
   while (end < text.size()) {
     const std::size_t run = backslash_run(text, end);
     if (end + run < text.size() && text[end + run] == quote) {
-      if (run % own_backslash == delimiter) return end + run - delimiter;
+      if (run % own_backslash == delimiter) {
+        const std::size_t join =
+            quote == '\'' && delimiter == 0 ? shell_quote_join(text, end + run) : 0;
+        if (join == 0) return end + run - delimiter;
+        end += run + join;  // the word goes on
+        continue;
+      }
       end += run + 1;
     } else {
       end += run == 0 ? 1 : run;  // what follows the run is the value's own
@@ -318,6 +335,13 @@ BareValue read_bare_value(std::string_view text, std::size_t begin, std::size_t 
   }
   std::size_t end = from;
   while (end < n && !value_end(text[end])) ++end;
+  // `'--password=it'\''s'`: a shell word goes on past such a join.
+  while (end < n && text[end] == '\'') {
+    const std::size_t join = shell_quote_join(text, end);
+    if (join == 0) break;
+    end += join;
+    while (end < n && !value_end(text[end])) ++end;
+  }
   // Digit groups go on across single spaces: `SSN: 123 45 6789`,
   // `card: 4111 1111 1111 1112` (the key says card even if Luhn does not).
   while (end + 1 < n && end > begin && text[end] == ' ' && scan::digit(text[end - 1]) &&

@@ -309,6 +309,16 @@ TEST_CASE("redactor: a shell-quoted --flag and its value") {
   CHECK(redact(r, "exec app --password 'hunter2' --verbose") ==
         "exec app --password '[REDACTED]' --verbose");
   CHECK(redact(r, "exec app --password \"hunter2\"") == "exec app --password \"[REDACTED]\"");
+  // A `'` inside a single-quoted word: the shell closes the quote, adds an
+  // escaped or double-quoted `'` and opens again (bash's `set -x`, Python's
+  // shlex.join); the value goes on (it kept `'\''s secret'`).
+  CHECK(redact(r, "exec app --password 'it'\\''s secret' --verbose") ==
+        "exec app --password '[REDACTED]' --verbose");
+  CHECK(redact(r, "exec app --password 'it'\"'\"'s secret' --verbose") ==
+        "exec app --password '[REDACTED]' --verbose");
+  CHECK(redact(r, "+ mysql '--password=it'\\''s' db") == "+ mysql '--password=[REDACTED]' db");
+  CHECK(redact(r, "password='it'\\''s' ok") == "password='[REDACTED]' ok");
+  CHECK(redact(r, "password='a' user='b'") == "password='[REDACTED]' user='b'");
   // No value: the next word is a flag, or there is none; no secret name.
   for (const char* clean :
        {"exec app '--password' '--verbose'", "exec app \"--password\" --verbose",
