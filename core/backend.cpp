@@ -128,7 +128,7 @@ void Backend::after_fork_in_child() noexcept {
   // So none runs, and a producer whose queue fills drops (counted) instead
   // of waiting for ever for one. Checked before any lock: a parent thread
   // may have held it at the fork, and no thread here will ever release it.
-  accepting_.store(false, std::memory_order_release);
+  intake_.store(Intake::closed, std::memory_order_release);
   running_.store(false, std::memory_order_release);
   // What this process logs from here is told from what its parent (or, in
   // a fork of a fork, its grandparent) had: a record published or dropped
@@ -258,7 +258,7 @@ void Backend::start_locked(const Options& options) {
 
   stop_requested_.store(false);
   lazy_start_failure_reported_ = false;  // a new episode may fail again
-  accepting_.store(true, std::memory_order_release);
+  intake_.store(Intake::open);
   running_.store(true, std::memory_order_release);
   started_once_.store(true, std::memory_order_release);
   thread_ = thread->release();
@@ -348,7 +348,10 @@ void Backend::stop_on_backend_thread() {
   // usual, finishing again what it writes; stop() from another thread then
   // joins it.
   stop_requested_.store(true, std::memory_order_release);
-  accepting_.store(false, std::memory_order_release);
+  // Closed, not waiters_only: whether the loop ever drains again is up to
+  // the caller (an exit never returns to it), and a producer waiting for
+  // room must not wait for a drain that may never come.
+  intake_.store(Intake::closed);
   flush_sinks(true);
   finish_sinks();
 }
@@ -460,8 +463,9 @@ void Backend::run() {
       idle_wait();
     }
   }
-  // stop(): no producer may block on us any more; drain what is there.
-  accepting_.store(false, std::memory_order_release);
+  // stop(): no producer begins to wait for room any more; drain what is
+  // there, and the records of those waiting already.
+  intake_.store(Intake::waiters_only);
   FlushRequest* request = nullptr;
   while (flush_requests_.try_dequeue(request)) pending_flushes_.push_back(request);
   serve_flush_requests(true);
@@ -488,6 +492,12 @@ void Backend::serve_flush_requests(bool final) {
   // stop() (the exit's too) hung. Records published after the snapshot wait
   // for the next start(), as records logged after stop() do.
   drain_to(published_positions());
+  if (final) {
+    drain_waiting_producers();
+    // A producer that finds its queue full from here on drops (counted):
+    // nothing frees room until the next start().
+    intake_.store(Intake::closed);
+  }
   report_drops();
   flush_sinks(true);
   if (final) reap_exited_queues();
@@ -502,6 +512,36 @@ Backend::Positions Backend::published_positions() const {
     targets.emplace_back(state.queue.get(), state.queue->published_position());
   }
   return targets;
+}
+
+void Backend::drain_waiting_producers() {
+  // Under `block` a record is never lost: a producer that was waiting for
+  // room when the intake closed to new waiters goes on waiting, and the
+  // drain before this freed its room (all it had published was in it).
+  // Its record is written here. It used to give up as soon as stop()
+  // began, dropping a record the drain was about to make room for. No
+  // producer begins to wait now, and each of these waits only for room this
+  // drain frees, so this ends: bounded by the positions each publishes with
+  // its record, as the drain before by those published when it began.
+  for (;;) {
+    adopt_new_queues();  // a thread's first queue, filled before the last pass
+    bool waiting = false;
+    Positions targets;
+    targets.reserve(queues_.size());
+    for (const QueueState& state : queues_) {
+      const ThreadQueue& queue = *state.queue;
+      // The mark first: once it is clear, the end of the awaited record is
+      // known, and the record follows at once (published by the caller).
+      const bool still_waiting = queue.producer_waiting();
+      std::uint64_t target = queue.published_position();
+      if (!still_waiting) target = std::max(target, queue.waited_record_end());
+      waiting = waiting || still_waiting;
+      targets.emplace_back(&queue, target);
+    }
+    drain_to(targets);
+    if (!waiting) return;
+    std::this_thread::yield();
+  }
 }
 
 void Backend::write_old_clock_records() {

@@ -43,8 +43,15 @@ class Backend {
   /// Stopped after having run (logging will not start it again), with
   /// records of some thread waiting in their queues for the next start().
   bool stopped_with_records_waiting();
-  /// False once stop() began: a blocked producer must then drop instead.
-  bool accepting() const noexcept { return accepting_.load(std::memory_order_acquire); }
+  /// Whether a block-policy producer whose queue is full may begin to wait
+  /// for room: only while the backend runs and stop() has not begun its
+  /// final drain. Sequentially consistent: see ThreadQueue::producer_waiting.
+  bool accepting() const noexcept { return intake_.load() == Intake::open; }
+  /// Whether one that began while accepting() may go on waiting: until
+  /// stop()'s final drain has written the records of such waits.
+  bool serving_waiters() const noexcept {
+    return intake_.load(std::memory_order_acquire) != Intake::closed;
+  }
   /// True on the backend thread (an error handler logging there): its own
   /// queue is drained only by itself, so a full one must drop, not wait.
   static bool on_backend_thread() noexcept;
@@ -135,6 +142,9 @@ class Backend {
   void peek_heads();
   /// stop() called on the backend thread (exit() in an error handler).
   void stop_on_backend_thread();
+  /// stop()'s final drain, after the records published when it began: the
+  /// records of the producers that were waiting for room then.
+  void drain_waiting_producers();
   /// Drops counted by the queues, the reaped ones and the threads without a
   /// queue, reported or not.
   std::uint64_t drops_so_far() const noexcept;
@@ -223,7 +233,13 @@ class Backend {
   std::uint64_t fork_dropped_ = 0;
   std::uint64_t fork_without_queue_ = 0;
   std::atomic<bool> adopted_in_forked_child_{false};
-  std::atomic<bool> accepting_{false};
+  // Whether a block-policy producer whose queue is full may wait for room.
+  enum class Intake : std::uint8_t {
+    closed,        // no: nothing would free it (stopped, or a fork() child)
+    waiters_only,  // stop()'s final drain: those waiting already, no others
+    open,          // yes: the backend runs
+  };
+  std::atomic<Intake> intake_{Intake::closed};
   std::atomic<bool> stop_requested_{false};
   std::atomic<std::size_t> queue_capacity_{1u << 20};
   std::atomic<QueuePolicy> queue_policy_{QueuePolicy::block};

@@ -67,6 +67,14 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
     return nullptr;
   };
   if (size > capacity_) return count_drop();  // could never fit
+  // Whether this call marked itself waiting (waiting_for_room_): every way
+  // out clears the mark, the one with room after saying where the record
+  // will end.
+  bool waiting = false;
+  const auto give_up = [&] {
+    if (waiting) waiting_for_room_.store(false, std::memory_order_release);
+    return count_drop();
+  };
   for (unsigned spins = 0;; ++spins) {
     const std::uint64_t offset = write_pos_ & mask_;
     const std::uint64_t lap_start = write_pos_ - offset;
@@ -91,18 +99,37 @@ std::byte* ThreadQueue::prepare_write_slow(std::size_t size) noexcept {
     const std::uint64_t needed = size <= tail ? size : tail;
     read_pos_cache_ = published_read_.load(std::memory_order_acquire);
     if (write_pos_ + needed - read_pos_cache_ <= capacity_) {
-      if (size <= tail) return buffer_ + offset;
-      pad_tail(offset);
-      continue;
+      if (size > tail) {
+        pad_tail(offset);
+        continue;
+      }
+      if (waiting) {
+        waited_record_end_.store(write_pos_ + size, std::memory_order_relaxed);
+        waiting_for_room_.store(false, std::memory_order_release);
+      }
+      return buffer_ + offset;
     }
     if (policy_.load(std::memory_order_relaxed) == QueuePolicy::drop ||
-        !Backend::instance().accepting() || Backend::on_backend_thread() ||
-        ErrorReporter::calling_handler()) {
-      // Without a backend a blocked thread would wait for ever, and so would
-      // the backend thread itself (an error handler that logs), and an error
-      // handler on any thread: it holds the handler lock, which the backend
-      // may be waiting for to report an error of its own.
-      return count_drop();
+        Backend::on_backend_thread() || ErrorReporter::calling_handler()) {
+      // The backend thread would wait for ever for itself (an error handler
+      // that logs), and so would an error handler on any thread: it holds
+      // the handler lock, which the backend may be waiting for to report an
+      // error of its own.
+      return give_up();
+    }
+    const Backend& backend = Backend::instance();
+    if (!waiting) {
+      if (!backend.accepting()) return give_up();  // no backend, or stopping
+      // Marked, then the backend's state read again, which it changes
+      // before looking for marks: either stop()'s final drain sees this
+      // wait and writes its record, or this sees that the drain began and
+      // drops. Looked at first, so that once it began no call marks itself
+      // (a thread logging on into a full queue would keep the drain looking).
+      waiting_for_room_.store(true);
+      waiting = true;
+      if (!backend.accepting()) return give_up();
+    } else if (!backend.serving_waiters()) {
+      return give_up();  // nothing will free room any more
     }
     if (spins < 64) {
       cpu_relax();

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 # The Catch2 executables that run under ThreadSanitizer: the ones with threads.
-tsan_targets=(test_thread_queue test_backend test_error_reporter test_logger test_logger_cap test_stress test_file_rotation test_rotation_stress
+tsan_targets=(test_thread_queue test_backend test_stop_drain test_error_reporter test_logger test_logger_cap test_stress test_file_rotation test_rotation_stress
               test_record_redaction test_record_view test_capture_logs
               test_process_exit)  # its exit_writer children: exit while rotation workers run
 # What runs under AddressSanitizer + UBSan: everything that parses binary logs

@@ -60,12 +60,13 @@ struct Options {
 /// A start by a log call that fails so is reported through the error
 /// handler, once until a start succeeds.
 void start(const Options& options = {});
-/// Writes every record logged before the call, flushes the sinks and stops
+/// Writes every record logged before the call, also that of a block-policy
+/// log call waiting for room when it began, flushes the sinks and stops
 /// the backend. Also done at normal process exit, which then waits (up to
 /// 5 s) for the file sinks' rotation work (docs/rotation.md). Records logged after
 /// stop() began, also by threads that had not logged before, wait in their
-/// queues until the next start() (a full queue then drops them); logging
-/// does not restart the backend.
+/// queues until the next start() (a full queue then drops them, counted);
+/// logging does not restart the backend.
 void stop();
 bool running() noexcept;
 
@@ -78,8 +79,8 @@ void flush();
 struct Stats {
   std::uint64_t records_processed = 0;
   /// A full queue under drop, or under block where waiting could not end
-  /// (stopped backend, backend thread, error handler); a record larger than
-  /// a queue; a thread whose queue could not be allocated.
+  /// (stopped or stopping backend, backend thread, error handler); a record
+  /// larger than a queue; a thread whose queue could not be allocated.
   std::uint64_t records_dropped = 0;
   /// Sink calls that failed (a write, flush or finish that threw). A file or
   /// console sink under a lasting write failure tries on fewer and fewer

@@ -64,7 +64,9 @@ class ThreadQueue {
   // ---- producer side (the owning thread only) ----
 
   /// Space for `size` bytes (a multiple of 8), or nullptr when the record was
-  /// dropped (drop policy, or larger than the ring).
+  /// dropped (drop policy, larger than the ring, or block where waiting for
+  /// room could not end). The caller commits it at once: stop()'s final
+  /// drain may be waiting for it.
   std::byte* prepare_write(std::size_t size) noexcept {
     if (SLUICE_LIKELY(write_pos_ + size <= limit_ &&
                       write_pos_ + size - read_pos_cache_ <= capacity_)) {
@@ -125,6 +127,16 @@ class ThreadQueue {
   }
   std::size_t capacity() const noexcept { return ring_capacity_; }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
+  /// A block-policy producer is waiting for room, having begun while the
+  /// backend took waiters. Sequentially consistent, as the producer's mark:
+  /// stop()'s final drain reads it after closing to new waiters, and the
+  /// producer reads the backend's state after marking itself.
+  bool producer_waiting() const noexcept { return waiting_for_room_.load(); }
+  /// Where the record that the producer's last wait was for ends: published
+  /// right after the wait. Read once producer_waiting() was seen false.
+  std::uint64_t waited_record_end() const noexcept {
+    return waited_record_end_.load(std::memory_order_relaxed);
+  }
 
   // ---- either side ----
 
@@ -186,6 +198,9 @@ class ThreadQueue {
   // which the producer writes on every call.
   alignas(kCacheLine) std::atomic<bool> exited_{false};
   std::atomic<std::uint64_t> dropped_{0};  // producer writes only on the drop path
+  // Written only by a producer that waits for room (see producer_waiting).
+  std::atomic<bool> waiting_for_room_{false};
+  std::atomic<std::uint64_t> waited_record_end_{0};
   std::uint64_t thread_id_;
   std::atomic<std::uint64_t> name_version_{0};
   mutable std::atomic_flag name_lock_ = ATOMIC_FLAG_INIT;
