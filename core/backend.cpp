@@ -300,6 +300,7 @@ void Backend::stop() {
     stop_on_backend_thread();
     return;
   }
+  std::uint64_t dropped_after_final_warning = 0;
   {
     std::lock_guard lock(lifecycle_mutex_);
     if (!running_.load()) return;
@@ -323,16 +324,36 @@ void Backend::stop() {
     {
       std::lock_guard stopped_side(stopped_side_mutex_);
       running_.store(false, std::memory_order_release);
+      // Also a queue made during the drain, whose thread may have dropped.
+      adopt_new_queues();
+      dropped_after_final_warning = drops_so_far() - dropped_reported_;
     }
     FlushRequest* request = nullptr;
     while (flush_requests_.try_dequeue(request)) release(*request);
   }
+  // Drops made after the thread's final WARNING (a full queue once stop()
+  // had begun): its sinks are finished, so they hear of them from the next
+  // start(), if any. Said here too, so that they are never lost unsaid.
+  // Not marked reported: the next run's WARNINGs still add up to stats().
+  if (dropped_after_final_warning != 0) report_drops_after_stop(dropped_after_final_warning);
   // The errors held back from the last drain, and from a rotation finished
   // as a sink was let go of above, are reported here. Outside the lock, so
   // that a handler called here, on the thread calling stop(), may call
   // start(). (A handler on the backend thread must not call start(), stop()
   // or flush(): runtime.hpp.)
   errors_.report_all_pending();
+}
+
+void Backend::report_drops_after_stop(std::uint64_t count) noexcept {
+  try {
+    errors_.report("backend", std::to_string(count) +
+                                  " log records were dropped after stop() wrote its last drop "
+                                  "WARNING: their queues were full once stop() had begun "
+                                  "(counted in stats().records_dropped; the next start() writes "
+                                  "their WARNING)");
+  } catch (...) {
+    // No memory even for the report: stats() still counts them.
+  }
 }
 
 void Backend::stop_on_backend_thread() {

@@ -140,6 +140,8 @@ class Backend {
   /// Peeks each queue that has no head yet, and raises the high-water mark
   /// to what each holds. The backend thread's, or ours while stopped.
   void peek_heads();
+  /// Tells the error handler of drops that stop()'s final WARNING missed.
+  void report_drops_after_stop(std::uint64_t count) noexcept;
   /// stop() called on the backend thread (exit() in an error handler).
   void stop_on_backend_thread();
   /// stop()'s final drain, after the records published when it began: the

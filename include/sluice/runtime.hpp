@@ -65,8 +65,9 @@ void start(const Options& options = {});
 /// the backend. Also done at normal process exit, which then waits (up to
 /// 5 s) for the file sinks' rotation work (docs/rotation.md). Records logged after
 /// stop() began, also by threads that had not logged before, wait in their
-/// queues until the next start() (a full queue then drops them, counted);
-/// logging does not restart the backend.
+/// queues until the next start() (a full queue then drops them, counted;
+/// those its last drop WARNING missed, stop() reports through the error
+/// handler); logging does not restart the backend.
 void stop();
 bool running() noexcept;
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "drop_warning.hpp"
+#include "error_reports.hpp"
 #include "sluice/detail/thread_queue.hpp"
 
 using namespace std::chrono_literals;
@@ -87,6 +88,42 @@ class StopRaceSink final : public sluice::Sink {
   bool held_ = false;
   bool open_ = false;
   std::vector<std::string> messages_;
+};
+
+// Counts what it is given; holds the backend in finish(), the last thing
+// stop()'s drain does (after its drop WARNING), until opened.
+class FinishGatedSink final : public sluice::Sink {
+ public:
+  void write(const sluice::RecordView&) override {
+    std::lock_guard lock(mutex_);
+    ++written_;
+  }
+  void finish() override {
+    std::unique_lock lock(mutex_);
+    finishing_ = true;
+    changed_.notify_all();
+    changed_.wait(lock, [this] { return open_; });
+  }
+  void wait_until_finishing() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return finishing_; });
+  }
+  void open() {
+    std::lock_guard lock(mutex_);
+    open_ = true;
+    changed_.notify_all();
+  }
+  int written() const {
+    std::lock_guard lock(mutex_);
+    return written_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool finishing_ = false;
+  bool open_ = false;
+  int written_ = 0;
 };
 
 }  // namespace
@@ -202,4 +239,44 @@ TEST_CASE(
     REQUIRE(i > last[p]);
     last[p] = i;
   }
+}
+
+TEST_CASE("drops made after stop() wrote its last drop WARNING are reported by stop()") {
+  // They were in stats() only: with no start() after (an exit), no operator
+  // heard of them.
+  auto sink = std::make_shared<FinishGatedSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  auto warnings = capture_sluice_warnings();
+  sluice::testing::ErrorReports reports;
+  sluice::start(small_block_queue());
+  SLUICE_INFO(log, "written before stop()");
+  sluice::flush();  // the sink was written: stop() finishes it
+  auto stopping = std::async(std::launch::async, [] { sluice::stop(); });
+  sink->wait_until_finishing();
+  // Its drain and drop report are done: a queue that fills now drops.
+  constexpr int kRecords = 1000;  // far more than 4 KiB
+  std::thread([&] {
+    for (int i = 0; i < kRecords; ++i) SLUICE_INFO(log, "record {}", i);
+  }).join();
+  sink->open();
+  stopping.get();
+  const std::uint64_t dropped = sluice::stats().records_dropped;
+  REQUIRE(dropped > 0);
+  REQUIRE(dropped < kRecords);
+  CHECK(warnings->size() == 0);
+  CHECK(reports.take() ==
+        std::vector<std::string>{
+            "backend: " + std::to_string(dropped) +
+            " log records were dropped after stop() wrote its last drop WARNING: their queues "
+            "were full once stop() had begun (counted in stats().records_dropped; the next "
+            "start() writes their WARNING)"});
+
+  // The next run writes the records that found room, and the WARNING.
+  sluice::start(small_block_queue());
+  sluice::flush();
+  CHECK(static_cast<std::uint64_t>(sink->written()) == 1 + kRecords - dropped);
+  REQUIRE(warnings->size() == 1);
+  CHECK(warnings->records()[0].message == sluice::testing::drop_warning(dropped));
+  sluice::stop();
+  CHECK(reports.take().empty());
 }
