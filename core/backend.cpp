@@ -273,15 +273,19 @@ std::string Backend::ensure_started() {
   if (started_once_.load()) return {};
   try {
     start_locked(Options{});
-  } catch (const Error& e) {
-    // Should the defaults be refused (no thread can be made), the queue is
-    // still made: its records wait for start(). Said once: every thread's
-    // first call tries again, and the user needs to hear it only once.
+  } catch (const std::exception& e) {
+    // Should the defaults be refused (no thread can be made) or the start
+    // run out of memory, the queue is still made: its records wait for
+    // start(). Said once: every thread's first call tries again, and the
+    // user needs to hear it only once. Any exception, not only Error: a
+    // std::bad_alloc went up to the caller, which swallowed it with the
+    // record, and nobody heard why.
     if (lazy_start_failure_reported_) return {};
-    lazy_start_failure_reported_ = true;
-    return std::string("a log call could not start the backend (") + e.what() +
-           "); records wait in their thread queues (a full queue drops them) until "
-           "sluice::start() or another thread's first log call starts it";
+    std::string message = std::string("a log call could not start the backend (") + e.what() +
+                          "); records wait in their thread queues (a full queue drops them) "
+                          "until sluice::start() or another thread's first log call starts it";
+    lazy_start_failure_reported_ = true;  // once the message is made
+    return message;
   }
   return {};
 }

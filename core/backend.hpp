@@ -34,9 +34,10 @@ class Backend {
   /// Starts with default options if the backend never ran (lazy start).
   /// After a stop() it does nothing: records wait for the next start(),
   /// which brings the user's options back. Returns what to report when the
-  /// start failed, once per episode of failures (until a start succeeds),
-  /// else "": the caller reports it (report_failed_lazy_start) once its
-  /// queue is made, so that an error handler that logs finds it there.
+  /// start failed (whatever it threw), once per episode of failures (until
+  /// a start succeeds), else "": the caller reports it
+  /// (report_failed_lazy_start) once its queue is made, so that an error
+  /// handler that logs finds it there.
   [[nodiscard]] std::string ensure_started();
   void report_failed_lazy_start(const std::string& message) noexcept;
   bool running() const noexcept { return running_.load(std::memory_order_acquire); }

@@ -272,7 +272,9 @@ ThreadQueue* create_thread_queue() noexcept {
       made = raw;
     }
   } catch (...) {
-    // The next call tries again.
+    // No queue (no memory for it): the record is counted as dropped, and the
+    // next call tries again. A start that failed is not among these:
+    // ensure_started() returns what to report instead of throwing.
   }
   // Reported once the queue is made: an error handler that logs here must
   // find it rather than make a second one.

@@ -57,8 +57,8 @@ struct Options {
 /// the thread cannot be created (the backend then stays stopped; records
 /// wait for a start() that succeeds), and in a fork() child of a process
 /// whose backend had started, where none can run (docs/design.md, "fork()").
-/// A start by a log call that fails so is reported through the error
-/// handler, once until a start succeeds.
+/// A start by a log call that fails (so, or for want of memory) is reported
+/// through the error handler, once until a start succeeds.
 void start(const Options& options = {});
 /// Writes every record logged before the call, also that of a block-policy
 /// log call waiting for room when it began, flushes the sinks and stops
