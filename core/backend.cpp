@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <future>
+#include <new>
 #include <optional>
 #include <system_error>
 
@@ -381,9 +382,9 @@ void Backend::stop_on_backend_thread() {
   finish_sinks();
 }
 
-void Backend::adopt(std::unique_ptr<ThreadQueue> queue) {
+bool Backend::adopt(std::unique_ptr<ThreadQueue>& queue) {
   if (forked_child()) adopted_in_forked_child_.store(true, std::memory_order_release);
-  new_queues_.enqueue(std::move(queue));
+  return new_queues_.enqueue(std::move(queue));
 }
 
 void Backend::flush() {
@@ -392,7 +393,8 @@ void Backend::flush() {
   {
     std::shared_lock gate(flush_gate_);
     if (!running()) return;
-    flush_requests_.enqueue(&request);
+    // Else the wait below would never end.
+    if (!flush_requests_.enqueue(&request)) throw std::bad_alloc();
   }
   {
     std::lock_guard wake_lock(wake_mutex_);
@@ -645,7 +647,10 @@ void Backend::idle_wait() {
 
 void Backend::adopt_new_queues() {
   std::unique_ptr<ThreadQueue> queue;
-  while (new_queues_.try_dequeue(queue)) {
+  // Room first: a push_back that threw would free a queue its thread is
+  // writing to. Without room the queues wait for the next pass.
+  for (queues_.reserve(queues_.size() + 1); new_queues_.try_dequeue(queue);
+       queues_.reserve(queues_.size() + 1)) {
     // A queue made while a previous run was stopping copied that run's
     // clock and policy: every queue takes this run's when it is adopted.
     queue->set_clock_source(clock_source_);

@@ -68,8 +68,9 @@ class Backend {
   QueuePolicy queue_policy() const noexcept {
     return queue_policy_.load(std::memory_order_relaxed);
   }
-  /// Hands a new thread queue to the backend (any thread).
-  void adopt(std::unique_ptr<ThreadQueue> queue);
+  /// Hands a new thread's queue to the backend (any thread). False if there
+  /// was no memory to: `queue` is then still the caller's.
+  [[nodiscard]] bool adopt(std::unique_ptr<ThreadQueue>& queue);
 
   /// True in a fork() child of a process whose backend had started: the
   /// backend does not run there (docs/design.md, "fork()").

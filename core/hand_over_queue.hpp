@@ -34,11 +34,15 @@
 
 namespace sluice::detail {
 
-template <class T>
+/// `Traits`: moodycamel's (its allocator among them); a test swaps in one
+/// whose allocations fail.
+template <class T, class Traits = moodycamel::ConcurrentQueueDefaultTraits>
 class HandOverQueue {
  public:
-  /// From any thread. False only if memory for the queue's blocks ran out.
-  bool enqueue(T value) {
+  /// From any thread. False only if memory for the queue's blocks ran out,
+  /// and then `value` is as it was: taken by value, it would be destroyed
+  /// here, and a ThreadQueue the calling thread already uses with it.
+  bool enqueue(T&& value) {
     const moodycamel::ProducerToken token(queue_);
     tsan_acquire(&emptied_);
     // No memory for a producer: the thread's implicit one still works.
@@ -67,7 +71,7 @@ class HandOverQueue {
 
   // Its address stands for "a slot was emptied": annotated, not read.
   char emptied_ = 0;
-  moodycamel::ConcurrentQueue<T> queue_;
+  moodycamel::ConcurrentQueue<T, Traits> queue_;
 };
 
 }  // namespace sluice::detail

@@ -265,11 +265,15 @@ ThreadQueue* create_thread_queue() noexcept {
     start_failure = backend.ensure_started();
     auto queue = std::make_unique<ThreadQueue>(backend.queue_capacity(), backend.queue_policy());
     ThreadQueue* raw = queue.get();
-    if (pthread_setspecific(exit_key(), raw) == 0) {  // else the next call tries again
-      take_pending_name(*raw);
-      tls_thread_queue = raw;
-      backend.adopt(std::move(queue));
-      made = raw;
+    // Else (no memory for either) the next call tries again.
+    if (pthread_setspecific(exit_key(), raw) == 0) {
+      if (backend.adopt(queue)) {
+        tls_thread_queue = raw;
+        take_pending_name(*raw);
+        made = raw;
+      } else {
+        pthread_setspecific(exit_key(), nullptr);
+      }
     }
   } catch (...) {
     // No queue (no memory for it): the record is counted as dropped, and the
