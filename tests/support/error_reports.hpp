@@ -5,7 +5,9 @@
 
 #include <sluice/runtime.hpp>
 
+#include <cstdint>
 #include <mutex>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,5 +42,25 @@ class ErrorReports {
   mutable std::mutex mutex_;
   std::vector<std::string> messages_;
 };
+
+/// `message` without the count of the similar reports held back before it
+/// (" (1 similar error suppressed)", " (3 similar errors suppressed)").
+inline std::string without_suppressed_count(const std::string& message) {
+  static const std::regex count(R"( \([0-9]+ similar errors? suppressed\)$)");
+  return std::regex_replace(message, count, "");
+}
+
+/// How many reports `messages` stand for: each one itself, and the similar
+/// ones it says were held back. The rate limit loses none, so this is the
+/// number of reports made, however the one-second windows fell.
+inline std::uint64_t reports_counted(const std::vector<std::string>& messages) {
+  static const std::regex count(R"( \(([0-9]+) similar errors? suppressed\)$)");
+  std::uint64_t total = 0;
+  for (const std::string& message : messages) {
+    std::smatch match;
+    total += 1 + (std::regex_search(message, match, count) ? std::stoull(match[1].str()) : 0);
+  }
+  return total;
+}
 
 }  // namespace sluice::testing
