@@ -772,14 +772,18 @@ void Backend::deliver(const RecordView& record, Route& route) {
 
 void Backend::write_failed(const Sink& sink) {
   // Called from deliver's handler: `throw;` rethrows the sink's exception.
-  sink_errors_.fetch_add(1, std::memory_order_relaxed);
   try {
     throw;
   } catch (const std::exception& e) {
-    errors_.report(sink.description(), std::string("write failed: ") + e.what());
+    sink_failed(sink, std::string("write failed: ") + e.what());
   } catch (...) {
-    errors_.report(sink.description(), "write failed: unknown exception");
+    sink_failed(sink, "write failed: unknown exception");
   }
+}
+
+void Backend::sink_failed(const Sink& sink, std::string_view message) {
+  sink_errors_.fetch_add(1, std::memory_order_relaxed);
+  errors_.report(sink.description(), message);
 }
 
 std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::size_t max) {
@@ -978,8 +982,7 @@ void Backend::finish_sinks() {
 }
 
 void Backend::flush_failed(std::shared_ptr<Sink> sink, const std::string& message) {
-  sink_errors_.fetch_add(1, std::memory_order_relaxed);
-  errors_.report(sink->description(), message);
+  sink_failed(*sink, message);
   if (std::find(failed_flushes_.begin(), failed_flushes_.end(), sink) == failed_flushes_.end()) {
     failed_flushes_.push_back(std::move(sink));
   }

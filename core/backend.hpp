@@ -61,6 +61,10 @@ class Backend {
   /// exact (see count_while_stopped).
   Stats stats();
   ErrorReporter& errors() noexcept { return errors_; }
+  /// A sink's failure, thrown or told (Sink::report_error): counted in
+  /// stats().sink_errors and reported under the sink's description. Any
+  /// thread.
+  void sink_failed(const Sink& sink, std::string_view message);
 
   std::size_t queue_capacity() const noexcept {
     return queue_capacity_.load(std::memory_order_relaxed);

@@ -15,7 +15,7 @@ scripts/install-deps.sh
 
 # The Catch2 executables that run under ThreadSanitizer: the ones with threads.
 tsan_targets=(test_thread_queue test_backend test_stop_drain test_error_reporter test_logger test_logger_cap test_stress test_file_rotation test_rotation_stress
-              test_record_redaction test_record_view test_capture_logs
+              test_record_redaction test_record_view test_capture_logs test_sink_reports
               test_process_exit)  # its exit_writer children: exit while rotation workers run
 # What runs under AddressSanitizer + UBSan: everything that parses binary logs
 # (untrusted input) or the names of files found on disk, and the targets their

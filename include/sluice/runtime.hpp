@@ -83,10 +83,12 @@ struct Stats {
   /// (stopped or stopping backend, backend thread, error handler); a record
   /// larger than a queue; a thread whose queue could not be allocated.
   std::uint64_t records_dropped = 0;
-  /// Sink calls that failed (a write, flush or finish that threw). A file or
+  /// Sink calls that failed (a write, flush or finish that threw), and the
+  /// failures a sink told without throwing (Sink::report_error). A file or
   /// console sink under a lasting write failure tries on fewer and fewer
   /// records (docs/design.md, "Failures"): this counts its tries, not records.
-  /// A report that is no failure (a sink writing again after one) is not counted.
+  /// A report that is no failure (a sink writing again after one,
+  /// Sink::report_notice) is not counted.
   std::uint64_t sink_errors = 0;
   /// Records that reached the sinks after a newer one: their thread was
   /// descheduled between reading the clock and publishing for longer than
@@ -106,15 +108,17 @@ Stats stats();
 
 /// Receives backend and sink errors, and sinks' notices that are no failures
 /// ("console sink (stdout): writing to stdout again after a failure: 7 lines
-/// (14 bytes) discarded so far"), rate-limited with their errors (at most one report
+/// (14 bytes) discarded so far"; a sink of your own tells its own with
+/// Sink::report_notice and Sink::report_error), rate-limited with their errors (at most one report
 /// per second per source, with a count of the ones suppressed; those held
 /// back when a source's errors stop are reported after its second, or by
 /// stop()). The default writes one line to stderr (control bytes, invalid
 /// UTF-8 and backslashes escaped, so a report is always one line and reads
 /// back to its bytes); a handler gets the text unchanged. Called on the backend
 /// thread, on a rotating file sink's worker thread (docs/rotation.md), on
-/// the thread calling stop(), or on a thread whose first log call could not
-/// start the backend, one call at a time. The handler may call
+/// the thread calling stop(), on a thread whose first log call could not
+/// start the backend, or on any thread a sink of your own reports from,
+/// one call at a time. The handler may call
 /// set_error_handler itself, but not start(), stop() or flush() (on the
 /// backend thread they would wait for that thread itself); from another thread, set_error_handler
 /// waits for a call in progress to return, after which the old handler is never called again.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sluice/formatter.hpp"
 #include "sluice/level.hpp"
@@ -16,7 +17,8 @@ namespace sluice {
 ///
 /// A sink that fails throws (any std::exception): the backend reports it
 /// through the error handler, counts it in stats().sink_errors, and goes on
-/// with the next sink and record.
+/// with the next sink and record. What a sink has to tell without failing
+/// the call it is in goes through report_notice() and report_error().
 class Sink {
  public:
   virtual ~Sink() = default;
@@ -38,6 +40,24 @@ class Sink {
   /// Records below this level are not given to the sink (default: all).
   void set_level(Level level) noexcept { level_.store(level, std::memory_order_relaxed); }
   Level level() const noexcept { return level_.load(std::memory_order_relaxed); }
+
+ protected:
+  /// Tells the error handler (set_error_handler) something that is no
+  /// failure, as the built-in sinks tell that they write again after one:
+  /// "<description()>: <message>". Rate-limited with the sink's errors (one
+  /// report a second per description(); the ones held back are counted in
+  /// the next, or reported by the running backend once the second has
+  /// passed, or by stop()). Not counted in stats().sink_errors. From any
+  /// thread (the backend's, a worker of the sink's own), also while the
+  /// backend is stopped; never throws (a report that cannot be allocated
+  /// is lost).
+  void report_notice(std::string_view message) const noexcept;
+  /// The same for a failure the sink does not throw (a record it gave up on
+  /// and the others it still writes, a failure on a thread of its own):
+  /// reported as "<description()>: <message>" and counted in
+  /// stats().sink_errors, as a throw is. Unlike a flush() that throws, it
+  /// does not make the backend try the flush again.
+  void report_error(std::string_view message) const noexcept;
 
  private:
   std::atomic<Level> level_{Level::trace};
