@@ -145,18 +145,21 @@ void LoggerRegistry::add_sink(Logger& logger, std::shared_ptr<Sink> sink) {
   // Once only, as Python's addHandler: sinks() listed a sink added twice
   // twice, though records reach it once.
   if (std::find(logger.sinks_.begin(), logger.sinks_.end(), sink) != logger.sinks_.end()) return;
+  logger.sinks_.reserve(logger.sinks_.size() + 1);  // what may throw, before the count
+  held(sink.get());
   logger.sinks_.push_back(std::move(sink));
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void LoggerRegistry::remove_sink(Logger& logger, const std::shared_ptr<Sink>& sink) {
   std::lock_guard lock(mutex_);
-  std::erase(logger.sinks_, sink);
+  released(sink.get(), std::erase(logger.sinks_, sink));
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void LoggerRegistry::clear_sinks(Logger& logger) {
   std::lock_guard lock(mutex_);
+  for (const auto& sink : logger.sinks_) released(sink.get());
   logger.sinks_.clear();
   version_.fetch_add(1, std::memory_order_acq_rel);
 }
@@ -168,9 +171,15 @@ std::vector<std::shared_ptr<Sink>> LoggerRegistry::sinks_of(const Logger& logger
 
 bool LoggerRegistry::has_sink(const std::shared_ptr<Sink>& sink) const {
   std::lock_guard lock(mutex_);
-  return std::any_of(by_id_.begin(), by_id_.end(), [&](const Logger* logger) {
-    return std::find(logger->sinks_.begin(), logger->sinks_.end(), sink) != logger->sinks_.end();
-  });
+  return holders_.contains(sink.get());
+}
+
+void LoggerRegistry::held(const Sink* sink) { ++holders_[sink]; }
+
+void LoggerRegistry::released(const Sink* sink, std::size_t times) {
+  const auto it = holders_.find(sink);
+  if (times == 0 || it == holders_.end()) return;
+  if ((it->second -= times) == 0) holders_.erase(it);
 }
 
 void LoggerRegistry::set_propagate(Logger& logger, bool propagate) {
@@ -183,6 +192,14 @@ void LoggerRegistry::set_routing(Logger& logger, std::vector<std::shared_ptr<Sin
                                  bool propagate) {
   std::erase(sinks, nullptr);  // the backend dereferences every sink
   std::lock_guard lock(mutex_);
+  std::size_t counted = 0;
+  try {
+    for (; counted < sinks.size(); ++counted) held(sinks[counted].get());
+  } catch (...) {  // out of memory: the counts as they were
+    while (counted > 0) released(sinks[--counted].get());
+    throw;
+  }
+  for (const auto& sink : logger.sinks_) released(sink.get());
   logger.sinks_ = std::move(sinks);
   logger.propagate_.store(propagate, std::memory_order_relaxed);
   version_.fetch_add(1, std::memory_order_acq_rel);

@@ -8,6 +8,7 @@
 // the whole binary in one process fails most of them.
 
 #include <catch2/catch.hpp>
+#include <sluice/sinks/capture_logs.hpp>
 #include <sluice/sinks/file_sink.hpp>
 
 #include <signal.h>
@@ -652,6 +653,70 @@ TEST_CASE("a failed sink set aside and added back is flushed again, without a ne
   CHECK(sink->healed_flushes() == 1);
   CHECK(errors.messages() ==
         std::vector<std::string>{"flush failing sink: flush failed: no space left"});
+}
+
+TEST_CASE("a failed sink that another logger still has is retried after one removes it") {
+  // Held by two loggers and removed from one: still wanted, so retried.
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<FlushFailingSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  sluice::get_logger("also").add_sink(sink);
+  SLUICE_INFO(log, "one");
+  sluice::flush();  // fails
+  REQUIRE(sink->flushes() >= 1);
+  log.remove_sink(sink);
+  sluice::flush();  // retried at once: "also" has it, so not set aside
+  sink->heal();
+  sluice::flush();
+  CHECK(sink->healed_flushes() == 1);
+  sluice::get_logger("also").remove_sink(sink);
+  // Retries while idle may have failed too, held back by the rate limit.
+  CHECK(errors.messages().front() == "flush failing sink: flush failed: no space left");
+}
+
+TEST_CASE("a failed sink set aside by a CaptureLogs is flushed again once the capture ends") {
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<FlushFailingSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  SLUICE_INFO(log, "one");
+  sluice::flush();  // fails
+  REQUIRE(sink->flushes() >= 1);
+  {
+    const sluice::CaptureLogs capture("alone");
+    sluice::flush();  // set aside: the capture has the logger to itself
+    const int flushes = sink->flushes();
+    sink->heal();
+    sluice::flush();
+    CHECK(sink->flushes() == flushes);  // not retried while set aside
+  }
+  sluice::flush();  // the logger has it again: retried at once
+  CHECK(sink->healed_flushes() == 1);
+  // Retries while idle may have failed too, held back by the rate limit.
+  CHECK(errors.messages().front() == "flush failing sink: flush failed: no space left");
+}
+
+TEST_CASE("a failed sink taken off with clear_sinks is let go") {
+  ErrorReports errors;
+  sluice::testing::CaptureFixture fx;
+  auto sink = std::make_shared<FlushFailingSink>();
+  sluice::Logger& log = logger_alone_with(sink);
+  SLUICE_INFO(log, "one");
+  sluice::flush();  // fails
+  REQUIRE(sink->flushes() >= 1);
+  log.clear_sinks();
+  sluice::flush();  // set aside, weakly
+  const int flushes = sink->flushes();
+  sluice::flush();
+  CHECK(sink->flushes() == flushes);
+  const std::weak_ptr<FlushFailingSink> weak = sink;
+  sink.reset();
+  SLUICE_INFO(sluice::get_logger("other"), "two");  // routes are resolved again
+  sluice::flush();
+  CHECK(weak.expired());
+  // Retries while idle may have failed too, held back by the rate limit.
+  CHECK(errors.messages().front() == "flush failing sink: flush failed: no space left");
 }
 
 TEST_CASE("stop reports the errors still held back, whatever their windows") {

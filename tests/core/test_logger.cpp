@@ -1,11 +1,14 @@
 // Logger tree: names, level inheritance, run-time changes, propagation.
 
 #include <catch2/catch.hpp>
+#include <sluice/sinks/capture_logs.hpp>
 
+#include <memory>
 #include <string>
 #include <thread>
 
 #include "capture_fixture.hpp"
+#include "logger_registry.hpp"
 
 using sluice::Level;
 
@@ -177,4 +180,53 @@ TEST_CASE("a logger made among many takes its parent's level, and follows later 
   sluice::get_logger("many.1000").set_level(Level::debug);
   CHECK(sluice::get_logger("many.1000.x").effective_level() == Level::debug);
   CHECK(sluice::get_logger("many.1000.y").effective_level() == Level::debug);
+}
+
+TEST_CASE("has_sink follows every way a sink joins and leaves loggers") {
+  // The backend asks it to know whether a sink whose flush failed is still
+  // wanted; it counts holders rather than scan every logger, so each way in
+  // and out must keep the count.
+  auto& registry = sluice::detail::LoggerRegistry::instance();
+  sluice::Logger& a = sluice::get_logger("holders.a");
+  sluice::Logger& b = sluice::get_logger("holders.b");
+  auto sink = std::make_shared<sluice::CaptureSink>();
+  auto other = std::make_shared<sluice::CaptureSink>();
+  CHECK_FALSE(registry.has_sink(sink));
+  a.add_sink(sink);
+  a.add_sink(sink);  // once only: one removal must undo it
+  b.add_sink(sink);
+  CHECK(registry.has_sink(sink));
+  a.remove_sink(sink);
+  CHECK(registry.has_sink(sink));  // b still has it
+  a.remove_sink(sink);             // a has it no more: changes nothing
+  a.remove_sink(other);            // never had it
+  CHECK(registry.has_sink(sink));
+  CHECK_FALSE(registry.has_sink(other));
+  b.remove_sink(sink);
+  CHECK_FALSE(registry.has_sink(sink));
+
+  a.add_sink(sink);
+  a.add_sink(other);
+  a.clear_sinks();
+  CHECK_FALSE(registry.has_sink(sink));
+  CHECK_FALSE(registry.has_sink(other));
+
+  // set_routing (CaptureLogs) replaces a list: the old sinks leave, the new
+  // join, a sink in both stays, and one listed twice counts twice.
+  a.add_sink(sink);
+  registry.set_routing(a, {other, other}, true);
+  CHECK_FALSE(registry.has_sink(sink));
+  CHECK(registry.has_sink(other));
+  registry.set_routing(a, {sink, other}, true);
+  CHECK(registry.has_sink(sink));
+  CHECK(registry.has_sink(other));
+  a.remove_sink(other);
+  CHECK_FALSE(registry.has_sink(other));
+  {
+    const sluice::CaptureLogs capture("holders.a");
+    CHECK_FALSE(registry.has_sink(sink));  // set aside while the capture lives
+  }
+  CHECK(registry.has_sink(sink));  // and back after
+  a.clear_sinks();
+  CHECK_FALSE(registry.has_sink(sink));
 }
