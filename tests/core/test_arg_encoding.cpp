@@ -388,6 +388,27 @@ TEST_CASE("run-time messages: braces, bare and specified placeholders render as 
   }
 }
 
+TEST_CASE("run-time messages: a bool or char width or precision is a format error, not a crash") {
+  // A log call cannot pass one any more (a compile error, see
+  // tests/compile_fail/bool_dynamic_width.cpp), but a binary log may hold
+  // such a record; fmt 9 throws for it, and the message says so.
+  std::vector<sluice::ArgValue> args(2);
+  args[0].kind = sluice::ArgKind::f64;
+  args[0].d = 4.5;
+  args[1].kind = sluice::ArgKind::boolean;
+  args[1].b = true;
+  const auto render = [&](std::string_view format) {
+    sluice::detail::MessageFormatter formatter;
+    std::string out;
+    formatter.format(format, args, out);
+    return out;
+  };
+  CHECK(render("[{:{}}]") == "[sluice: format error: width is not integer] [{:{}}]");
+  args[1].kind = sluice::ArgKind::character;
+  args[1].c = '\x03';
+  CHECK(render("[{:.{}f}]") == "[sluice: format error: precision is not integer] [{:.{}f}]");
+}
+
 TEST_CASE("two ints and a double take 32 bytes of the queue, and a string's record says its size") {
   // The header is 16 bytes: the site and logger in one word, the timestamp.
   // A record's size is its site's when the arguments have fixed sizes, else

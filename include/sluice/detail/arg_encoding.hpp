@@ -176,20 +176,18 @@ using check_type_t = decltype(check_type_of<T>());
 template <class... Ts>
 struct type_list {};
 
-// Never defined and not constexpr: a call from the consteval check below
+// Never defined and not constexpr: a call from the consteval checks below
 // stops compilation, and the compiler's message names it.
 void too_many_arguments_for_the_format_string();
+void dynamic_width_or_precision_must_be_an_integer_not_bool_or_char();
 
-/// How many leading arguments a format string uses: placeholders with
-/// automatic indexing (nested width/precision fields included), or, with
-/// explicit indices, the length of the run 0, 1, ... that it names ("{1}"
-/// leaves argument 0 unused: 0). Past index 63 the run is not tracked and
-/// the highest index + 1 is taken. Malformed strings are fmt's to reject.
-consteval std::size_t count_format_arguments(std::string_view s) {
-  std::size_t automatic = 0, highest_manual = 0;
-  std::uint64_t named = 0;  // bit i: explicit index i appears
-  bool manual = false;
-  const auto field = [&](std::size_t& i) {  // at the char after '{'
+/// Calls `on_field(manual, index, nested)` for each replacement field of a
+/// format string, in order: `manual` when it names its argument (`{1}`), and
+/// then `index` is that number; `nested` for a dynamic width or precision
+/// (`{:{}}`). Malformed strings are fmt's to reject.
+template <class OnField>
+constexpr void for_each_format_field(std::string_view s, OnField on_field) {
+  const auto field = [&](std::size_t& i, bool nested) {  // at the char after '{'
     std::size_t index = 0;
     bool digits = false;
     while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
@@ -197,13 +195,7 @@ consteval std::size_t count_format_arguments(std::string_view s) {
       digits = true;
       ++i;
     }
-    if (digits) {
-      manual = true;
-      highest_manual = index + 1 > highest_manual ? index + 1 : highest_manual;
-      if (index < 64) named |= std::uint64_t{1} << index;
-    } else {
-      ++automatic;
-    }
+    on_field(digits, index, nested);
     while (i < s.size() && s[i] != '}' && s[i] != ':') ++i;  // a name: fmt rejects it
   };
   for (std::size_t i = 0; i < s.size();) {
@@ -215,12 +207,12 @@ consteval std::size_t count_format_arguments(std::string_view s) {
       i += 2;
     } else {
       ++i;
-      field(i);
+      field(i, false);
       if (i < s.size() && s[i] == ':') {
         while (i < s.size() && s[i] != '}') {
           if (s[i] == '{') {  // dynamic width or precision
             ++i;
-            field(i);
+            field(i, true);
           }
           ++i;
         }
@@ -228,6 +220,26 @@ consteval std::size_t count_format_arguments(std::string_view s) {
       ++i;  // the closing '}'
     }
   }
+}
+
+/// How many leading arguments a format string uses: placeholders with
+/// automatic indexing (nested width/precision fields included), or, with
+/// explicit indices, the length of the run 0, 1, ... that it names ("{1}"
+/// leaves argument 0 unused: 0). Past index 63 the run is not tracked and
+/// the highest index + 1 is taken. Malformed strings are fmt's to reject.
+consteval std::size_t count_format_arguments(std::string_view s) {
+  std::size_t automatic = 0, highest_manual = 0;
+  std::uint64_t named = 0;  // bit i: explicit index i appears
+  bool manual = false;
+  for_each_format_field(s, [&](bool is_manual, std::size_t index, bool) {
+    if (is_manual) {
+      manual = true;
+      highest_manual = index + 1 > highest_manual ? index + 1 : highest_manual;
+      if (index < 64) named |= std::uint64_t{1} << index;
+    } else {
+      ++automatic;
+    }
+  });
   if (!manual) return automatic;
   if (highest_manual > 64) return highest_manual;
   std::size_t run = 0;
@@ -235,9 +247,30 @@ consteval std::size_t count_format_arguments(std::string_view s) {
   return run;
 }
 
-/// fmt's compile-time check plus one fmt does not make: every argument must
-/// be used. An unused argument would be encoded on the hot path and never
-/// shown, which is always a mistake at a log call.
+/// Bit i set: argument i (i < 64) is a dynamic width or precision
+/// (`{:{}}`, `{:.{}f}`, `{0:{1}}`). constexpr, not consteval: clang 14 does
+/// not take a consteval call on the constructor's parameter, in
+/// FormatString's consteval constructor, for a constant expression.
+constexpr std::uint64_t dynamic_spec_arguments(std::string_view s) {
+  std::uint64_t found = 0;
+  std::size_t automatic = 0;
+  for_each_format_field(s, [&](bool manual, std::size_t index, bool nested) {
+    const std::size_t arg = manual ? index : automatic++;
+    if (nested && arg < 64) found |= std::uint64_t{1} << arg;
+  });
+  return found;
+}
+
+// fmt's compile-time check counts bool and char as integers where a width or
+// precision goes; its formatting then throws "width is not integer".
+template <class T>
+inline constexpr bool is_bool_or_char_v = std::is_same_v<T, bool> || std::is_same_v<T, char>;
+
+/// fmt's compile-time check plus two it does not make: every argument must
+/// be used (an unused argument would be encoded on the hot path and never
+/// shown, which is always a mistake at a log call), and a dynamic width or
+/// precision must not be a bool or a char (fmt accepts them here and fails
+/// when the backend formats the record).
 template <class... Args>
 class FormatString {
  public:
@@ -248,6 +281,11 @@ class FormatString {
     if (count_format_arguments(std::string_view(text)) < sizeof...(Args)) {
       too_many_arguments_for_the_format_string();
     }
+    const std::uint64_t dynamic = dynamic_spec_arguments(std::string_view(text));
+    std::size_t index = 0;
+    const bool bad_spec =
+        ((index < 64 && ((dynamic >> index++) & 1u) != 0 && is_bool_or_char_v<Args>) || ...);
+    if (bad_spec) dynamic_width_or_precision_must_be_an_integer_not_bool_or_char();
   }
 
  private:
