@@ -390,7 +390,15 @@ inline std::string_view as_string_view(const char* s) noexcept {
 /// arrays would lose to the const char* one.)
 template <class T>
 inline std::string_view string_arg(const T& s) noexcept {
-  if constexpr (std::is_bounded_array_v<T>) {
+  if constexpr (std::is_volatile_v<std::remove_all_extents_t<T>>) {
+    // Each byte would have to be read one at a time, twice (to measure it,
+    // then to copy it), and could change in between; fmt formats no such
+    // array either.
+    static_assert(always_false<T>,
+                  "sluice: a volatile char array is not loggable; copy its bytes into a char "
+                  "array and log that");
+    return {};
+  } else if constexpr (std::is_bounded_array_v<T>) {
     const std::string_view whole(s, std::extent_v<T>);
     return whole.substr(0, whole.find('\0'));
   } else {
