@@ -174,7 +174,9 @@ void append_fields(const RecordView& record, detail::TextBuffer& out) {
   for (std::size_t i = 0; i < count; ++i) {
     const FieldView& field = record.field(i);
     out.append(' ');
-    out.append(field.name);
+    // Quoted as a value would be: a key is a template argument, so it can
+    // hold any bytes, and one read back from a binary log anything at all.
+    detail::append_logfmt_value(field.name, out);
     out.append('=');
     detail::append_logfmt_field_value(field.value, out);
   }

@@ -442,6 +442,18 @@ TEST_CASE("fields are logfmt pairs with quoting where needed") {
   CHECK(fields(kv<"p">(nullptr)) == " p=0x0");
 }
 
+TEST_CASE("field keys are quoted as values are, so that a key cannot drive the terminal") {
+  // A key is a template argument, so it may hold any bytes (and a binary log
+  // read back any at all). Before: " a\x1b[2Jb=1 two words=2 k=v=3", the ESC
+  // raw and the pairs unreadable.
+  static constexpr SourceLocation kSite{"m", "f.cpp", "fn", 1, Level::info};
+  RecordFixture record;
+  record.build<kSite>({}, sluice::kv<"a\x1b[2Jb">(1), sluice::kv<"two words">(2),
+                      sluice::kv<"k=v">(3), sluice::kv<"\xc2\x9b">(4), sluice::kv<"plain_key">(5));
+  CHECK(format(PatternFormatter("{fields}"), record.view()) ==
+        " \"a\\u001b[2Jb\"=1 \"two words\"=2 \"k=v\"=3 \"\\u009b\"=4 plain_key=5");
+}
+
 TEST_CASE("fields sit apart from message arguments") {
   static constexpr SourceLocation kSite{"{} then {}", "f.cpp", "fn", 1, Level::info};
   RecordFixture record;
