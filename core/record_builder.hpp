@@ -37,6 +37,8 @@ class RecordBuilder {
     view.names_key_ = source.names_key;
     view.decoded_ = false;
     view.message_ready_ = false;
+    view.message_escaped_ = false;
+    view.values_escaped_ = false;
     view.formatted_count_ = 0;
   }
 
@@ -69,6 +71,8 @@ class RecordBuilder {
     view.redacted_kinds_ = redacted_kinds;
     view.decoded_ = false;
     view.message_ready_ = false;
+    view.message_escaped_ = false;
+    view.values_escaped_ = false;
     view.formatted_count_ = 0;
   }
 };

@@ -1,3 +1,9 @@
+#include <array>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "arg_decoding.hpp"
 #include "sluice/detail/call_site.hpp"
 #include "sluice/formatter.hpp"
@@ -6,15 +12,121 @@
 
 namespace sluice {
 
+namespace detail {
+
+// The escaped copies RecordView hands to a formatter that does not read raw
+// text. Kept across records, so that their buffers are reused.
+struct EscapedRecordText {
+  std::array<std::string, RecordView::kEscapedNames> names;
+  std::string message;
+  std::vector<ArgValue> args;
+  std::vector<FieldView> fields;
+  std::string values;  // the escaped text of arguments and fields
+};
+
+namespace {
+
+// Views `text` as it is, or escaped into `storage`.
+std::string_view escaped(std::string_view text, std::string& storage) {
+  if (is_log_text_as_is(text)) return text;
+  storage.clear();
+  append_log_text(text, storage);
+  return storage;
+}
+
+// Text escaped into a storage string that is still growing: `*target` is
+// pointed at it once the string has stopped moving.
+struct PendingText {
+  std::string_view* target;
+  std::size_t offset;
+  std::size_t size;
+};
+
+void escape_into(std::string_view text, std::string_view* target, std::string& storage,
+                 std::vector<PendingText>& pending) {
+  const std::size_t offset = storage.size();
+  append_log_text(text, storage);
+  pending.push_back({target, offset, storage.size() - offset});
+}
+
+// A character that needs escaping becomes a string holding its escape.
+void escape_value(ArgValue& value, std::string& storage, std::vector<PendingText>& pending) {
+  if (value.kind == ArgKind::character) {
+    const std::string_view byte(&value.c, 1);
+    if (is_log_text_as_is(byte)) return;
+    value.kind = ArgKind::string;
+    escape_into(byte, &value.text, storage, pending);
+  } else if (value.is_text() && !is_log_text_as_is(value.text)) {
+    escape_into(value.text, &value.text, storage, pending);
+  }
+}
+
+}  // namespace
+}  // namespace detail
+
 RecordView::RecordView() = default;
 RecordView::~RecordView() = default;
 
-std::string_view RecordView::format_string() const noexcept { return site_->format; }
-std::string_view RecordView::file() const noexcept { return site_->file; }
-std::string_view RecordView::function() const noexcept { return site_->function; }
+std::string_view RecordView::format_string() const noexcept {
+  return escaping_ ? escaped_names_[kFormatString] : site_->format;
+}
+std::string_view RecordView::file() const noexcept {
+  return escaping_ ? escaped_names_[kFile] : site_->file;
+}
+std::string_view RecordView::function() const noexcept {
+  return escaping_ ? escaped_names_[kFunction] : site_->function;
+}
 std::uint32_t RecordView::line() const noexcept { return site_->line; }
 
-std::string_view RecordView::module() const noexcept { return detail::module_of(site_->file); }
+std::string_view RecordView::module() const noexcept {
+  return escaping_ ? escaped_names_[kModule] : detail::module_of(site_->file);
+}
+
+void RecordView::escape_names() const {
+  if (!escaped_) escaped_ = std::make_unique<detail::EscapedRecordText>();
+  auto& storage = escaped_->names;
+  escaped_names_[kLoggerName] = detail::escaped(logger_name_, storage[kLoggerName]);
+  escaped_names_[kThreadName] = detail::escaped(thread_name_, storage[kThreadName]);
+  escaped_names_[kFile] = detail::escaped(site_->file, storage[kFile]);
+  escaped_names_[kFunction] = detail::escaped(site_->function, storage[kFunction]);
+  escaped_names_[kModule] = detail::escaped(detail::module_of(site_->file), storage[kModule]);
+  escaped_names_[kFormatString] = detail::escaped(site_->format, storage[kFormatString]);
+}
+
+const std::string& RecordView::escaped_message() const {
+  // escaped_ exists: escape_names() made it when escaping began.
+  if (!message_escaped_) {
+    escaped_->message.clear();
+    detail::append_log_text(exact_message(), escaped_->message);
+    message_escaped_ = true;
+  }
+  return escaped_->message;
+}
+
+const detail::EscapedRecordText& RecordView::escaped_values() const {
+  if (!values_escaped_) {
+    decode();
+    detail::EscapedRecordText& e = *escaped_;
+    e.args.assign(args_decoded_.begin(), args_decoded_.end());
+    e.fields.assign(fields_.begin(), fields_.end());
+    e.values.clear();
+    std::vector<detail::PendingText> pending;
+    for (ArgValue& arg : e.args) detail::escape_value(arg, e.values, pending);
+    for (FieldView& field : e.fields) {
+      detail::escape_value(field.value, e.values, pending);
+      // A key is a template argument, which may hold any bytes, and one read
+      // back from a binary log anything at all.
+      if (!detail::is_log_text_as_is(field.name)) {
+        detail::escape_into(field.name, &field.name, e.values, pending);
+      }
+    }
+    for (const detail::PendingText& p : pending) {
+      *p.target = std::string_view(e.values).substr(p.offset, p.size);
+    }
+    values_escaped_ = true;
+  }
+  return *escaped_;
+}
 
 void RecordView::decode() const {
   if (decoded_) return;
@@ -27,6 +139,10 @@ void RecordView::decode() const {
 }
 
 std::string_view RecordView::message() const {
+  return escaping_ ? std::string_view(escaped_message()) : exact_message();
+}
+
+std::string_view RecordView::exact_message() const {
   if (!message_ready_) {
     message_.clear();
     if (site_->format_message != nullptr) {
@@ -53,6 +169,7 @@ std::string_view RecordView::message() const {
 
 std::size_t RecordView::field_count() const noexcept { return site_->field_count; }
 const FieldView& RecordView::field(std::size_t index) const {
+  if (escaping_) return escaped_values().fields.at(index);
   decode();
   return fields_.at(index);
 }
@@ -61,6 +178,7 @@ std::size_t RecordView::arg_count() const {
   return args_decoded_.size();
 }
 const ArgValue& RecordView::arg(std::size_t index) const {
+  if (escaping_) return escaped_values().args.at(index);
   decode();
   return args_decoded_.at(index);
 }
@@ -73,14 +191,22 @@ std::string_view RecordView::formatted(const Formatter& formatter) const {
   auto& slot = formatted_[formatted_count_++];
   slot.first = &formatter;
   slot.second.clear();
+  // A formatter may call formatted() for another one, which may read the
+  // other kind of text: each call puts back what it found.
+  const bool was_escaping = escaping_;
   try {
+    const bool escape = !formatter.reads_raw_text();
+    if (escape) escape_names();
+    escaping_ = escape;
     formatter.format(*this, slot.second);
   } catch (...) {
+    escaping_ = was_escaping;
     // Cache no half-formatted text. The slot stays taken (entries added
     // after it by nested formatters are valid) but matches no formatter.
     slot.first = nullptr;
     throw;
   }
+  escaping_ = was_escaping;
   return slot.second;
 }
 

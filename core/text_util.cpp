@@ -514,6 +514,28 @@ void append_log_text(std::string_view text, TextBuffer& out) {
   append_display<DisplayMode::log_text>(text, out);
 }
 
+void append_log_text(std::string_view text, std::string& out) {
+  through_buffer(out, [&](TextBuffer& buffer) { append_log_text(text, buffer); });
+}
+
+bool is_log_text_as_is(std::string_view text) noexcept {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  std::size_t i = 0;
+  for (;;) {
+    for (std::uint64_t word = 0; i + 8 <= size; i += 8) {
+      std::memcpy(&word, s + i, 8);
+      if (display_word_needs_work(word, false)) break;
+    }
+    while (i < size && kDisplayClass<DisplayMode::log_text>.value[s[i]] == 0) ++i;
+    if (i == size) return true;
+    if (s[i] < 0x80) return false;
+    const int length = utf8_sequence(s + i, size - i);
+    if (length <= 0 || is_c1_control(s + i, length)) return false;
+    i += static_cast<std::size_t>(length);
+  }
+}
+
 bool is_valid_utf8(std::string_view text) noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();

@@ -127,6 +127,10 @@ void append_display_escaped(std::string_view text, ControlBytes controls, std::s
 /// UTF-8 as append_display_escaped writes them; everything else, a backslash
 /// included, as it is. Clean text is copied in runs, checked 8 bytes at a time.
 void append_log_text(std::string_view text, TextBuffer& out);
+void append_log_text(std::string_view text, std::string& out);
+
+/// True if append_log_text writes `text` as it is (it has nothing to escape).
+bool is_log_text_as_is(std::string_view text) noexcept;
 
 /// True if `text` is well-formed UTF-8 (append_json_escaped replaces nothing).
 bool is_valid_utf8(std::string_view text) noexcept;

@@ -19,6 +19,15 @@ class Formatter {
   virtual ~Formatter() = default;
   /// Appends the record's text to `out`, without a trailing newline.
   virtual void format(const RecordView& record, std::string& out) const = 0;
+  /// What the record's text reads as while RecordView::formatted() runs
+  /// this formatter. false (the default): as the pattern formatter shows it,
+  /// its terminal controls written as \xHH (the message, argument and field
+  /// text, field names, logger and thread names, call site; newline and tab
+  /// kept), so that a logged value cannot drive the terminal that shows the
+  /// output, whatever the formatter writes around it (ANSI colours of its
+  /// own included). true: the exact bytes, for a formatter that escapes
+  /// them itself, as JSON does. See docs/patterns.md.
+  virtual bool reads_raw_text() const noexcept { return false; }
 };
 
 enum class TimeZone { utc, local };
@@ -38,6 +47,8 @@ class PatternFormatter final : public Formatter {
                             TimeZone zone = TimeZone::utc);
   ~PatternFormatter() override;
   void format(const RecordView& record, std::string& out) const override;
+  /// It escapes the record's text itself, after measuring it for widths.
+  bool reads_raw_text() const noexcept override { return true; }
 
   struct Token;  // internal
 
@@ -64,6 +75,7 @@ class JsonFormatter final : public Formatter {
  public:
   explicit JsonFormatter(JsonOptions options = {});
   void format(const RecordView& record, std::string& out) const override;
+  bool reads_raw_text() const noexcept override { return true; }  // escaped as JSON
 
  private:
   JsonOptions options_;

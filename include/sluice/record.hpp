@@ -1,9 +1,11 @@
 #pragma once
 // The read-only view of one record that sinks and formatters receive.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@ class Formatter;
 namespace detail {
 struct CallSite;
 class RecordBuilder;
+struct EscapedRecordText;
 }  // namespace detail
 
 /// One record, as handed to Sink::write. It is valid only during that call:
@@ -27,6 +30,14 @@ class RecordBuilder;
 /// message() and formatted() are computed on first use and cached, so a
 /// record is formatted once per distinct formatter however many sinks use it.
 /// Not thread-safe: the backend calls sinks one at a time.
+///
+/// The accessors give the record's exact bytes, except while formatted()
+/// runs a Formatter whose reads_raw_text() is false: then the record's text
+/// (logger and thread names, format string, call site, message, the text of
+/// arguments and fields, field names) reads as the pattern formatter shows
+/// it, with its terminal controls written as \xHH (newline and tab kept; a
+/// character argument that is such a byte reads as a string argument holding
+/// its escape). See docs/patterns.md.
 class RecordView {
  public:
   RecordView();
@@ -37,7 +48,9 @@ class RecordView {
   /// Wall-clock time, nanoseconds since the Unix epoch (UTC).
   std::int64_t timestamp_ns() const noexcept { return timestamp_ns_; }
   Level level() const noexcept { return level_; }
-  std::string_view logger_name() const noexcept { return logger_name_; }
+  std::string_view logger_name() const noexcept {
+    return escaping_ ? escaped_names_[kLoggerName] : logger_name_;
+  }
   /// The format string as written at the call site.
   std::string_view format_string() const noexcept;
   /// __FILE__ of the call site.
@@ -48,7 +61,9 @@ class RecordView {
   std::uint32_t line() const noexcept;
   std::uint32_t process_id() const noexcept { return process_id_; }
   std::uint64_t thread_id() const noexcept { return thread_id_; }
-  std::string_view thread_name() const noexcept { return thread_name_; }
+  std::string_view thread_name() const noexcept {
+    return escaping_ ? escaped_names_[kThreadName] : thread_name_;
+  }
 
   /// The message with its arguments substituted (fields excluded).
   std::string_view message() const;
@@ -78,7 +93,24 @@ class RecordView {
 
  private:
   friend class detail::RecordBuilder;
+  friend struct detail::EscapedRecordText;
   void decode() const;
+  std::string_view exact_message() const;
+  // The escaped text of the names (escaped_names_) for a formatter that
+  // does not read raw text; the message, arguments and fields on first use.
+  void escape_names() const;
+  const std::string& escaped_message() const;
+  const detail::EscapedRecordText& escaped_values() const;
+
+  enum EscapedName : std::uint8_t {
+    kLoggerName,
+    kThreadName,
+    kFile,
+    kFunction,
+    kModule,
+    kFormatString,
+    kEscapedNames
+  };
 
   std::int64_t timestamp_ns_ = 0;
   const detail::CallSite* site_ = nullptr;
@@ -103,6 +135,14 @@ class RecordView {
   // an entry.
   mutable std::deque<std::pair<const Formatter*, std::string>> formatted_;
   mutable std::size_t formatted_count_ = 0;
+
+  // While formatted() runs a formatter given escaped text
+  // (Formatter::reads_raw_text): the accessors read what follows.
+  mutable bool escaping_ = false;
+  mutable bool message_escaped_ = false;  // escaped_'s message is this record's
+  mutable bool values_escaped_ = false;   // escaped_'s arguments and fields are
+  mutable std::array<std::string_view, kEscapedNames> escaped_names_{};
+  mutable std::unique_ptr<detail::EscapedRecordText> escaped_;  // storage, kept across records
 };
 
 }  // namespace sluice

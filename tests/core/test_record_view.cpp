@@ -233,3 +233,115 @@ TEST_CASE("texts a record was formatted to stay valid while more formatters form
   CHECK(view.formatted(wrapping) ==
         "[a|app.db|user dave logged in;b;a|app.db|user dave logged in;]");
 }
+
+namespace {
+
+// Writes every text the record has, separated by '|', and the arguments'
+// kinds: what a user's formatter could copy to a terminal.
+class EverythingFormatter final : public sluice::Formatter {
+ public:
+  explicit EverythingFormatter(bool raw) : raw_(raw) {}
+  void format(const sluice::RecordView& record, std::string& out) const override {
+    for (const std::string_view text :
+         {record.logger_name(), record.thread_name(), record.format_string(), record.file(),
+          record.function(), record.module(), record.message()}) {
+      out += text;
+      out += '|';
+    }
+    for (std::size_t i = 0; i < record.arg_count(); ++i) {
+      const sluice::ArgValue& arg = record.arg(i);
+      if (arg.kind == sluice::ArgKind::character) {
+        out += "char:";
+        out += arg.c;
+      } else {
+        out += arg.kind == sluice::ArgKind::string ? "string:" : "other:";
+        out += arg.text;
+      }
+      out += '|';
+    }
+    for (std::size_t i = 0; i < record.field_count(); ++i) {
+      out += record.field(i).name;
+      out += '=';
+      out += record.field(i).value.text;
+      out += '|';
+    }
+  }
+  bool reads_raw_text() const noexcept override { return raw_; }
+
+ private:
+  bool raw_;
+};
+
+constexpr SourceLocation kEscapes{"u {} c {} \x7f", "src/\x1b[1m/x.cpp", "f\x07", 3, Level::info};
+
+const sluice::RecordView& record_with_escapes(RecordFixture& record) {
+  RecordMeta meta;
+  meta.logger = "app\x1b[8m";
+  meta.thread_name = "w\x9b";
+  return record.build<kEscapes>(meta, "\x1b]0;t\x07\na\tb", '\x1b',
+                                sluice::kv<"note">("\x1b[2J\xc2\x9b"),
+                                sluice::kv<"k\x1b[2J">(std::string_view("ok")));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a formatter of the user's own reads the record's text with its terminal controls escaped") {
+  // Before: every one of these reached the formatter's output as raw bytes.
+  RecordFixture record;
+  const sluice::RecordView& view = record_with_escapes(record);
+  const EverythingFormatter escaped(false);
+  CHECK(view.formatted(escaped) ==
+        "app\\x1b[8m|w\\x9b|u {} c {} \\x7f|src/\\x1b[1m/x.cpp|f\\x07|x|"
+        "u \\x1b]0;t\\x07\na\tb c \\x1b \\x7f|"
+        "string:\\x1b]0;t\\x07\na\tb|string:\\x1b|"
+        "note=\\x1b[2J\\xc2\\x9b|k\\x1b[2J=ok|");
+}
+
+TEST_CASE("a formatter that reads raw text gets the exact bytes, and so does a sink") {
+  RecordFixture record;
+  const sluice::RecordView& view = record_with_escapes(record);
+  const EverythingFormatter raw(true);
+  const std::string expected =
+      "app\x1b[8m|w\x9b|u {} c {} \x7f|src/\x1b[1m/x.cpp|f\x07|x|"
+      "u \x1b]0;t\x07\na\tb c \x1b \x7f|"
+      "string:\x1b]0;t\x07\na\tb|char:\x1b|"
+      "note=\x1b[2J\xc2\x9b|k\x1b[2J=ok|";
+  CHECK(view.formatted(raw) == expected);
+  // Outside formatted(), as a sink reads it (after an escaped formatting too).
+  const EverythingFormatter escaped(false);
+  (void)view.formatted(escaped);
+  std::string direct;
+  raw.format(view, direct);
+  CHECK(direct == expected);
+  CHECK(view.message() == "u \x1b]0;t\x07\na\tb c \x1b \x7f");
+  CHECK(view.logger_name() == "app\x1b[8m");
+}
+
+TEST_CASE("a formatter inside another reads the text its own reads_raw_text asks for") {
+  RecordFixture record;
+  const sluice::RecordView& view = record_with_escapes(record);
+  const auto raw = std::make_shared<EverythingFormatter>(true);
+  const auto escaped = std::make_shared<EverythingFormatter>(false);
+  // The wrapper does not read raw text: escaped, then the raw one, then the
+  // escaped one's cached text, then its own read of the logger again.
+  class Wrapper final : public sluice::Formatter {
+   public:
+    Wrapper(std::shared_ptr<const sluice::Formatter> a, std::shared_ptr<const sluice::Formatter> b)
+        : a_(std::move(a)), b_(std::move(b)) {}
+    void format(const sluice::RecordView& record, std::string& out) const override {
+      out += record.logger_name();
+      out += '[';
+      out += record.formatted(*a_).substr(0, 7);  // the logger's name
+      out += "][";
+      out += record.formatted(*b_).substr(0, 10);
+      out += ']';
+      out += record.logger_name();
+    }
+
+   private:
+    std::shared_ptr<const sluice::Formatter> a_, b_;
+  };
+  const Wrapper wrapper(raw, escaped);
+  CHECK(view.formatted(wrapper) == "app\\x1b[8m[app\x1b[8m][app\\x1b[8m]app\\x1b[8m");
+}

@@ -224,6 +224,50 @@ TEST_CASE("colours forced on: the sink's colours stay, the logged text's escapes
   CHECK(out.text() == "\x1b[32mINFO user \\x1b[2J\\x1b]0;title\\x07\\xc2\\x9b\x1b[0m\n");
 }
 
+namespace {
+
+// A user's formatter that adds ANSI bold of its own around what it reads
+// from the record, as spdlog and Quill users write them.
+class BoldFormatter final : public sluice::Formatter {
+ public:
+  void format(const sluice::RecordView& record, std::string& out) const override {
+    out += "\x1b[1m";
+    out += record.logger_name();
+    out += ": ";
+    out += record.message();
+    out += "\x1b[0m";
+    for (std::size_t i = 0; i < record.field_count(); ++i) {
+      const sluice::FieldView& field = record.field(i);
+      out += ' ';
+      out += field.name;
+      out += '=';
+      out += field.value.text;
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "a formatter of the user's own: its colours reach the console, the logged text's escapes do "
+    "not") {
+  // Before: the message, the field's value and the logger's name reached the
+  // terminal raw (ESC ] 0 ; ... BEL retitled it, ESC [ 2 J cleared it).
+  static constexpr SourceLocation kUser{"user {}", "f.cpp", "fn", 1, Level::info};
+  CaptureFile out;
+  Redirect redirect(STDOUT_FILENO, out.fd());
+  ConsoleOptions options;
+  options.color = ColorMode::never;
+  ConsoleSink sink(options, std::make_shared<BoldFormatter>());
+  RecordFixture record;
+  RecordMeta meta;
+  meta.logger = "app\x1b[8m";
+  sink.write(record.build<kUser>(meta, "\x1b]0;title\x07", sluice::kv<"note">("\x1b[2J\xc2\x9b")));
+  sink.flush();
+  CHECK(out.text() ==
+        "\x1b[1mapp\\x1b[8m: user \\x1b]0;title\\x07\x1b[0m note=\\x1b[2J\\xc2\\x9b\n");
+}
+
 TEST_CASE("colours forced off, and automatic on a file: none") {
   CaptureFile out;
   Redirect redirect(STDOUT_FILENO, out.fd());

@@ -17,6 +17,7 @@ namespace sluice::detail::decode {
 class LogfmtFormatter final : public Formatter {
  public:
   void format(const RecordView& record, std::string& out) const override;
+  bool reads_raw_text() const noexcept override { return true; }  // quoted as logfmt
 };
 
 }  // namespace sluice::detail::decode
