@@ -282,3 +282,17 @@ TEST_CASE("records another thread logged during a capture are captured with its 
   CHECK(records[0].formatted == "INFO:app:from helper");
   CHECK(records[0].thread_name == "helper");
 }
+
+TEST_CASE("a capture keeps the exact bytes logged, and its lines show them as a log file does") {
+  // CapturedRecord's message, logger, thread name and field values are what
+  // the program logged, byte for byte, for a test to compare; the formatted
+  // lines (output(), lines()) are text output and escape terminal controls.
+  sluice::CaptureLogs logs("app.input");
+  sluice::Logger& log = sluice::get_logger("app.input");
+  SLUICE_WARNING(log, "name {}", "\x1b[2J\x9b\xc2\x9b", sluice::kv<"raw">("\x07\r"));
+  const std::vector<sluice::CapturedRecord> records = logs.records();
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].message == "name \x1b[2J\x9b\xc2\x9b");
+  CHECK(records[0].fields == std::vector<std::pair<std::string, std::string>>{{"raw", "\x07\r"}});
+  CHECK(logs.output() == Lines{"WARNING:app.input:name \\x1b[2J\\x9b\\xc2\\x9b"});
+}

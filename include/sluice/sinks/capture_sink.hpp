@@ -13,7 +13,10 @@
 
 namespace sluice {
 
-/// A record as the capture sink keeps it (owned copies).
+/// A record as the capture sink keeps it (owned copies). The texts are the
+/// exact bytes logged, control bytes and invalid UTF-8 included, for a test
+/// to compare with what it logged; `formatted` is the sink's formatter's
+/// text output, where the pattern formatter escapes them (docs/patterns.md).
 struct CapturedRecord {
   std::int64_t timestamp_ns = 0;
   Level level = Level::info;
