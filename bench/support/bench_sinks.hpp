@@ -63,6 +63,9 @@ class SpdlogLikeFormatter final : public sluice::Formatter {
       append_value(field.value, out);
     }
   }
+  // spdlog writes the payload as it is: so does this formatter, so that both
+  // sides do the same work (a user's formatter reads escaped text by default).
+  bool reads_raw_text() const noexcept override { return true; }
 
  private:
   static void append_value(const sluice::ArgValue& v, std::string& out) {
