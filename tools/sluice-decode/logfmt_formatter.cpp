@@ -26,10 +26,26 @@ void append_key(std::string_view key, TextBuffer& out) {
     }
   }
   if (key.empty()) out.append('_');
-  for (const char c : key) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool bad = byte <= 0x20 || byte == 0x7F || c == '=' || c == '"';
-    out.append(bad ? '_' : c);
+  for (std::size_t i = 0; i < key.size();) {
+    const auto byte = static_cast<unsigned char>(key[i]);
+    if (byte < 0x80) {
+      const bool bad = byte <= 0x20 || byte == 0x7F || byte == '=' || byte == '"';
+      out.append(bad ? '_' : key[i]);
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence the length its lead byte says, kept if it is valid
+    // and no C1 control (U+009B is a terminal's CSI); else its lead byte is
+    // one '_' and the bytes after it are looked at on their own.
+    const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+    const std::string_view sequence = key.substr(i, length);
+    if (sequence.size() == length && is_log_text_as_is(sequence)) {
+      out.append(sequence);
+      i += length;
+    } else {
+      out.append('_');
+      ++i;
+    }
   }
   out.append('=');
 }

@@ -13,7 +13,8 @@ namespace sluice::detail::decode {
 /// then the record's fields. Values are quoted as PatternFormatter's
 /// {fields} quotes them (go-logfmt). A field whose key is a standard key is
 /// written as _key, as JsonFormatter does; bytes of a key that logfmt cannot
-/// carry (space, '=', '"', control bytes) become '_'.
+/// carry or a terminal would act on (space, '=', '"', control bytes, C1
+/// controls, invalid UTF-8) become '_', one per byte.
 class LogfmtFormatter final : public Formatter {
  public:
   void format(const RecordView& record, std::string& out) const override;

@@ -50,6 +50,25 @@ TEST_CASE("logfmt quotes C1 controls and invalid UTF-8, as JSON escapes them") {
         "thread_name=w raw=\"\\ufffd2J\"");
 }
 
+TEST_CASE("logfmt keys: C1 controls and invalid UTF-8 become _ as control bytes do") {
+  // Before: written as they were, "\xc2\x9b" (a terminal's CSI) and a raw
+  // 0x9B included: " a\xc2\x9b2J=1 b\x9b=2".
+  RecordFixture record;
+  const sluice::RecordView& view = record.build<kQuote>(meta_at(kT0, "db", "w"), 1,
+                                                        kv<"a\xc2\x9b"
+                                                           "2J">(1),
+                                                        kv<"b\x9b">(2),
+                                                        kv<"c\xe2\x82"
+                                                           "A">(3),
+                                                        kv<"caf\xc3\xa9\xf0\x9f\x98\x80">(4));
+  std::string out;
+  sluice::detail::decode::LogfmtFormatter().format(view, out);
+  CHECK(out ==
+        "timestamp=2026-11-23T10:00:00.000000000Z level=CRITICAL logger_name=db "
+        "message=\"said 1\" module=q function=talk line=5 process=4242 thread=100 "
+        "thread_name=w a__2J=1 b_=2 c__A=3 caf\xc3\xa9\xf0\x9f\x98\x80=4");
+}
+
 TEST_CASE("sluice-decode --format logfmt writes one line per record") {
   TempDir dir("sluice-decode-test");
   LogBuilder log;
