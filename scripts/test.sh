@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI checks, from the repo root:
-#   1. build-ci/:   RelWithDebInfo (-O2 -g, assertions on), warnings as errors,
+#   1. build-ci/:   RelWithDebInfo (-O2 -g1, assertions on), warnings as errors,
 #                   every target; the whole ctest suite.
 #   2. build-tsan/: clang with ThreadSanitizer; the multi-threaded core tests
 #                   and the rotation tests (the backend and the rotation worker).
@@ -41,14 +41,14 @@ run_ctest() {  # run_ctest BUILD_DIR [ctest args...]: runs, echoes, adds to $tot
 
 echo "== build-ci: RelWithDebInfo, -Werror"
 cmake -S . -B build-ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g" -DSLUICE_WERROR=ON
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1" -DSLUICE_WERROR=ON
 cmake --build build-ci
 run_ctest build-ci
 
 echo "== build-ci done after ${SECONDS} s"
 echo "== build-tsan: clang, ThreadSanitizer: ${tsan_targets[*]}"
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_COMPILER=clang++ \
   -DSLUICE_SANITIZE=thread -DSLUICE_BUILD_BENCH=OFF -DSLUICE_BUILD_TOOLS=OFF -DSLUICE_WERROR=ON
 cmake --build build-tsan --target "${tsan_targets[@]}"
 # TSan's shadow memory needs a kernel with at most 28 bits of mmap randomness;
@@ -62,7 +62,7 @@ run_ctest build-tsan -R "^($(IFS='|'; echo "${tsan_targets[*]}")):"
 echo "== build-tsan done after ${SECONDS} s"
 echo "== build-asan: clang, AddressSanitizer + UBSan, libFuzzer: ${asan_targets[*]}"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DCMAKE_CXX_COMPILER=clang++ \
   -DSLUICE_SANITIZE=address,undefined -DSLUICE_FUZZ=ON -DSLUICE_BUILD_BENCH=OFF -DSLUICE_WERROR=ON
 cmake --build build-asan --target "${asan_targets[@]}"
 ctest=(ctest)
