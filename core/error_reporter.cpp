@@ -11,8 +11,6 @@
 namespace sluice::detail {
 
 namespace {
-constexpr std::chrono::seconds kWindow{1};
-
 // Calls of the handler in progress on this thread (a handler that reports
 // calls it again).
 thread_local int t_handler_calls = 0;
@@ -53,7 +51,8 @@ std::string report_text(std::string_view source, std::string_view message,
 }
 }  // namespace
 
-ErrorReporter::ErrorReporter() : handler_(std::make_shared<const ErrorHandler>(write_to_stderr)) {}
+ErrorReporter::ErrorReporter(Clock clock)
+    : clock_(clock), handler_(std::make_shared<const ErrorHandler>(write_to_stderr)) {}
 
 ErrorReporter& error_reporter() {
   static auto* reporter = new ErrorReporter;  // intentionally leaked, see header
@@ -73,7 +72,7 @@ void ErrorReporter::report(const std::string& source, std::string_view message) 
   std::string text;
   {
     std::lock_guard lock(sources_mutex_);
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock_();
     SourceState& state = sources_[source];
     if (state.last != std::chrono::steady_clock::time_point{} && now - state.last < kWindow) {
       ++state.suppressed;
@@ -94,7 +93,7 @@ void ErrorReporter::report_held_back(bool whatever_the_window) {
   std::vector<std::string> texts;  // allocates only when there is something
   {
     std::lock_guard lock(sources_mutex_);
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock_();
     for (auto& [source, state] : sources_) {
       if (state.suppressed == 0 || (!whatever_the_window && now - state.last < kWindow)) continue;
       // The last one is the report; the count is of the others.
@@ -103,6 +102,12 @@ void ErrorReporter::report_held_back(bool whatever_the_window) {
     }
   }
   for (const std::string& text : texts) call_handler(text);
+}
+
+void ErrorReporter::start_over(Clock clock) {
+  std::lock_guard lock(sources_mutex_);
+  sources_.clear();
+  clock_ = clock;
 }
 
 bool ErrorReporter::calling_handler() noexcept { return t_handler_calls > 0; }

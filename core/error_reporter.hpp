@@ -23,7 +23,17 @@ namespace sluice::detail {
 /// in another order than their report() calls.
 class ErrorReporter {
  public:
-  ErrorReporter();
+  /// A source's window: at most one report in it.
+  static constexpr std::chrono::seconds kWindow{1};
+  /// What the windows are measured with.
+  using Clock = std::chrono::steady_clock::time_point (*)();
+  static std::chrono::steady_clock::time_point steady_now() {
+    return std::chrono::steady_clock::now();
+  }
+
+  /// `clock`: tests pass one they move, so that a window ends where they
+  /// say, not where a loaded machine happens to take a second.
+  explicit ErrorReporter(Clock clock = &steady_now);
   /// nullptr: the default handler, a line on stderr. Waits for a call of the
   /// handler in progress on another thread: once it returns, the old handler
   /// is not running and will not be called again.
@@ -48,6 +58,12 @@ class ErrorReporter {
   /// The same for every source with errors held back, whatever its window,
   /// in the order of the sources' names (the backend's stop()).
   void report_all_pending();
+  /// Forgets every source's window and the errors it held back, and
+  /// measures windows with `clock` from now on: a reporter as new but for
+  /// its handler. For tests, whose cases share the process's reporter: a
+  /// case's reports must not be held back by the windows of the case
+  /// before, nor its held-back errors reported in the next.
+  void start_over(Clock clock = &steady_now);
 
  private:
   struct SourceState {
@@ -65,7 +81,8 @@ class ErrorReporter {
   void report_held_back(bool whatever_the_window);
   void call_handler(std::string_view text);
 
-  std::mutex sources_mutex_;  // guards sources_
+  std::mutex sources_mutex_;  // guards sources_ and clock_
+  Clock clock_;
   std::map<std::string, SourceState, std::less<>> sources_;
   // Held while the handler runs, and guards handler_. Recursive: the handler
   // may report or replace itself on its own thread. The running handler is a

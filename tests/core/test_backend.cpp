@@ -36,11 +36,14 @@
 #include "child_process.hpp"
 #include "drop_warning.hpp"
 #include "error_reports.hpp"
+#include "manual_error_clock.hpp"
 #include "sluice/detail/thread_queue.hpp"
 #include "temp_dir.hpp"
 
 using namespace std::chrono_literals;
+using sluice::detail::ErrorReporter;
 using sluice::testing::ErrorReports;
+using sluice::testing::ManualErrorClock;
 
 namespace {
 
@@ -501,6 +504,7 @@ TEST_CASE("naming a thread before start() does not start the backend with the de
 }
 
 TEST_CASE("a failing sink is reported and neither the backend nor other sinks stop") {
+  const ManualErrorClock clock;  // all in one window, however long it takes
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   sluice::root_logger().add_sink(std::make_shared<ThrowingSink>());
@@ -523,6 +527,7 @@ TEST_CASE("a failing sink is reported and neither the backend nor other sinks st
 
 TEST_CASE(
     "a logger's only sink failing is reported, and the records after reach it and are flushed") {
+  const ManualErrorClock clock;  // all in one window, however long it takes
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   auto sink = std::make_shared<CountingSink>(CountingSink::picky);
@@ -567,17 +572,15 @@ TEST_CASE("a sink that throws something other than a std::exception is reported 
 TEST_CASE(
     "a sink that fails for a while and recovers has its held-back errors reported after its "
     "window, without waiting for stop") {
+  const ManualErrorClock clock;
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   log_fifty_failing_records();
   CHECK(sluice::stats().sink_errors == 50);
-  {
-    INFO("the 50 failures took over a second: the machine stalled, the window closed");
-    REQUIRE(errors.messages() ==
-            std::vector<std::string>{"naming sink: write failed: cannot write record 1"});
-  }
-  // The backend looks for held-back errors every 250 ms; the
-  // window closes a second after the first report.
+  REQUIRE(errors.messages() ==
+          std::vector<std::string>{"naming sink: write failed: cannot write record 1"});
+  // The backend looks for held-back errors every 250 ms.
+  ManualErrorClock::advance(ErrorReporter::kWindow);
   wait_until([&] { return errors.messages().size() >= 2; }, 3s);
   // The last of the 49 held back, and the 48 others.
   CHECK(errors.messages() == kFiftyFailuresReported);
@@ -610,6 +613,7 @@ TEST_CASE("a sink whose flush failed is let go once no logger has it") {
   // The application removed it after its failures (a full disk, a closed
   // pipe): the backend still flushed it every 10 ms, reported and counted
   // each failure, and kept it alive (its file open) until stop().
+  const ManualErrorClock clock;  // a failed retry stays held back
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   auto sink = std::make_shared<FlushFailingSink>();
@@ -727,6 +731,7 @@ TEST_CASE("a failed sink taken off with clear_sinks is let go") {
 }
 
 TEST_CASE("stop reports the errors still held back, whatever their windows") {
+  const ManualErrorClock clock;  // all in one window, however long it takes
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   sluice::Logger& log = logger_alone_with(std::make_shared<NamingThrowingSink>());
@@ -741,20 +746,23 @@ TEST_CASE("stop reports the errors still held back, whatever their windows") {
 TEST_CASE(
     "a steady stream of flush calls holds back neither the held-back error reports nor the "
     "reaping of exited threads' queues") {
+  const ManualErrorClock clock;
   ErrorReports errors;
   sluice::testing::CaptureFixture fx;
   log_fifty_failing_records();
+  REQUIRE(errors.messages().size() == 1);
   const FlushChain chain;
   std::thread([] { SLUICE_INFO(sluice::get_logger("exiting"), "last words"); }).join();
+  // The window closes once the chain keeps the backend on its flush path.
+  wait_until([&] { return chain.flushes() > 100; }, 3s);
+  REQUIRE(chain.flushes() > 100);
+  ManualErrorClock::advance(ErrorReporter::kWindow);
   // This thread, the exiting one, the chain's two: three once reaped.
   wait_until([&] { return errors.messages().size() >= 2 && sluice::stats().thread_queues == 3; },
              3s);
-  {
-    INFO("the chain kept the backend on its flush path: " << chain.flushes() << " flushes");
-    CHECK(errors.messages() == kFiftyFailuresReported);
-    CHECK(sluice::stats().thread_queues == 3);
-  }
-  CHECK(chain.flushes() > 100);
+  INFO("the chain kept the backend on its flush path: " << chain.flushes() << " flushes");
+  CHECK(errors.messages() == kFiftyFailuresReported);
+  CHECK(sluice::stats().thread_queues == 3);
 }
 
 TEST_CASE("one thread's records alternating between loggers reach each logger's sinks in order") {
