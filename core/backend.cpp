@@ -39,10 +39,12 @@ constexpr std::uint64_t kFlushRetryIntervalNs = 10'000'000;
 
 // The backend's own report of dropped records, every cause named: a user
 // running under block who reads "drop policy" looks for the wrong cause.
+// "Stopping" too: stop()'s last WARNING counts the block-policy records
+// given up once its final drain had begun, which read "backend stopped".
 constexpr SourceLocation kDropLocation{
     "{} log records were dropped: a thread queue was full (drop policy, or block where "
-    "waiting could not end: backend stopped, on the backend thread or in an error handler), "
-    "a record was larger than a queue, or a thread's queue could not be allocated",
+    "waiting could not end: backend stopping or stopped, on the backend thread or in an error "
+    "handler), a record was larger than a queue, or a thread's queue could not be allocated",
     __FILE__, "report_drops", __LINE__, Level::warning};
 using DropSite = CallSiteOf<kDropLocation, std::uint64_t>;
 
