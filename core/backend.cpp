@@ -44,7 +44,8 @@ constexpr std::uint64_t kFlushRetryIntervalNs = 10'000'000;
 constexpr SourceLocation kDropLocation{
     "{} log records were dropped: a thread queue was full (drop policy, or block where "
     "waiting could not end: backend stopping or stopped, on the backend thread or in an error "
-    "handler), a record was larger than a queue, or a thread's queue could not be allocated",
+    "handler), a record was larger than a queue, or a thread's queue or the backend could not be "
+    "allocated",
     __FILE__, "report_drops", __LINE__, Level::warning};
 using DropSite = CallSiteOf<kDropLocation, std::uint64_t>;
 
@@ -108,9 +109,28 @@ Backend& Backend::instance() {
       finish_rotations_at_exit();
     });
     os::call_in_fork_child([] { instance().after_fork_in_child(); });
+    made_.store(created, std::memory_order_release);
     return created;
   }();
   return *backend;
+}
+
+void Backend::report_failed_creation(const char* what) noexcept {
+  // Said at once: there may never be a backend to write the drop WARNING.
+  // Once: every log call fails alike until one makes it. Marked before the
+  // report, so that an error handler that logs, and fails again, does not
+  // say it a second time.
+  if (creation_failure_reported_.exchange(true)) return;
+  try {
+    error_reporter().report("backend", std::string("a log call could not allocate the backend (") +
+                                           what +
+                                           "): its record was dropped (counted in "
+                                           "stats().records_dropped); the next log call tries "
+                                           "again");
+  } catch (...) {
+    // No memory for the report either: a later failure tries to say it.
+    creation_failure_reported_.store(false);
+  }
 }
 
 Backend::Backend() : registry_(LoggerRegistry::instance()) {}

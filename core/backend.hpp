@@ -27,7 +27,17 @@ namespace sluice::detail {
 
 class Backend {
  public:
+  /// Made by the first call that needs it. @throws std::bad_alloc (tried
+  /// again by the next call).
   static Backend& instance();
+  /// The backend if instance() has made it, else nullptr, allocating
+  /// nothing: for the calls that have nothing to do without one (running(),
+  /// flush(), stop()), so that they cannot fail for want of memory for it.
+  static Backend* if_made() noexcept { return made_.load(std::memory_order_acquire); }
+  /// A log call could not make the backend (instance() threw `what`): says
+  /// so through the error reporter, which is not the backend's, once. Its
+  /// record is counted with count_record_without_queue(). Any thread.
+  static void report_failed_creation(const char* what) noexcept;
 
   void start(const Options& options);
   void stop();
@@ -302,6 +312,8 @@ class Backend {
   std::atomic<std::uint64_t> processed_{0};
   std::atomic<std::uint64_t> dropped_total_{0};
   static inline std::atomic<std::uint64_t> records_without_queue_{0};
+  static inline std::atomic<Backend*> made_{nullptr};  // see if_made()
+  static inline std::atomic<bool> creation_failure_reported_{false};
   std::atomic<std::uint64_t> sink_errors_{0};
   std::atomic<std::uint64_t> out_of_order_{0};
   std::uint64_t last_timestamp_ = 0;  // backend thread only

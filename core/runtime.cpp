@@ -11,9 +11,19 @@
 namespace sluice {
 
 void start(const Options& options) { detail::Backend::instance().start(options); }
-void stop() { detail::Backend::instance().stop(); }
-bool running() noexcept { return detail::Backend::instance().running(); }
-void flush() { detail::Backend::instance().flush(); }
+// With no backend made yet, none ran and no record waits (queues are made
+// with it): nothing to do. Making one here could only fail, for want of
+// memory, which in running(), noexcept, called std::terminate.
+void stop() {
+  if (detail::Backend* backend = detail::Backend::if_made()) backend->stop();
+}
+bool running() noexcept {
+  const detail::Backend* backend = detail::Backend::if_made();
+  return backend != nullptr && backend->running();
+}
+void flush() {
+  if (detail::Backend* backend = detail::Backend::if_made()) backend->flush();
+}
 Stats stats() { return detail::Backend::instance().stats(); }
 
 void set_error_handler(ErrorHandler handler) {

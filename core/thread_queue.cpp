@@ -258,10 +258,24 @@ void set_thread_queue_name(std::string_view name) {
 }
 
 ThreadQueue* create_thread_queue() noexcept {
+  Backend* made_backend = nullptr;
+  try {
+    made_backend = &Backend::instance();
+  } catch (const std::exception& e) {
+    // No memory for the backend itself: the record is counted as dropped
+    // (the count needs no backend), and the reason said, once. Before, only
+    // counted: nothing was said until a backend existed, and then only in
+    // the drop WARNING's list of causes.
+    Backend::report_failed_creation(e.what());
+    return nullptr;
+  } catch (...) {
+    Backend::report_failed_creation("unknown exception");
+    return nullptr;
+  }
+  Backend& backend = *made_backend;
   std::string start_failure;
   ThreadQueue* made = nullptr;
   try {
-    Backend& backend = Backend::instance();
     start_failure = backend.ensure_started();
     auto queue = std::make_unique<ThreadQueue>(backend.queue_capacity(), backend.queue_policy());
     ThreadQueue* raw = queue.get();
@@ -282,7 +296,7 @@ ThreadQueue* create_thread_queue() noexcept {
   }
   // Reported once the queue is made: an error handler that logs here must
   // find it rather than make a second one.
-  if (!start_failure.empty()) Backend::instance().report_failed_lazy_start(start_failure);
+  if (!start_failure.empty()) backend.report_failed_lazy_start(start_failure);
   return made;
 }
 

@@ -58,7 +58,11 @@ struct Options {
 /// wait for a start() that succeeds), and in a fork() child of a process
 /// whose backend had started, where none can run (docs/design.md, "fork()").
 /// A start by a log call that fails (so, or for want of memory) is reported
-/// through the error handler, once until a start succeeds.
+/// through the error handler, once until a start succeeds. Out of memory,
+/// start() throws std::bad_alloc, also for the backend itself, which the
+/// process's first start(), stats(), set_error_handler() or log call
+/// allocates; a log call that cannot allocate it drops its record
+/// (counted) and says so through the error handler, once.
 void start(const Options& options = {});
 /// Writes every record logged before the call, also that of a block-policy
 /// log call waiting for room when it began, flushes the sinks and stops
@@ -67,7 +71,8 @@ void start(const Options& options = {});
 /// stop() began, also by threads that had not logged before, wait in their
 /// queues until the next start() (a full queue then drops them, counted;
 /// those its last drop WARNING missed, stop() reports through the error
-/// handler); logging does not restart the backend.
+/// handler); logging does not restart the backend. Like running() and
+/// flush(), allocates nothing when no backend exists (none ran).
 void stop();
 bool running() noexcept;
 
@@ -81,7 +86,8 @@ struct Stats {
   std::uint64_t records_processed = 0;
   /// A full queue under drop, or under block where waiting could not end
   /// (stopped or stopping backend, backend thread, error handler); a record
-  /// larger than a queue; a thread whose queue could not be allocated.
+  /// larger than a queue; a thread whose queue (or, on its first log call,
+  /// the backend) could not be allocated.
   std::uint64_t records_dropped = 0;
   /// Sink calls that failed (a write, flush or finish that threw), and the
   /// failures a sink told without throwing (Sink::report_error). A file or
@@ -117,7 +123,7 @@ Stats stats();
 /// back to its bytes); a handler gets the text unchanged. Called on the backend
 /// thread, on a rotating file sink's worker thread (docs/rotation.md), on
 /// the thread calling stop(), on a thread whose first log call could not
-/// start the backend, or on any thread a sink of your own reports from,
+/// start (or allocate) the backend, or on any thread a sink of your own reports from,
 /// one call at a time. The handler may call
 /// set_error_handler itself, but not start(), stop() or flush() (on the
 /// backend thread they would wait for that thread itself); from another thread, set_error_handler

@@ -11,9 +11,12 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "drop_warning.hpp"
+#include "error_reporter.hpp"
 #include "error_reports.hpp"
 
 namespace {
@@ -71,5 +74,87 @@ TEST_CASE("a lazy start that fails to allocate says so once, and its record wait
   CHECK(written == std::vector<std::string>{"first record, its lazy start failed",
                                             "first record of a second thread"});
   CHECK(sluice::stats().records_dropped == 0);
+  sluice::stop();
+}
+
+namespace {
+
+// The reports made through the error reporter while it lives, taken without
+// sluice::set_error_handler, which would allocate the backend.
+class ReportsWithoutBackend {
+ public:
+  ReportsWithoutBackend() {
+    sluice::detail::error_reporter().set_handler(
+        [this](std::string_view message) { messages_.emplace_back(message); });
+  }
+  ~ReportsWithoutBackend() { sluice::detail::error_reporter().set_handler(nullptr); }
+  ReportsWithoutBackend(const ReportsWithoutBackend&) = delete;
+  ReportsWithoutBackend& operator=(const ReportsWithoutBackend&) = delete;
+  const std::vector<std::string>& messages() const { return messages_; }
+
+ private:
+  std::vector<std::string> messages_;  // one thread reports here
+};
+
+}  // namespace
+
+// The next two cases need a process in which no sluice call has been made
+// yet (ctest runs each case in a process of its own): the allocation that
+// fails is the backend's own.
+TEST_CASE("a log call that cannot allocate the backend drops its record, counted, and says why") {
+  auto capture = std::make_shared<sluice::CaptureSink>();
+  sluice::Logger& log = sluice::get_logger("backend.alloc");
+  log.set_propagate(false);
+  log.add_sink(capture);
+  auto warnings = std::make_shared<sluice::CaptureSink>();
+  sluice::get_logger("sluice").add_sink(warnings);
+  ReportsWithoutBackend reports;
+
+  // The call's first allocation is the backend's.
+  t_allocations_to_fail = 1;
+  SLUICE_INFO(log, "lost: no backend");
+  const int unspent = t_allocations_to_fail;
+  t_allocations_to_fail = 0;
+  REQUIRE(unspent == 0);
+  // Said at once, not only once a backend exists: there may never be one.
+  const std::vector<std::string> said = reports.messages();
+  // A second failure is not said again.
+  t_allocations_to_fail = 1;
+  SLUICE_INFO(log, "lost too: no backend");
+  t_allocations_to_fail = 0;
+  const std::size_t said_after_second = reports.messages().size();
+
+  SLUICE_INFO(log, "written: the backend exists now");
+  sluice::flush();
+  CHECK(said == std::vector<std::string>{
+                    "backend: a log call could not allocate the backend (std::bad_alloc): its "
+                    "record was dropped (counted in stats().records_dropped); the next log call "
+                    "tries again"});
+  CHECK(said_after_second == 1);
+  std::vector<std::string> written;
+  for (const auto& record : capture->records()) written.push_back(record.message);
+  CHECK(written == std::vector<std::string>{"written: the backend exists now"});
+  CHECK(sluice::stats().records_dropped == 2);
+  std::vector<std::string> warned;
+  for (const auto& record : warnings->records()) warned.push_back(record.message);
+  CHECK(warned == std::vector<std::string>{sluice::testing::drop_warning(2)});
+  sluice::stop();
+}
+
+TEST_CASE("running(), flush() and stop() need no backend, and start() throws std::bad_alloc") {
+  // running() is noexcept: the backend's std::bad_alloc in it called
+  // std::terminate. flush() and stop() have nothing to do with no backend,
+  // and threw.
+  t_allocations_to_fail = 1;
+  const bool running = sluice::running();
+  CHECK_NOTHROW(sluice::flush());
+  CHECK_NOTHROW(sluice::stop());
+  const int unspent = t_allocations_to_fail;
+  CHECK_FALSE(running);
+  CHECK(unspent == 1);  // none of them allocated
+  CHECK_THROWS_AS(sluice::start(), std::bad_alloc);
+  t_allocations_to_fail = 0;
+  sluice::start();  // tries again
+  CHECK(sluice::running());
   sluice::stop();
 }

@@ -11,7 +11,8 @@ namespace sluice::testing {
 inline constexpr std::string_view kDropWarningReason =
     " log records were dropped: a thread queue was full (drop policy, or block where waiting "
     "could not end: backend stopping or stopped, on the backend thread or in an error "
-    "handler), a record was larger than a queue, or a thread's queue could not be allocated";
+    "handler), a record was larger than a queue, or a thread's queue or the backend could not be "
+    "allocated";
 
 /// The whole WARNING for `count` dropped records.
 inline std::string drop_warning(std::uint64_t count) {
