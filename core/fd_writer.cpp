@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "error_reporter.hpp"
+#include "os.hpp"
 #include "sluice/error.hpp"
 
 namespace sluice::detail {
@@ -150,7 +151,11 @@ void FdWriter::flush() {
 }
 
 std::size_t FdWriter::write_fully(std::string_view bytes) noexcept {
-  SigpipeBlock sigpipe(can_raise_sigpipe_);
+  // A shared descriptor may have become a pipe since it was looked at: the
+  // backend thread blocks SIGPIPE for its life, another thread (the one
+  // that lets go of a console sink last, whose destructor flushes) did not,
+  // and the write killed the process.
+  SigpipeBlock sigpipe(can_raise_sigpipe_ || (redirectable_ && !os::sigpipe_blocked_for_life()));
   std::size_t written = 0;
   while (written < bytes.size()) {
     const ::ssize_t n = ::write(fd_, bytes.data() + written, bytes.size() - written);

@@ -94,6 +94,13 @@ class FdWriter {
   /// as the backend names it in its errors: `sink.description()`, so that
   /// they share its rate limit. Until set, the destination's name.
   void report_as(std::string source) { source_ = std::move(source); }
+  /// The descriptor is one the whole program shares (stdout, stderr), which
+  /// it may point at a pipe (dup2) after this writer looked at it: a write
+  /// on a thread that does not block SIGPIPE for its life (any but the
+  /// backend's: a sink's destructor flushing what a failed write kept) is
+  /// guarded whatever the descriptor was then. The backend thread's writes
+  /// to a file still make no extra system call.
+  void set_redirectable() noexcept { redirectable_ = true; }
   /// Writes to `fd` from now on (a rotated file). @pre pending() == 0
   void set_fd(int fd) noexcept {
     fd_ = fd;
@@ -123,6 +130,7 @@ class FdWriter {
   // Only a write to a pipe or socket can raise SIGPIPE: writes to files skip
   // the two system calls that guard against it (write_fully).
   bool can_raise_sigpipe_;
+  bool redirectable_ = false;  // see set_redirectable()
   std::string name_;
   std::string source_;  // names the sink in reports; empty: name_
   std::string buffer_;

@@ -33,12 +33,18 @@ void set_thread_name(std::string_view name) noexcept {
   pthread_setname_np(pthread_self(), truncated);
 }
 
+namespace {
+thread_local bool t_sigpipe_blocked_for_life = false;
+}  // namespace
+
 void block_sigpipe_on_this_thread() noexcept {
   sigset_t pipe;
   sigemptyset(&pipe);
   sigaddset(&pipe, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+  t_sigpipe_blocked_for_life = pthread_sigmask(SIG_BLOCK, &pipe, nullptr) == 0;
 }
+
+bool sigpipe_blocked_for_life() noexcept { return t_sigpipe_blocked_for_life; }
 
 bool pin_thread(int cpu) noexcept {
   cpu_set_t set;

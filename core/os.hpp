@@ -20,6 +20,9 @@ void set_thread_name(std::string_view name) noexcept;
 /// raising SIGPIPE, whose default action ends the process. (SIGPIPE from a
 /// write is sent to the writing thread: other threads are not affected.)
 void block_sigpipe_on_this_thread() noexcept;
+/// Whether the calling thread has called block_sigpipe_on_this_thread():
+/// no system call.
+bool sigpipe_blocked_for_life() noexcept;
 /// Pins the calling thread to one CPU; false if that failed.
 bool pin_thread(int cpu) noexcept;
 /// Gives the calling thread the lowest scheduling priority (SCHED_IDLE, or

@@ -78,6 +78,10 @@ struct ConsoleSink::State {
         color_err(use_color(o.color, stderr)) {
     out.report_as(description_of(o));
     err.report_as(description_of(o));
+    // The program may point them at a pipe (dup2) later; the backend
+    // thread blocks SIGPIPE, the thread that destroys the sink may not.
+    out.set_redirectable();
+    err.set_redirectable();
   }
 
   ConsoleOptions options;

@@ -500,6 +500,74 @@ TEST_CASE("a non-blocking stdout waits for a slow reader instead of failing with
   CHECK(received == expected);
 }
 
+namespace {
+
+// Where the last reference to a console sink goes, in a child whose stdout
+// became a pipe without a reader after the sink was built, once the
+// backend's flush of a record failed there (its bytes kept for the retry).
+enum class LastReference { dropped_after_stop, dropped_by_stop };
+
+// The child's wait status: the sink's destructor writes the kept bytes, on
+// the thread that lets go of the sink, not the backend thread.
+int wait_status_of_last_flush_into_dead_pipe(LastReference last) {
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // A std::_Exit on every path: the child must never return into Catch.
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0)
+      std::_Exit(2);
+    ::signal(SIGPIPE, SIG_DFL);
+    auto console = std::make_shared<sluice::ConsoleSink>();
+    sluice::Logger& log = sluice::get_logger("piped");
+    log.add_sink(console);
+    sluice::start();
+    int fds[2];
+    if (::pipe(fds) != 0) std::_Exit(3);
+    ::close(fds[0]);  // the reader is gone
+    if (::dup2(fds[1], STDOUT_FILENO) < 0) std::_Exit(4);
+    SLUICE_INFO(log, "into a pipe nobody reads");
+    sluice::flush();  // fails on the backend thread: the line is kept
+    if (sluice::stats().sink_errors != 1) std::_Exit(5);
+    log.remove_sink(console);
+    if (last == LastReference::dropped_by_stop) console.reset();
+    sluice::stop();  // lets go of the sinks it held
+    console.reset();
+    std::_Exit(0);
+  }
+  const std::optional<int> status =
+      sluice::testing::wait_for_child(child, std::chrono::seconds(30));
+  REQUIRE(status.has_value());
+  return *status;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "stdout made a pipe after the console sink was built: the sink's last flush off the backend "
+    "thread is no SIGPIPE either") {
+  // The backend thread blocks SIGPIPE; the thread that drops the last
+  // reference to the sink, whose destructor flushes, did not: the child was
+  // killed by signal 13.
+  const int status = wait_status_of_last_flush_into_dead_pipe(LastReference::dropped_after_stop);
+  INFO("wait status " << status);
+  CHECK_FALSE(WIFSIGNALED(status));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE(
+    "stdout made a pipe after the console sink was built: stop() letting go of a sink no logger "
+    "has is no SIGPIPE") {
+  // stop() lets go of the backend's references on the thread calling it:
+  // the sink's destructor ran there, with SIGPIPE not blocked.
+  const int status = wait_status_of_last_flush_into_dead_pipe(LastReference::dropped_by_stop);
+  INFO("wait status " << status);
+  CHECK_FALSE(WIFSIGNALED(status));
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
 TEST_CASE(
     "stdout made a pipe after the console sink was built: its lost reader is an error, not "
     "SIGPIPE") {
