@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "backend.hpp"
+#include "error_reporter.hpp"
 #include "os.hpp"
 #include "sluice/level.hpp"
 
@@ -27,7 +28,9 @@ void flush() {
 Stats stats() { return detail::Backend::instance().stats(); }
 
 void set_error_handler(ErrorHandler handler) {
-  detail::Backend::instance().errors().set_handler(std::move(handler));
+  // The reporter's, not the backend's: set first, it hears of a log call
+  // that could not allocate the backend.
+  detail::error_reporter().set_handler(std::move(handler));
 }
 
 void set_thread_name(std::string_view name) {

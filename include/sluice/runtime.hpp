@@ -60,9 +60,9 @@ struct Options {
 /// A start by a log call that fails (so, or for want of memory) is reported
 /// through the error handler, once until a start succeeds. Out of memory,
 /// start() throws std::bad_alloc, also for the backend itself, which the
-/// process's first start(), stats(), set_error_handler() or log call
-/// allocates; a log call that cannot allocate it drops its record
-/// (counted) and says so through the error handler, once.
+/// process's first start(), stats() or log call allocates; a log call that
+/// cannot allocate it drops its record (counted) and says so through the
+/// error handler, once.
 void start(const Options& options = {});
 /// Writes every record logged before the call, also that of a block-policy
 /// log call waiting for room when it began, flushes the sinks and stops

@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "drop_warning.hpp"
-#include "error_reporter.hpp"
 #include "error_reports.hpp"
 
 namespace {
@@ -77,27 +76,6 @@ TEST_CASE("a lazy start that fails to allocate says so once, and its record wait
   sluice::stop();
 }
 
-namespace {
-
-// The reports made through the error reporter while it lives, taken without
-// sluice::set_error_handler, which would allocate the backend.
-class ReportsWithoutBackend {
- public:
-  ReportsWithoutBackend() {
-    sluice::detail::error_reporter().set_handler(
-        [this](std::string_view message) { messages_.emplace_back(message); });
-  }
-  ~ReportsWithoutBackend() { sluice::detail::error_reporter().set_handler(nullptr); }
-  ReportsWithoutBackend(const ReportsWithoutBackend&) = delete;
-  ReportsWithoutBackend& operator=(const ReportsWithoutBackend&) = delete;
-  const std::vector<std::string>& messages() const { return messages_; }
-
- private:
-  std::vector<std::string> messages_;  // one thread reports here
-};
-
-}  // namespace
-
 // The next two cases need a process in which no sluice call has been made
 // yet (ctest runs each case in a process of its own): the allocation that
 // fails is the backend's own.
@@ -108,7 +86,8 @@ TEST_CASE("a log call that cannot allocate the backend drops its record, counted
   log.add_sink(capture);
   auto warnings = std::make_shared<sluice::CaptureSink>();
   sluice::get_logger("sluice").add_sink(warnings);
-  ReportsWithoutBackend reports;
+  // Allocates no backend either: the handler is the reporter's.
+  sluice::testing::ErrorReports reports;
 
   // The call's first allocation is the backend's.
   t_allocations_to_fail = 1;
