@@ -1,7 +1,7 @@
 // A lazy start (a thread's first log call) that fails with something other
-// than the thread's creation: an allocation (std::bad_alloc). A binary of
-// its own: it replaces the global operator new, to fail one allocation of
-// the calling thread on demand.
+// than the thread's creation: an allocation (std::bad_alloc), the start's or
+// the backend's own. A binary of its own: it replaces the global operator
+// new, to fail one allocation of the calling thread on demand.
 
 #include <catch2/catch.hpp>
 #include <sluice/sinks/capture_sink.hpp>
