@@ -18,7 +18,11 @@ namespace detail {
 // text. Kept across records, so that their buffers are reused.
 struct EscapedRecordText {
   std::array<std::string, RecordView::kEscapedNames> names;
-  std::string message;
+  // The message as the formatter reads it: the record's own when it needs
+  // no escaping (most do: a copy would cost a pass over it), else
+  // message_storage.
+  std::string_view message;
+  std::string message_storage;
   std::vector<ArgValue> args;
   std::vector<FieldView> fields;
   std::string values;  // the escaped text of arguments and fields
@@ -93,11 +97,10 @@ void RecordView::escape_names() const {
   escaped_names_[kFormatString] = detail::escaped(site_->format, storage[kFormatString]);
 }
 
-const std::string& RecordView::escaped_message() const {
+std::string_view RecordView::escaped_message() const {
   // escaped_ exists: escape_names() made it when escaping began.
   if (!message_escaped_) {
-    escaped_->message.clear();
-    detail::append_log_text(exact_message(), escaped_->message);
+    escaped_->message = detail::escaped(exact_message(), escaped_->message_storage);
     message_escaped_ = true;
   }
   return escaped_->message;
@@ -139,7 +142,7 @@ void RecordView::decode() const {
 }
 
 std::string_view RecordView::message() const {
-  return escaping_ ? std::string_view(escaped_message()) : exact_message();
+  return escaping_ ? escaped_message() : exact_message();
 }
 
 std::string_view RecordView::exact_message() const {

@@ -99,7 +99,7 @@ class RecordView {
   // The escaped text of the names (escaped_names_) for a formatter that
   // does not read raw text; the message, arguments and fields on first use.
   void escape_names() const;
-  const std::string& escaped_message() const;
+  std::string_view escaped_message() const;
   const detail::EscapedRecordText& escaped_values() const;
 
   enum EscapedName : std::uint8_t {

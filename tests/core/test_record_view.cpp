@@ -345,3 +345,58 @@ TEST_CASE("a formatter inside another reads the text its own reads_raw_text asks
   const Wrapper wrapper(raw, escaped);
   CHECK(view.formatted(wrapper) == "app\\x1b[8m[app\x1b[8m][app\\x1b[8m]app\\x1b[8m");
 }
+
+namespace {
+
+// Writes "<file>|<function>|<module>|<message>" and keeps the message's
+// view, to tell a copy from the record's own text.
+class SiteAndMessageFormatter final : public sluice::Formatter {
+ public:
+  void format(const sluice::RecordView& record, std::string& out) const override {
+    message_ = record.message();
+    for (const std::string_view text : {record.file(), record.function(), record.module()}) {
+      out += text;
+      out += '|';
+    }
+    out += message_;
+  }
+  std::string_view message() const noexcept { return message_; }
+
+ private:
+  mutable std::string_view message_;
+};
+
+constexpr SourceLocation kCleanSite{"user {} logged in", "src/app/db/pool.cpp", "acquire", 42,
+                                    Level::info};
+
+}  // namespace
+
+TEST_CASE("a clean message reaches a formatter of the user's own as the record's own text") {
+  // Before, every message was copied for it, escape or none: the formatter's
+  // view was of that copy.
+  const SiteAndMessageFormatter formatter;
+  RecordFixture record;
+  const sluice::RecordView& clean = record.build<kCleanSite>(meta_for("app.db"), "alice");
+  CHECK(clean.formatted(formatter) == "src/app/db/pool.cpp|acquire|pool|user alice logged in");
+  CHECK(static_cast<const void*>(formatter.message().data()) ==
+        static_cast<const void*>(clean.message().data()));
+
+  const sluice::RecordView& dirty = record.build<kCleanSite>(meta_for("app.db"), "\x1b[2J");
+  CHECK(dirty.formatted(formatter) == "src/app/db/pool.cpp|acquire|pool|user \\x1b[2J logged in");
+  CHECK(dirty.message() == "user \x1b[2J logged in");
+}
+
+TEST_CASE("from one call site, a message with an escape after a clean one is escaped, and back") {
+  const SiteAndMessageFormatter formatter;
+  RecordFixture record;
+  for (int round = 0; round < 2; ++round) {
+    const sluice::RecordView& clean = record.build<kCleanSite>(meta_for("app.db"), "alice");
+    CHECK(clean.formatted(formatter) == "src/app/db/pool.cpp|acquire|pool|user alice logged in");
+    const sluice::RecordView& dirty = record.build<kCleanSite>(meta_for("app.db"), "\x1b]0;t\x07");
+    CHECK(dirty.formatted(formatter) ==
+          "src/app/db/pool.cpp|acquire|pool|user \\x1b]0;t\\x07 logged in");
+  }
+  // The escape's text is not left behind for a shorter clean message.
+  const sluice::RecordView& short_clean = record.build<kCleanSite>(meta_for("app.db"), "b");
+  CHECK(short_clean.formatted(formatter) == "src/app/db/pool.cpp|acquire|pool|user b logged in");
+}
