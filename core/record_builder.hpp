@@ -37,6 +37,7 @@ class RecordBuilder {
     view.names_key_ = source.names_key;
     view.decoded_ = false;
     view.message_ready_ = false;
+    view.names_escaped_ = false;
     view.message_escaped_ = false;
     view.values_escaped_ = false;
     view.formatted_count_ = 0;
@@ -52,6 +53,7 @@ class RecordBuilder {
     view.process_id_ = process_id;
     view.thread_id_ = thread_id;
     view.thread_name_ = thread_name;
+    view.names_escaped_ = false;
   }
   /// The logger's name and the key of the names (RecordView::names_key),
   /// for the records that follow.
@@ -59,6 +61,7 @@ class RecordBuilder {
                          std::uint64_t names_key) noexcept {
     view.logger_name_ = logger_name;
     view.names_key_ = names_key;
+    view.names_escaped_ = false;
   }
   /// Points `view` at the next record of the run, keeping the fields set by
   /// start_run() and set_logger(), and forgets the previous one's caches.
@@ -71,6 +74,7 @@ class RecordBuilder {
     view.redacted_kinds_ = redacted_kinds;
     view.decoded_ = false;
     view.message_ready_ = false;
+    view.names_escaped_ = false;
     view.message_escaped_ = false;
     view.values_escaped_ = false;
     view.formatted_count_ = 0;

@@ -1,10 +1,12 @@
-#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "arg_decoding.hpp"
+#include "escaped_site_names.hpp"
 #include "sluice/detail/call_site.hpp"
 #include "sluice/formatter.hpp"
 #include "sluice/record.hpp"
@@ -14,10 +16,20 @@ namespace sluice {
 
 namespace detail {
 
-// The escaped copies RecordView hands to a formatter that does not read raw
+// The escaped text RecordView hands to a formatter that does not read raw
 // text. Kept across records, so that their buffers are reused.
 struct EscapedRecordText {
-  std::array<std::string, RecordView::kEscapedNames> names;
+  // The call sites' names, escaped once per site.
+  EscapedSiteNames sites;
+  // The logger's and thread's names escaped for the records of names_key
+  // (RecordView::names_key: the backend's records from one thread queue and
+  // logger have the same names), or 0 when none are: each a view of the
+  // record's own name when as_is, else of the escaped text.
+  std::uint64_t names_key = 0;
+  bool logger_name_as_is = true;
+  bool thread_name_as_is = true;
+  std::string logger_name;
+  std::string thread_name;
   // The message as the formatter reads it: the record's own when it needs
   // no escaping (most do: a copy would cost a pass over it), else
   // message_storage.
@@ -36,6 +48,14 @@ std::string_view escaped(std::string_view text, std::string& storage) {
   storage.clear();
   append_log_text(text, storage);
   return storage;
+}
+
+// True if `text` needs no escaping; else false, with `storage` its escape.
+bool escape_unless_as_is(std::string_view text, std::string& storage) {
+  if (is_log_text_as_is(text)) return true;
+  storage.clear();
+  append_log_text(text, storage);
+  return false;
 }
 
 // Text escaped into a storage string that is still growing: `*target` is
@@ -87,14 +107,27 @@ std::string_view RecordView::module() const noexcept {
 }
 
 void RecordView::escape_names() const {
+  // Once per record: a formatter called inside another's format() keeps the
+  // texts the outer one holds (and the site's entry is looked up once).
+  if (names_escaped_) return;
   if (!escaped_) escaped_ = std::make_unique<detail::EscapedRecordText>();
-  auto& storage = escaped_->names;
-  escaped_names_[kLoggerName] = detail::escaped(logger_name_, storage[kLoggerName]);
-  escaped_names_[kThreadName] = detail::escaped(thread_name_, storage[kThreadName]);
-  escaped_names_[kFile] = detail::escaped(site_->file, storage[kFile]);
-  escaped_names_[kFunction] = detail::escaped(site_->function, storage[kFunction]);
-  escaped_names_[kModule] = detail::escaped(detail::module_of(site_->file), storage[kModule]);
-  escaped_names_[kFormatString] = detail::escaped(site_->format, storage[kFormatString]);
+  detail::EscapedRecordText& e = *escaped_;
+  const detail::SiteNames& site = e.sites.of(*site_);
+  escaped_names_[kFile] = site.file;
+  escaped_names_[kFunction] = site.function;
+  escaped_names_[kModule] = site.module;
+  escaped_names_[kFormatString] = site.format;
+  if (names_key_ == 0 || names_key_ != e.names_key) {
+    e.names_key = 0;  // until both are escaped
+    e.logger_name_as_is = detail::escape_unless_as_is(logger_name_, e.logger_name);
+    e.thread_name_as_is = detail::escape_unless_as_is(thread_name_, e.thread_name);
+    e.names_key = names_key_;
+  }
+  // The record's own names when as is: a name read earlier under the same
+  // key may have been moved since (the backend moves a thread's name).
+  escaped_names_[kLoggerName] = e.logger_name_as_is ? logger_name_ : e.logger_name;
+  escaped_names_[kThreadName] = e.thread_name_as_is ? thread_name_ : e.thread_name;
+  names_escaped_ = true;
 }
 
 std::string_view RecordView::escaped_message() const {

@@ -97,7 +97,10 @@ class RecordView {
   void decode() const;
   std::string_view exact_message() const;
   // The escaped text of the names (escaped_names_) for a formatter that
-  // does not read raw text; the message, arguments and fields on first use.
+  // does not read raw text, once per record: the call site's escaped once
+  // per site, the logger's and thread's once per names_key (see
+  // core/escaped_site_names.hpp). The message, arguments and fields are
+  // escaped on first use.
   void escape_names() const;
   std::string_view escaped_message() const;
   const detail::EscapedRecordText& escaped_values() const;
@@ -139,6 +142,7 @@ class RecordView {
   // While formatted() runs a formatter given escaped text
   // (Formatter::reads_raw_text): the accessors read what follows.
   mutable bool escaping_ = false;
+  mutable bool names_escaped_ = false;    // escaped_names_ are this record's
   mutable bool message_escaped_ = false;  // escaped_'s message is this record's
   mutable bool values_escaped_ = false;   // escaped_'s arguments and fields are
   mutable std::array<std::string_view, kEscapedNames> escaped_names_{};
