@@ -502,43 +502,61 @@ TEST_CASE("a non-blocking stdout waits for a slow reader instead of failing with
 
 namespace {
 
-// Where the last reference to a console sink goes, in a child whose stdout
-// became a pipe without a reader after the sink was built, once the
-// backend's flush of a record failed there (its bytes kept for the retry).
-enum class LastReference { dropped_after_stop, dropped_by_stop };
+// In a child: a console sink built while stdout was /dev/null (so its
+// writer saw no pipe), then stdout pointed at a pipe whose reader is gone
+// (dup2), and one record logged and flushed there. Exits the child with a
+// code of 2-4 where the set-up fails.
+std::shared_ptr<sluice::ConsoleSink> console_into_dead_pipe(sluice::Logger& log) {
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0) std::_Exit(2);
+  ::signal(SIGPIPE, SIG_DFL);
+  auto console = std::make_shared<sluice::ConsoleSink>();
+  log.add_sink(console);
+  sluice::start();
+  int fds[2];
+  if (::pipe(fds) != 0) std::_Exit(3);
+  ::close(fds[0]);  // the reader is gone
+  if (::dup2(fds[1], STDOUT_FILENO) < 0) std::_Exit(4);
+  SLUICE_INFO(log, "into a pipe nobody reads");
+  sluice::flush();  // fails on the backend thread: the line is kept
+  return console;
+}
 
-// The child's wait status: the sink's destructor writes the kept bytes, on
-// the thread that lets go of the sink, not the backend thread.
-int wait_status_of_last_flush_into_dead_pipe(LastReference last) {
+// Runs `child_body` (which must end in std::_Exit: the child must never
+// return into Catch) in a child, and checks that it exited 0, not killed by
+// a signal.
+template <typename Body>
+void check_child_exits_cleanly(Body child_body) {
   const pid_t child = ::fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    // A std::_Exit on every path: the child must never return into Catch.
-    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0)
-      std::_Exit(2);
-    ::signal(SIGPIPE, SIG_DFL);
-    auto console = std::make_shared<sluice::ConsoleSink>();
-    sluice::Logger& log = sluice::get_logger("piped");
-    log.add_sink(console);
-    sluice::start();
-    int fds[2];
-    if (::pipe(fds) != 0) std::_Exit(3);
-    ::close(fds[0]);  // the reader is gone
-    if (::dup2(fds[1], STDOUT_FILENO) < 0) std::_Exit(4);
-    SLUICE_INFO(log, "into a pipe nobody reads");
-    sluice::flush();  // fails on the backend thread: the line is kept
-    if (sluice::stats().sink_errors != 1) std::_Exit(5);
-    log.remove_sink(console);
-    if (last == LastReference::dropped_by_stop) console.reset();
-    sluice::stop();  // lets go of the sinks it held
-    console.reset();
-    std::_Exit(0);
+    child_body();
+    std::_Exit(1);
   }
   const std::optional<int> status =
       sluice::testing::wait_for_child(child, std::chrono::seconds(30));
   REQUIRE(status.has_value());
-  return *status;
+  INFO("wait status " << *status);
+  CHECK_FALSE(WIFSIGNALED(*status));
+  REQUIRE(WIFEXITED(*status));
+  CHECK(WEXITSTATUS(*status) == 0);
+}
+
+// Where the last reference to the console sink goes, once the backend's
+// flush of a record failed in the dead pipe (its bytes kept for the retry):
+// the sink's destructor writes the kept bytes, on the thread that lets go
+// of the sink, not the backend thread.
+enum class LastReference { dropped_after_stop, dropped_by_stop };
+
+void drop_console_after_failed_flush(LastReference last) {
+  sluice::Logger& log = sluice::get_logger("piped");
+  auto console = console_into_dead_pipe(log);
+  if (sluice::stats().sink_errors != 1) std::_Exit(5);
+  log.remove_sink(console);
+  if (last == LastReference::dropped_by_stop) console.reset();
+  sluice::stop();  // lets go of the sinks it held
+  console.reset();
+  std::_Exit(0);
 }
 
 }  // namespace
@@ -549,11 +567,8 @@ TEST_CASE(
   // The backend thread blocks SIGPIPE; the thread that drops the last
   // reference to the sink, whose destructor flushes, did not: the child was
   // killed by signal 13.
-  const int status = wait_status_of_last_flush_into_dead_pipe(LastReference::dropped_after_stop);
-  INFO("wait status " << status);
-  CHECK_FALSE(WIFSIGNALED(status));
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  check_child_exits_cleanly(
+      [] { drop_console_after_failed_flush(LastReference::dropped_after_stop); });
 }
 
 TEST_CASE(
@@ -561,11 +576,8 @@ TEST_CASE(
     "has is no SIGPIPE") {
   // stop() lets go of the backend's references on the thread calling it:
   // the sink's destructor ran there, with SIGPIPE not blocked.
-  const int status = wait_status_of_last_flush_into_dead_pipe(LastReference::dropped_by_stop);
-  INFO("wait status " << status);
-  CHECK_FALSE(WIFSIGNALED(status));
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
+  check_child_exits_cleanly(
+      [] { drop_console_after_failed_flush(LastReference::dropped_by_stop); });
 }
 
 TEST_CASE(
@@ -575,32 +587,10 @@ TEST_CASE(
   // then (/dev/null here: no guard). A program that points stdout at a pipe
   // afterwards (dup2) was killed by SIGPIPE, its default action, on the
   // backend's first write once the pipe's reader was gone.
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    // A std::_Exit on every path: the child must never return into Catch.
-    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (null < 0 || ::dup2(null, STDOUT_FILENO) < 0 || ::dup2(null, STDERR_FILENO) < 0)
-      std::_Exit(2);
-    ::signal(SIGPIPE, SIG_DFL);
-    auto console = std::make_shared<sluice::ConsoleSink>();
+  check_child_exits_cleanly([] {
     sluice::Logger& log = sluice::get_logger("piped");
-    log.add_sink(console);
-    sluice::start();
-    int fds[2];
-    if (::pipe(fds) != 0) std::_Exit(3);
-    ::close(fds[0]);  // the reader is gone
-    if (::dup2(fds[1], STDOUT_FILENO) < 0) std::_Exit(4);
-    SLUICE_INFO(log, "into a pipe nobody reads");
-    sluice::flush();
+    auto console = console_into_dead_pipe(log);
     sluice::stop();
     std::_Exit(sluice::stats().sink_errors >= 1 ? 0 : 5);
-  }
-  const std::optional<int> status =
-      sluice::testing::wait_for_child(child, std::chrono::seconds(30));
-  REQUIRE(status.has_value());
-  INFO("wait status " << *status);
-  CHECK_FALSE(WIFSIGNALED(*status));
-  REQUIRE(WIFEXITED(*status));
-  CHECK(WEXITSTATUS(*status) == 0);
+  });
 }
