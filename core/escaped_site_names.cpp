@@ -40,10 +40,7 @@ const SiteNames& EscapedSiteNames::of_runtime(const CallSite& site) {
 const SiteNames& EscapedSiteNames::escape(Entry& entry, std::string_view format,
                                           std::string_view file, std::string_view function) {
   const auto escaped = [](std::string_view text, std::string& storage) -> std::string_view {
-    if (is_log_text_as_is(text)) return text;
-    storage.clear();
-    append_log_text(text, storage);
-    return storage;
+    return escape_log_text_unless_as_is(text, storage) ? text : std::string_view(storage);
   };
   SiteNames& names = entry.names;
   names.file = escaped(file, entry.storage[0]);

@@ -44,18 +44,7 @@ namespace {
 
 // Views `text` as it is, or escaped into `storage`.
 std::string_view escaped(std::string_view text, std::string& storage) {
-  if (is_log_text_as_is(text)) return text;
-  storage.clear();
-  append_log_text(text, storage);
-  return storage;
-}
-
-// True if `text` needs no escaping; else false, with `storage` its escape.
-bool escape_unless_as_is(std::string_view text, std::string& storage) {
-  if (is_log_text_as_is(text)) return true;
-  storage.clear();
-  append_log_text(text, storage);
-  return false;
+  return escape_log_text_unless_as_is(text, storage) ? text : std::string_view(storage);
 }
 
 // Text escaped into a storage string that is still growing: `*target` is
@@ -119,8 +108,8 @@ void RecordView::escape_names() const {
   escaped_names_[kFormatString] = site.format;
   if (names_key_ == 0 || names_key_ != e.names_key) {
     e.names_key = 0;  // until both are escaped
-    e.logger_name_as_is = detail::escape_unless_as_is(logger_name_, e.logger_name);
-    e.thread_name_as_is = detail::escape_unless_as_is(thread_name_, e.thread_name);
+    e.logger_name_as_is = detail::escape_log_text_unless_as_is(logger_name_, e.logger_name);
+    e.thread_name_as_is = detail::escape_log_text_unless_as_is(thread_name_, e.thread_name);
     e.names_key = names_key_;
   }
   // The record's own names when as is: a name read earlier under the same

@@ -518,7 +518,7 @@ void append_log_text(std::string_view text, std::string& out) {
   through_buffer(out, [&](TextBuffer& buffer) { append_log_text(text, buffer); });
 }
 
-bool is_log_text_as_is(std::string_view text) noexcept {
+std::size_t log_text_as_is_prefix(std::string_view text) noexcept {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t size = text.size();
   std::size_t i = 0;
@@ -528,12 +528,18 @@ bool is_log_text_as_is(std::string_view text) noexcept {
       if (display_word_needs_work(word, false)) break;
     }
     while (i < size && kDisplayClass<DisplayMode::log_text>.value[s[i]] == 0) ++i;
-    if (i == size) return true;
-    if (s[i] < 0x80) return false;
+    if (i == size || s[i] < 0x80) return i;
     const int length = utf8_sequence(s + i, size - i);
-    if (length <= 0 || is_c1_control(s + i, length)) return false;
+    if (length <= 0 || is_c1_control(s + i, length)) return i;
     i += static_cast<std::size_t>(length);
   }
+}
+
+void escape_log_text_after(std::string_view text, std::size_t clean, std::string& storage) {
+  // Escaping has no state across characters, and the prefix ends at one's
+  // boundary: the rest escaped alone is what the whole would give.
+  storage.assign(text.substr(0, clean));
+  append_log_text(text.substr(clean), storage);
 }
 
 bool is_valid_utf8(std::string_view text) noexcept {

@@ -129,8 +129,26 @@ void append_display_escaped(std::string_view text, ControlBytes controls, std::s
 void append_log_text(std::string_view text, TextBuffer& out);
 void append_log_text(std::string_view text, std::string& out);
 
+/// The length of the longest prefix of `text` that append_log_text writes as
+/// it is; it ends at a character boundary (text.size() when all of it is).
+std::size_t log_text_as_is_prefix(std::string_view text) noexcept;
 /// True if append_log_text writes `text` as it is (it has nothing to escape).
-bool is_log_text_as_is(std::string_view text) noexcept;
+inline bool is_log_text_as_is(std::string_view text) noexcept {
+  return log_text_as_is_prefix(text) == text.size();
+}
+/// Sets `storage` to append_log_text's output for `text`, whose first
+/// `clean` bytes are log_text_as_is_prefix's.
+void escape_log_text_after(std::string_view text, std::size_t clean, std::string& storage);
+/// True if `text` has nothing to escape (`storage` untouched); else false,
+/// with `storage` holding append_log_text's output for it. The clean prefix
+/// is copied, not scanned a second time.
+/// Inline: most texts are clean, and then this is the scan alone.
+inline bool escape_log_text_unless_as_is(std::string_view text, std::string& storage) {
+  const std::size_t clean = log_text_as_is_prefix(text);
+  if (clean == text.size()) return true;
+  escape_log_text_after(text, clean, storage);
+  return false;
+}
 
 /// True if `text` is well-formed UTF-8 (append_json_escaped replaces nothing).
 bool is_valid_utf8(std::string_view text) noexcept;

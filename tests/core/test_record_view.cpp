@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "record_fixture.hpp"
+#include "text_util.hpp"
 
 namespace {
 
@@ -586,4 +587,42 @@ TEST_CASE("record views on two threads escape the same call sites at once, TSan-
   }
   CHECK(first == expected);
   CHECK(second == expected);
+}
+
+TEST_CASE(
+    "escaping a text copies its clean prefix and escapes the rest: the same bytes as escaping the "
+    "whole") {
+  using sluice::detail::append_log_text;
+  using sluice::detail::escape_log_text_unless_as_is;
+  using sluice::detail::log_text_as_is_prefix;
+  struct Case {
+    std::string text;
+    std::size_t clean_prefix;
+    std::string escaped;  // empty: the text is as it is
+  };
+  const std::vector<Case> cases = {
+      {"plain text, tabs\tand\nnewlines", 29, ""},
+      {"", 0, ""},
+      {"h\xc3\xa9llo \x1b[2J", 7, "h\xc3\xa9llo \\x1b[2J"},
+      {"\x1b at the start", 0, "\\x1b at the start"},
+      {"a long clean run of text, then a C1 \xc2\x9b", 36,
+       "a long clean run of text, then a C1 \\xc2\\x9b"},
+      {"invalid \xff then \x7f", 8, "invalid \\xff then \\x7f"},
+      {"cut short \xe2\x82", 10, "cut short \\xe2\\x82"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    CHECK(log_text_as_is_prefix(c.text) == c.clean_prefix);
+    std::string storage = "left over";
+    const bool as_is = escape_log_text_unless_as_is(c.text, storage);
+    CHECK(as_is == c.escaped.empty());
+    if (as_is) {
+      CHECK(storage == "left over");  // untouched
+      continue;
+    }
+    CHECK(storage == c.escaped);
+    std::string whole;
+    append_log_text(c.text, whole);
+    CHECK(storage == whole);
+  }
 }
