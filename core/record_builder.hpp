@@ -25,22 +25,9 @@ class RecordBuilder {
   };
   /// Points `view` at a new record and forgets the previous one's caches.
   static void reset(RecordView& view, const Source& source) noexcept {
-    view.timestamp_ns_ = source.timestamp_ns;
-    view.site_ = source.site;
-    view.level_ = source.site->level;
-    view.logger_name_ = source.logger_name;
-    view.process_id_ = source.process_id;
-    view.thread_id_ = source.thread_id;
-    view.thread_name_ = source.thread_name;
-    view.args_ = source.args;
-    view.redacted_kinds_ = source.redacted_kinds;
-    view.names_key_ = source.names_key;
-    view.decoded_ = false;
-    view.message_ready_ = false;
-    view.names_escaped_ = false;
-    view.message_escaped_ = false;
-    view.values_escaped_ = false;
-    view.formatted_count_ = 0;
+    start_run(view, source.process_id, source.thread_id, source.thread_name);
+    set_logger(view, source.logger_name, source.names_key);
+    next_record(view, source.timestamp_ns, source.site, source.args, source.redacted_kinds);
   }
 
   // The backend's run of records from one thread queue (Backend::process_run)
