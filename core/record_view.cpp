@@ -55,21 +55,25 @@ struct PendingText {
   std::size_t size;
 };
 
-void escape_into(std::string_view text, std::string_view* target, std::string& storage,
+// Appends `text` escaped to `storage` and points `*target` at it later,
+// unless it needs no escaping: false then, and nothing done.
+bool escape_into(std::string_view text, std::string_view* target, std::string& storage,
                  std::vector<PendingText>& pending) {
+  const std::size_t clean = log_text_as_is_prefix(text);
+  if (clean == text.size()) return false;
   const std::size_t offset = storage.size();
-  append_log_text(text, storage);
+  append_log_text_after(text, clean, storage);
   pending.push_back({target, offset, storage.size() - offset});
+  return true;
 }
 
 // A character that needs escaping becomes a string holding its escape.
 void escape_value(ArgValue& value, std::string& storage, std::vector<PendingText>& pending) {
   if (value.kind == ArgKind::character) {
-    const std::string_view byte(&value.c, 1);
-    if (is_log_text_as_is(byte)) return;
-    value.kind = ArgKind::string;
-    escape_into(byte, &value.text, storage, pending);
-  } else if (value.is_text() && !is_log_text_as_is(value.text)) {
+    if (escape_into(std::string_view(&value.c, 1), &value.text, storage, pending)) {
+      value.kind = ArgKind::string;
+    }
+  } else if (value.is_text()) {
     escape_into(value.text, &value.text, storage, pending);
   }
 }
@@ -141,9 +145,7 @@ const detail::EscapedRecordText& RecordView::escaped_values() const {
       detail::escape_value(field.value, e.values, pending);
       // A key is a template argument, which may hold any bytes, and one read
       // back from a binary log anything at all.
-      if (!detail::is_log_text_as_is(field.name)) {
-        detail::escape_into(field.name, &field.name, e.values, pending);
-      }
+      detail::escape_into(field.name, &field.name, e.values, pending);
     }
     for (const detail::PendingText& p : pending) {
       *p.target = std::string_view(e.values).substr(p.offset, p.size);

@@ -535,11 +535,13 @@ std::size_t log_text_as_is_prefix(std::string_view text) noexcept {
   }
 }
 
-void escape_log_text_after(std::string_view text, std::size_t clean, std::string& storage) {
+void append_log_text_after(std::string_view text, std::size_t clean, std::string& out) {
   // Escaping has no state across characters, and the prefix ends at one's
   // boundary: the rest escaped alone is what the whole would give.
-  storage.assign(text.substr(0, clean));
-  append_log_text(text.substr(clean), storage);
+  through_buffer(out, [&](TextBuffer& buffer) {
+    buffer.append(text.substr(0, clean));
+    append_log_text(text.substr(clean), buffer);
+  });
 }
 
 bool is_valid_utf8(std::string_view text) noexcept {

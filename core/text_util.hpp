@@ -136,9 +136,9 @@ std::size_t log_text_as_is_prefix(std::string_view text) noexcept;
 inline bool is_log_text_as_is(std::string_view text) noexcept {
   return log_text_as_is_prefix(text) == text.size();
 }
-/// Sets `storage` to append_log_text's output for `text`, whose first
-/// `clean` bytes are log_text_as_is_prefix's.
-void escape_log_text_after(std::string_view text, std::size_t clean, std::string& storage);
+/// Appends append_log_text's output for `text`, whose first `clean` bytes
+/// are log_text_as_is_prefix's: copied, not scanned again.
+void append_log_text_after(std::string_view text, std::size_t clean, std::string& out);
 /// True if `text` has nothing to escape (`storage` untouched); else false,
 /// with `storage` holding append_log_text's output for it. The clean prefix
 /// is copied, not scanned a second time.
@@ -146,7 +146,8 @@ void escape_log_text_after(std::string_view text, std::size_t clean, std::string
 inline bool escape_log_text_unless_as_is(std::string_view text, std::string& storage) {
   const std::size_t clean = log_text_as_is_prefix(text);
   if (clean == text.size()) return true;
-  escape_log_text_after(text, clean, storage);
+  storage.clear();
+  append_log_text_after(text, clean, storage);
   return false;
 }
 
