@@ -16,6 +16,14 @@ namespace sluice {
 
 namespace detail {
 
+// Text escaped into a storage string that is still growing: `*target` is
+// pointed at it once the string has stopped moving.
+struct PendingText {
+  std::string_view* target;
+  std::size_t offset;
+  std::size_t size;
+};
+
 // The escaped text RecordView hands to a formatter that does not read raw
 // text. Kept across records, so that their buffers are reused.
 struct EscapedRecordText {
@@ -37,7 +45,8 @@ struct EscapedRecordText {
   std::string message_storage;
   std::vector<ArgValue> args;
   std::vector<FieldView> fields;
-  std::string values;  // the escaped text of arguments and fields
+  std::string values;                // the escaped text of arguments and fields
+  std::vector<PendingText> pending;  // escape_into's, kept so a record allocates none
 };
 
 namespace {
@@ -46,14 +55,6 @@ namespace {
 std::string_view escaped(std::string_view text, std::string& storage) {
   return escape_log_text_unless_as_is(text, storage) ? text : std::string_view(storage);
 }
-
-// Text escaped into a storage string that is still growing: `*target` is
-// pointed at it once the string has stopped moving.
-struct PendingText {
-  std::string_view* target;
-  std::size_t offset;
-  std::size_t size;
-};
 
 // Appends `text` escaped to `storage` and points `*target` at it later,
 // unless it needs no escaping: false then, and nothing done.
@@ -139,7 +140,8 @@ const detail::EscapedRecordText& RecordView::escaped_values() const {
     e.args.assign(args_decoded_.begin(), args_decoded_.end());
     e.fields.assign(fields_.begin(), fields_.end());
     e.values.clear();
-    std::vector<detail::PendingText> pending;
+    std::vector<detail::PendingText>& pending = e.pending;
+    pending.clear();
     for (ArgValue& arg : e.args) detail::escape_value(arg, e.values, pending);
     for (FieldView& field : e.fields) {
       detail::escape_value(field.value, e.values, pending);

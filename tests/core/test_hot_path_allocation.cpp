@@ -1,15 +1,19 @@
 // A log call allocates nothing once its thread has a queue: every operator
-// new of this program is counted while the calls run. A binary of its own,
+// new of this program is counted while the calls run. So does the escaping a
+// user's formatter reads, once its buffers are warm. A binary of its own,
 // since it replaces the global allocation functions.
 
 #include <catch2/catch.hpp>
+#include <sluice/formatter.hpp>
 
+#include <cstddef>
 #include <cstdlib>
 #include <new>
 #include <string>
 #include <string_view>
 
 #include "capture_fixture.hpp"
+#include "record_fixture.hpp"
 #include "user_types.hpp"
 
 namespace {
@@ -71,4 +75,50 @@ TEST_CASE("a log call allocates nothing once its thread has a queue") {
   CHECK(counted == 0);
   REQUIRE(fx.capture->size() == 1 + 5 * 1000);
   CHECK(fx.capture->records().back().message == "fields");
+}
+
+namespace {
+
+// A formatter of the user's own that reads every argument's and field's
+// escaped text.
+class ArgsAndFieldsFormatter final : public sluice::Formatter {
+ public:
+  void format(const sluice::RecordView& record, std::string& out) const override {
+    for (std::size_t i = 0; i < record.arg_count(); ++i) {
+      out += record.arg(i).text;
+      out += '|';
+    }
+    for (std::size_t i = 0; i < record.field_count(); ++i) {
+      out += record.field(i).name;
+      out += '=';
+      out += record.field(i).value.text;
+      out += '|';
+    }
+  }
+};
+
+constexpr sluice::detail::SourceLocation kEscapeSite{"user {} said {}", "src/app/chat.cpp", "say",
+                                                     7, sluice::Level::info};
+
+}  // namespace
+
+TEST_CASE("escaping a record's arguments for a user's formatter allocates nothing once warm") {
+  // The escapes' bookkeeping was a vector of the call's own: one allocation
+  // per record with an argument or field to escape.
+  const ArgsAndFieldsFormatter formatter;
+  sluice::testing::RecordFixture record;
+  const auto build = [&record] {
+    return &record.build<kEscapeSite>(sluice::testing::RecordMeta{}, "bob", "hi\x1b[2J",
+                                      sluice::kv<"note">("a\x07"
+                                                         "b"));
+  };
+  CHECK(build()->formatted(formatter) == "bob|hi\\x1b[2J|note=a\\x07b|");  // warms the buffers
+
+  const sluice::RecordView* view = build();
+  const std::size_t before = allocations;
+  counting = true;
+  const std::string_view text = view->formatted(formatter);
+  counting = false;
+  CHECK(allocations - before == 0);
+  CHECK(text == "bob|hi\\x1b[2J|note=a\\x07b|");
 }
