@@ -551,7 +551,10 @@ enum class LastReference { dropped_after_stop, dropped_by_stop };
 void drop_console_after_failed_flush(LastReference last) {
   sluice::Logger& log = sluice::get_logger("piped");
   auto console = console_into_dead_pipe(log);
-  if (sluice::stats().sink_errors != 1) std::_Exit(5);
+  // At least the flush() failed; the backend's idle flush may have failed
+  // on its own before it (was != 1: exit code 5 in about 1 run of 14 on a
+  // busy machine).
+  if (sluice::stats().sink_errors < 1) std::_Exit(5);
   log.remove_sink(console);
   if (last == LastReference::dropped_by_stop) console.reset();
   sluice::stop();  // lets go of the sinks it held
