@@ -25,8 +25,10 @@ constexpr bool value_end(char c) noexcept {
 // A value may start with a byte that would end a bare one. An opening
 // bracket starts a group that goes whole, up to its matching bracket
 // (`password=(x)`, `"credentials": {...}`, as a field with a sensitive key
-// goes whole whatever its type). Groups are looked for over a bounded
-// distance, so that a text of many `pwd=[` stays linear to scan.
+// goes whole whatever its type), however far that is: a long list whose
+// first element alone went kept the others. A key inside a group already
+// read further than kMaxGroupLength (GroupMemo) reads its own no further
+// than that, so that a text of many `pwd=[` stays linear to scan.
 constexpr std::size_t kMaxGroupLength = 256;
 constexpr char closing_bracket(char c) noexcept {
   switch (c) {
@@ -43,20 +45,29 @@ constexpr char closing_bracket(char c) noexcept {
   }
 }
 
-// The end (past the closing bracket) of the group opened at `open`, or 0 if
-// it does not close within kMaxGroupLength. Brackets of its kind nest; a
-// double-quoted string inside (JSON) may hold any bracket. An escaped quote
-// outside one is skipped: in escaped JSON (`[\"a\"]` inside a JSON string)
-// it is not where a string starts, and a bracket inside such a string may
-// end the group early.
-std::size_t group_end(std::string_view text, std::size_t open, char close) noexcept {
+// The group opened at `open`, read up to `limit`: where it ends (past its
+// closing bracket) if it closes before `limit`, and where its last digit is.
+struct GroupScan {
+  bool closed;
+  std::size_t end;        // past the closing bracket, or where reading stopped
+  std::size_t digit_end;  // one past the last digit read, 0 if none
+};
+
+// Brackets of the group's kind nest; a double-quoted string inside (JSON)
+// may hold any bracket. An escaped quote outside one is skipped: in escaped
+// JSON (`[\"a\"]` inside a JSON string) it is not where a string starts, and
+// a bracket inside such a string may end the group early.
+GroupScan scan_group(std::string_view text, std::size_t open, char close,
+                     std::size_t limit) noexcept {
   const char opening = text[open];
-  const std::size_t limit = std::min(text.size(), open + kMaxGroupLength);
-  std::size_t depth = 0;
+  std::size_t depth = 0, digit_end = 0;
   bool in_string = false;
   for (std::size_t k = open; k < limit; ++k) {
     const char c = text[k];
-    if (c == '\\') {
+    if (scan::digit(c)) {
+      digit_end = k + 1;
+    } else if (c == '\\') {
+      if (k + 1 < limit && scan::digit(text[k + 1])) digit_end = k + 2;
       ++k;  // an escaped byte, in a string or not
     } else if (in_string) {
       in_string = c != '"';
@@ -65,10 +76,10 @@ std::size_t group_end(std::string_view text, std::size_t open, char close) noexc
     } else if (c == opening) {
       ++depth;
     } else if (c == close && --depth == 0) {
-      return k + 1;
+      return {true, k + 1, digit_end};
     }
   }
-  return 0;
+  return {false, limit, digit_end};
 }
 
 // Bytes that end a bare value but may start one: `password=&x`,
@@ -200,7 +211,7 @@ bool numeric_secret_key(std::string_view key) noexcept {
   return false;
 }
 
-void find_value(std::string_view text, std::size_t i, std::string_view key, BareValueMemo& memo,
+void find_value(std::string_view text, std::size_t i, std::string_view key, ValueMemo& memo,
                 std::vector<Match>& out);
 
 // Where an arrow function's body has its call or its parameter, past the
@@ -298,7 +309,7 @@ std::string_view key_before(std::string_view text, std::size_t end) noexcept {
 }
 
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                           BareValueMemo& memo, std::vector<Match>& out) {
+                           ValueMemo& memo, std::vector<Match>& out) {
   const std::size_t n = text.size();
   const char sep = text[at];
   // `::`, `://`, `==`: not a key-value separator.
@@ -355,9 +366,31 @@ BareValue read_bare_value(std::string_view text, std::size_t begin, std::size_t 
   return {end, digit_end > from};
 }
 
+// The group that is a key's value, opened at `open`: up to its matching
+// bracket however far, or to the text's end if it never closes (a line cut
+// short: what follows may be any of its elements). A group opened inside
+// the last one read further than kMaxGroupLength is read no further than
+// that; if it does not close there, it ends where that one does (it lies
+// inside it: that one's end is the nearest the text shows), unless it
+// already read past that one's end, and then it is read whole (at most
+// kMaxGroupLength of it twice).
+GroupScan read_group(std::string_view text, std::size_t open, char close, GroupMemo& memo) {
+  const std::size_t n = text.size();
+  if (open > memo.from && open < memo.end) {
+    const GroupScan bounded = scan_group(text, open, close, std::min(n, open + kMaxGroupLength));
+    if (bounded.closed) return bounded;
+    if (bounded.end <= memo.end)
+      return {false, memo.end, memo.digit_end > open ? memo.digit_end : 0};
+  }
+  GroupScan whole = scan_group(text, open, close, n);
+  if (!whole.closed) whole.end = n;
+  if (whole.end - open > kMaxGroupLength) memo = {open, whole.end, whole.digit_end};
+  return whole;
+}
+
 // The value of a sensitive key, starting at `i` (< text.size()), if it holds
 // a secret.
-void find_value(std::string_view text, std::size_t i, std::string_view key, BareValueMemo& memo,
+void find_value(std::string_view text, std::size_t i, std::string_view key, ValueMemo& memo,
                 std::vector<Match>& out) {
   const std::size_t n = text.size();
   std::size_t begin = i, end = i;
@@ -376,39 +409,25 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Bare
     end = quoted_value_end(text, begin, quote, delimiter);
     if (end >= n) quote = 0;  // unterminated: take it as unquoted
   }
-  bool grouped = false;
+  bool grouped = false, closed_group = false, has_digit = false;
   if (quote == 0) {
     end = begin;
     if (const char close = begin < n ? closing_bracket(text[begin]) : 0; close != 0) {
-      if (const std::size_t group = group_end(text, begin, close); group != 0) {
-        grouped = true;
-        end = group;
-      } else {
-        // Unclosed (a cut line), or longer than kMaxGroupLength: what
-        // follows the bracket is the value, bare or quoted (`["hunter2"`:
-        // its first element; an unterminated one as bare, as above).
-        begin = end = begin + 1;
-        const std::size_t run = backslash_run(text, begin);
-        if (begin + run < n && (text[begin + run] == '"' || text[begin + run] == '\'') &&
-            escape_delimiter(run)) {
-          const char element_quote = text[begin + run];
-          begin = end = begin + run + 1;
-          if (const std::size_t close = quoted_value_end(text, begin, element_quote, run);
-              close < n) {
-            quote = element_quote;
-            end = close;
-          }
-        }
-      }
+      grouped = true;
+      const GroupScan group = read_group(text, begin, close, memo.group);
+      closed_group = group.closed;
+      end = group.end;
+      has_digit = group.digit_end > begin;
     } else if (begin < n && leading_punctuation(text, begin)) {
       while (end < n && leading_punctuation(text, end)) ++end;
       if (end >= n || value_end(text[end]) || pair_starts_at(text, end)) end = begin;
     }
   }
-  bool has_digit;
-  if (quote == 0 && !grouped) {
+  if (grouped) {
+    // has_digit is the group's.
+  } else if (quote == 0) {
     // [begin, end) so far is leading punctuation: no digit there.
-    const BareValue bare = read_bare_value(text, begin, end, memo);
+    const BareValue bare = read_bare_value(text, begin, end, memo.bare);
     end = bare.end;
     has_digit = bare.has_digit;
   } else {
@@ -417,8 +436,8 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Bare
   }
   const std::string_view value = text.substr(begin, end - begin);
   // `[REDACTED]` whole; `<nil>`, `[]`, `(none)` by what the brackets hold.
-  const bool placeholder =
-      placeholder_value(value) || (grouped && placeholder_value(value.substr(1, value.size() - 2)));
+  const bool placeholder = placeholder_value(value) ||
+                           (closed_group && placeholder_value(value.substr(1, value.size() - 2)));
   if (!value.empty() && !placeholder && (has_digit || !numeric_secret_key(key))) {
     out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
                         RedactionKind::key_value});
@@ -427,8 +446,8 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Bare
 
 }  // namespace
 
-void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                     BareValueMemo& memo, std::vector<Match>& out) {
+void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys, ValueMemo& memo,
+                     std::vector<Match>& out) {
   const std::size_t n = text.size();
   // A flag starts a word: after a blank, or a quote: a logged argv
   // (`["--api-key", "x"]`, Go's `["--api-key" "x"]`), a shell-quoted

@@ -66,18 +66,35 @@ struct BareValueMemo {
   std::size_t digit_end = 0;  // one past its last digit, 0 if none
 };
 
+/// The last bracketed value (`password=[...]`) whose scan read more than
+/// kMaxGroupLength bytes, within one text. A key inside it (`password=[
+/// password=[ ...`, or a JSON object's keys) reads its own group no further
+/// than that bound: without this, each such key read the rest of the group
+/// again, and a text of them took quadratic time.
+struct GroupMemo {
+  std::size_t from = 0;       // its opening bracket
+  std::size_t end = 0;        // past its closing bracket, or the text's end (0: none yet)
+  std::size_t digit_end = 0;  // one past its last digit, 0 if none
+};
+
+/// What the key-value finders remember of the values they read in one text.
+struct ValueMemo {
+  BareValueMemo bare;
+  GroupMemo group;
+};
+
 /// At '=' or ':': the value after a sensitive key (`password=x`,
 /// `"api_key": "x"`, `Authorization: Bearer x` takes only `x`). Returns
 /// at + 1: the value is scanned by the other finders too.
 std::size_t find_key_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                           BareValueMemo& memo, std::vector<Match>& out);
+                           ValueMemo& memo, std::vector<Match>& out);
 
 /// At the first '-' of `--name value` (a command line: `--password x`, or
 /// a logged argv, `"--password", "x"`): the value after a flag with a
 /// sensitive name. `--name=value` is find_key_value's. Scanning goes on
 /// where it was: the flag and its value are scanned by the other finders too.
-void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys,
-                     BareValueMemo& memo, std::vector<Match>& out);
+void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys, ValueMemo& memo,
+                     std::vector<Match>& out);
 
 /// A flag's name (after the dashes) that says it is a switch about the
 /// secret, not the secret: its first word negates (`--no-password`, as

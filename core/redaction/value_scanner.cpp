@@ -168,7 +168,7 @@ void ValueScanner::scan(std::string_view text, std::vector<Match>& out) const {
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   alignas(16) unsigned char tail[64];
-  BareValueMemo memo;
+  ValueMemo memo;
   std::size_t i = 0;
   while (i < n) {
     // The masks of the 64 bytes from i (the text's end padded with zeros,

@@ -58,7 +58,8 @@ std::string repeated(std::string_view unit) {
       R"("password":"a\"b", \"password\":\"a\\\"b\", \\\"password\\\":\\\"a\\\\\\\"b\\\", )"
       R"(\\\\\\\"password\\\\\\\":\\\\\\\"a\\\\\\\\\\\\\\\"b\\\\\\\", )");
   // Single quotes, and brackets that do not close, holding quoted strings
-  // that hold brackets: each key's group is looked for over a bounded length.
+  // that hold brackets: the first key's group is read to the end, and each
+  // key inside it reads its own over a bounded length (GroupMemo).
   const std::string single = repeated(R"(password='a\'b' )");
   const std::string groups = repeated(R"(password=["a[)");
   // A shell word's `'\''` joins: one value over many, and many keys.

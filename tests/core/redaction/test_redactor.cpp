@@ -178,18 +178,17 @@ TEST_CASE("redactor: a value that starts with a bracket or a comma") {
   // In escaped JSON inside a JSON string (a logged request body).
   CHECK(redact(r, "{\"body\":\"{\\\"password\\\":[\\\"a\\\"]}\"}") ==
         "{\"body\":\"{\\\"password\\\":[REDACTED]}\"}");
-  // Unclosed: what follows the bracket, as a bare value.
-  CHECK(redact(r, "password=[abc def") == "password=[[REDACTED] def");
-  // ... or a quoted one (a cut line's `["hunter2"` read `["hunter2"`).
-  CHECK(redact(r, "password=[\"hunter2\"") == "password=[\"[REDACTED]\"");
-  CHECK(redact(r, "password=(\"two words\", \"x") == "password=(\"[REDACTED]\", \"x");
-  CHECK(redact(r, "{\\\"password\\\":[\\\"hunter2\\\"") == "{\\\"password\\\":[\\\"[REDACTED]\\\"");
-  CHECK(redact(r, "password=[\"unterminated") == "password=[\"[REDACTED]");
-  // Not closed within 256 bytes: the same (its first element only).
+  // Unclosed (a cut line): the rest of the text, whatever follows the bracket.
+  CHECK(redact(r, "password=[abc def") == "password=[REDACTED]");
+  CHECK(redact(r, "password=[\"hunter2\"") == "password=[REDACTED]");
+  CHECK(redact(r, "password=(\"two words\", \"x") == "password=[REDACTED]");
+  CHECK(redact(r, "{\\\"password\\\":[\\\"hunter2\\\"") == "{\\\"password\\\":[REDACTED]");
+  CHECK(redact(r, "password=[\"unterminated") == "password=[REDACTED]");
+  CHECK(redact(r, "pin=<4 digits") == "pin=[REDACTED]");
+  // Longer than 256 bytes: the same as a short one.
   const std::string long_group(300, 'a');
-  CHECK(redact(r, "password=(" + long_group + ")") == "password=([REDACTED])");
-  CHECK(redact(r, "token: [\"hunter2\", \"" + long_group + "\"] ok") ==
-        "token: [\"[REDACTED]\", \"" + long_group + "\"] ok");
+  CHECK(redact(r, "password=(" + long_group + ")") == "password=[REDACTED]");
+  CHECK(redact(r, "token: [\"hunter2\", \"" + long_group + "\"] ok") == "token: [REDACTED] ok");
   CHECK(redact(r, "password=\"") == "password=\"");  // a quote, then the end
   // A comma that starts a value is part of it...
   CHECK(redact(r, "password=,x user=bob") == "password=[REDACTED] user=bob");
@@ -205,6 +204,53 @@ TEST_CASE("redactor: a value that starts with a bracket or a comma") {
   // Numeric keys still want a digit.
   CHECK(redact(r, "pin=(declined)") == "pin=(declined)");
   CHECK(redact(r, "pin=[1234]") == "pin=[REDACTED]");
+}
+
+TEST_CASE("redactor: a bracketed value goes whole whatever its length") {
+  const Redactor r{RedactionPolicy{}};
+  const std::string token240(240, 'k');
+  // A JSON array over 256 bytes: its second and third elements went to the
+  // output when only the first element of a long group was taken.
+  CHECK(redact(r, "token: [\"" + token240 + "\", \"secret2\", \"secret3\"] user=bob") ==
+        "token: [REDACTED] user=bob");
+  // A JSON object over 256 bytes whose secret sits deeper, under keys that
+  // are not sensitive themselves.
+  const std::string note(250, 'n');
+  CHECK(redact(r, "{\"credentials\": {\"user\": \"bob\", \"note\": \"" + note +
+                      "\", \"aws\": {\"id\": \"x\", \"value\": \"s3cr3t-v4lue\"}}, \"n\": 1}") ==
+        "{\"credentials\": [REDACTED], \"n\": 1}");
+  // Brackets and quotes inside strings do not end it; nested groups are
+  // part of it.
+  CHECK(redact(r, "password=[[\"" + note + "\"], \"a]b\", \"s2\"] ok") == "password=[REDACTED] ok");
+  // A long group inside a long group: the outer one goes, and the text
+  // after it stays.
+  CHECK(redact(r, "credentials: {\"token\": [\"" + note + "\"], \"u\": \"" + note +
+                      "\"} after=1") == "credentials: [REDACTED] after=1");
+  // Unclosed and long (a line cut short): the rest of the text.
+  CHECK(redact(r, "password=[\"hunter2\", \"" + note + "\", \"secret2\"") == "password=[REDACTED]");
+  CHECK(redact(r, "password=[token=[" + note + " secret2") == "password=[REDACTED]");
+  // A numeric key still wants a digit; a secret inside its group is found
+  // by its own key.
+  CHECK(redact(r, "pin=(" + note + ")") == "pin=(" + note + ")");
+  CHECK(redact(r, "card: {\"holder\": \"" + note + "\", \"password\": \"swordfish\"} ok") ==
+        "card: {\"holder\": \"" + note + "\", \"password\": \"[REDACTED]\"} ok");
+  CHECK(redact(r, "card: {\"holder\": \"" + note + "\", \"number\": \"4111\"} ok") ==
+        "card: [REDACTED] ok");
+}
+
+TEST_CASE("redactor: many sensitive keys each before an unclosed bracket") {
+  const Redactor r{RedactionPolicy{}};
+  // Each `[` opens a group that never closes: the first key's value is
+  // the rest of the text, and the keys inside it read no further than 256
+  // bytes each (docs/redaction.md, "The scanner").
+  std::string text = "user=bob ";
+  for (int k = 0; k < 2000; ++k) text += k % 2 == 0 ? "password=[" : "token: [\"a[";
+  CHECK(redact(r, text) == "user=bob password=[REDACTED]");
+  std::string closed = "user=bob ";
+  for (int k = 0; k < 500; ++k) closed += "password=[";
+  closed += "x";
+  for (int k = 0; k < 500; ++k) closed += "]";
+  CHECK(redact(r, closed + " ok") == "user=bob password=[REDACTED] ok");
 }
 
 TEST_CASE("redactor: Go's := between a key and its value") {
