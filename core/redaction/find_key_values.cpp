@@ -134,14 +134,19 @@ std::size_t shell_quote_join(std::string_view text, std::size_t at) noexcept {
 }
 
 // Where the value from `begin`, quoted by `quote` after `delimiter`
-// backslashes, ends: the start of its closing delimiter, or text.size().
+// backslashes, ends: the start of its closing delimiter if it has one.
+// Else (a line cut short) it runs on to the end of what holds it: the
+// first quote escaped less deep than its own, which closes the JSON string
+// that the value is escaped in (`"password=\"two words", ...`), or the
+// text's end.
 // A run of backslashes before a quote is some of the value's own
 // backslashes and then either the delimiter or a quote of the value,
-// escaped one level deeper (2 * delimiter + 1 backslashes).
+// escaped one level deeper (2 * delimiter + 1 backslashes); a run whose
+// count is not `delimiter` modulo delimiter + 1 escapes the quote less deep.
 std::size_t quoted_value_end(std::string_view text, std::size_t begin, char quote,
                              std::size_t delimiter) noexcept {
   const std::size_t own_backslash = 2 * (delimiter + 1);
-  std::size_t end = begin;
+  std::size_t end = begin, enclosing_end = text.size();
   while (end < text.size()) {
     const std::size_t run = backslash_run(text, end);
     if (end + run < text.size() && text[end + run] == quote) {
@@ -152,12 +157,13 @@ std::size_t quoted_value_end(std::string_view text, std::size_t begin, char quot
         end += run + join;  // the word goes on
         continue;
       }
+      if (run % (delimiter + 1) != delimiter) enclosing_end = std::min(enclosing_end, end);
       end += run + 1;
     } else {
       end += run == 0 ? 1 : run;  // what follows the run is the value's own
     }
   }
-  return text.size();
+  return enclosing_end;
 }
 
 // Does the next `key=` or `key:` start at `at`? After `password=,` it means
@@ -405,10 +411,7 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Valu
   std::size_t credential_end;
   if (find_scheme_credential(text, begin, false, out, credential_end)) return;
 
-  if (quote != 0) {
-    end = quoted_value_end(text, begin, quote, delimiter);
-    if (end >= n) quote = 0;  // unterminated: take it as unquoted
-  }
+  if (quote != 0) end = quoted_value_end(text, begin, quote, delimiter);
   bool grouped = false, closed_group = false, has_digit = false;
   if (quote == 0) {
     end = begin;

@@ -238,6 +238,24 @@ TEST_CASE("redactor: a bracketed value goes whole whatever its length") {
         "card: [REDACTED] ok");
 }
 
+TEST_CASE("redactor: a quoted value that never closes goes to the end of its text") {
+  const Redactor r{RedactionPolicy{}};
+  // A line cut short: every word after the quote may be the secret's.
+  CHECK(redact(r, "{\"password\": \"two words") == "{\"password\": \"[REDACTED]");
+  CHECK(redact(r, "exec app --password 'it is") == "exec app --password '[REDACTED]");
+  CHECK(redact(r, "password=\"[abc def") == "password=\"[REDACTED]");
+  // Escaped in a JSON string: the string's own closing quote, shallower than
+  // the value's, ends it.
+  CHECK(redact(r, "{\"msg\":\"password=\\\"two words\", \"level\":\"info\"}") ==
+        "{\"msg\":\"password=\\\"[REDACTED]\", \"level\":\"info\"}");
+  CHECK(redact(r, "{\"a\":\"{\\\"b\\\":\\\"pwd=\\\\\\\"two words\\\"}\"}") ==
+        "{\"a\":\"{\\\"b\\\":\\\"pwd=\\\\\\\"[REDACTED]\\\"}\"}");
+  // Closed ones are unchanged.
+  CHECK(redact(r, "{\"password\": \"two words\", \"n\": 1}") ==
+        "{\"password\": \"[REDACTED]\", \"n\": 1}");
+  CHECK(redact(r, "password=\"") == "password=\"");
+}
+
 TEST_CASE("redactor: many sensitive keys each before an unclosed bracket") {
   const Redactor r{RedactionPolicy{}};
   // Each `[` opens a group that never closes: the first key's value is
