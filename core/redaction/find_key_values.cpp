@@ -45,43 +45,6 @@ constexpr char closing_bracket(char c) noexcept {
   }
 }
 
-// The group opened at `open`, read up to `limit`: where it ends (past its
-// closing bracket) if it closes before `limit`, and where its last digit is.
-struct GroupScan {
-  bool closed;
-  std::size_t end;        // past the closing bracket, or where reading stopped
-  std::size_t digit_end;  // one past the last digit read, 0 if none
-};
-
-// Brackets of the group's kind nest; a double-quoted string inside (JSON)
-// may hold any bracket. An escaped quote outside one is skipped: in escaped
-// JSON (`[\"a\"]` inside a JSON string) it is not where a string starts, and
-// a bracket inside such a string may end the group early.
-GroupScan scan_group(std::string_view text, std::size_t open, char close,
-                     std::size_t limit) noexcept {
-  const char opening = text[open];
-  std::size_t depth = 0, digit_end = 0;
-  bool in_string = false;
-  for (std::size_t k = open; k < limit; ++k) {
-    const char c = text[k];
-    if (scan::digit(c)) {
-      digit_end = k + 1;
-    } else if (c == '\\') {
-      if (k + 1 < limit && scan::digit(text[k + 1])) digit_end = k + 2;
-      ++k;  // an escaped byte, in a string or not
-    } else if (in_string) {
-      in_string = c != '"';
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == opening) {
-      ++depth;
-    } else if (c == close && --depth == 0) {
-      return {true, k + 1, digit_end};
-    }
-  }
-  return {false, limit, digit_end};
-}
-
 // Bytes that end a bare value but may start one: `password=&x`,
 // `password=,x`, `password=)x`, `password=\x`. Opening brackets start a
 // group, quotes a quoted value; JSON's escaped blanks (`\n`, `\r`, `\t`
@@ -120,6 +83,70 @@ std::size_t backslash_run(std::string_view text, std::size_t at) noexcept {
   std::size_t k = at;
   while (k < text.size() && text[k] == '\\') ++k;
   return k - at;
+}
+
+// The group opened at `open`, read up to `limit`: where it ends (past its
+// closing bracket) if it closes before `limit`, and where its last digit is.
+struct GroupScan {
+  bool closed;
+  std::size_t end;        // past the closing bracket, or where reading stopped
+  std::size_t digit_end;  // one past the last digit read, 0 if none
+};
+
+// Can a JSON string start at `at`, inside the group opened at `open`: does
+// an opening bracket, a `,` or a `:` come before it, but for blanks? An
+// escaped quote elsewhere (`password=(a\"b)`) is no string's start.
+bool json_string_may_start(std::string_view text, std::size_t open, std::size_t at) noexcept {
+  std::size_t k = at;
+  while (k > open + 1 && (text[k - 1] == ' ' || text[k - 1] == '\t')) --k;
+  const char before = text[k - 1];
+  return before == ',' || before == ':' || before == '[' || before == '{' || before == '(';
+}
+
+// Brackets of the group's kind nest; a double-quoted string inside (JSON)
+// may hold any bracket. In JSON escaped in a JSON string (`[\"a]\"]`, or
+// deeper) its strings are quoted as deep as the first quote in the group
+// where a string may start: a run of 2^L - 1 backslashes and a quote, where
+// a run of one more level (2^(L+1) - 1) is a quote of the string itself.
+// Other escaped bytes are skipped.
+GroupScan scan_group(std::string_view text, std::size_t open, char close,
+                     std::size_t limit) noexcept {
+  constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
+  const char opening = text[open];
+  const std::string_view read = text.substr(0, limit);
+  std::size_t depth = 0, digit_end = 0, string_run = kUnknown;
+  bool in_string = false;
+  for (std::size_t k = open; k < limit; ++k) {
+    const char c = text[k];
+    if (scan::digit(c)) {
+      digit_end = k + 1;
+    } else if (c == '\\' || c == '"') {
+      const std::size_t run = backslash_run(read, k);
+      const std::size_t after = k + run;  // the byte that the run escapes
+      if (after < limit && text[after] == '"') {
+        if (string_run == kUnknown && escape_delimiter(run) &&
+            (run == 0 || json_string_may_start(text, open, k))) {
+          string_run = run;
+        }
+        if (string_run != kUnknown && run % (2 * (string_run + 1)) == string_run) {
+          in_string = !in_string;
+        }
+        k = after;
+      } else if (run % 2 == 1) {
+        if (after < limit && scan::digit(text[after])) digit_end = after + 1;
+        k = after;  // the escaped byte, in a string or not
+      } else {
+        k = after - 1;  // escaped backslashes only
+      }
+    } else if (in_string) {
+      // brackets here are text
+    } else if (c == opening) {
+      ++depth;
+    } else if (c == close && --depth == 0) {
+      return {true, k + 1, digit_end};
+    }
+  }
+  return {false, limit, digit_end};
 }
 
 // How the shell puts a `'` inside a single-quoted word: it closes the

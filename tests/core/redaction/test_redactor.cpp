@@ -256,6 +256,27 @@ TEST_CASE("redactor: a quoted value that never closes goes to the end of its tex
   CHECK(redact(r, "password=\"") == "password=\"");
 }
 
+TEST_CASE("redactor: brackets inside an escaped JSON string do not end a group") {
+  const Redactor r{RedactionPolicy{}};
+  // JSON in a JSON string: the group's strings are quoted by `\"`.
+  CHECK(redact(r, "{\"body\":\"{\\\"token\\\":[\\\"a]b\\\", \\\"secret2\\\"]}\"}") ==
+        "{\"body\":\"{\\\"token\\\":[REDACTED]}\"}");
+  // One level deeper, with a quote of the string itself inside.
+  CHECK(redact(r,
+               "{\\\"b\\\":\\\"{\\\\\\\"token\\\\\\\":[\\\\\\\"a]\\\\\\\\\\\\\\\"b\\\\\\\", "
+               "\\\\\\\"s2\\\\\\\"]}\\\"}") ==
+        "{\\\"b\\\":\\\"{\\\\\\\"token\\\\\\\":[REDACTED]}\\\"}");
+  // Nested, with blanks.
+  CHECK(redact(r,
+               "{\"body\":\"{\\\"token\\\":[ [\\\"a]\\\"], {\\\"k\\\": \\\"}\\\"}, "
+               "\\\"s2\\\"]}\"}") == "{\"body\":\"{\\\"token\\\":[REDACTED]}\"}");
+  // Plain JSON whose string holds escaped JSON.
+  CHECK(redact(r, "password=[\"{\\\"a\\\":\\\"]\\\"}\", \"s2\"] ok") == "password=[REDACTED] ok");
+  // An escaped byte outside a string is skipped, as before.
+  CHECK(redact(r, "password=(a\\)b) ok") == "password=[REDACTED] ok");
+  CHECK(redact(r, "password=(a\\\"b) ok") == "password=[REDACTED] ok");
+}
+
 TEST_CASE("redactor: many sensitive keys each before an unclosed bracket") {
   const Redactor r{RedactionPolicy{}};
   // Each `[` opens a group that never closes: the first key's value is
