@@ -108,37 +108,48 @@ bool json_string_may_start(std::string_view text, std::size_t open, std::size_t 
 // deeper) its strings are quoted as deep as the first quote in the group
 // where a string may start: a run of 2^L - 1 backslashes and a quote, where
 // a run of one more level (2^(L+1) - 1) is a quote of the string itself.
-// Other escaped bytes are skipped.
+// Python's reprs quote with `'` too (`['a]', "it's"]`): a `'` where a
+// string may start opens one, up to the next `'` not escaped; elsewhere it
+// is an apostrophe. Other escaped bytes are skipped.
 GroupScan scan_group(std::string_view text, std::size_t open, char close,
                      std::size_t limit) noexcept {
   constexpr std::size_t kUnknown = static_cast<std::size_t>(-1);
   const char opening = text[open];
   const std::string_view read = text.substr(0, limit);
   std::size_t depth = 0, digit_end = 0, string_run = kUnknown;
-  bool in_string = false;
+  char string_quote = 0;  // the quote of the string the scan is in, if any
   for (std::size_t k = open; k < limit; ++k) {
     const char c = text[k];
     if (scan::digit(c)) {
       digit_end = k + 1;
-    } else if (c == '\\' || c == '"') {
+    } else if (c == '\\' || c == '"' || c == '\'') {
       const std::size_t run = backslash_run(read, k);
       const std::size_t after = k + run;  // the byte that the run escapes
-      if (after < limit && text[after] == '"') {
+      const char quote = after < limit ? text[after] : 0;
+      if (quote == '"' && string_quote != '\'') {
         if (string_run == kUnknown && escape_delimiter(run) &&
             (run == 0 || json_string_may_start(text, open, k))) {
           string_run = run;
         }
         if (string_run != kUnknown && run % (2 * (string_run + 1)) == string_run) {
-          in_string = !in_string;
+          string_quote = string_quote == 0 ? '"' : 0;
         }
         k = after;
+      } else if (quote == '\'' && string_quote != '"') {
+        if (string_quote == '\'' ? run % 2 == 0
+                                 : run == 0 && json_string_may_start(text, open, k)) {
+          string_quote = string_quote == 0 ? '\'' : 0;
+        }
+        k = after;
+      } else if (quote == '"' || quote == '\'') {
+        k = after;  // the other quote, inside a string: text
       } else if (run % 2 == 1) {
         if (after < limit && scan::digit(text[after])) digit_end = after + 1;
         k = after;  // the escaped byte, in a string or not
       } else {
         k = after - 1;  // escaped backslashes only
       }
-    } else if (in_string) {
+    } else if (string_quote != 0) {
       // brackets here are text
     } else if (c == opening) {
       ++depth;

@@ -277,6 +277,16 @@ TEST_CASE("redactor: brackets inside an escaped JSON string do not end a group")
   CHECK(redact(r, "password=(a\\\"b) ok") == "password=[REDACTED] ok");
 }
 
+TEST_CASE("redactor: brackets inside a single-quoted string do not end a group") {
+  const Redactor r{RedactionPolicy{}};
+  // Python's repr of a list or a tuple.
+  CHECK(redact(r, "password=['a]', 'b'] ok") == "password=[REDACTED] ok");
+  CHECK(redact(r, "token: ('a)', \"it's)\", 'c\\')') ok") == "token: [REDACTED] ok");
+  // An apostrophe where no string starts is text.
+  CHECK(redact(r, "password=(it's x) ok") == "password=[REDACTED] ok");
+  CHECK(redact(r, "password=[\"don't]\", 'b'] ok") == "password=[REDACTED] ok");
+}
+
 TEST_CASE("redactor: many sensitive keys each before an unclosed bracket") {
   const Redactor r{RedactionPolicy{}};
   // Each `[` opens a group that never closes: the first key's value is
