@@ -102,6 +102,11 @@ bool ends_with_sensitive_flag(std::string_view literal, const KeyMatcher& keys) 
                  : name > 0 && !scan::space(before) && before != '"' && before != '\'') {
     return false;
   }
+  // A quote before the flag glued to a word (`x'--password'`) closes or
+  // continues that word: it starts no flag, as find_flag_value has it.
+  if ((before == '"' || before == '\'') && name > 1 && scan::word(flag_end[name - 2])) {
+    return false;
+  }
   const std::string_view flag_name = flag_end.substr(name + 2);
   return !switch_flag_name(flag_name) && keys.is_sensitive(flag_name);
 }

@@ -495,6 +495,9 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   // command line (`'--password' 'x'`) or a quoted one (`sh -c "--password x"`).
   const char quote = at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'') ? text[at - 1] : 0;
   if (at > 0 && quote == 0 && !scan::space(text[at - 1])) return;
+  // A quote glued to a word (`x'--password'`) closes or continues that
+  // word: it starts no flag.
+  if (quote != 0 && at > 1 && scan::word(text[at - 2])) return;
   const std::size_t name = at + 2;
   std::size_t name_end = name;
   while (name_end < n && name_end - name <= KeyMatcher::kMaxKeyLength && key_char(text[name_end])) {

@@ -132,6 +132,10 @@ TEST_CASE("call-site analysis: a quoted --flag before a placeholder") {
   CHECK(analyse("exec pg_dump '--no-password' '{}'") == V{false});
   CHECK(analyse("exec app '--password\" '{}'") == V{false});
   CHECK(analyse("exec app '--password'{}") == V{false});
+  // A quote glued to a word (`x'--password'`) does not start a flag.
+  CHECK(analyse("exec x'--password' '{}'") == V{false});
+  CHECK(analyse("exec x\"--password {}\"") == V{false});
+  CHECK(analyse("args=[\"--api-key\", \"{}\"] x='--password' '{}'") == V{true, true});
 }
 
 TEST_CASE("call-site analysis: nothing sensitive") {

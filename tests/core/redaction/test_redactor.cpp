@@ -418,7 +418,9 @@ TEST_CASE("redactor: a shell-quoted --flag and its value") {
   for (const char* clean :
        {"exec app '--password' '--verbose'", "exec app \"--password\" --verbose",
         "exec app '--password'", "exec app '--password' ", "exec app '--password-file' '/etc/pw'",
-        "exec pg_dump '--no-password' 'mydb'", "exec app '--password'x 'y'"}) {
+        "exec pg_dump '--no-password' 'mydb'", "exec app '--password'x 'y'",
+        // A quote glued to a word (`x'--password'`) does not start a flag.
+        "exec x'--password' 'y'", "exec x\"--password\" y", "exec app_\"--password y\""}) {
     CHECK(redact(r, clean) == clean);
   }
 }
