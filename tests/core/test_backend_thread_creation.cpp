@@ -2,6 +2,15 @@
 // stack): start() says so and changes nothing. A binary of its own, not run
 // under a sanitizer: it caps the address space (RLIMIT_AS), which would also
 // cap the sanitizers' shadow memory and the other cases.
+//
+// Each case needs a process of its own, as ctest gives it; the binary run
+// whole fails whichever case runs second. "a lazy start ... says so once"
+// needs a process whose backend never started: only a process's first log
+// calls start it lazily. "a backend thread that cannot be created ..." needs
+// one in which no backend thread ended yet: glibc keeps an ended thread's
+// stack for the next thread, which then needs no new mapping and is made
+// under the cap (with GLIBC_TUNABLES=glibc.pthread.stack_cache_size=0 it
+// passes after the other case).
 
 #include <catch2/catch.hpp>
 #include <sluice/sinks/capture_sink.hpp>
