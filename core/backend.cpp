@@ -17,6 +17,7 @@
 #include "pending_rotations.hpp"
 #include "record_builder.hpp"
 #include "sluice/error.hpp"
+#include "tick_source.hpp"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -260,6 +261,12 @@ void Backend::start_locked(const Options& options) {
   if (started_once_.load() && source != clock_source_) {
     old_clock_records_ = published_positions();
     old_clock_ = clock_;
+    // A call that read the old source before the switch and publishes
+    // after it leaves its record past these positions, as does a queue
+    // made during the switch (it copied the old source) until the backend
+    // adopts it: the backend tells those records by their ticks.
+    for (QueueState& state : queues_) state.old_clock_may_follow = true;
+    old_clock_may_follow_ = true;
   }
   g_clock_source.store(source, std::memory_order_relaxed);
   clock_source_ = source;
@@ -596,12 +603,17 @@ void Backend::drain_waiting_producers() {
 void Backend::write_old_clock_records() {
   // Only the records below the positions taken before the switch: those
   // after them carry the new clock's ticks, which do not compare with the
-  // old ones. Oldest first, one at a time (they are few).
-  std::swap(clock_, old_clock_);
+  // old ones. Oldest first, one at a time (they are few). Of a queue made
+  // during the switch before this one (it copied that run's source, which
+  // is this run's again, and the backend adopted it only later), the first
+  // records may carry this run's ticks: each is written, with this run's
+  // clock, as soon as it is a head.
+  const TickSources sources = TickSources::read_now();
   std::size_t processed = 0;
   for (;;) {
     QueueState* oldest = nullptr;
-    for (std::size_t i = 0; i < old_clock_records_.size(); ++i) {
+    QueueState* of_this_run = nullptr;
+    for (std::size_t i = 0; i < old_clock_records_.size() && of_this_run == nullptr; ++i) {
       QueueState& state = queues_[i];  // adopted in this order; none reaped yet
       const std::uint64_t end = old_clock_records_[i].second;
       if (state.queue->read_position() >= end) continue;
@@ -609,22 +621,68 @@ void Backend::write_old_clock_records() {
       // Again: a peek skips a wrap pad, and when the pad was the last thing
       // before the switch, the record it finds after it is the new run's
       // (peek leaves the read position at the head it returns).
-      if (state.queue->read_position() >= end) continue;
-      if (state.head != nullptr &&
-          (oldest == nullptr || state.head->timestamp < oldest->head->timestamp)) {
+      if (state.queue->read_position() >= end || state.head == nullptr) continue;
+      if (sources.source_of(state.head->timestamp) == clock_source_) {
+        of_this_run = &state;
+      } else if (oldest == nullptr || state.head->timestamp < oldest->head->timestamp) {
         oldest = &state;
       }
     }
-    if (oldest == nullptr) break;
-    processed += process_run(*oldest, 0, 1);
+    if (of_this_run != nullptr) {
+      processed += write_out_of_turn(*of_this_run, clock_);
+    } else if (oldest != nullptr) {
+      processed += process_run(*oldest, 0, 1, old_clock_);
+    } else {
+      break;
+    }
   }
   for (QueueState& state : queues_) state.queue->release_consumed();
   processed_.fetch_add(processed, std::memory_order_relaxed);
-  std::swap(clock_, old_clock_);
   old_clock_records_.clear();
   // The new run's ticks are no successors of the old ones.
   last_timestamp_ = 0;
   last_wall_ns_ = 0;
+}
+
+std::size_t Backend::write_late_old_clock_records() {
+  // A queue's records stamped with the old clock come before those stamped
+  // with this run's: a thread that has read the new source never reads the
+  // old one again. So the first head with this run's ticks settles the
+  // queue. A queue without a head stays unsettled, and is not peeked again
+  // in this pass (only the queue a run comes from is).
+  std::optional<TickSources> sources;  // read when a head needs them
+  std::size_t written = 0;
+  bool unsettled = false;
+  for (QueueState& state : queues_) {
+    if (!state.old_clock_may_follow) continue;
+    while (state.head != nullptr) {
+      if (!sources) sources = TickSources::read_now();
+      const std::optional<ClockSource> source = sources->source_of(state.head->timestamp);
+      // Sources that cannot be told apart: this run's clock, as before.
+      if (!source || *source == clock_source_) break;
+      written += write_out_of_turn(state, old_clock_);
+    }
+    state.old_clock_may_follow = state.head == nullptr;
+    unsettled = unsettled || state.old_clock_may_follow;
+  }
+  old_clock_may_follow_ = unsettled;
+  return written;
+}
+
+std::size_t Backend::write_out_of_turn(QueueState& state, const TickConverter& clock) {
+  const std::uint64_t last_timestamp = last_timestamp_;
+  const std::int64_t last_wall_ns = last_wall_ns_;
+  // Its ticks are no successors of the others'.
+  last_timestamp_ = 0;
+  last_wall_ns_ = 0;
+  const std::size_t written = process_run(state, 0, 1, clock);
+  // A record written before it is newer: this one reached the sinks late,
+  // as a record does whose thread was descheduled between reading the
+  // clock and publishing.
+  if (last_wall_ns_ < last_wall_ns) out_of_order_.fetch_add(1, std::memory_order_relaxed);
+  last_timestamp_ = last_timestamp;
+  last_wall_ns_ = last_wall_ns;
+  return written;
 }
 
 void Backend::drain_to(const Positions& targets) {
@@ -675,9 +733,14 @@ void Backend::adopt_new_queues() {
        queues_.reserve(queues_.size() + 1)) {
     // A queue made while a previous run was stopping copied that run's
     // clock and policy: every queue takes this run's when it is adopted.
+    // One made while start() changed the source (it reached the backend
+    // after that start() had handed the queues the new one) copied the
+    // other: its first records may carry that clock's ticks.
+    QueueState state;
+    state.old_clock_may_follow = queue->clock_source() != clock_source_;
+    old_clock_may_follow_ = old_clock_may_follow_ || state.old_clock_may_follow;
     queue->set_clock_source(clock_source_);
     queue->set_policy(queue_policy_.load(std::memory_order_relaxed));
-    QueueState state;
     state.queue = std::move(queue);
     queues_.push_back(std::move(state));
   }
@@ -691,6 +754,9 @@ std::size_t Backend::drain_once(bool force) {
   peek_heads();
 
   std::size_t processed = 0;
+  // Before any head is compared: old ticks do not compare with this run's.
+  if (old_clock_may_follow_) [[unlikely]]
+    processed = write_late_old_clock_records();
   while (processed < kMaxRecordsPerPass) {
     // The oldest head among all queues; per-thread order is the ring order.
     QueueState* oldest = nullptr;
@@ -717,7 +783,8 @@ std::size_t Backend::drain_once(bool force) {
       }
       oldest = stepped;
     }
-    processed += process_run(*oldest, run_limit(*oldest, cutoff), kMaxRecordsPerPass - processed);
+    processed +=
+        process_run(*oldest, run_limit(*oldest, cutoff), kMaxRecordsPerPass - processed, clock_);
   }
   for (QueueState& state : queues_) state.queue->release_consumed();
   processed_.fetch_add(processed, std::memory_order_relaxed);
@@ -808,7 +875,8 @@ void Backend::sink_failed(const Sink& sink, std::string_view message) {
   errors_.report(sink.description(), message);
 }
 
-std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::size_t max) {
+std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::size_t max,
+                                 const TickConverter& clock) {
   // The records of one queue that come next in the merge order, without
   // selecting the oldest head again before each: with one busy producer,
   // that is every record of the pass. What the records of a run share is
@@ -842,17 +910,17 @@ std::size_t Backend::process_run(QueueState& state, std::uint64_t limit, std::si
   std::size_t left = max;  // at least one
   do {
     const RecordHeader& header = *head;
-    std::int64_t wall_ns = clock_.to_wall_ns(header.timestamp);
+    std::int64_t wall_ns = clock.to_wall_ns(header.timestamp);
     // Records logged after the system clock was stepped back come after
     // those stamped before it, whose ticks are larger: not out of order.
-    if (header.timestamp < last_timestamp && !clock_.stamped_before_step_back(last_timestamp))
+    if (header.timestamp < last_timestamp && !clock.stamped_before_step_back(last_timestamp))
         [[unlikely]] {
       out_of_order_.fetch_add(1, std::memory_order_relaxed);
     } else {
       last_timestamp = header.timestamp;
       // Records in tick order keep their wall times in order, unless the
       // wall clock was stepped back.
-      wall_ns = clock_.in_order(wall_ns, last_wall_ns);
+      wall_ns = TickConverter::in_order(wall_ns, last_wall_ns);
       last_wall_ns = wall_ns;
     }
     if (header.logger_id() != logger_id || registry_.version() != registry_version_) [[unlikely]] {

@@ -119,6 +119,9 @@ class Backend {
     std::string name;
     // Changes with the name: part of the records' RecordView::names_key.
     std::uint64_t names_epoch = 0;
+    // Records stamped with the last run's clock may still come past the
+    // position taken at the switch (see write_late_old_clock_records).
+    bool old_clock_may_follow = false;
   };
 
   /// start() with lifecycle_mutex_ held.
@@ -136,7 +139,10 @@ class Backend {
   /// Processes `state`'s head and the records after it while they are no
   /// newer than `limit`, at most `max` of them (at least one): redaction,
   /// the view, the sinks. Returns how many it processed.
-  std::size_t process_run(QueueState& state, std::uint64_t limit, std::size_t max);
+  /// Converts their ticks with `clock` (clock_, but for records stamped
+  /// with the last run's clock).
+  std::size_t process_run(QueueState& state, std::uint64_t limit, std::size_t max,
+                          const TickConverter& clock);
   /// Hands `record` to the route's sinks that take its level (process_run
   /// does it inline for a route with one sink).
   void deliver(const RecordView& record, Route& route);
@@ -192,6 +198,15 @@ class Backend {
   void drain_to(const Positions& targets);
   /// Writes, with old_clock_, the records below old_clock_records_.
   void write_old_clock_records();
+  /// Writes, with old_clock_, the heads of queues that may still hold
+  /// records stamped with it (QueueState::old_clock_may_follow) while their
+  /// ticks say they are, until a head stamped with this run's clock shows
+  /// that the rest are too. Returns how many it wrote.
+  std::size_t write_late_old_clock_records();
+  /// Writes `state`'s head alone, converted with `clock`, outside the merge
+  /// order (its ticks do not compare with the other heads'). Counted out of
+  /// order when a newer record was written before it.
+  std::size_t write_out_of_turn(QueueState& state, const TickConverter& clock);
   void report_drops();
   void reap_exited_queues();
   /// Flushes the sinks written since the last call, and those whose flush
@@ -274,9 +289,13 @@ class Backend {
   std::vector<QueueState> queues_;
   TickConverter clock_;
   // Set by start() when the clock source changed: the last run's clock and,
-  // per queue (in queues_' order), where the records it stamped end.
+  // per queue (in queues_' order), where the records it stamped end. The
+  // clock is kept for those of its records that come after that position
+  // (write_late_old_clock_records).
   TickConverter old_clock_;
   Positions old_clock_records_;
+  // Whether some queue's old_clock_may_follow is set.
+  bool old_clock_may_follow_ = false;
   std::uint64_t window_ticks_ = 0;
   std::uint64_t upkeep_ticks_ = 0;    // see kUpkeepIntervalNs
   std::uint64_t upkeep_checked_ = 0;  // ticks

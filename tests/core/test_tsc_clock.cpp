@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "tick_source.hpp"
 #include "tsc_clock.hpp"
 
 namespace {
@@ -443,4 +444,29 @@ TEST_CASE("a tick converts the same for kHistory - 1 intervals after its own") {
     clock.maybe_resync(2'000 + 2'000'000 * k);
     CHECK(clock.to_wall_ns(3'002'000) == on_time);
   }
+}
+
+TEST_CASE("TickSources: a stamp is the source's whose side of the readings' midpoint it is on") {
+  // A TSC up 3 days at 3 GHz and the wall clock of kWallNs: the midpoint is
+  // 898,106,125,561,728,394 ticks.
+  using sluice::detail::TickSources;
+  constexpr std::uint64_t kTsc = 3ull * 86'400 * 3'000'000'000;
+  const TickSources sources(kTsc, kWallNs);
+  CHECK(sources.source_of(0) == ClockSource::tsc);
+  CHECK(sources.source_of(kTsc) == ClockSource::tsc);
+  CHECK(sources.source_of(kWallNs) == ClockSource::system);
+  CHECK(sources.source_of(kWallNs - 3'600'000'000'000) == ClockSource::system);  // an hour old
+  CHECK(sources.source_of(898'106'125'561'728'393) == ClockSource::tsc);
+  CHECK(sources.source_of(898'106'125'561'728'394) == ClockSource::system);
+  // A TSC that reads above the wall clock (set so, or up for decades): the
+  // sides swap.
+  const TickSources high_tsc(kWallNs * 2, kWallNs);
+  CHECK(high_tsc.source_of(kWallNs * 2) == ClockSource::tsc);
+  CHECK(high_tsc.source_of(kWallNs) == ClockSource::system);
+  // Closer than kMinGap: not told apart, either way round.
+  const std::uint64_t closest = kWallNs - TickSources::kMinGap;
+  CHECK(TickSources(closest, kWallNs).source_of(0) == ClockSource::tsc);
+  CHECK_FALSE(TickSources(closest + 1, kWallNs).source_of(0).has_value());
+  CHECK_FALSE(TickSources(kWallNs + TickSources::kMinGap - 1, kWallNs).source_of(0).has_value());
+  CHECK_FALSE(TickSources(kWallNs, kWallNs).source_of(kWallNs).has_value());
 }

@@ -148,6 +148,9 @@ class ThreadQueue {
   void set_clock_source(ClockSource source) noexcept {
     clock_source_.store(source, std::memory_order_relaxed);
   }
+  ClockSource clock_source() const noexcept {
+    return clock_source_.load(std::memory_order_relaxed);
+  }
   /// Likewise: the policy is the run's, the capacity stays the queue's.
   void set_policy(QueuePolicy policy) noexcept { policy_.store(policy, std::memory_order_relaxed); }
   std::uint64_t thread_name_version() const noexcept {
