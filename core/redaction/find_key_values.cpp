@@ -485,6 +485,12 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Valu
   }
 }
 
+// `b` of `b'x'` (bytes) or `u` of `u'x'` (Python 2's unicode): a word of
+// one letter glued to the quote that follows it.
+bool python_string_prefix(std::string_view text, std::size_t at) noexcept {
+  return (text[at] == 'b' || text[at] == 'u') && (at == 0 || !scan::word(text[at - 1]));
+}
+
 }  // namespace
 
 void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& keys, ValueMemo& memo,
@@ -496,8 +502,11 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   const char quote = at > 0 && (text[at - 1] == '"' || text[at - 1] == '\'') ? text[at - 1] : 0;
   if (at > 0 && quote == 0 && !scan::space(text[at - 1])) return;
   // A quote glued to a word (`x'--password'`) closes or continues that
-  // word: it starts no flag.
-  if (quote != 0 && at > 1 && scan::word(text[at - 2])) return;
+  // word: it starts no flag, unless the word is a string prefix of
+  // Python's repr (`[b'--password', b'x']`, an argv of bytes).
+  if (quote != 0 && at > 1 && scan::word(text[at - 2]) && !python_string_prefix(text, at - 2)) {
+    return;
+  }
   const std::size_t name = at + 2;
   std::size_t name_end = name;
   while (name_end < n && name_end - name <= KeyMatcher::kMaxKeyLength && key_char(text[name_end])) {
@@ -515,6 +524,7 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   const std::size_t gap_begin = i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
   if (i >= n || (!listed && i == gap_begin)) return;
+  if (listed && python_string_prefix(text, i) && i + 1 < n && text[i + 1] == quote) ++i;
   const bool quoted_value = text[i] == '"' || text[i] == '\'';
   if (listed && !quoted_value) return;
   const std::size_t first = i + (quoted_value ? 1 : 0);

@@ -385,6 +385,23 @@ TEST_CASE("redactor: a command line's --flag value") {
   CHECK(redact(r, "mysql -u root -p hunter2") == "mysql -u root -p hunter2");
 }
 
+TEST_CASE("redactor: an argv of Python bytes or unicode strings") {
+  // Its repr puts b or u before each quote: the flag was taken for a quote
+  // glued to a word and the value for no quoted one, both kept.
+  const Redactor r{RedactionPolicy{}};
+  CHECK(redact(r, "argv=[b'--password', b'hunter2'] ok") ==
+        "argv=[b'--password', b'[REDACTED]'] ok");
+  CHECK(redact(r, "cmd: [b\"--api-key\", b\"s3cr3t\"]") ==
+        "cmd: [b\"--api-key\", b\"[REDACTED]\"]");
+  CHECK(redact(r, "[u'--token', u'abc']") == "[u'--token', u'[REDACTED]']");
+  CHECK(redact(r, "[b'--token', 'abc']") == "[b'--token', '[REDACTED]']");
+  // Any other word glued to the quote, or a prefix glued to one: no flag.
+  for (const char* clean : {"[xb'--password', b'y']", "[c'--password', 'y']",
+                            "[b'--password', b'--verbose']", "[b'--password', bb'y']"}) {
+    CHECK(redact(r, clean) == clean);
+  }
+}
+
 TEST_CASE("redactor: a shell-quoted --flag and its value") {
   const Redactor r{RedactionPolicy{}};
   // A command line logged with its words quoted (shell `set -x`, `printf
