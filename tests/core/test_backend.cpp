@@ -110,6 +110,22 @@ template <typename Body>
   ::_exit(3);
 }
 
+// Runs `body` in a fork() child (run_child) and checks that it exits with
+// status 0 within 30 s: a deadlock fails the case instead of hanging it.
+// `hung` says what a child that does not finish shows, `failed` what a
+// status other than 0 means.
+template <typename Body>
+void run_in_child(std::string_view hung, std::string_view failed, Body body) {
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) run_child(body);
+  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
+  if (!status) FAIL(hung);
+  REQUIRE(WIFEXITED(*status));
+  INFO(failed);
+  CHECK(WEXITSTATUS(*status) == 0);
+}
+
 // The call site of a record written by hand into a queue: no arguments, so
 // the record is its header.
 constexpr sluice::detail::CallSite header_only_site(std::string_view format, std::uint32_t line) {
@@ -372,40 +388,31 @@ TEST_CASE(
   // and so did every flush(), stop() and thread that logged. Run in a child
   // process, so that a deadlock is a failure and not a hung test.
   constexpr int kSinks = 200;  // 200 reports in one pass: far more than 4 KiB
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    run_child([&] {
-      auto capture = std::make_shared<sluice::CaptureSink>();
-      sluice::Logger& reports = sluice::get_logger("reports");
-      reports.set_propagate(false);
-      reports.add_sink(capture);
-      sluice::Logger& failing = sluice::get_logger("failing");
-      failing.set_propagate(false);
-      for (int i = 0; i < kSinks; ++i) failing.add_sink(std::make_shared<NumberedThrowingSink>(i));
-      sluice::set_error_handler([&reports](std::string_view message) {
-        SLUICE_ERROR(reports, "sluice reported: {}", message);
-      });
-      sluice::Options options;
-      options.queue_capacity = 4096;
-      const std::uint64_t dropped_before = sluice::stats().records_dropped;
-      sluice::start(options);
-      SLUICE_INFO(failing, "one record, {} failures", kSinks);
-      sluice::flush();
-      sluice::flush();  // the handler's records, logged during the first
-      const std::uint64_t dropped = sluice::stats().records_dropped - dropped_before;
-      const bool all_accounted = capture->size() + dropped == kSinks && dropped > 0;
-      sluice::stop();
-      ::_exit(all_accounted ? 0 : 2);
-    });
-  }
-  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
-  if (!status) {
-    FAIL("the child's flush() or stop() did not return in 30 s: the backend waits for itself");
-  }
-  REQUIRE(WIFEXITED(*status));
-  INFO("2: records logged by the handler were neither written nor counted as dropped");
-  CHECK(WEXITSTATUS(*status) == 0);
+  run_in_child("the child's flush() or stop() did not return in 30 s: the backend waits for itself",
+               "2: records logged by the handler were neither written nor counted as dropped", [&] {
+                 auto capture = std::make_shared<sluice::CaptureSink>();
+                 sluice::Logger& reports = sluice::get_logger("reports");
+                 reports.set_propagate(false);
+                 reports.add_sink(capture);
+                 sluice::Logger& failing = sluice::get_logger("failing");
+                 failing.set_propagate(false);
+                 for (int i = 0; i < kSinks; ++i)
+                   failing.add_sink(std::make_shared<NumberedThrowingSink>(i));
+                 sluice::set_error_handler([&reports](std::string_view message) {
+                   SLUICE_ERROR(reports, "sluice reported: {}", message);
+                 });
+                 sluice::Options options;
+                 options.queue_capacity = 4096;
+                 const std::uint64_t dropped_before = sluice::stats().records_dropped;
+                 sluice::start(options);
+                 SLUICE_INFO(failing, "one record, {} failures", kSinks);
+                 sluice::flush();
+                 sluice::flush();  // the handler's records, logged during the first
+                 const std::uint64_t dropped = sluice::stats().records_dropped - dropped_before;
+                 const bool all_accounted = capture->size() + dropped == kSinks && dropped > 0;
+                 sluice::stop();
+                 ::_exit(all_accounted ? 0 : 2);
+               });
 }
 
 // Forks a child that starts the backend: needs a process whose backend never
@@ -420,68 +427,59 @@ TEST_CASE(
   // reporter's lock. A handler that saw the backend stopped, then lost the
   // mutex to a start() and stop() on another thread, waited for ever, and
   // so did stop(). Run in a child process: a deadlock is a failure.
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    run_child([&] {
-      constexpr int kRounds = 20;
-      std::atomic<bool> in_handler{false};
-      std::atomic<bool> started{false};
-      std::thread::id stopper;
-      std::mutex stopper_mutex;
-      sluice::set_error_handler([&](std::string_view) {
-        {
-          std::lock_guard lock(stopper_mutex);
-          if (std::this_thread::get_id() != stopper) return;  // the backend's reports
-        }
-        // On the thread calling stop(): read stats until well after the
-        // other thread's start().
-        in_handler = true;
-        int after_start = 0;
-        while (after_start < 1000) {
-          (void)sluice::stats();
-          if (started) ++after_start;
-        }
-      });
-      for (int round = 0; round < kRounds; ++round) {
-        // Two failures of one source: the second is held back for stop().
-        sluice::Logger& held = logger_alone_with(std::make_shared<NumberedThrowingSink>(round));
-        sluice::start();
-        SLUICE_INFO(held, "first");
-        SLUICE_INFO(held, "second");
-        sluice::flush();
-        held.clear_sinks();
-        in_handler = false;
-        started = false;
-        std::thread stopping([&] {
+  run_in_child(
+      "the child did not finish in 30 s: stats() in the handler waits for stop(), which waits "
+      "for the handler",
+      "", [&] {
+        constexpr int kRounds = 20;
+        std::atomic<bool> in_handler{false};
+        std::atomic<bool> started{false};
+        std::thread::id stopper;
+        std::mutex stopper_mutex;
+        sluice::set_error_handler([&](std::string_view) {
           {
             std::lock_guard lock(stopper_mutex);
-            stopper = std::this_thread::get_id();
+            if (std::this_thread::get_id() != stopper) return;  // the backend's reports
           }
-          sluice::stop();  // reports the held-back error here
+          // On the thread calling stop(): read stats until well after the
+          // other thread's start().
+          in_handler = true;
+          int after_start = 0;
+          while (after_start < 1000) {
+            (void)sluice::stats();
+            if (started) ++after_start;
+          }
         });
-        while (!in_handler) std::this_thread::yield();
-        // A failure of a new source, reported by the next run's backend thread.
-        sluice::Logger& fresh =
-            logger_alone_with(std::make_shared<NumberedThrowingSink>(1000 + round));
-        SLUICE_INFO(fresh, "waits for start");
-        sluice::start();
-        started = true;
-        sluice::stop();
-        stopping.join();
-        fresh.clear_sinks();
-      }
-      ::_exit(0);
-    });
-  }
-  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
-  if (!status) {
-    FAIL(
-        "the child did not finish in 30 s: stats() in the handler waits for stop(), which waits "
-        "for the handler");
-  }
-  REQUIRE(WIFEXITED(*status));
-  CHECK(WEXITSTATUS(*status) == 0);
+        for (int round = 0; round < kRounds; ++round) {
+          // Two failures of one source: the second is held back for stop().
+          sluice::Logger& held = logger_alone_with(std::make_shared<NumberedThrowingSink>(round));
+          sluice::start();
+          SLUICE_INFO(held, "first");
+          SLUICE_INFO(held, "second");
+          sluice::flush();
+          held.clear_sinks();
+          in_handler = false;
+          started = false;
+          std::thread stopping([&] {
+            {
+              std::lock_guard lock(stopper_mutex);
+              stopper = std::this_thread::get_id();
+            }
+            sluice::stop();  // reports the held-back error here
+          });
+          while (!in_handler) std::this_thread::yield();
+          // A failure of a new source, reported by the next run's backend thread.
+          sluice::Logger& fresh =
+              logger_alone_with(std::make_shared<NumberedThrowingSink>(1000 + round));
+          SLUICE_INFO(fresh, "waits for start");
+          sluice::start();
+          started = true;
+          sluice::stop();
+          stopping.join();
+          fresh.clear_sinks();
+        }
+        ::_exit(0);
+      });
 }
 
 // Forks a child that starts the backend: needs a process whose backend never
@@ -499,42 +497,33 @@ TEST_CASE("an error handler on a rotation worker that logs into its full queue d
   for (const char* name : {"app.log.8.zst", "app.log.9.zst"}) {
     std::filesystem::create_directories(dir / name / "in-the-way");
   }
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
-    run_child([&] {
-      sluice::Logger& picky =
-          logger_alone_with(std::make_shared<CountingSink>(CountingSink::picky));
-      std::atomic<int> handled{0};
-      sluice::set_error_handler([&](std::string_view message) {
-        if (message.find("(rotation)") == std::string_view::npos) return;
-        for (int i = 0; i < 2000; ++i) SLUICE_ERROR(picky, "bad {}", i);  // far more than 4 KiB
-        ++handled;
+  run_in_child(
+      "the child did not finish in 30 s: the worker's handler waits for room, the backend for "
+      "the handler",
+      "", [&] {
+        sluice::Logger& picky =
+            logger_alone_with(std::make_shared<CountingSink>(CountingSink::picky));
+        std::atomic<int> handled{0};
+        sluice::set_error_handler([&](std::string_view message) {
+          if (message.find("(rotation)") == std::string_view::npos) return;
+          for (int i = 0; i < 2000; ++i) SLUICE_ERROR(picky, "bad {}", i);  // far more than 4 KiB
+          ++handled;
+        });
+        const sluice::Options options = small_queue(sluice::QueuePolicy::block);
+        const std::uint64_t dropped_before = sluice::stats().records_dropped;
+        sluice::start(options);
+        sluice::FileOptions file_options;
+        file_options.rotation.max_bytes = 16 * 1024;
+        file_options.rotation.backup_count = 1;
+        auto sink = std::make_shared<sluice::FileSink>(dir / "app.log", nullptr, file_options);
+        const auto deadline = std::chrono::steady_clock::now() + 20s;
+        while (handled == 0 && std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(1ms);
+        }
+        sluice::flush();
+        // The handler's records that found the queue full were counted.
+        ::_exit(handled == 1 && sluice::stats().records_dropped > dropped_before ? 0 : 1);
       });
-      const sluice::Options options = small_queue(sluice::QueuePolicy::block);
-      const std::uint64_t dropped_before = sluice::stats().records_dropped;
-      sluice::start(options);
-      sluice::FileOptions file_options;
-      file_options.rotation.max_bytes = 16 * 1024;
-      file_options.rotation.backup_count = 1;
-      auto sink = std::make_shared<sluice::FileSink>(dir / "app.log", nullptr, file_options);
-      const auto deadline = std::chrono::steady_clock::now() + 20s;
-      while (handled == 0 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(1ms);
-      }
-      sluice::flush();
-      // The handler's records that found the queue full were counted.
-      ::_exit(handled == 1 && sluice::stats().records_dropped > dropped_before ? 0 : 1);
-    });
-  }
-  const std::optional<int> status = sluice::testing::wait_for_child(child, 30s);
-  if (!status) {
-    FAIL(
-        "the child did not finish in 30 s: the worker's handler waits for room, the backend for "
-        "the handler");
-  }
-  REQUIRE(WIFEXITED(*status));
-  CHECK(WEXITSTATUS(*status) == 0);
 }
 
 // Needs a process whose backend never started: only a process's first log
