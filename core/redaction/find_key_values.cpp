@@ -524,7 +524,11 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   const std::size_t gap_begin = i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
   if (i >= n || (!listed && i == gap_begin)) return;
-  if (listed && python_string_prefix(text, i) && i + 1 < n && text[i + 1] == quote) ++i;
+  // Either quote: repr quotes a value holding a `'` with `"` (`b"it's"`).
+  if (listed && python_string_prefix(text, i) && i + 1 < n &&
+      (text[i + 1] == '"' || text[i + 1] == '\'')) {
+    ++i;
+  }
   const bool quoted_value = text[i] == '"' || text[i] == '\'';
   if (listed && !quoted_value) return;
   const std::size_t first = i + (quoted_value ? 1 : 0);

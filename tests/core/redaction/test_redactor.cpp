@@ -395,6 +395,10 @@ TEST_CASE("redactor: an argv of Python bytes or unicode strings") {
         "cmd: [b\"--api-key\", b\"[REDACTED]\"]");
   CHECK(redact(r, "[u'--token', u'abc']") == "[u'--token', u'[REDACTED]']");
   CHECK(redact(r, "[b'--token', 'abc']") == "[b'--token', '[REDACTED]']");
+  // repr quotes a value that holds a ' with ": it was kept.
+  CHECK(redact(r, "run([b'mysql', b'--password', b\"hunt'er2\"])") ==
+        "run([b'mysql', b'--password', b\"[REDACTED]\"])");
+  CHECK(redact(r, "args=[u'--token', u\"it's\"]") == "args=[u'--token', u\"[REDACTED]\"]");
   // Any other word glued to the quote, or a prefix glued to one: no flag.
   for (const char* clean : {"[xb'--password', b'y']", "[c'--password', 'y']",
                             "[b'--password', b'--verbose']", "[b'--password', bb'y']"}) {
