@@ -434,9 +434,20 @@ GroupScan read_group(std::string_view text, std::size_t open, char close, GroupM
 
 // The value of a sensitive key, starting at `i` (< text.size()), if it holds
 // a secret.
+// `b` of `b'x'` (bytes) or `u` of `u'x'` (Python 2's unicode): a word of
+// one letter glued to the quote that follows it.
+bool python_string_prefix(std::string_view text, std::size_t at) noexcept {
+  return (text[at] == 'b' || text[at] == 'u') && (at == 0 || !scan::word(text[at - 1]));
+}
+
 void find_value(std::string_view text, std::size_t i, std::string_view key, ValueMemo& memo,
                 std::vector<Match>& out) {
   const std::size_t n = text.size();
+  // A Python repr's bytes or unicode string (`{'password': b'x'}`): its
+  // prefix is no value of its own.
+  if (i + 1 < n && python_string_prefix(text, i) && (text[i + 1] == '"' || text[i + 1] == '\'')) {
+    ++i;
+  }
   std::size_t begin = i, end = i;
   char quote = 0;
   const std::size_t delimiter = backslash_run(text, i);
@@ -483,12 +494,6 @@ void find_value(std::string_view text, std::size_t i, std::string_view key, Valu
     out.push_back(Match{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end),
                         RedactionKind::key_value});
   }
-}
-
-// `b` of `b'x'` (bytes) or `u` of `u'x'` (Python 2's unicode): a word of
-// one letter glued to the quote that follows it.
-bool python_string_prefix(std::string_view text, std::size_t at) noexcept {
-  return (text[at] == 'b' || text[at] == 'u') && (at == 0 || !scan::word(text[at - 1]));
 }
 
 }  // namespace

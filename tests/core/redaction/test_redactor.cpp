@@ -385,7 +385,7 @@ TEST_CASE("redactor: a command line's --flag value") {
   CHECK(redact(r, "mysql -u root -p hunter2") == "mysql -u root -p hunter2");
 }
 
-TEST_CASE("redactor: an argv of Python bytes or unicode strings") {
+TEST_CASE("redactor: an argv or dict of Python bytes or unicode strings") {
   // Its repr puts b or u before each quote: the flag was taken for a quote
   // glued to a word and the value for no quoted one, both kept.
   const Redactor r{RedactionPolicy{}};
@@ -399,6 +399,10 @@ TEST_CASE("redactor: an argv of Python bytes or unicode strings") {
   CHECK(redact(r, "run([b'mysql', b'--password', b\"hunt'er2\"])") ==
         "run([b'mysql', b'--password', b\"[REDACTED]\"])");
   CHECK(redact(r, "args=[u'--token', u\"it's\"]") == "args=[u'--token', u\"[REDACTED]\"]");
+  // A dict's value likewise: the b was the value, and the quoted text kept.
+  CHECK(redact(r, "{'password': b'hunter2', 'user': 'bob'}") ==
+        "{'password': b'[REDACTED]', 'user': 'bob'}");
+  CHECK(redact(r, "password=u\"it's\" ok") == "password=u\"[REDACTED]\" ok");
   // Any other word glued to the quote, or a prefix glued to one: no flag.
   for (const char* clean : {"[xb'--password', b'y']", "[c'--password', 'y']",
                             "[b'--password', b'--verbose']", "[b'--password', bb'y']"}) {
