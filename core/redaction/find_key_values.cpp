@@ -432,22 +432,26 @@ GroupScan read_group(std::string_view text, std::size_t open, char close, GroupM
   return whole;
 }
 
-// The value of a sensitive key, starting at `i` (< text.size()), if it holds
-// a secret.
 // `b` of `b'x'` (bytes) or `u` of `u'x'` (Python 2's unicode): a word of
 // one letter glued to the quote that follows it.
 bool python_string_prefix(std::string_view text, std::size_t at) noexcept {
   return (text[at] == 'b' || text[at] == 'u') && (at == 0 || !scan::word(text[at - 1]));
 }
 
+// `at` (< text.size()), or past a Python repr's string prefix there
+// (`b'x'`, `u"it's"`, either quote): the prefix is no value of its own.
+std::size_t past_python_string_prefix(std::string_view text, std::size_t at) noexcept {
+  const bool prefixed = at + 1 < text.size() && python_string_prefix(text, at) &&
+                        (text[at + 1] == '"' || text[at + 1] == '\'');
+  return prefixed ? at + 1 : at;
+}
+
+// The value of a sensitive key, starting at `i` (< text.size()), if it holds
+// a secret (`{'password': b'x'}`: after its prefix).
 void find_value(std::string_view text, std::size_t i, std::string_view key, ValueMemo& memo,
                 std::vector<Match>& out) {
   const std::size_t n = text.size();
-  // A Python repr's bytes or unicode string (`{'password': b'x'}`): its
-  // prefix is no value of its own.
-  if (i + 1 < n && python_string_prefix(text, i) && (text[i + 1] == '"' || text[i + 1] == '\'')) {
-    ++i;
-  }
+  i = past_python_string_prefix(text, i);
   std::size_t begin = i, end = i;
   char quote = 0;
   const std::size_t delimiter = backslash_run(text, i);
@@ -529,11 +533,7 @@ void find_flag_value(std::string_view text, std::size_t at, const KeyMatcher& ke
   const std::size_t gap_begin = i;
   for (std::size_t gap = 0; i < n && blank(text[i]) && gap < kMaxValueGap; ++gap) ++i;
   if (i >= n || (!listed && i == gap_begin)) return;
-  // Either quote: repr quotes a value holding a `'` with `"` (`b"it's"`).
-  if (listed && python_string_prefix(text, i) && i + 1 < n &&
-      (text[i + 1] == '"' || text[i + 1] == '\'')) {
-    ++i;
-  }
+  if (listed) i = past_python_string_prefix(text, i);  // `[b'--password', b"it's"]`
   const bool quoted_value = text[i] == '"' || text[i] == '\'';
   if (listed && !quoted_value) return;
   const std::size_t first = i + (quoted_value ? 1 : 0);
